@@ -1,0 +1,283 @@
+#include "app/cli.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "app/library.h"
+#include "app/progress.h"
+#include "io/import.h"
+#include "search/searcher.h"
+#include "text/segmenter.h"
+#include "text/utf8.h"
+#include "web/server.h"
+
+namespace wenku::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Options every command that opens a library shares.
+void add_library_options(CLI::App& cmd, LibraryConfig& config) {
+  cmd.add_option("--data", config.data_dir, "data directory (SQLite file + index)")
+      ->capture_default_str();
+  cmd.add_option("--db", config.db_url, "database URL: sqlite:PATH");
+  cmd.add_option("--dict", config.dict_dir, "segmentation dictionary directory");
+}
+
+// Splits "HOST:PORT" (or ":PORT"); throws CLI::ValidationError on anything else.
+void parse_listen(const std::string& listen, web::ServerOptions& options) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw CLI::ValidationError("--listen", "expected HOST:PORT");
+  std::string host = listen.substr(0, colon);
+  std::string port = listen.substr(colon + 1);
+  if (!std::regex_match(port, std::regex("[0-9]{1,5}")) || std::stoi(port) > 65535) {
+    throw CLI::ValidationError("--listen", "bad port '" + port + "'");
+  }
+  if (!host.empty()) options.host = host;
+  options.port = static_cast<std::uint16_t>(std::stoi(port));
+}
+
+// Keeps the index following the store's change sequence while the server runs, so that
+// documents written by another process (`wenku import`) become searchable.
+class IndexFollower {
+ public:
+  explicit IndexFollower(Library& library) : thread_([this, &library] { loop(library); }) {}
+  ~IndexFollower() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop(Library& library) {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+      try {
+        if (library.store().last_seq() > library.index().applied_seq()) {
+          library.index().catch_up(library.store());
+        }
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "index follower: {}\n", e.what());
+      }
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+int serve_command(const LibraryConfig& config, web::ServerOptions options, bool demo) {
+  Library library(config);
+  if (demo && library.store().count() == 0) {
+    auto written = library.store().put(io::demo_documents());
+    library.index().catch_up(library.store());
+    fmt::print("loaded {} sample documents (--demo)\n", written.size());
+  }
+  IndexFollower follower(library);
+  web::serve({library.store(), library.index()}, options, [&] {
+    fmt::print("文库 Wenku serving {} documents at http://{}:{}/\n", library.store().count(),
+               options.host, options.port);
+    std::fflush(stdout);
+  });
+  return 0;
+}
+
+int import_command(const LibraryConfig& config, const std::vector<fs::path>& files,
+                   std::size_t batch_size) {
+  Library library(config);
+  ProgressBar bar(stderr);
+  io::ImportOptions options;
+  options.batch_size = batch_size;
+  options.progress = [&bar](std::uint64_t done, std::uint64_t total, std::uint64_t docs) {
+    bar.update(done, total, docs);
+  };
+  auto stats = io::import_files(library.store(), files, options);
+  bar.finish();
+  constexpr std::size_t kMaxIssuesShown = 100;
+  for (std::size_t i = 0; i < stats.issues.size() && i < kMaxIssuesShown; ++i) {
+    const auto& issue = stats.issues[i];
+    if (issue.line) {
+      fmt::print(stderr, "{}:{}: {}\n", issue.file, issue.line, issue.reason);
+    } else {
+      fmt::print(stderr, "{}: {}\n", issue.file, issue.reason);
+    }
+  }
+  if (stats.issues.size() > kMaxIssuesShown) {
+    fmt::print(stderr, "… and {} more problems\n", stats.issues.size() - kMaxIssuesShown);
+  }
+  auto index_start = std::chrono::steady_clock::now();
+  library.index().catch_up(library.store());
+  double index_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count();
+  std::uint64_t committed = stats.inserted + stats.updated;
+  fmt::print(
+      "imported {} documents ({} new, {} updated, {} skipped) from {} files in {:.1f} s "
+      "({:.0f} docs/s); indexed in {:.1f} s\n",
+      committed, stats.inserted, stats.updated, stats.skipped, files.size(), stats.seconds,
+      stats.seconds > 0 ? static_cast<double>(committed) / stats.seconds : 0.0, index_seconds);
+  return committed == 0 && !stats.issues.empty() ? 1 : 0;
+}
+
+// Turns the HTML snippet into terminal text: marks become bold on a terminal, 【】 otherwise.
+std::string snippet_for_terminal(std::string html, bool tty) {
+  auto replace_all = [&html](std::string_view from, std::string_view to) {
+    for (auto pos = html.find(from); pos != std::string::npos; pos = html.find(from, pos + to.size())) {
+      html.replace(pos, from.size(), to);
+    }
+  };
+  replace_all("<mark>", tty ? "\x1b[1;31m" : "【");
+  replace_all("</mark>", tty ? "\x1b[0m" : "】");
+  replace_all("&lt;", "<");
+  replace_all("&gt;", ">");
+  replace_all("&quot;", "\"");
+  replace_all("&#39;", "'");
+  replace_all("&amp;", "&");
+  return html;
+}
+
+int search_command(const LibraryConfig& config, const std::string& query, std::size_t limit,
+                   bool json) {
+  if (!text::is_valid_utf8(query)) {
+    fmt::print(stderr, "error: the query is not valid UTF-8\n");
+    return 1;
+  }
+  Library library(config);
+  // The command line is the operator's own tool: it sees every text in full.
+  access::Viewer operator_viewer{access::Role::kAdmin, "cli"};
+  auto response = search::run_search(library.index(), library.store(), {query, limit, 0},
+                                     operator_viewer, access::Policy{});
+  if (json) {
+    nlohmann::json out = {{"query", query}, {"total", response.total},
+                          {"took_ms", response.took_ms}, {"hits", nlohmann::json::array()}};
+    for (const auto& hit : response.hits) {
+      out["hits"].push_back({{"id", hit.id}, {"title", hit.title}, {"date", hit.date},
+                             {"category", hit.category}, {"score", hit.score},
+                             {"snippet", hit.snippet_html}});
+    }
+    std::cout << out.dump() << '\n';
+    return 0;
+  }
+  bool tty = isatty(fileno(stdout)) != 0;
+  fmt::print("{} 条结果 ({} hits, {:.1f} ms)\n", response.total, response.total, response.took_ms);
+  std::size_t rank = 0;
+  for (const auto& hit : response.hits) {
+    fmt::print("\n{}. {}  [{}]  {}  {}  score {:g}\n   {}\n", ++rank, hit.title, hit.id,
+               hit.date.empty() ? "-" : hit.date, hit.category.empty() ? "未分类" : hit.category,
+               hit.score, snippet_for_terminal(hit.snippet_html, tty));
+  }
+  return 0;
+}
+
+int reindex_command(const LibraryConfig& config) {
+  Library library(config);
+  auto start = std::chrono::steady_clock::now();
+  auto n = library.index().rebuild(library.store());
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  fmt::print("reindexed {} documents in {:.1f} s\n", n, seconds);
+  return 0;
+}
+
+int segment_command(const fs::path& dict_dir) {
+  text::Segmenter segmenter(text::find_dict_dir(dict_dir));
+  std::string line;
+  std::size_t line_number = 0;
+  while (std::getline(std::cin, line)) {
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (auto bad = text::find_invalid_utf8(line)) {
+      fmt::print(stderr, "stdin:{}: invalid UTF-8 at byte {}\n", line_number, *bad);
+      return 1;
+    }
+    auto words = segmenter.cut(line);
+    fmt::print("{}\n", fmt::join(words, " "));
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"文库 Wenku — a library of Chinese official-document model texts"};
+  app.set_version_flag("--version", WENKU_VERSION);
+  app.require_subcommand(1);
+
+  LibraryConfig config;
+  web::ServerOptions server_options;
+  std::string listen = "127.0.0.1:8080";
+  bool demo = false;
+  bool guest_preview = false;
+  auto* serve = app.add_subcommand("serve", "run the website");
+  add_library_options(*serve, config);
+  serve->add_option("--listen", listen, "address to listen on, HOST:PORT")->capture_default_str();
+  serve->add_option("--threads", server_options.threads, "worker threads")->capture_default_str();
+  serve->add_flag("--demo", demo, "load sample documents when the library is empty");
+  serve->add_flag("--guest-preview", guest_preview,
+                  "show guests only the preview of each text (login wall)");
+
+  std::vector<fs::path> files;
+  std::size_t batch_size = 500;
+  auto* import = app.add_subcommand("import", "import .jsonl .jsonl.zst .txt .md files");
+  add_library_options(*import, config);
+  import->add_option("--batch", batch_size, "documents per transaction")->capture_default_str();
+  import->add_option("files", files, "files to import")->required()->check(CLI::ExistingFile);
+
+  std::vector<std::string> query_words;
+  std::size_t limit = 10;
+  bool json = false;
+  auto* search = app.add_subcommand("search", "search the library");
+  add_library_options(*search, config);
+  search->add_flag("--json", json, "print one JSON object");
+  search->add_option("--limit", limit, "number of hits to print")->capture_default_str();
+  search->add_option("query", query_words, "query")->required();
+
+  auto* reindex = app.add_subcommand("reindex", "rebuild the search index from the store");
+  add_library_options(*reindex, config);
+
+  auto* segment = app.add_subcommand("segment", "segment stdin, one line of words per line");
+  segment->add_option("--dict", config.dict_dir, "segmentation dictionary directory");
+
+  try {
+    app.parse(argc, argv);
+    if (serve->parsed()) parse_listen(listen, server_options);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  try {
+    if (serve->parsed()) {
+      server_options.policy.guests_read_full_text = !guest_preview;
+      return serve_command(config, server_options, demo);
+    }
+    if (import->parsed()) return import_command(config, files, batch_size);
+    if (search->parsed()) {
+      std::string query;
+      for (const auto& word : query_words) query += (query.empty() ? "" : " ") + word;
+      return search_command(config, query, limit, json);
+    }
+    if (reindex->parsed()) return reindex_command(config);
+    if (segment->parsed()) return segment_command(config.dict_dir);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 1;
+  }
+  return 2;
+}
+
+}  // namespace wenku::app

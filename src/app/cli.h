@@ -1,0 +1,11 @@
+// The `wenku` command line.
+#pragma once
+
+namespace wenku::app {
+
+// Parses `argv` and runs the chosen command (serve, import, search, reindex, segment).
+// Returns the process exit code: 0 on success, 1 on a failure the command reported on
+// stderr, 2 on a usage error.
+int run_cli(int argc, char** argv);
+
+}  // namespace wenku::app

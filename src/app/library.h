@@ -1,0 +1,42 @@
+// Wiring: opens the store, the segmenter and the index for one data directory.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "search/index.h"
+#include "store/store.h"
+#include "text/segmenter.h"
+
+namespace wenku::app {
+
+struct LibraryConfig {
+  std::filesystem::path data_dir = "wenku-data";  // holds wenku.sqlite and index/
+  std::string db_url;                             // "" or "sqlite:PATH"; default data_dir/wenku.sqlite
+  std::filesystem::path dict_dir;                 // empty: text::find_dict_dir() decides
+};
+
+// Returns the SQLite file `config` names. Throws std::invalid_argument for a URL of an
+// unsupported scheme (postgresql:// arrives with the multi-node issue).
+std::filesystem::path sqlite_path(const LibraryConfig& config);
+
+// A library: the store (source of truth), the segmenter and the derived index, opened
+// together. Opening catches the index up with the store (rebuilding it after an unclean
+// shutdown), so callers always see an index that reflects every committed document.
+class Library {
+ public:
+  // Creates `data_dir` when absent. Throws on any failure to open.
+  explicit Library(const LibraryConfig& config);
+  ~Library();
+
+  store::Store& store() { return *store_; }
+  search::Index& index() { return *index_; }
+  const text::Segmenter& segmenter() const { return *segmenter_; }
+
+ private:
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<text::Segmenter> segmenter_;
+  std::unique_ptr<search::Index> index_;
+};
+
+}  // namespace wenku::app

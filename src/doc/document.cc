@@ -1,0 +1,33 @@
+#include "doc/document.h"
+
+#include <charconv>
+
+namespace wenku::doc {
+
+std::vector<std::string_view> paragraphs(std::string_view content) {
+  std::vector<std::string_view> out;
+  while (!content.empty()) {
+    auto nl = content.find('\n');
+    auto line = content.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty()) out.push_back(line);
+    if (nl == std::string_view::npos) break;
+    content.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+int year_of(std::string_view date) {
+  if (date.size() < 4) return 0;
+  int year = 0;
+  auto [end, ec] = std::from_chars(date.data(), date.data() + 4, year);
+  if (ec != std::errc() || end != date.data() + 4) return 0;
+  if (date.size() > 4 && date[4] != '-') return 0;
+  return year;
+}
+
+Summary summarize(const Document& d) {
+  return Summary{d.id, d.title, d.date, d.category, d.views, d.created_at};
+}
+
+}  // namespace wenku::doc

@@ -1,0 +1,50 @@
+// The document model shared by every module.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wenku::doc {
+
+// One model text. `content` holds paragraphs joined by '\n' (no empty paragraphs) and is
+// never altered after import: normalisation happens only on derived keys.
+struct Document {
+  std::string id;           // stable id: the source `id` for JSON Lines, else a generated slug
+  std::string title;
+  std::string date;         // "YYYY-MM-DD", "YYYY" or "" when unknown
+  std::string category;     // genre label, e.g. 政府工作报告; "" means 未分类
+  std::string subcategory;  // optional, e.g. a law's province
+  std::string source;       // provenance (file, upload, source repository)
+  std::string url;          // optional original address
+  std::string content;      // paragraphs joined by '\n'
+
+  // Maintained by the store; ignored on write.
+  std::int64_t seq = 0;        // change sequence number of the latest write
+  std::int64_t views = 0;      // total view count
+  bool deleted = false;        // soft-deleted documents are kept but never listed or indexed
+  std::string created_at;      // "YYYY-MM-DD HH:MM:SS" UTC, set on first insert
+  std::string updated_at;      // "YYYY-MM-DD HH:MM:SS" UTC, set on every write
+};
+
+// A document without its text, for listings.
+struct Summary {
+  std::string id;
+  std::string title;
+  std::string date;
+  std::string category;
+  std::int64_t views = 0;
+  std::string created_at;
+};
+
+// Splits `content` into its paragraphs (on '\n'), dropping empty ones.
+std::vector<std::string_view> paragraphs(std::string_view content);
+
+// Returns the year of a `date` field ("2021-12-25" or "2021" -> 2021), or 0 when unknown.
+int year_of(std::string_view date);
+
+// Returns the summary of `d`.
+Summary summarize(const Document& d);
+
+}  // namespace wenku::doc

@@ -1,0 +1,29 @@
+// Checks and normal forms shared by the importers (internal to the io module).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace wenku::io::detail {
+
+// True when `id` is non-empty and made only of the characters [A-Za-z0-9._-].
+bool is_valid_id(std::string_view id);
+
+// True for "", "YYYY", "YYYY-MM" and "YYYY-MM-DD" naming a real month and day
+// (2024-02-29 is valid, 2023-02-29 and 2023-13 are not).
+bool is_valid_date(std::string_view date);
+
+// "invalid UTF-8 at byte N" for the first invalid sequence (or NUL) of `s`, N being its
+// 0-based offset plus `base`; nullopt when `s` is valid.
+std::optional<std::string> utf8_error(std::string_view s, std::size_t base = 0);
+
+// "<what> exceeds 8 MiB": the reason for input larger than kMaxDocumentBytes.
+std::string too_large(std::string_view what);
+
+// The content normal form of doc::Document: `text` split on '\n', each line trimmed
+// (text::trim, which also drops a '\r'), empty lines dropped, joined with '\n'.
+std::string normalize_paragraphs(std::string_view text);
+
+}  // namespace wenku::io::detail

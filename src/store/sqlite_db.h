@@ -1,0 +1,121 @@
+// Thin RAII wrappers over the SQLite C API, internal to the store module. Every failure
+// throws store::StoreError naming the operation and carrying sqlite3_errmsg.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/embedded.h"
+#include "store/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace wenku::store::sqlite {
+
+class Statement;
+
+// One database connection. Not thread-safe: the owner serialises its use.
+class Connection {
+ public:
+  // Opens (creating when absent) `path` and configures it: WAL journaling, synchronous=FULL
+  // (a commit survives power loss, invariant 2), foreign keys on, a 5 s busy timeout.
+  // A `read_only` connection additionally refuses writes (PRAGMA query_only).
+  Connection(const std::filesystem::path& path, bool read_only);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one or more statements without parameters (schema, pragmas, transactions).
+  void exec(std::string_view sql, std::string_view operation);
+
+  // Returns the prepared statement for `sql`, preparing it on first use and keeping it
+  // for the life of the connection.
+  Statement& statement(std::string_view sql);
+
+  // Rows changed by the most recent INSERT, UPDATE or DELETE.
+  std::int64_t changes() const;
+
+  // Throws StoreError "sqlite: <operation>: <sqlite3_errmsg>".
+  [[noreturn]] void fail(std::string_view operation) const;
+
+  sqlite3* handle() const { return db_; }
+
+ private:
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, TextHash, std::equal_to<>>
+      statements_;
+};
+
+// A prepared statement. Use it through Statement::Use, which resets it afterwards so no
+// read transaction is left open on the connection.
+class Statement {
+ public:
+  Statement(Connection& conn, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // One execution: bind parameters (1-based), step through rows, read columns (0-based).
+  class Use {
+   public:
+    explicit Use(Statement& s) : s_(s) {}
+    ~Use();
+    Use(const Use&) = delete;
+    Use& operator=(const Use&) = delete;
+
+    Use& bind(int index, std::string_view value);
+    Use& bind(int index, std::int64_t value);
+    // Returns true when a row is available, false when the statement is done.
+    bool step();
+    // Steps once and requires a row.
+    void step_row();
+    std::string text(int column) const;
+    std::int64_t integer(int column) const;
+
+   private:
+    Statement& s_;
+  };
+
+  Use use() { return Use(*this); }
+
+ private:
+  Connection& conn_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string sql_;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back on destruction unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Connection& conn);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Connection& conn_;
+  bool open_ = true;
+};
+
+// The schema version a migration file name declares: "001_init.sql" -> 1. Throws
+// StoreError when the name does not start with a positive number followed by '_'.
+int migration_version(std::string_view file_name);
+
+// Applies every migration whose version exceeds PRAGMA user_version, in order, each in
+// its own transaction that also records the new user_version. Safe when several
+// processes open the same database at once.
+void migrate(Connection& conn, const std::vector<embedded::File>& migrations);
+
+}  // namespace wenku::store::sqlite

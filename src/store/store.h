@@ -1,0 +1,87 @@
+// The store: the single source of truth for documents. The search index and every other
+// derived structure can be rebuilt from it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doc/document.h"
+
+namespace wenku::store {
+
+// Thrown for any failure of the underlying database; the message names the operation.
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PutResult {
+  std::string id;
+  bool inserted = false;  // false when an existing document with this id was replaced
+  std::int64_t seq = 0;   // the change sequence number this write received
+};
+
+struct CategoryCount {
+  std::string category;
+  std::int64_t count = 0;
+};
+
+enum class SortOrder { kNewest, kMostViewed };
+
+struct ListQuery {
+  std::string category;  // empty: all categories
+  SortOrder sort = SortOrder::kNewest;
+  std::size_t limit = 20;
+  std::size_t offset = 0;
+};
+
+// Every method is safe to call from several threads at once.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Inserts or replaces (by id) every document of `docs` in ONE transaction: either all
+  // are committed or none is. Each written document gets the next change sequence number,
+  // strictly greater than any number handed out before (never reused, even after a
+  // rollback or delete). Replacing keeps `created_at` and `views`. Documents must already
+  // be validated (non-empty id and title, valid UTF-8); violations throw StoreError and
+  // write nothing.
+  virtual std::vector<PutResult> put(const std::vector<doc::Document>& docs) = 0;
+
+  // Soft-deletes (`deleted`=true) or restores the document with `id`; bumps its change
+  // sequence number. Returns false when no such document exists.
+  virtual bool set_deleted(std::string_view id, bool deleted) = 0;
+
+  // Returns the document with `id`, including soft-deleted ones (check `deleted`).
+  virtual std::optional<doc::Document> get(std::string_view id) = 0;
+
+  // Returns up to `limit` documents whose change sequence number is greater than `after`,
+  // in ascending sequence order, soft-deleted ones included (so followers can drop them).
+  virtual std::vector<doc::Document> changes_since(std::int64_t after, std::size_t limit) = 0;
+
+  // The highest change sequence number handed out so far (0 for an empty store).
+  virtual std::int64_t last_seq() = 0;
+
+  // Number of documents that are not soft-deleted.
+  virtual std::int64_t count() = 0;
+
+  // Non-deleted documents by category (empty category shown as ""), largest first.
+  virtual std::vector<CategoryCount> categories() = 0;
+
+  // A page of non-deleted document summaries. kNewest orders by date, then created_at,
+  // descending; kMostViewed by views descending.
+  virtual std::vector<doc::Summary> list(const ListQuery& query) = 0;
+};
+
+// Opens (creating when absent) the SQLite database at `path` with WAL journaling, foreign
+// keys on and a busy timeout, and applies pending migrations from src/store/sql/ in
+// version order, each in its own transaction. Throws StoreError on failure.
+std::unique_ptr<Store> open_sqlite(const std::filesystem::path& path);
+
+}  // namespace wenku::store

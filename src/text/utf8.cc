@@ -1,0 +1,104 @@
+// Hand-written UTF-8 decoding (RFC 3629): it runs over every imported byte, and the rules
+// are short enough to state exactly here.
+#include "text/utf8.h"
+
+#include <optional>
+
+namespace wenku::text {
+
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+
+bool is_continuation(unsigned char b) { return (b & 0xC0) == 0x80; }
+
+// Decodes the sequence at `s[pos]`, advancing `pos` past it; std::nullopt (and `pos`
+// unchanged) when it is invalid: a stray continuation byte, a lead byte 0xC0/0xC1/0xF5..0xFF,
+// a truncated sequence, an overlong form, a surrogate or a code point above U+10FFFF.
+std::optional<char32_t> decode(std::string_view s, std::size_t& pos) {
+  const auto lead = static_cast<unsigned char>(s[pos]);
+  if (lead < 0x80) return s[pos++];
+  std::size_t length = 0;
+  char32_t cp = 0;
+  char32_t min = 0;  // smallest code point that needs `length` bytes
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2, cp = lead & 0x1F, min = 0x80;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3, cp = lead & 0x0F, min = 0x800;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4, cp = lead & 0x07, min = 0x10000;
+  } else {
+    return std::nullopt;
+  }
+  if (s.size() - pos < length) return std::nullopt;
+  for (std::size_t i = 1; i < length; ++i) {
+    const auto b = static_cast<unsigned char>(s[pos + i]);
+    if (!is_continuation(b)) return std::nullopt;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+  pos += length;
+  return cp;
+}
+
+}  // namespace
+
+std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
+  std::size_t pos = 0;
+  while (pos < s.size()) {
+    const std::size_t start = pos;
+    if (auto cp = decode(s, pos); !cp || *cp == 0) return start;
+  }
+  return std::nullopt;
+}
+
+std::size_t count_code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (char c : s) n += !is_continuation(static_cast<unsigned char>(c));
+  return n;
+}
+
+std::string_view prefix_code_points(std::string_view s, std::size_t max_code_points) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (!is_continuation(static_cast<unsigned char>(s[i])) && seen++ == max_code_points) {
+      return s.substr(0, i);
+    }
+  }
+  return s;
+}
+
+std::string_view trim(std::string_view s) {
+  constexpr std::string_view kAsciiSpace = " \t\n\v\f\r";
+  constexpr std::string_view kIdeographicSpace = "\u3000";
+  for (bool changed = true; changed && !s.empty();) {
+    changed = false;
+    if (kAsciiSpace.find(s.front()) != std::string_view::npos) {
+      s.remove_prefix(1), changed = true;
+    } else if (s.starts_with(kIdeographicSpace)) {
+      s.remove_prefix(kIdeographicSpace.size()), changed = true;
+    }
+  }
+  for (bool changed = true; changed && !s.empty();) {
+    changed = false;
+    if (kAsciiSpace.find(s.back()) != std::string_view::npos) {
+      s.remove_suffix(1), changed = true;
+    } else if (s.ends_with(kIdeographicSpace)) {
+      s.remove_suffix(kIdeographicSpace.size()), changed = true;
+    }
+  }
+  return s;
+}
+
+bool is_han(char32_t cp) {
+  return (cp >= 0x4E00 && cp <= 0x9FFF) ||  // CJK Unified Ideographs
+         (cp >= 0x3400 && cp <= 0x4DBF);    // Extension A
+}
+
+char32_t decode_at(std::string_view s, std::size_t& pos) {
+  if (auto cp = decode(s, pos)) return *cp;
+  ++pos;  // invalid input despite the contract: step over one byte, never out of bounds
+  return kReplacement;
+}
+
+}  // namespace wenku::text

@@ -1,0 +1,147 @@
+// Imports the whole of ../shared/corpus through the real `wenku` binary once, then checks
+// counts per category and real queries against it.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+
+#include "store/store.h"
+#include "testing/test_support.h"
+#include "text/utf8.h"
+
+namespace wenku {
+namespace {
+
+using testing::corpus_files;
+using testing::run;
+using testing::wenku_binary;
+
+class CorpusTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (corpus_files().empty()) return;
+    data_ = new testing::TempDir();
+    std::vector<std::string> argv = {wenku_binary().string(), "import", "--data",
+                                     data_->path().string()};
+    for (const auto& f : corpus_files()) argv.push_back(f.string());
+    import_ = new testing::RunResult(run(argv));
+  }
+  static void TearDownTestSuite() {
+    delete import_;
+    delete data_;
+    import_ = nullptr;
+    data_ = nullptr;
+  }
+  void SetUp() override {
+    if (corpus_files().empty()) GTEST_SKIP() << "../shared/corpus is absent; corpus tests skipped";
+    ASSERT_EQ(import_->exit_code, 0) << import_->out;
+  }
+
+  static nlohmann::json search_json(const std::string& query, int limit = 10) {
+    auto result = run({wenku_binary().string(), "search", "--data", data_->path().string(),
+                       "--json", "--limit", std::to_string(limit), query});
+    EXPECT_EQ(result.exit_code, 0) << result.out;
+    return nlohmann::json::parse(result.out);
+  }
+
+  static std::set<std::string> hit_ids(const nlohmann::json& response) {
+    std::set<std::string> ids;
+    for (const auto& hit : response["hits"]) ids.insert(hit["id"].get<std::string>());
+    return ids;
+  }
+
+  static testing::TempDir* data_;
+  static testing::RunResult* import_;
+};
+
+testing::TempDir* CorpusTest::data_ = nullptr;
+testing::RunResult* CorpusTest::import_ = nullptr;
+
+TEST_F(CorpusTest, ImportsEveryDocumentWithItsCategory) {
+  EXPECT_NE(import_->out.find("23160 new"), std::string::npos) << import_->out;
+  EXPECT_NE(import_->out.find("0 skipped"), std::string::npos) << import_->out;
+  auto store = store::open_sqlite(data_->path() / "wenku.sqlite");
+  EXPECT_EQ(store->count(), 23160);
+  std::map<std::string, std::int64_t> counts;
+  for (const auto& c : store->categories()) counts[c.category] = c.count;
+  std::map<std::string, std::int64_t> expected = {
+      {"政府工作报告", 52}, {"人大决议", 20},   {"党代会报告", 15}, {"领导人讲话", 58},
+      {"新闻联播", 19541},  {"地方性法规", 1911}, {"行政法规", 683},  {"司法解释", 439},
+      {"法律", 359},        {"典型案例", 52},   {"部门规章", 29},   {"其他", 1}};
+  EXPECT_EQ(counts, expected);
+}
+
+TEST_F(CorpusTest, ReimportUpdatesInsteadOfDuplicating) {
+  auto file = corpus_files()[2];  // xi_speeches_2020.jsonl, 58 documents
+  auto result = run({wenku_binary().string(), "import", "--data", data_->path().string(),
+                     file.string()});
+  ASSERT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.out.find("0 new, 58 updated"), std::string::npos) << result.out;
+  EXPECT_EQ(store::open_sqlite(data_->path() / "wenku.sqlite")->count(), 23160);
+}
+
+TEST_F(CorpusTest, HighQualityDevelopmentFindsRecentGovernmentWorkReports) {
+  auto response = search_json("高质量发展", 2000);
+  auto ids = hit_ids(response);
+  EXPECT_TRUE(ids.count("gwr-2021")) << response.dump().substr(0, 500);
+  EXPECT_TRUE(ids.count("gwr-2022"));
+  EXPECT_EQ(response["total"].get<std::int64_t>(), static_cast<std::int64_t>(ids.size()))
+      << "total must be exact and --limit must not cap silently";
+}
+
+// A phrase from the middle of a paragraph of `content`, or "" when none fits.
+std::string middle_phrase(const std::string& content, std::size_t chars) {
+  auto pos = content.size() / 2;
+  while (pos < content.size() && (static_cast<unsigned char>(content[pos]) & 0xC0) == 0x80) ++pos;
+  auto phrase = std::string(text::prefix_code_points(std::string_view(content).substr(pos), chars));
+  bool usable = text::count_code_points(phrase) == chars &&
+                phrase.find_first_of("\n\" \t") == std::string::npos;
+  return usable ? phrase : "";
+}
+
+TEST_F(CorpusTest, PhraseFromTheMiddleOfADocumentFindsIt) {
+  auto store = store::open_sqlite(data_->path() / "wenku.sqlite");
+  // Every category, a fixed sample of documents: the phrase must find its source document.
+  std::mt19937 rng(20261127);
+  int checked = 0;
+  for (const auto& category : store->categories()) {
+    auto docs = store->list({category.category, store::SortOrder::kNewest, 500, 0});
+    std::shuffle(docs.begin(), docs.end(), rng);
+    for (std::size_t i = 0; i < docs.size() && i < 4; ++i) {
+      auto doc = store->get(docs[i].id);
+      ASSERT_TRUE(doc);
+      auto phrase = middle_phrase(doc->content, 10);
+      if (phrase.empty()) continue;
+      auto response = search_json("\"" + phrase + "\"", 10000);
+      EXPECT_TRUE(hit_ids(response).count(doc->id))
+          << category.category << " " << doc->id << " phrase " << phrase;
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 30);
+}
+
+TEST_F(CorpusTest, LawPhraseFindsThatLaw) {
+  auto response = search_json("\"公民的人格尊严不受侵犯\"", 100);
+  bool constitution = false;
+  for (const auto& hit : response["hits"]) {
+    if (hit["title"].get<std::string>().find("宪法") != std::string::npos) constitution = true;
+  }
+  EXPECT_TRUE(constitution) << response.dump().substr(0, 1000);
+}
+
+TEST_F(CorpusTest, ReindexRebuildsTheSameResults) {
+  auto before = search_json("乡村振兴 金融", 50);
+  auto result = run({wenku_binary().string(), "reindex", "--data", data_->path().string()});
+  ASSERT_EQ(result.exit_code, 0) << result.out;
+  EXPECT_NE(result.out.find("reindexed 23160 documents"), std::string::npos) << result.out;
+  auto after = search_json("乡村振兴 金融", 50);
+  EXPECT_EQ(before["total"], after["total"]);
+  EXPECT_GT(after["total"].get<int>(), 0);
+  EXPECT_EQ(hit_ids(before), hit_ids(after));
+}
+
+}  // namespace
+}  // namespace wenku

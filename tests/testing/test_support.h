@@ -1,0 +1,84 @@
+// Helpers shared by the tests.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace wenku::testing {
+
+// A fresh directory under the system temp dir, removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// ../shared/corpus beside the repository; empty path when it is absent (tests then
+// GTEST_SKIP with a message).
+std::filesystem::path corpus_dir();
+
+// The five corpus files, or an empty list when the corpus is absent.
+std::vector<std::filesystem::path> corpus_files();
+
+// The dictionary directory of the build tree.
+std::filesystem::path dict_dir();
+
+// The built `wenku` executable.
+std::filesystem::path wenku_binary();
+
+// tests/data in the source tree.
+std::filesystem::path test_data_dir();
+
+// Writes `contents` to `path`, creating parent directories.
+void write_file(const std::filesystem::path& path, const std::string& contents);
+
+// Reads a whole file; throws when it cannot.
+std::string read_file(const std::filesystem::path& path);
+
+// Result of running a child process.
+struct RunResult {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr interleaved
+};
+
+// Runs `argv` (argv[0] is a path), waits for it and captures its output.
+RunResult run(const std::vector<std::string>& argv);
+
+// A port on 127.0.0.1 that was free a moment ago.
+int free_port();
+
+// Starts `argv` in the background; kills (SIGTERM, then SIGKILL) and reaps it on
+// destruction.
+class ChildProcess {
+ public:
+  explicit ChildProcess(const std::vector<std::string>& argv);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  int pid() const { return pid_; }
+  // True while the process has not exited.
+  bool running();
+
+ private:
+  int pid_ = -1;
+};
+
+// Minimal HTTP/1.1 client for tests: GET http://127.0.0.1:port/target.
+struct HttpResponse {
+  int status = 0;
+  std::string headers;  // raw header block
+  std::string body;
+};
+HttpResponse http_get(int port, const std::string& target);
+
+// Polls GET /healthz until it answers 200 or `seconds` pass; returns whether it did.
+bool wait_for_server(int port, double seconds);
+
+}  // namespace wenku::testing
