@@ -13,6 +13,7 @@ function(wenku_embed_files)
     COMMAND ${CMAKE_COMMAND} -DNAME=${ARG_NAME} -DBASE=${ARG_BASE} "-DFILES=${files_arg}"
             -DOUT=${out} -P "${WENKU_EMBED_SCRIPT}"
     DEPENDS ${ARG_FILES} "${WENKU_EMBED_SCRIPT}"
+    VERBATIM
     COMMENT "Embedding ${ARG_NAME}")
   target_sources(${ARG_TARGET} PRIVATE "${out}")
 endfunction()

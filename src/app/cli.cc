@@ -85,6 +85,10 @@ class IndexFollower {
 
 int serve_command(const LibraryConfig& config, web::ServerOptions options, bool demo) {
   Library library(config);
+  if (!library.index().writable()) {
+    throw std::runtime_error("another wenku process is using the index in " +
+                             config.data_dir.string() + "; stop it before serving");
+  }
   if (demo && library.store().count() == 0) {
     auto written = library.store().put(io::demo_documents());
     library.index().catch_up(library.store());
@@ -122,16 +126,20 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   if (stats.issues.size() > kMaxIssuesShown) {
     fmt::print(stderr, "… and {} more problems\n", stats.issues.size() - kMaxIssuesShown);
   }
-  auto index_start = std::chrono::steady_clock::now();
-  library.index().catch_up(library.store());
-  double index_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count();
   std::uint64_t committed = stats.inserted + stats.updated;
   fmt::print(
       "imported {} documents ({} new, {} updated, {} skipped) from {} files in {:.1f} s "
-      "({:.0f} docs/s); indexed in {:.1f} s\n",
+      "({:.0f} docs/s)",
       committed, stats.inserted, stats.updated, stats.skipped, files.size(), stats.seconds,
-      stats.seconds > 0 ? static_cast<double>(committed) / stats.seconds : 0.0, index_seconds);
+      stats.seconds > 0 ? static_cast<double>(committed) / stats.seconds : 0.0);
+  if (library.index().writable()) {
+    auto index_start = std::chrono::steady_clock::now();
+    library.index().catch_up(library.store());
+    fmt::print("; indexed in {:.1f} s\n",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count());
+  } else {
+    fmt::print("; the running server indexes them\n");
+  }
   return committed == 0 && !stats.issues.empty() ? 1 : 0;
 }
 

@@ -18,7 +18,7 @@ Library::Library(const LibraryConfig& config) {
   store_ = store::open_sqlite(sqlite_path(config));
   segmenter_ = std::make_unique<text::Segmenter>(text::find_dict_dir(config.dict_dir));
   index_ = std::make_unique<search::Index>(config.data_dir / "index", *segmenter_);
-  index_->catch_up(*store_);
+  if (index_->writable()) index_->catch_up(*store_);
 }
 
 Library::~Library() = default;

@@ -21,8 +21,9 @@ struct LibraryConfig {
 std::filesystem::path sqlite_path(const LibraryConfig& config);
 
 // A library: the store (source of truth), the segmenter and the derived index, opened
-// together. Opening catches the index up with the store (rebuilding it after an unclean
-// shutdown), so callers always see an index that reflects every committed document.
+// together. When this process maintains the index (see search::Index::writable), opening
+// catches it up with the store (rebuilding it after an unclean shutdown); otherwise the
+// process that maintains it (a running server) follows the store's changes.
 class Library {
  public:
   // Creates `data_dir` when absent. Throws on any failure to open.

@@ -68,7 +68,8 @@ struct ImportOptions {
 // `store`, committing good records in batches and skipping bad ones with an ImportIssue
 // naming file:line and the reason. A file that cannot be opened or decompressed is one
 // issue and the import goes on with the next file. Duplicate ids within a batch: the last
-// one wins.
+// one wins. A failing store (store::StoreError) aborts the import with that exception;
+// batches committed before stay committed.
 ImportStats import_files(store::Store& store, const std::vector<std::filesystem::path>& files,
                          const ImportOptions& options = {});
 

@@ -87,7 +87,8 @@ doc::Document to_document(std::string_view line) {
   require_non_empty(d.title, "title");
   require_non_empty(d.content, "content");
   if (!detail::is_valid_date(d.date)) {
-    throw RecordError(fmt::format("invalid date '{}': expected YYYY, YYYY-MM or YYYY-MM-DD", d.date));
+    throw RecordError(
+        fmt::format("invalid date '{}': expected YYYY, YYYY-MM or YYYY-MM-DD", d.date));
   }
   return d;
 }

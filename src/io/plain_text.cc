@@ -31,7 +31,8 @@ std::string id_for_stem(const std::string& stem) {
 // Removes a Markdown ATX heading marker ("# ", "## " … "###### ") from a title line.
 std::string_view strip_heading_marker(std::string_view line) {
   auto hashes = line.find_first_not_of('#');
-  if (hashes == 0 || hashes > 6 || hashes == std::string_view::npos || line[hashes] != ' ') return line;
+  if (hashes == 0 || hashes > 6 || hashes == std::string_view::npos || line[hashes] != ' ')
+    return line;
   return text::trim(line.substr(hashes));
 }
 
@@ -58,7 +59,7 @@ Parsed parse_plain_text(std::string_view bytes, std::string_view file_name) {
 
   const std::filesystem::path path(file_name);
   std::string_view title = take_first_line(bytes);
-  if (path.extension() == ".md") title = strip_heading_marker(title);
+  if (detail::ascii_lower(path.extension().string()) == ".md") title = strip_heading_marker(title);
   if (title.empty()) return failure("no title: the file has no text");
 
   doc::Document d;

@@ -57,6 +57,14 @@ std::string too_large(std::string_view what) {
   return fmt::format("{} exceeds {} MiB", what, kMaxDocumentBytes / (1024 * 1024));
 }
 
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 std::string normalize_paragraphs(std::string_view text) {
   std::string out;
   out.reserve(text.size());

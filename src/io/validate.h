@@ -1,4 +1,4 @@
-// Checks and normal forms shared by the importers (internal to the io module).
+// Checks, normal forms and small helpers shared by the importers (internal to the io module).
 #pragma once
 
 #include <cstddef>
@@ -21,6 +21,9 @@ std::optional<std::string> utf8_error(std::string_view s, std::size_t base = 0);
 
 // "<what> exceeds 8 MiB": the reason for input larger than kMaxDocumentBytes.
 std::string too_large(std::string_view what);
+
+// `s` with ASCII letters lower-cased (for matching file extensions).
+std::string ascii_lower(std::string_view s);
 
 // The content normal form of doc::Document: `text` split on '\n', each line trimmed
 // (text::trim, which also drops a '\r'), empty lines dropped, joined with '\n'.

@@ -64,10 +64,15 @@ class Index {
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;
 
+  // True when this process may change the index: the first process to open it (a server,
+  // or a command run while no server is) maintains it; later ones only read it.
+  bool writable() const;
+
   // Brings the index up to the store's last change sequence number: upserts changed
   // documents and removes soft-deleted ones. Returns the number of changes applied.
   std::int64_t catch_up(store::Store& store);
 
+  // Both throw IndexError when !writable().
   // Drops everything and indexes every document of the store again (bulk load, then the
   // index columns are built). Returns the number of documents indexed.
   std::int64_t rebuild(store::Store& store);

@@ -93,8 +93,8 @@ Statement::Use::~Use() {
 Statement::Use& Statement::Use::bind(int index, std::string_view value) {
   // An empty string_view may have a null data(), which SQLite would bind as NULL.
   const char* data = value.data() != nullptr ? value.data() : "";
-  if (sqlite3_bind_text64(s_.stmt_, index, data, value.size(), SQLITE_TRANSIENT,
-                          SQLITE_UTF8) != SQLITE_OK) {
+  if (sqlite3_bind_text64(s_.stmt_, index, data, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8) !=
+      SQLITE_OK) {
     s_.conn_.fail(fmt::format("bind parameter {} of \"{}\"", index, sql_head(s_.sql_)));
   }
   return *this;
@@ -179,8 +179,8 @@ void migrate(Connection& conn, const std::vector<embedded::File>& migrations) {
   for (const auto& file : migrations) {
     int version = migration_version(file.path);
     if (version <= previous) {
-      throw StoreError(fmt::format("sqlite: migration \"{}\" repeats version {}", file.path,
-                                   version));
+      throw StoreError(
+          fmt::format("sqlite: migration \"{}\" repeats version {}", file.path, version));
     }
     previous = version;
     if (version <= user_version(conn)) continue;
@@ -192,9 +192,9 @@ void migrate(Connection& conn, const std::vector<embedded::File>& migrations) {
     tx.commit();
   }
   if (int current = user_version(conn); current > previous) {
-    throw StoreError(fmt::format(
-        "sqlite: the database has schema version {}, newer than this program's {}", current,
-        previous));
+    throw StoreError(
+        fmt::format("sqlite: the database has schema version {}, newer than this program's {}",
+                    current, previous));
   }
 }
 

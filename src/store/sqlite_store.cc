@@ -22,7 +22,7 @@ using sqlite::Statement;
 using sqlite::Transaction;
 
 // ---- SQL ----------------------------------------------------------------------------------
-// Column order of kSelectDocument* matches read_document; parameters ?1..?8 of kInsert and
+// Column order of kSelectDocument* matches read_document; parameters ?1..?9 of kInsert and
 // kUpdate match bind_fields.
 
 constexpr std::string_view kNextSeq =
@@ -124,8 +124,14 @@ doc::Document read_document(const Statement::Use& row) {
 }
 
 doc::Summary read_summary(const Statement::Use& row) {
-  return doc::Summary{row.text(0), row.text(1), row.text(2),
-                      row.text(3), row.integer(4), row.text(5)};
+  doc::Summary s;
+  s.id = row.text(0);
+  s.title = row.text(1);
+  s.date = row.text(2);
+  s.category = row.text(3);
+  s.views = row.integer(4);
+  s.created_at = row.text(5);
+  return s;
 }
 
 // Idle read connections, opened on demand: at most one per concurrently reading thread.
@@ -136,8 +142,7 @@ class ReadPool {
   // A connection borrowed from the pool for one read; given back on destruction.
   class Lease {
    public:
-    Lease(ReadPool& pool, std::unique_ptr<Connection> conn)
-        : pool_(pool), conn_(std::move(conn)) {}
+    Lease(ReadPool& pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
     ~Lease() { pool_.give_back(std::move(conn_)); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
@@ -195,7 +200,11 @@ class SqliteStore final : public Store {
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
     const std::int64_t seq = next_seq();
-    writer_.statement(kSetDeleted).use().bind(1, id).bind(2, std::int64_t{deleted}).bind(3, seq).step();
+    {
+      auto update = writer_.statement(kSetDeleted).use();
+      update.bind(1, id).bind(2, std::int64_t{deleted}).bind(3, seq);
+      update.step();
+    }
     if (writer_.changes() == 0) return false;  // the rollback returns the unused number
     tx.commit();
     return true;

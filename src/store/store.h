@@ -49,9 +49,10 @@ class Store {
   // Inserts or replaces (by id) every document of `docs` in ONE transaction: either all
   // are committed or none is. Each written document gets the next change sequence number,
   // strictly greater than any number handed out before (never reused, even after a
-  // rollback or delete). Replacing keeps `created_at` and `views`. Documents must already
-  // be validated (non-empty id and title, valid UTF-8); violations throw StoreError and
-  // write nothing.
+  // rollback or delete; the numbers of a rolled-back batch were never handed out, as no
+  // reader could see them). Replacing keeps `created_at`, `views` and `deleted` (only
+  // set_deleted changes that). Documents must already be validated (non-empty id and
+  // title, valid UTF-8); violations throw StoreError and write nothing.
   virtual std::vector<PutResult> put(const std::vector<doc::Document>& docs) = 0;
 
   // Soft-deletes (`deleted`=true) or restores the document with `id`; bumps its change

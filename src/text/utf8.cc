@@ -17,7 +17,10 @@ bool is_continuation(unsigned char b) { return (b & 0xC0) == 0x80; }
 // a truncated sequence, an overlong form, a surrogate or a code point above U+10FFFF.
 std::optional<char32_t> decode(std::string_view s, std::size_t& pos) {
   const auto lead = static_cast<unsigned char>(s[pos]);
-  if (lead < 0x80) return s[pos++];
+  if (lead < 0x80) {
+    ++pos;
+    return lead;
+  }
   std::size_t length = 0;
   char32_t cp = 0;
   char32_t min = 0;  // smallest code point that needs `length` bytes
@@ -71,20 +74,23 @@ std::string_view prefix_code_points(std::string_view s, std::size_t max_code_poi
 std::string_view trim(std::string_view s) {
   constexpr std::string_view kAsciiSpace = " \t\n\v\f\r";
   constexpr std::string_view kIdeographicSpace = "\u3000";
-  for (bool changed = true; changed && !s.empty();) {
-    changed = false;
-    if (kAsciiSpace.find(s.front()) != std::string_view::npos) {
-      s.remove_prefix(1), changed = true;
+  auto ascii_space = [&](char c) { return kAsciiSpace.find(c) != std::string_view::npos; };
+  while (true) {
+    if (!s.empty() && ascii_space(s.front())) {
+      s.remove_prefix(1);
     } else if (s.starts_with(kIdeographicSpace)) {
-      s.remove_prefix(kIdeographicSpace.size()), changed = true;
+      s.remove_prefix(kIdeographicSpace.size());
+    } else {
+      break;
     }
   }
-  for (bool changed = true; changed && !s.empty();) {
-    changed = false;
-    if (kAsciiSpace.find(s.back()) != std::string_view::npos) {
-      s.remove_suffix(1), changed = true;
+  while (true) {
+    if (!s.empty() && ascii_space(s.back())) {
+      s.remove_suffix(1);
     } else if (s.ends_with(kIdeographicSpace)) {
-      s.remove_suffix(kIdeographicSpace.size()), changed = true;
+      s.remove_suffix(kIdeographicSpace.size());
+    } else {
+      break;
     }
   }
   return s;

@@ -28,10 +28,14 @@ std::string_view content_type_of(std::string_view path) {
     std::string_view content_type;
   };
   static constexpr Type kTypes[] = {
-      {".css", "text/css; charset=utf-8"},   {".js", "text/javascript; charset=utf-8"},
-      {".svg", "image/svg+xml"},             {".png", "image/png"},
-      {".jpg", "image/jpeg"},                {".ico", "image/x-icon"},
-      {".woff2", "font/woff2"},              {".txt", "text/plain; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".txt", "text/plain; charset=utf-8"},
   };
   for (const auto& t : kTypes) {
     if (path.ends_with(t.extension)) return t.content_type;
@@ -43,7 +47,8 @@ const std::vector<Asset>& assets() {
   static const std::vector<Asset> all = [] {
     std::vector<Asset> out;
     for (const auto& f : embedded::static_files()) {
-      out.push_back({f.path, f.data, content_type_of(f.path), fmt::format("\"{:016x}\"", fnv1a(f.data))});
+      out.push_back(
+          {f.path, f.data, content_type_of(f.path), fmt::format("\"{:016x}\"", fnv1a(f.data))});
     }
     return out;
   }();

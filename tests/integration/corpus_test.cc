@@ -83,7 +83,7 @@ TEST_F(CorpusTest, ReimportUpdatesInsteadOfDuplicating) {
 }
 
 TEST_F(CorpusTest, HighQualityDevelopmentFindsRecentGovernmentWorkReports) {
-  auto response = search_json("高质量发展", 2000);
+  auto response = search_json("高质量发展", 100000);
   auto ids = hit_ids(response);
   EXPECT_TRUE(ids.count("gwr-2021")) << response.dump().substr(0, 500);
   EXPECT_TRUE(ids.count("gwr-2022"));

@@ -23,12 +23,13 @@ CREATE TABLE documents (
   subcategory TEXT NOT NULL DEFAULT '',
   source      TEXT NOT NULL DEFAULT '',
   url         TEXT NOT NULL DEFAULT '',
-  content     TEXT NOT NULL DEFAULT '',   -- paragraphs joined by '\n'
   seq         INTEGER NOT NULL UNIQUE,    -- change sequence number of the latest write
   views       INTEGER NOT NULL DEFAULT 0 CHECK (views >= 0),
   deleted     INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
   created_at  TEXT NOT NULL,              -- 'YYYY-MM-DD HH:MM:SS' UTC
-  updated_at  TEXT NOT NULL
+  updated_at  TEXT NOT NULL,
+  -- Last, so reading the columns above never walks the overflow pages of a long text.
+  content     TEXT NOT NULL DEFAULT ''    -- paragraphs joined by '\n'
 );
 
 -- Listings only ever show live documents, so the listing indexes are partial. Each one

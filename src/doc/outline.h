@@ -1,0 +1,39 @@
+// Outline (提纲) extraction: the headings of a Chinese official text.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "doc/document.h"
+
+namespace wenku::doc {
+
+struct OutlineItem {
+  int level = 1;         // 1 for the outermost heading system, 2 for one nested in it, …
+  std::string text;      // the heading phrase, its number marker included ("一、2023年工作回顾")
+  std::size_t para = 0;  // 0-based index of its paragraph in paragraphs(d.content)
+};
+
+// Returns the headings of `d`, in text order. A heading is a paragraph that starts with a
+// number marker of one of these systems:
+//   一、  （一） (一)  1. 1． 1、  （1） (1)          — reports, plans, summaries
+//   第一编 第一分编 第一部分 第一章 第一节 第一条      — laws and long reports
+//   一是 … 二是   一要 … 二要   第一， 第二，   首先 其次 再次 最后   — speeches
+// Each system is a separate numbering. A heading counts only when its numbering is
+// consecutive: item n > 1 must follow item n-1 of the same system (最后 follows item 2 or
+// later), and item 1 only counts when the next item of its system is item 2 (lists of the
+// same system nested in between aside), so a stray 二是, or the 首先 … 最后 that open and
+// close a speech, are not headings. A numbered paragraph ending in
+// ；is an enumeration item, not a heading, and breaks its system's numbering. When item n
+// starts a paragraph and item n-1 is a later sentence of one of the two paragraphs before
+// ("…挑战。一是…" then "二是…"), item n-1 is a heading of that paragraph, its text taken
+// from the marker on.
+// Levels nest by order of appearance: a system not yet open becomes a child of the last
+// heading's system; one already open closes the systems nested inside it.
+// The text is the heading phrase: the paragraph up to its first 。：；！？ (or all of a
+// short paragraph), cut back at a ， 、 when longer than 60 characters. A marker that stands
+// alone in its paragraph ("一要", "第一，") is joined with the phrase of the next paragraph.
+std::vector<OutlineItem> extract_outline(const Document& d);
+
+}  // namespace wenku::doc

@@ -1,0 +1,347 @@
+#include "doc/templater.h"
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "doc/numerals.h"
+#include "text/utf8.h"
+
+namespace wenku::doc {
+
+namespace {
+
+// ---- text helpers -------------------------------------------------------------------------
+
+// The code point that ends right before byte `pos` of valid UTF-8 `s` (0 at the start).
+char32_t code_point_before(std::string_view s, std::size_t pos) {
+  if (pos == 0) return 0;
+  std::size_t start = pos - 1;
+  while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+  return text::decode_at(s, start);
+}
+
+char32_t code_point_at(std::string_view s, std::size_t pos) {
+  return pos < s.size() ? text::decode_at(s, pos) : 0;
+}
+
+bool is_latin(char32_t cp) { return (cp >= U'a' && cp <= U'z') || (cp >= U'A' && cp <= U'Z'); }
+
+bool is_digit(char32_t cp) { return (cp >= U'0' && cp <= U'9') || (cp >= U'０' && cp <= U'９'); }
+
+template <std::size_t N>
+bool starts_with_any(std::string_view s, const std::array<std::string_view, N>& words) {
+  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return s.starts_with(w); });
+}
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& words, std::string_view w) {
+  return std::find(words.begin(), words.end(), w) != words.end();
+}
+
+// ---- numbers in digits --------------------------------------------------------------------
+
+// Byte length of a decimal point or thousands comma at the start of `s` that a digit
+// follows, else 0.
+std::size_t separator_length(std::string_view s) {
+  for (std::string_view sep : {".", "．", ","}) {
+    if (s.starts_with(sep) && digit_prefix(s.substr(sep.size())).bytes > 0) return sep.size();
+  }
+  return 0;
+}
+
+// End of the number starting at `pos`: digits with decimal points and thousands commas.
+std::size_t digits_end(std::string_view s, std::size_t pos) {
+  pos += digit_prefix(s.substr(pos)).bytes;
+  while (const std::size_t sep = separator_length(s.substr(pos))) {
+    pos += sep;
+    pos += digit_prefix(s.substr(pos)).bytes;
+  }
+  return pos;
+}
+
+bool at_line_start(std::string_view s, std::size_t pos) {
+  const std::size_t newline = pos == 0 ? std::string_view::npos : s.rfind('\n', pos - 1);
+  const std::size_t line = newline == std::string_view::npos ? 0 : newline + 1;
+  return text::trim(s.substr(line, pos - line)).empty();
+}
+
+// Whether the digits at [begin, end) are a list marker, an ordinal or part of a Latin code.
+bool digits_stay(std::string_view s, std::size_t begin, std::size_t end) {
+  const char32_t before = code_point_before(s, begin);
+  const char32_t after = code_point_at(s, end);
+  if (is_latin(before) || is_latin(after)) return true;                             // 5G, G20
+  if (before == U'-' && is_latin(code_point_before(s, begin - 1))) return true;     // COVID-19
+  if (before == U'第') return true;                                                  // 第3次
+  if ((before == U'（' || before == U'(') && (after == U'）' || after == U')')) return true;
+  return at_line_start(s, begin) && (after == U'.' || after == U'．' || after == U'、');
+}
+
+void digit_spans(std::string_view s, std::vector<TemplateSpan>& out) {
+  for (std::size_t pos = 0; pos < s.size();) {
+    if (!is_digit(code_point_at(s, pos))) {
+      text::decode_at(s, pos);
+      continue;
+    }
+    const std::size_t end = digits_end(s, pos);
+    if (!digits_stay(s, pos, end)) out.push_back({pos, end, SpanKind::kNumber});
+    pos = end;
+  }
+}
+
+// ---- numbers in Chinese numerals ----------------------------------------------------------
+
+constexpr std::array<std::string_view, 58> kMeasureWords{
+    "余", "多", "个", "年", "月", "日", "号", "天", "周", "岁", "小时", "分钟", "家", "户", "人",
+    "名", "位", "项", "次", "倍", "元", "美元", "公里", "千米", "米", "亩", "公顷", "平方", "立方",
+    "吨", "斤", "千瓦", "件", "批", "座", "所", "条", "台", "辆", "套", "支", "种", "类", "场",
+    "期", "篇", "部", "份", "款", "艘", "架", "枚", "只", "头", "株", "层", "间", "处"};
+
+constexpr std::array<std::string_view, 2> kFractionWords{"百分之", "千分之"};
+
+void numeral_spans(std::string_view s, std::vector<TemplateSpan>& out) {
+  for (std::size_t pos = 0; pos < s.size();) {
+    const std::string_view rest = s.substr(pos);
+    if (starts_with_any(rest, kFractionWords)) {
+      const std::size_t begin = pos + kFractionWords[0].size();
+      std::size_t end = begin + chinese_numeral_prefix(s.substr(begin)).bytes;
+      if (end > begin && s.substr(end).starts_with("点")) {  // 百分之八点五
+        const std::size_t decimals = chinese_numeral_prefix(s.substr(end + 3)).bytes;
+        if (decimals > 0) end += 3 + decimals;
+      }
+      if (end > begin) out.push_back({begin, end, SpanKind::kNumber});
+      pos = end;
+      continue;
+    }
+    const NumeralRun run = chinese_numeral_prefix(rest);
+    if (run.bytes == 0) {
+      text::decode_at(s, pos);
+      continue;
+    }
+    const std::string_view after = rest.substr(run.bytes);
+    const std::string_view before = s.substr(0, pos);
+    const bool quantity = run.chars >= 2 && starts_with_any(after, kMeasureWords) &&
+                          !before.ends_with("第");
+    const bool date_part = run.chars == 1 && ((after.starts_with("月") && before.ends_with("年")) ||
+                                              ((after.starts_with("日") || after.starts_with("号")) &&
+                                               before.ends_with("月")));
+    if (quantity || date_part) out.push_back({pos, pos + run.bytes, SpanKind::kNumber});
+    pos += run.bytes;
+  }
+}
+
+// ---- names of people ----------------------------------------------------------------------
+
+// Longest first, so that 副书记 wins over 书记.
+constexpr std::array<std::string_view, 25> kTitles{
+    "常务副", "总书记", "副书记", "秘书长", "董事长", "总经理", "同志", "书记", "区长", "市长",
+    "县长", "省长", "州长", "镇长", "乡长", "主任", "部长", "局长", "厅长", "处长", "科长",
+    "主席", "院长", "校长", "代表"};
+
+// Common surnames, without those that are also frequent function words or word starts
+// before a title (党委书记, 时任, 全区, 和 …).
+constexpr std::string_view kSurnames =
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏吕丁"
+    "沈任姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔汤温康施牛樊葛邢乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿焦俞柳祝舒阮柯梅凌毕裴霍涂骆翁冉靳柴蒙"
+    "鲍喻蒲房滕屈饶牟艾尤穆卓缪麦褚娄窦戚岑晏柏瞿桂佟臧闵苟邬卞姬栾隋刁巫寇桑郎甄丛仲虞敖巩佘池"
+    "苑迟邝";
+
+constexpr std::array<std::string_view, 10> kCompoundSurnames{
+    "欧阳", "司马", "诸葛", "上官", "慕容", "令狐", "皇甫", "夏侯", "司徒", "公孙"};
+
+// Names that are part of fixed political formulas (以习近平同志为核心, 邓小平理论 …).
+constexpr std::array<std::string_view, 9> kFixedNames{
+    "习近平", "毛泽东", "邓小平", "江泽民", "胡锦涛", "周恩来", "刘少奇", "朱德", "陈云"};
+
+// Words before 同志 that look like a surname and a given name but are not names.
+constexpr std::array<std::string_view, 6> kNotNames{"许多", "方面", "地方", "高级", "老同", "万名"};
+
+bool is_surname(std::string_view han) {
+  return han.size() == 3 && kSurnames.find(han) != std::string_view::npos;
+}
+
+bool all_han(std::string_view s) {
+  for (std::size_t pos = 0; pos < s.size();) {
+    if (!text::is_han(text::decode_at(s, pos))) return false;
+  }
+  return true;
+}
+
+// Start of the name that ends at `end` (a title follows), or `end` when there is none.
+std::size_t name_start(std::string_view s, std::size_t end) {
+  // Candidate starts, longest name first: 3 characters, 2, then a lone surname. Each Han
+  // character is 3 bytes in UTF-8.
+  for (std::size_t chars : {3u, 2u, 1u}) {
+    if (end < chars * 3) continue;
+    const std::size_t begin = end - chars * 3;
+    const std::string_view name = s.substr(begin, end - begin);
+    if (!all_han(name)) continue;
+    const bool compound = chars >= 3 && contains(kCompoundSurnames, name.substr(0, 6));
+    if (!compound && !is_surname(name.substr(0, 3))) continue;
+    // 主任王强: the surname candidate 任 belongs to the title before it.
+    const std::string_view head = s.substr(0, begin + 3);
+    if (chars == 3 && std::any_of(kTitles.begin(), kTitles.end(), [&](auto t) { return head.ends_with(t); })) {
+      continue;
+    }
+    if (contains(kFixedNames, name) || contains(kNotNames, name)) return end;
+    return begin;
+  }
+  return end;
+}
+
+void person_spans(std::string_view s, std::vector<TemplateSpan>& out) {
+  for (std::size_t pos = 0; pos < s.size();) {
+    const std::string_view rest = s.substr(pos);
+    const auto title = std::find_if(kTitles.begin(), kTitles.end(), [&](auto t) { return rest.starts_with(t); });
+    if (title == kTitles.end()) {
+      text::decode_at(s, pos);
+      continue;
+    }
+    std::size_t end = pos;
+    if (end >= 3 && s.substr(end - 3, 3) == "副") end -= 3;  // 王强副区长
+    const std::size_t begin = name_start(s, end);
+    if (begin < end) out.push_back({begin, end, SpanKind::kPerson});
+    pos += title->size();
+  }
+}
+
+// ---- place names --------------------------------------------------------------------------
+
+void place_spans(std::string_view s, const PlaceNames& places, std::vector<TemplateSpan>& out) {
+  for (std::size_t pos = 0; pos < s.size();) {
+    std::size_t matched = 0;
+    if (!places.first_chars.contains(code_point_at(s, pos))) {
+      text::decode_at(s, pos);
+      continue;
+    }
+    for (std::size_t chars = places.max_chars; chars >= 2 && matched == 0; --chars) {
+      const std::string_view candidate = text::prefix_code_points(s.substr(pos), chars);
+      if (text::count_code_points(candidate) < chars) continue;
+      if (auto it = places.names.find(candidate); it != places.names.end()) {
+        out.push_back({pos, pos + it->second, SpanKind::kPlace});
+        matched = candidate.size();
+      }
+    }
+    if (matched > 0) {
+      pos += matched;
+    } else {
+      text::decode_at(s, pos);
+    }
+  }
+}
+
+// ---- loading ------------------------------------------------------------------------------
+
+nlohmann::json read_json(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path.string() + ": " + e.what());
+  }
+}
+
+// The names of a division file, without placeholders (市辖区, 县, 省直辖县级行政区划).
+std::vector<std::string> division_names(const std::filesystem::path& path) {
+  std::vector<std::string> names;
+  const nlohmann::json array = read_json(path);
+  if (!array.is_array()) throw std::runtime_error(path.string() + ": not an array");
+  for (const auto& entry : array) {
+    std::string name = entry.at("name").get<std::string>();
+    if (name == "县" || name.find("辖") != std::string::npos) continue;
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+// The name without the first of `suffixes` it ends with.
+template <std::size_t N>
+std::string_view strip_suffix(std::string_view name, const std::array<std::string_view, N>& suffixes) {
+  for (std::string_view suffix : suffixes) {
+    if (name.size() > suffix.size() && name.ends_with(suffix)) return name.substr(0, name.size() - suffix.size());
+  }
+  return name;
+}
+
+constexpr std::array<std::string_view, 7> kProvinceSuffixes{
+    "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"};
+constexpr std::array<std::string_view, 4> kCitySuffixes{"自治州", "地区", "市", "盟"};
+constexpr std::array<std::string_view, 7> kAreaSuffixes{"自治县", "自治旗", "新区", "区", "县", "市", "旗"};
+
+// Short forms of cities that are also common words or names.
+constexpr std::array<std::string_view, 21> kAmbiguousCities{
+    "白银", "安康", "朝阳", "中山", "黄山", "北海", "普洱", "长治", "大同", "开封", "日照",
+    "三明", "来宾", "四平", "大庆", "海口", "河源", "阿里", "山南", "海东", "安顺"};
+
+// Counties and districts named by a generic word, and markers of development zones.
+constexpr std::array<std::string_view, 5> kGenericAreas{"新城区", "老城区", "解放区", "市中区", "城关区"};
+constexpr std::array<std::string_view, 8> kZoneMarkers{
+    "开发区", "管理区", "示范区", "园区", "管委会", "委员会", "群岛", "新城"};
+
+void add_name(PlaceNames& places, std::string_view name, std::size_t proper_bytes) {
+  places.names.emplace(std::string(name), proper_bytes);
+  places.max_chars = std::max(places.max_chars, text::count_code_points(name));
+  places.first_chars.insert(code_point_at(name, 0));
+}
+
+}  // namespace
+
+PlaceNames load_place_names(const std::filesystem::path& dir) {
+  PlaceNames places;
+  for (const std::string& name : division_names(dir / "provinces.json")) {
+    const std::string_view proper = strip_suffix(name, kProvinceSuffixes);
+    add_name(places, name, proper.size());
+    add_name(places, proper, proper.size());
+  }
+  for (const std::string& name : division_names(dir / "cities.json")) {
+    const std::string_view proper = strip_suffix(name, kCitySuffixes);
+    add_name(places, name, proper.size());
+    const bool plain = name.ends_with("市") || name.ends_with("地区");
+    if (plain && text::count_code_points(proper) >= 2 && !contains(kAmbiguousCities, proper)) {
+      add_name(places, proper, proper.size());
+    }
+  }
+  for (const std::string& name : division_names(dir / "areas.json")) {
+    if (text::count_code_points(name) <= 2 || contains(kGenericAreas, name)) continue;
+    if (std::any_of(kZoneMarkers.begin(), kZoneMarkers.end(),
+                    [&](std::string_view m) { return name.find(m) != std::string::npos; })) {
+      continue;
+    }
+    add_name(places, name, strip_suffix(name, kAreaSuffixes).size());
+  }
+  return places;
+}
+
+std::vector<TemplateSpan> template_spans(std::string_view text, const PlaceNames& places) {
+  std::vector<TemplateSpan> all;
+  digit_spans(text, all);
+  numeral_spans(text, all);
+  person_spans(text, all);
+  place_spans(text, places, all);
+  std::sort(all.begin(), all.end(), [](const TemplateSpan& a, const TemplateSpan& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+  });
+  std::vector<TemplateSpan> spans;
+  for (const TemplateSpan& span : all) {
+    if (spans.empty() || span.begin >= spans.back().end) spans.push_back(span);
+  }
+  return spans;
+}
+
+std::string make_template(std::string_view text, const PlaceNames& places) {
+  std::string out;
+  std::size_t copied = 0;
+  for (const TemplateSpan& span : template_spans(text, places)) {
+    out.append(text.substr(copied, span.begin - copied));
+    out += 'X';
+    copied = span.end;
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
+}  // namespace wenku::doc

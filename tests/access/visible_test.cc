@@ -1,0 +1,154 @@
+#include "access/visible.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "testing/test_support.h"
+#include "text/utf8.h"
+
+namespace wenku::access {
+namespace {
+
+const Viewer kGuest{Role::kGuest, ""};
+const Viewer kMember{Role::kMember, "lihua"};
+const Viewer kAdmin{Role::kAdmin, "admin"};
+
+doc::Document make_doc(std::string content, bool deleted = false) {
+  doc::Document d;
+  d.id = "d1";
+  d.title = "关于加强基层治理的讲话";
+  d.content = std::move(content);
+  d.deleted = deleted;
+  return d;
+}
+
+std::string repeat(std::string_view s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// A guest's view with a preview of `chars` characters.
+Visible guest_view(const std::string& content, std::size_t chars) {
+  return visible(make_doc(content), kGuest, Policy{false, chars});
+}
+
+TEST(Visible, MembersAndAdminsReadTheWholeText) {
+  const auto d = make_doc(repeat("同志们，今天的会议很重要。", 200));
+  for (const auto& viewer : {kMember, kAdmin}) {
+    auto v = visible(d, viewer, Policy{});
+    EXPECT_TRUE(v.exists);
+    EXPECT_TRUE(v.complete);
+    EXPECT_EQ(v.content, d.content);
+  }
+}
+
+TEST(Visible, PolicyCanOpenTheWholeTextToGuests) {
+  const auto d = make_doc(repeat("同志们，今天的会议很重要。", 200));
+  auto v = visible(d, kGuest, Policy{true, 10});
+  EXPECT_TRUE(v.complete);
+  EXPECT_EQ(v.content, d.content);
+}
+
+TEST(Visible, DeletedDocumentsExistOnlyForAdmins) {
+  const auto d = make_doc("已删除的文档。", /*deleted=*/true);
+  for (const auto& viewer : {kGuest, kMember}) {
+    auto v = visible(d, viewer, Policy{true, 600});
+    EXPECT_FALSE(v.exists);
+    EXPECT_FALSE(v.complete);
+    EXPECT_TRUE(v.content.empty());
+  }
+  auto admin = visible(d, kAdmin, Policy{});
+  EXPECT_TRUE(admin.exists);
+  EXPECT_EQ(admin.content, d.content);
+}
+
+TEST(Visible, GuestsSeeShortTextsWhole) {
+  auto v = guest_view("一、总体要求\n坚持稳中求进。", 600);
+  EXPECT_TRUE(v.exists);
+  EXPECT_TRUE(v.complete);
+  EXPECT_EQ(v.content, "一、总体要求\n坚持稳中求进。");
+  // Exactly at the limit is still whole.
+  EXPECT_TRUE(guest_view("一二三四五", 5).complete);
+}
+
+TEST(Visible, PreviewCutsBackToTheLastSentenceEndInTheLatterHalf) {
+  // 10 + 1, then 4 + 1 characters: the sentence ends at 11 and 16 of a 20-character limit.
+  const std::string text = "一二三四五六七八九十。甲乙丙丁！" + repeat("后", 30);
+  auto v = guest_view(text, 20);
+  EXPECT_TRUE(v.exists);
+  EXPECT_FALSE(v.complete);
+  EXPECT_EQ(v.content, "一二三四五六七八九十。甲乙丙丁！");
+}
+
+TEST(Visible, PreviewStopsAtAParagraphEnd) {
+  const std::string text = "第一段的内容比较长，没有句号结束\n第二段" + repeat("很长", 30);
+  auto v = guest_view(text, 25);
+  EXPECT_EQ(v.content, "第一段的内容比较长，没有句号结束");
+  // A limit that falls exactly on a paragraph end keeps the whole paragraph.
+  EXPECT_EQ(guest_view("一二三。四五\n六七八九十", 6).content, "一二三。四五");
+}
+
+TEST(Visible, PreviewIgnoresSentenceEndsInTheFirstHalf) {
+  const std::string text = "短句。" + repeat("长", 40);
+  auto v = guest_view(text, 20);
+  EXPECT_EQ(text::count_code_points(v.content), 20u);
+  EXPECT_EQ(v.content, "短句。" + repeat("长", 17));
+}
+
+TEST(Visible, PreviewKeepsClosingQuotesWithTheirSentence) {
+  const std::string text = "他说：“我们要坚持人民至上。”然后" + repeat("继续", 20);
+  auto v = guest_view(text, 20);
+  EXPECT_EQ(v.content, "他说：“我们要坚持人民至上。”");
+}
+
+TEST(Visible, PreviewNeverCutsInsideAUtf8Sequence) {
+  // Mixed 1-, 3- and 4-byte characters without any sentence end.
+  const std::string text = repeat("a中\U00020000", 50);
+  for (std::size_t chars : {1u, 2u, 3u, 7u, 50u, 149u}) {
+    auto v = guest_view(text, chars);
+    EXPECT_TRUE(text::is_valid_utf8(v.content)) << chars;
+    EXPECT_EQ(text::count_code_points(v.content), chars);
+    EXPECT_TRUE(std::string_view(text).starts_with(v.content));
+    EXPECT_FALSE(v.complete);
+  }
+}
+
+TEST(Visible, ZeroPreviewShowsNothingOfALongText) {
+  auto v = guest_view("内容。", 0);
+  EXPECT_TRUE(v.exists);
+  EXPECT_FALSE(v.complete);
+  EXPECT_TRUE(v.content.empty());
+}
+
+// Real speeches: every preview is a prefix of at most 600 characters ending at a
+// sentence or paragraph end (these texts have plenty of both).
+TEST(Visible, PreviewsOfRealSpeechesEndAtSentenceOrParagraphEnds) {
+  const auto dir = wenku::testing::corpus_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/corpus is absent";
+  std::ifstream in(dir / "xi_speeches_2020.jsonl");
+  ASSERT_TRUE(in);
+  int cut = 0;
+  for (std::string line; std::getline(in, line);) {
+    const auto content = nlohmann::json::parse(line).at("content").get<std::string>();
+    auto v = guest_view(content, 600);
+    ASSERT_TRUE(std::string_view(content).starts_with(v.content));
+    const auto chars = text::count_code_points(v.content);
+    EXPECT_LE(chars, 600u);
+    if (v.complete) continue;
+    ++cut;
+    EXPECT_GE(chars, 300u);
+    const char next = content[v.content.size()];
+    const bool sentence_end = v.content.ends_with("。") || v.content.ends_with("！") ||
+                              v.content.ends_with("？") || v.content.ends_with("；") ||
+                              v.content.ends_with("”");
+    EXPECT_TRUE(sentence_end || next == '\n') << v.content;
+  }
+  EXPECT_GT(cut, 20);
+}
+
+}  // namespace
+}  // namespace wenku::access

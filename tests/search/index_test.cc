@@ -1,0 +1,371 @@
+#include "search/index.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <thread>
+
+#include "io/import.h"
+#include "search/search_test_support.h"
+#include "store/store.h"
+#include "text/utf8.h"
+
+namespace wenku::search {
+namespace {
+
+namespace fs = std::filesystem;
+using test::make_doc;
+using test::segmenter;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+IndexQuery query_for(std::string_view text, std::size_t limit = 100, std::size_t offset = 0) {
+  return IndexQuery{parse_query(text), limit, offset};
+}
+
+std::vector<std::string> ids(const IndexResult& r) {
+  std::vector<std::string> out;
+  for (const auto& h : r.hits) out.push_back(h.id);
+  return out;
+}
+
+class IndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override { store_ = store::open_sqlite(dir_.path() / "store.db"); }
+
+  fs::path index_dir() const { return dir_.path() / "index"; }
+
+  std::unique_ptr<Index> open_index() { return std::make_unique<Index>(index_dir(), segmenter()); }
+
+  void put(const std::vector<doc::Document>& docs) { store_->put(docs); }
+
+  std::vector<std::string> search_ids(const Index& index, std::string_view text) {
+    return ids(index.search(query_for(text)));
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(IndexTest, FindsExactSubstringsWhateverTheSegmenterDoes) {
+  put({make_doc("a", "政府工作报告", "我们要推动经济高质量发展，坚持以人民为中心的发展思想。"),
+       make_doc("b", "其他", "高质 量发展不是这里的连续文字。")});
+  auto index = open_index();
+  EXPECT_EQ(index->catch_up(*store_), 2);
+  // Phrases that cut across the segmenter's words, and across punctuation.
+  for (auto q :
+       {"济高质", "经济高", "高质量发展", "发展，坚持", "中心的发展思想。", "\"推动经济\""}) {
+    EXPECT_THAT(search_ids(*index, q), ElementsAre("a")) << q;
+  }
+  EXPECT_THAT(search_ids(*index, "人民为中心的发展观"), IsEmpty());
+  EXPECT_THAT(search_ids(*index, "量发"), UnorderedElementsAre("a", "b"));
+}
+
+TEST_F(IndexTest, SingleCharactersLatinAndDigitsMatchAsSubstrings) {
+  put({make_doc("a", "标题", "it's ABC2021x 推动"), make_doc("b", "别的", "完全无关 xyz")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  EXPECT_THAT(search_ids(*index, "推"), ElementsAre("a"));
+  EXPECT_THAT(search_ids(*index, "abc"), ElementsAre("a"));
+  EXPECT_THAT(search_ids(*index, "ＡＢＣ"), ElementsAre("a"));  // full width, NFKC
+  EXPECT_THAT(search_ids(*index, "202"), ElementsAre("a"));
+  EXPECT_THAT(search_ids(*index, "2"), ElementsAre("a"));
+  EXPECT_THAT(search_ids(*index, "c2021X"), ElementsAre("a"));
+  EXPECT_THAT(search_ids(*index, "it's"), ElementsAre("a"));
+  EXPECT_THAT(search_ids(*index, "y"), ElementsAre("b"));
+}
+
+TEST_F(IndexTest, TermsAreAnded) {
+  put({make_doc("both", "甲", "改革开放 与 科技创新"), make_doc("one", "乙", "改革开放 而已"),
+       make_doc("none", "丙", "毫不相干")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  EXPECT_THAT(search_ids(*index, "改革开放 科技创新"), ElementsAre("both"));
+  EXPECT_THAT(search_ids(*index, "改革开放"), UnorderedElementsAre("both", "one"));
+  EXPECT_THAT(search_ids(*index, "改革开放 毫不相干"), IsEmpty());
+}
+
+TEST_F(IndexTest, TotalIsExactAndPagesCoverEveryHit) {
+  std::vector<doc::Document> docs;
+  for (int i = 0; i < 37; ++i) {
+    docs.push_back(make_doc("d" + std::to_string(i), "第" + std::to_string(i) + "号",
+                            "乡村振兴 第" + std::to_string(i) + "段"));
+  }
+  docs.push_back(make_doc("other", "无", "别的内容"));
+  put(docs);
+  auto index = open_index();
+  index->catch_up(*store_);
+  EXPECT_EQ(index->size(), 38);
+  std::vector<std::string> seen;
+  for (std::size_t offset = 0; offset < 40; offset += 10) {
+    auto r = index->search(query_for("乡村振兴", 10, offset));
+    EXPECT_EQ(r.total, 37);
+    for (auto& id : ids(r)) seen.push_back(id);
+  }
+  std::ranges::sort(seen);
+  EXPECT_EQ(std::ranges::unique(seen).begin(), seen.end());
+  EXPECT_EQ(seen.size(), 37u);
+  auto none = index->search(query_for("乡村振兴", 0));
+  EXPECT_EQ(none.total, 37);
+  EXPECT_THAT(none.hits, IsEmpty());
+}
+
+TEST_F(IndexTest, TitleRanksAboveBodyAndTiesGoToNewer) {
+  put({make_doc("body", "一份总结", "安全生产 安全生产 安全生产 是本文的主题。", "2024-05-01"),
+       make_doc("title", "安全生产工作总结", "本文讨论工作。", "2020-01-01"),
+       make_doc("old", "甲", "提到一次防汛抗旱。", "2019-01-01"),
+       make_doc("new", "乙", "提到一次防汛抗旱。", "2023-01-01")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  EXPECT_THAT(search_ids(*index, "安全生产"), ElementsAre("title", "body"));
+  EXPECT_THAT(search_ids(*index, "防汛抗旱"), ElementsAre("new", "old"));
+  auto r = index->search(query_for("安全生产"));
+  EXPECT_GT(r.hits[0].score, r.hits[1].score);
+}
+
+TEST_F(IndexTest, EmptyQueryFindsNothing) {
+  put({make_doc("a", "标题", "正文")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  for (auto q : {"", "   ", "\"\"", "“”"}) {
+    auto r = index->search(query_for(q));
+    EXPECT_EQ(r.total, 0) << q;
+    EXPECT_THAT(r.hits, IsEmpty());
+  }
+}
+
+std::string ascii_lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+TEST_F(IndexTest, HostileQueriesNeverErrorNorMatchWrongly) {
+  put({make_doc("tricky", "Tricky (text)",
+                "it's a \"quoted\" word, back\\slash, a'b, OR maybe --filter true ') select Docs"),
+       make_doc("plain", "普通", "普通的中文文本，没有任何符号。")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  // clang-format off
+  std::vector<std::string> hostile = {
+      "it's", "'", "')", "\\", "\\\\", "\"", "a\"b", "a'b", "(", ")", "(text)", "OR", "a OR b",
+      "OR 普通", "--filter", "--filter true", "select Docs", "\"select Docs\"", "*", "-普通",
+      "+普通", "title:@普通", "_key:plain", "普通 --limit 0", "' --query '普通", "\" OR \"",
+      "\\\" OR _id:1 \\\"", "back\\slash", "';select Docs;'", "\x01\x02", "a\nb", "*D+ 普通"};
+  // clang-format on
+  hostile.push_back(std::string(5000, 'x'));  // long phrase
+  std::string many_terms;
+  for (int i = 0; i < 300; ++i) many_terms += "普通" + std::to_string(i % 3) + " ";
+  hostile.push_back(many_terms);
+  for (const auto& q : hostile) {
+    auto parsed = parse_query(q);
+    IndexResult r;
+    ASSERT_NO_THROW(r = index->search(IndexQuery{parsed, 100, 0})) << q;
+    EXPECT_EQ(r.total, static_cast<std::int64_t>(r.hits.size())) << q;
+    for (const auto& hit : r.hits) {
+      auto d = store_->get(hit.id);
+      ASSERT_TRUE(d.has_value());
+      auto haystack = ascii_lower(d->title + "\n" + d->content);
+      for (const auto& term : parsed.terms) {
+        EXPECT_NE(haystack.find(ascii_lower(term)), std::string::npos)
+            << "query " << q << " matched " << hit.id << " without term " << term;
+      }
+    }
+  }
+  EXPECT_THAT(search_ids(*index, "it's"), ElementsAre("tricky"));
+  EXPECT_THAT(search_ids(*index, "back\\slash"), ElementsAre("tricky"));
+  EXPECT_THAT(search_ids(*index, "\"select Docs\""), ElementsAre("tricky"));
+  EXPECT_THAT(search_ids(*index, "OR 普通"), IsEmpty());
+  EXPECT_THAT(search_ids(*index, "普通 --limit 0"), IsEmpty());
+}
+
+TEST_F(IndexTest, CatchUpAppliesUpdatesAndDeletions) {
+  put({make_doc("a", "甲", "原来的内容 关键词一"), make_doc("b", "乙", "关键词一 也在这里")});
+  auto index = open_index();
+  EXPECT_EQ(index->catch_up(*store_), 2);
+  EXPECT_EQ(index->applied_seq(), store_->last_seq());
+  EXPECT_EQ(index->catch_up(*store_), 0);
+
+  put({make_doc("a", "甲", "修改后的内容 关键词二")});
+  ASSERT_TRUE(store_->set_deleted("b", true));
+  EXPECT_EQ(index->catch_up(*store_), 2);
+  EXPECT_EQ(index->applied_seq(), store_->last_seq());
+  EXPECT_THAT(search_ids(*index, "关键词一"), IsEmpty());
+  EXPECT_THAT(search_ids(*index, "关键词二"), ElementsAre("a"));
+  EXPECT_EQ(index->size(), 1);
+
+  ASSERT_TRUE(store_->set_deleted("b", false));
+  index->catch_up(*store_);
+  EXPECT_THAT(search_ids(*index, "关键词一"), ElementsAre("b"));
+}
+
+TEST_F(IndexTest, AppliedSeqAndDocumentsSurviveACleanReopen) {
+  put({make_doc("a", "甲", "持久化的内容")});
+  {
+    auto index = open_index();
+    index->catch_up(*store_);
+  }
+  EXPECT_FALSE(fs::exists(index_dir() / "OPEN"));
+  auto index = open_index();
+  EXPECT_EQ(index->applied_seq(), store_->last_seq());
+  EXPECT_EQ(index->size(), 1);
+  EXPECT_THAT(search_ids(*index, "持久化"), ElementsAre("a"));
+  EXPECT_TRUE(fs::exists(index_dir() / "OPEN"));
+}
+
+TEST_F(IndexTest, UncleanShutdownMarkerTriggersARebuild) {
+  put({make_doc("a", "甲", "崩溃之前的内容"), make_doc("b", "乙", "另一篇")});
+  { open_index()->catch_up(*store_); }
+  testing::write_file(index_dir() / "OPEN", "");  // as if the process had died
+  auto index = open_index();
+  EXPECT_EQ(index->size(), 0);
+  EXPECT_EQ(index->applied_seq(), 0);
+  EXPECT_EQ(index->catch_up(*store_), 2);
+  EXPECT_THAT(search_ids(*index, "崩溃之前"), ElementsAre("a"));
+}
+
+TEST_F(IndexTest, CorruptDatabaseIsRecreated) {
+  put({make_doc("a", "甲", "损坏之前的内容")});
+  { open_index()->catch_up(*store_); }
+  for (const auto& entry : fs::directory_iterator(index_dir() / "groonga")) {
+    std::ofstream(entry.path(), std::ios::trunc) << "garbage";
+  }
+  auto index = open_index();
+  EXPECT_EQ(index->size(), 0);
+  index->catch_up(*store_);
+  EXPECT_THAT(search_ids(*index, "损坏之前"), ElementsAre("a"));
+}
+
+TEST_F(IndexTest, RebuildGivesTheSameResultsAsCatchUp) {
+  std::vector<doc::Document> docs;
+  for (int i = 0; i < 60; ++i) {
+    docs.push_back(make_doc(
+        "d" + std::to_string(i), i % 3 == 0 ? "生态环境保护" : "一般文件",
+        std::string(i % 2 == 0 ? "生态环境" : "经济") + " 第" + std::to_string(i) + "条 规定",
+        "2024-01-" + std::string(i % 28 < 9 ? "0" : "") + std::to_string(i % 28 + 1)));
+  }
+  put(docs);
+  store_->set_deleted("d6", true);
+  auto incremental = open_index();
+  incremental->catch_up(*store_);
+  Index rebuilt(dir_.path() / "rebuilt", segmenter());
+  EXPECT_EQ(rebuilt.rebuild(*store_), 59);
+  EXPECT_EQ(rebuilt.applied_seq(), store_->last_seq());
+  EXPECT_EQ(rebuilt.size(), incremental->size());
+  for (auto q : {"生态环境", "经济 规定", "保护", "第1", "d6"}) {
+    auto a = incremental->search(query_for(q));
+    auto b = rebuilt.search(query_for(q));
+    EXPECT_EQ(a.total, b.total) << q;
+    EXPECT_EQ(ids(a), ids(b)) << q;
+  }
+  EXPECT_THAT(search_ids(rebuilt, "生态环境"), ::testing::Not(Contains("d6")));
+  // The rebuilt index keeps following the store.
+  put({make_doc("late", "后来", "生态环境 新增")});
+  EXPECT_EQ(rebuilt.catch_up(*store_), 1);
+  EXPECT_THAT(search_ids(rebuilt, "新增"), ElementsAre("late"));
+}
+
+TEST_F(IndexTest, ConcurrentSearchesFromFourThreads) {
+  std::vector<doc::Document> docs;
+  for (int i = 0; i < 50; ++i) {
+    docs.push_back(make_doc("d" + std::to_string(i), "标题" + std::to_string(i),
+                            i % 2 ? "奇数 内容" : "偶数 内容"));
+  }
+  put(docs);
+  auto index = open_index();
+  index->catch_up(*store_);
+  const auto expected_odd = index->search(query_for("奇数"));
+  const auto expected_all = index->search(query_for("内容"));
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        const auto& expected = (i + t) % 2 ? expected_odd : expected_all;
+        auto r = index->search(query_for((i + t) % 2 ? "奇数" : "内容"));
+        if (r.total != expected.total || ids(r) != ids(expected)) ++mismatches;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_EQ(expected_odd.total, 25);
+}
+
+TEST_F(IndexTest, SearchesRunWhileCatchUpWrites) {
+  put({make_doc("first", "起始", "并发 测试")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  std::atomic<bool> done{false};
+  std::atomic<int> errors{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&] {
+      while (!done) {
+        try {
+          if (index->search(query_for("并发")).total < 1) ++errors;
+        } catch (const std::exception&) {
+          ++errors;
+        }
+      }
+    });
+  }
+  for (int round = 0; round < 5; ++round) {
+    std::vector<doc::Document> docs;
+    for (int i = 0; i < 20; ++i) {
+      docs.push_back(make_doc("r" + std::to_string(round) + "-" + std::to_string(i), "轮次",
+                              "并发 写入 " + std::to_string(i)));
+    }
+    put(docs);
+    index->catch_up(*store_);
+  }
+  done = true;
+  for (auto& th : readers) th.join();
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(index->search(query_for("并发")).total, 101);
+}
+
+TEST_F(IndexTest, CatchUpOfAnEmptyIndexWithManyDocumentsTakesTheBulkPath) {
+  std::vector<doc::Document> docs;
+  for (int i = 0; i < 1200; ++i) {
+    docs.push_back(make_doc("n" + std::to_string(i), "编号" + std::to_string(i),
+                            i % 4 ? "常规内容" : "特别内容"));
+  }
+  put(docs);
+  auto index = open_index();
+  EXPECT_EQ(index->catch_up(*store_), 1200);
+  EXPECT_EQ(index->applied_seq(), store_->last_seq());
+  EXPECT_EQ(index->search(query_for("特别内容")).total, 300);
+  EXPECT_THAT(search_ids(*index, "编号1199"), ElementsAre("n1199"));
+  EXPECT_EQ(index->catch_up(*store_), 0);
+}
+
+TEST(IndexCorpus, GovernmentWorkReportsAreFoundByPhrase) {
+  auto files = testing::corpus_files();
+  if (files.empty()) GTEST_SKIP() << "../shared/corpus is absent";
+  auto gwr = std::ranges::find_if(
+      files, [](const fs::path& p) { return p.filename() == "gov_work_reports.jsonl"; });
+  ASSERT_NE(gwr, files.end());
+  testing::TempDir dir;
+  auto store = store::open_sqlite(dir.path() / "store.db");
+  auto stats = io::import_files(*store, {*gwr});
+  ASSERT_EQ(stats.skipped, 0u);
+  Index index(dir.path() / "index", segmenter());
+  EXPECT_EQ(index.rebuild(*store), 72);
+  auto r = index.search(query_for("高质量发展", 100));
+  EXPECT_THAT(ids(r), Contains("gwr-2021"));
+  EXPECT_THAT(ids(r), Contains("gwr-2022"));
+  EXPECT_EQ(r.total, static_cast<std::int64_t>(r.hits.size()));
+  // A phrase from the middle of a report, across the segmenter's words and punctuation.
+  auto d = store->get("gwr-2021");
+  ASSERT_TRUE(d.has_value());
+  auto middle = d->content.substr(d->content.size() / 2);
+  auto phrase = std::string(text::prefix_code_points(middle.substr(middle.find('\n') + 1), 12));
+  EXPECT_THAT(ids(index.search(query_for("\"" + phrase + "\""))), Contains("gwr-2021")) << phrase;
+}
+
+}  // namespace
+}  // namespace wenku::search

@@ -1,0 +1,138 @@
+#include "search/searcher.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "search/search_test_support.h"
+#include "store/store.h"
+#include "text/utf8.h"
+
+namespace wenku::search {
+namespace {
+
+using test::make_doc;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+TEST(MakeSnippet, EscapesHtmlAndMarksTerms) {
+  auto html = make_snippet("<b>Tom & \"Jerry\"</b> 说：推动高质量发展。", {"高质量", "jerry"});
+  EXPECT_EQ(html,
+            "&lt;b&gt;Tom &amp; &quot;<mark>Jerry</mark>&quot;&lt;/b&gt; "
+            "说：推动<mark>高质量</mark>发展。");
+}
+
+TEST(MakeSnippet, MatchesAsciiCaseInsensitivelyAndMarksEveryOccurrence) {
+  EXPECT_EQ(make_snippet("GDP and gdp and Gdp", {"gDp"}),
+            "<mark>GDP</mark> and <mark>gdp</mark> and <mark>Gdp</mark>");
+}
+
+TEST(MakeSnippet, PrefersTheLongestTermAtAPosition) {
+  EXPECT_EQ(make_snippet("改革开放以来", {"改革", "改革开放"}), "<mark>改革开放</mark>以来");
+}
+
+TEST(MakeSnippet, CentresOnTheFirstMatchAndCutsAtCodePoints) {
+  std::string before(300, 'x');
+  std::string text = "开头" + before + "中间的关键词在这里" + std::string(300, 'y') + "结尾";
+  auto html = make_snippet(text, {"关键词"}, 60);
+  EXPECT_THAT(html, StartsWith("…"));
+  EXPECT_THAT(html, HasSubstr("<mark>关键词</mark>"));
+  EXPECT_THAT(html, Not(HasSubstr("开头")));
+  EXPECT_THAT(html, Not(HasSubstr("结尾")));
+  EXPECT_TRUE(text::is_valid_utf8(html));
+  // About 60 characters of text, plus the marks and ellipses.
+  std::string plain = html;
+  for (auto tag : {"<mark>", "</mark>"}) plain.erase(plain.find(tag), std::string(tag).size());
+  EXPECT_LE(text::count_code_points(plain), 62u);
+  EXPECT_GE(text::count_code_points(plain), 58u);
+}
+
+TEST(MakeSnippet, StartsAtTheParagraphOfTheMatch) {
+  auto html = make_snippet("第一段文字。\n第二段有关键词。", {"关键词"});
+  EXPECT_EQ(html, "…第二段有<mark>关键词</mark>。");
+}
+
+TEST(MakeSnippet, WithoutAMatchShowsTheStart) {
+  auto html = make_snippet("甲乙丙丁戊己庚辛壬癸", {"不存在"}, 4);
+  EXPECT_EQ(html, "甲乙丙丁…");
+  EXPECT_EQ(make_snippet("", {"x"}), "");
+  EXPECT_EQ(make_snippet("短文", {}), "短文");
+}
+
+TEST(MakeSnippet, StaysLinearOnLongTexts) {
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += "文";  // 300 KB
+  text += "末尾的词";
+  auto started = std::chrono::steady_clock::now();
+  auto html = make_snippet(text, {"末尾的词", "不存在的词", "x"});
+  auto ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_THAT(html, HasSubstr("<mark>末尾的词</mark>"));
+  // Linear: about 1 ms in Release; a quadratic scan would take seconds. The bound leaves
+  // room for Debug and sanitizer builds on a busy machine.
+  EXPECT_LT(ms, 300.0) << "make_snippet took " << ms << " ms on 300 KB";
+}
+
+class RunSearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = store::open_sqlite(dir_.path() / "store.db");
+    std::string gated = "公开的开头部分。\n";
+    for (int i = 0; i < 40; ++i) gated += "这是一段普通的正文内容，用来凑够预览之外的长度。\n";
+    gated += "只有会员才能看到的秘密词语<script>。";
+    store_->put({make_doc("gated", "会员文章", gated, "2024-03-01"),
+                 make_doc("open", "公开 <b>文章</b>", "秘密词语 & 其他内容", "2024-02-01")});
+    index_ = std::make_unique<Index>(dir_.path() / "index", test::segmenter());
+    index_->catch_up(*store_);
+  }
+
+  SearchResponse search(std::string query, access::Role role) {
+    access::Viewer viewer{role, role == access::Role::kGuest ? "" : "someone"};
+    access::Policy policy{.guests_read_full_text = false, .preview_chars = 100};
+    return run_search(*index_, *store_, SearchRequest{std::move(query), 10, 0}, viewer, policy);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Index> index_;
+};
+
+TEST_F(RunSearchTest, FillsHitsFromTheStore) {
+  auto r = search("秘密词语", access::Role::kMember);
+  EXPECT_EQ(r.total, 2);
+  ASSERT_EQ(r.hits.size(), 2u);
+  EXPECT_THAT(r.terms, ::testing::ElementsAre("秘密词语"));
+  EXPECT_GE(r.took_ms, 0);
+  const auto& open = r.hits[0].id == "open" ? r.hits[0] : r.hits[1];
+  EXPECT_EQ(open.title, "公开 <b>文章</b>");  // raw: the templates escape titles
+  EXPECT_EQ(open.date, "2024-02-01");
+  EXPECT_EQ(open.category, "工作总结");
+  EXPECT_EQ(open.snippet_html, "<mark>秘密词语</mark> &amp; 其他内容");
+}
+
+TEST_F(RunSearchTest, MembersSeeTheMatchInGatedTexts) {
+  auto r = search("秘密词语", access::Role::kMember);
+  const auto& gated = r.hits[0].id == "gated" ? r.hits[0] : r.hits[1];
+  EXPECT_THAT(gated.snippet_html, HasSubstr("<mark>秘密词语</mark>&lt;script&gt;"));
+}
+
+TEST_F(RunSearchTest, GuestSnippetNeverLeaksTextBeyondThePreview) {
+  auto r = search("秘密词语", access::Role::kGuest);
+  EXPECT_EQ(r.total, 2);
+  ASSERT_EQ(r.hits.size(), 2u);
+  const auto& gated = r.hits[0].id == "gated" ? r.hits[0] : r.hits[1];
+  EXPECT_THAT(gated.snippet_html, StartsWith("公开的开头部分。"));
+  EXPECT_THAT(gated.snippet_html, Not(HasSubstr("秘密")));
+  EXPECT_THAT(gated.snippet_html, Not(HasSubstr("script")));
+}
+
+TEST_F(RunSearchTest, EmptyQueryFindsNothing) {
+  auto r = search("  ", access::Role::kMember);
+  EXPECT_EQ(r.total, 0);
+  EXPECT_TRUE(r.hits.empty());
+}
+
+}  // namespace
+}  // namespace wenku::search

@@ -1,0 +1,287 @@
+// Starts the real `wenku serve` binary on an ephemeral port and checks the site over HTTP.
+#include <utility>  // before Boost.Asio: Boost 1.74 needs it under C++20
+
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <memory>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "testing/test_support.h"
+#include "text/utf8.h"
+#include "web/url.h"
+
+namespace wenku::web {
+namespace {
+
+using testing::http_get;
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// The value of header `name` in a raw header block ("" when absent).
+std::string header(const std::string& headers, const std::string& name) {
+  std::smatch m;
+  std::regex re("\r\n" + name + ": ([^\r]*)", std::regex::icase);
+  return std::regex_search(headers, m, re) ? m[1].str() : "";
+}
+
+// GET with one extra request header (test_support's http_get sends none).
+boost::beast::http::response<boost::beast::http::string_body> get_with_header(
+    int port, const std::string& target, boost::beast::http::field field,
+    const std::string& value) {
+  namespace http = boost::beast::http;
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
+  http::request<http::empty_body> request{http::verb::get, target, 11};
+  request.set(http::field::host, "127.0.0.1");
+  request.set(field, value);
+  http::write(socket, request);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(socket, buffer, response);
+  return response;
+}
+
+// A phrase of `length` Chinese characters from the longest paragraph of a document page,
+// taken from its second half where possible (opening formulas like 同志们 are shared).
+std::string han_phrase(const std::string& page, std::size_t length) {
+  std::string longest;
+  std::regex paragraph(R"(<p id="p[0-9]+">([^<]*)</p>)");
+  for (std::sregex_iterator it(page.begin(), page.end(), paragraph), end; it != end; ++it) {
+    if ((*it)[1].length() > static_cast<std::ptrdiff_t>(longest.size())) longest = (*it)[1].str();
+  }
+  std::string best;
+  std::string run;
+  std::size_t pos = 0;
+  while (pos < longest.size()) {
+    std::size_t start = pos;
+    char32_t cp = text::decode_at(longest, pos);
+    if (!text::is_han(cp)) {
+      run.clear();
+      continue;
+    }
+    run += longest.substr(start, pos - start);
+    if (text::count_code_points(run) == length) {
+      best = run;
+      if (start >= longest.size() / 2) break;
+      run.clear();
+    }
+  }
+  return best;
+}
+
+// A running `wenku serve` over its own data directory.
+class Site {
+ public:
+  // Runs `wenku import` of `import_file` first when it is not empty.
+  explicit Site(std::vector<std::string> extra_args, const std::string& import_file = "") {
+    auto data = dir_.path() / "data";
+    if (!import_file.empty()) {
+      auto result = testing::run({testing::wenku_binary(), "import", "--data", data, import_file});
+      EXPECT_EQ(result.exit_code, 0) << result.out;
+    }
+    std::vector<std::string> argv{testing::wenku_binary(),
+                                  "serve",
+                                  "--data",
+                                  data,
+                                  "--listen",
+                                  "127.0.0.1:" + std::to_string(port_)};
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    server_ = std::make_unique<testing::ChildProcess>(argv);
+    ready_ = testing::wait_for_server(port_, 60);
+  }
+  bool ready() const { return ready_; }
+  int port() const { return port_; }
+  testing::ChildProcess& process() { return *server_; }
+  const std::filesystem::path& dir() const { return dir_.path(); }
+
+ private:
+  testing::TempDir dir_;
+  int port_ = testing::free_port();
+  std::unique_ptr<testing::ChildProcess> server_;
+  bool ready_ = false;
+};
+
+// One demo site shared by the tests that only read from it.
+class DemoSiteTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { site_ = new Site({"--demo"}); }
+  static void TearDownTestSuite() {
+    delete site_;
+    site_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(site_->ready()) << "wenku serve did not answer /healthz"; }
+
+  static testing::HttpResponse get(const std::string& target) {
+    return http_get(site_->port(), target);
+  }
+
+  // The id of the first demo document linked from the home page.
+  static std::string first_demo_id() {
+    auto home = get("/");
+    std::smatch m;
+    std::regex re(R"re(href="/doc/(demo-[A-Za-z0-9._-]+)")re");
+    return std::regex_search(home.body, m, re) ? m[1].str() : "";
+  }
+
+  static Site* site_;
+};
+Site* DemoSiteTest::site_ = nullptr;
+
+TEST_F(DemoSiteTest, HealthzAnswersOk) {
+  auto r = get("/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "ok");
+  EXPECT_TRUE(header(r.headers, "Content-Type").starts_with("text/plain"));
+}
+
+TEST_F(DemoSiteTest, HomeListsDocumentsAndCategories) {
+  auto r = get("/");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(header(r.headers, "Content-Type"), "text/html; charset=utf-8");
+  EXPECT_TRUE(contains(r.body, R"(<html lang="zh-CN">)"));
+  EXPECT_TRUE(contains(r.body, "最新范文"));
+  EXPECT_FALSE(first_demo_id().empty()) << "no demo document linked from /";
+  EXPECT_TRUE(std::regex_search(r.body, std::regex(R"(<span class="count">[1-9][0-9]*</span>)")))
+      << "categories with counts";
+}
+
+TEST_F(DemoSiteTest, DocumentPageShowsTitleAndText) {
+  auto id = first_demo_id();
+  ASSERT_FALSE(id.empty());
+  auto r = get("/doc/" + id);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(std::regex_search(r.body, std::regex(R"(<h1 class="doc-title">[^<]+</h1>)")));
+  EXPECT_TRUE(std::regex_search(r.body, std::regex(R"(<p id="p1">[^<]+</p>)")));
+  EXPECT_TRUE(contains(r.body, "<link rel=\"canonical\" href=\"&#x2F;doc&#x2F;" + id + "\">"));
+  EXPECT_TRUE(contains(r.body, "<meta name=\"description\""));
+}
+
+TEST_F(DemoSiteTest, UnknownDocumentAndRouteAreChinese404s) {
+  for (const char* target : {"/doc/no-such-document", "/no/such/page"}) {
+    auto r = get(target);
+    EXPECT_EQ(r.status, 404) << target;
+    EXPECT_TRUE(contains(r.body, "页面不存在")) << target;
+    EXPECT_TRUE(contains(r.body, R"(<html lang="zh-CN">)")) << target;
+  }
+}
+
+TEST_F(DemoSiteTest, SearchFindsADemoDocumentWithHighlights) {
+  auto id = first_demo_id();
+  ASSERT_FALSE(id.empty());
+  std::string phrase = han_phrase(get("/doc/" + id).body, 8);
+  ASSERT_FALSE(phrase.empty()) << "no run of 8 Chinese characters in " << id;
+  auto r = get("/search?q=" + encode_query_value(phrase));
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(
+      std::regex_search(r.body, std::regex(R"(共找到 [1-9][0-9]* 篇文档，用时 [0-9.]+ 毫秒)")));
+  EXPECT_TRUE(contains(r.body, "<mark>")) << phrase;
+  EXPECT_TRUE(contains(r.body, "href=\"/doc/" + id + "\"")) << phrase;
+}
+
+TEST_F(DemoSiteTest, EmptySearchShowsTheForm) {
+  auto r = get("/search?q=");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(contains(r.body, "<h1>搜索范文</h1>"));
+}
+
+TEST_F(DemoSiteTest, MalformedQueryIsA400) {
+  auto r = get("/search?q=%ZZ");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "请求无效"));
+}
+
+TEST_F(DemoSiteTest, StaticCssIsCachedAndRevalidated) {
+  auto r = get("/static/style.css");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(header(r.headers, "Content-Type"), "text/css; charset=utf-8");
+  EXPECT_EQ(header(r.headers, "Cache-Control"), "public, max-age=31536000");
+  EXPECT_TRUE(contains(r.body, "line-height: 1.8"));
+  auto etag = header(r.headers, "ETag");
+  ASSERT_FALSE(etag.empty());
+  // The pages link to the stylesheet with its version.
+  EXPECT_TRUE(contains(get("/").body, "style.css?v=" + etag.substr(1, etag.size() - 2)));
+
+  namespace http = boost::beast::http;
+  auto again =
+      get_with_header(site_->port(), "/static/style.css", http::field::if_none_match, etag);
+  EXPECT_EQ(again.result_int(), 304);
+  EXPECT_TRUE(again.body().empty());
+  EXPECT_EQ(again[http::field::etag], etag);
+  auto changed =
+      get_with_header(site_->port(), "/static/style.css", http::field::if_none_match, "\"stale\"");
+  EXPECT_EQ(changed.result_int(), 200);
+  EXPECT_EQ(get("/static/missing.css").status, 404);
+}
+
+TEST(HostileSiteTest, UserAndDocumentStringsAreEscaped) {
+  testing::TempDir input;
+  auto file = input.path() / "hostile.jsonl";
+  testing::write_file(
+      file,
+      R"({"id":"evil-1","title":"<script>alert(1)</script>\"'&","date":"2021-12-25",)"
+      R"("category":"<b>测试</b>","source":"test","content":"正文<script>alert(2)</script>推动高质量发展。\n第二段。"})"
+      "\n");
+  Site site({}, file);
+  ASSERT_TRUE(site.ready());
+  const std::string escaped_title = "&lt;script&gt;alert(1)&lt;&#x2F;script&gt;&quot;&#39;&amp;";
+
+  for (const char* target :
+       {"/", "/doc/evil-1", "/search?q=alert", "/search?q=%E9%AB%98%E8%B4%A8%E9%87%8F"}) {
+    auto r = http_get(site.port(), target);
+    ASSERT_EQ(r.status, 200) << target;
+    EXPECT_TRUE(contains(r.body, escaped_title)) << target;
+    EXPECT_FALSE(contains(r.body, "<script")) << target;
+    EXPECT_FALSE(contains(r.body, "<b>")) << target;
+  }
+  auto query = http_get(site.port(), "/search?q=%3Cscript%3Ealert(3)%3C%2Fscript%3E%22%27");
+  ASSERT_EQ(query.status, 200);
+  EXPECT_FALSE(contains(query.body, "<script"));
+  EXPECT_TRUE(contains(query.body, "&lt;script&gt;alert(3)&lt;&#x2F;script&gt;&quot;&#39;"));
+}
+
+TEST(HostileSiteTest, GuestPreviewEndsWithLoginWallAndStopsOnSigterm) {
+  testing::TempDir input;
+  auto file = input.path() / "long.jsonl";
+  std::string content;
+  for (int i = 1; i <= 40; ++i)
+    content += "第" + std::to_string(i) + "段：坚持以人民为中心的发展思想，扎实推进各项工作。\\n";
+  content += "最后一段只有会员才能读到。";
+  testing::write_file(
+      file,
+      R"({"id":"long-1","title":"长文","date":"2022","category":"工作总结","source":"test","content":")" +
+          content + "\"}\n");
+  Site site({"--guest-preview"}, file);
+  ASSERT_TRUE(site.ready());
+
+  auto r = http_get(site.port(), "/doc/long-1");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(contains(r.body, "<p id=\"p1\">第1段"));
+  EXPECT_FALSE(contains(r.body, "最后一段只有会员才能读到"));
+  EXPECT_TRUE(contains(r.body, "阅读全文"));
+  EXPECT_TRUE(contains(r.body, "想阅读完全部图文内容，您需要先登录！"));
+  EXPECT_TRUE(contains(r.body, R"(href="/register">注册</a>)"));
+  auto reg = http_get(site.port(), "/register");
+  EXPECT_EQ(reg.status, 200);
+  EXPECT_TRUE(contains(reg.body, "注册即将开放"));
+
+  ASSERT_EQ(kill(site.process().pid(), SIGTERM), 0);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (site.process().running() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_FALSE(site.process().running()) << "still running 10 s after SIGTERM";
+}
+
+}  // namespace
+}  // namespace wenku::web
