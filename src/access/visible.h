@@ -23,15 +23,15 @@ struct Policy {
 };
 
 struct Visible {
-  bool exists = false;     // false: the viewer may not know the document at all (deleted)
-  bool complete = false;   // true: `content` is the whole text
-  std::string content;     // what this viewer may read (paragraphs joined by '\n')
+  bool exists = false;    // false: the viewer may not know the document at all (deleted)
+  bool complete = false;  // true: `content` is the whole text
+  std::string content;    // what this viewer may read (paragraphs joined by '\n')
 };
 
 // Returns what `viewer` may see of `d` under `policy`: nothing of a soft-deleted document
 // unless the viewer is an admin; the whole text for members, admins, or guests when the
 // policy opens it; otherwise the guest preview (the first `preview_chars` characters cut at
-// a paragraph or sentence end, never inside a UTF-8 sequence).
+// a paragraph or sentence end by doc::preview, never inside a UTF-8 sequence).
 Visible visible(const doc::Document& d, const Viewer& viewer, const Policy& policy);
 
 }  // namespace wenku::access

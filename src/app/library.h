@@ -12,8 +12,8 @@ namespace wenku::app {
 
 struct LibraryConfig {
   std::filesystem::path data_dir = "wenku-data";  // holds wenku.sqlite and index/
-  std::string db_url;                             // "" or "sqlite:PATH"; default data_dir/wenku.sqlite
-  std::filesystem::path dict_dir;                 // empty: text::find_dict_dir() decides
+  std::string db_url;              // "" or "sqlite:PATH"; default data_dir/wenku.sqlite
+  std::filesystem::path dict_dir;  // empty: text::find_dict_dir() decides
 };
 
 // Returns the SQLite file `config` names. Throws std::invalid_argument for a URL of an

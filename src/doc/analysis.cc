@@ -9,14 +9,17 @@ nlohmann::ordered_json outline_item_json(const OutlineItem& item) {
 }
 
 nlohmann::ordered_json task_row_json(const TaskRow& row) {
-  return {{"task", row.task},           {"leader", row.leader},     {"lead_unit", row.lead_unit},
-          {"partners", row.partners},   {"implementer", row.implementer}, {"deadline", row.deadline},
-          {"para", row.para}};
+  return {
+      {"task", row.task},         {"leader", row.leader},           {"lead_unit", row.lead_unit},
+      {"partners", row.partners}, {"implementer", row.implementer}, {"deadline", row.deadline},
+      {"para", row.para}};
 }
 
 }  // namespace
 
-void to_json(nlohmann::json& j, const OutlineItem& item) { j = nlohmann::json(outline_item_json(item)); }
+void to_json(nlohmann::json& j, const OutlineItem& item) {
+  j = nlohmann::json(outline_item_json(item));
+}
 
 void to_json(nlohmann::json& j, const TaskRow& row) { j = nlohmann::json(task_row_json(row)); }
 

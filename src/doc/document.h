@@ -11,7 +11,7 @@ namespace wenku::doc {
 // One model text. `content` holds paragraphs joined by '\n' (no empty paragraphs) and is
 // never altered after import: normalisation happens only on derived keys.
 struct Document {
-  std::string id;           // stable id: the source `id` for JSON Lines, else a generated slug
+  std::string id;  // stable id: the source `id` for JSON Lines, else a generated slug
   std::string title;
   std::string date;         // "YYYY-MM-DD", "YYYY" or "" when unknown
   std::string category;     // genre label, e.g. 政府工作报告; "" means 未分类
@@ -21,11 +21,11 @@ struct Document {
   std::string content;      // paragraphs joined by '\n'
 
   // Maintained by the store; ignored on write.
-  std::int64_t seq = 0;        // change sequence number of the latest write
-  std::int64_t views = 0;      // total view count
-  bool deleted = false;        // soft-deleted documents are kept but never listed or indexed
-  std::string created_at;      // "YYYY-MM-DD HH:MM:SS" UTC, set on first insert
-  std::string updated_at;      // "YYYY-MM-DD HH:MM:SS" UTC, set on every write
+  std::int64_t seq = 0;    // change sequence number of the latest write
+  std::int64_t views = 0;  // total view count
+  bool deleted = false;    // soft-deleted documents are kept but never listed or indexed
+  std::string created_at;  // "YYYY-MM-DD HH:MM:SS" UTC, set on first insert
+  std::string updated_at;  // "YYYY-MM-DD HH:MM:SS" UTC, set on every write
 };
 
 // A document without its text, for listings.

@@ -12,36 +12,56 @@ constexpr std::int64_t kDigitCap = 1'000'000'000;
 // 0..9 for a digit character, -1 otherwise.
 int digit_of(char32_t cp) {
   switch (cp) {
-    case U'零': case U'〇': return 0;
-    case U'一': return 1;
-    case U'二': case U'两': return 2;
-    case U'三': return 3;
-    case U'四': return 4;
-    case U'五': return 5;
-    case U'六': return 6;
-    case U'七': return 7;
-    case U'八': return 8;
-    case U'九': return 9;
-    default: return -1;
+    case U'零':
+    case U'〇':
+      return 0;
+    case U'一':
+      return 1;
+    case U'二':
+    case U'两':
+      return 2;
+    case U'三':
+      return 3;
+    case U'四':
+      return 4;
+    case U'五':
+      return 5;
+    case U'六':
+      return 6;
+    case U'七':
+      return 7;
+    case U'八':
+      return 8;
+    case U'九':
+      return 9;
+    default:
+      return -1;
   }
 }
 
 // 10, 100, 1000 for the small units, 0 otherwise.
 int small_unit_of(char32_t cp) {
   switch (cp) {
-    case U'十': return 10;
-    case U'百': return 100;
-    case U'千': return 1000;
-    default: return 0;
+    case U'十':
+      return 10;
+    case U'百':
+      return 100;
+    case U'千':
+      return 1000;
+    default:
+      return 0;
   }
 }
 
 // 10^4 and 10^8 for 万 and 亿, 0 otherwise.
 std::int64_t large_unit_of(char32_t cp) {
   switch (cp) {
-    case U'万': return 10'000;
-    case U'亿': return 100'000'000;
-    default: return 0;
+    case U'万':
+      return 10'000;
+    case U'亿':
+      return 100'000'000;
+    default:
+      return 0;
   }
 }
 

@@ -14,21 +14,21 @@ namespace {
 
 // The numbering systems of headings; each keeps its own count.
 enum class System {
-  kBian,         // 第一编
-  kFenbian,      // 第一分编
-  kPart,         // 第一部分
-  kChapter,      // 第一章
-  kSection,      // 第一节
-  kArticle,      // 第一条
-  kHanComma,     // 一、
-  kHanParen,     // （一）
-  kDigitDot,     // 1. 1．
-  kDigitComma,   // 1、
-  kDigitParen,   // （1）
-  kOrdinal,      // 第一，
-  kYiShi,        // 一是
-  kYiYao,        // 一要
-  kSequence,     // 首先 其次 再次 最后
+  kBian,        // 第一编
+  kFenbian,     // 第一分编
+  kPart,        // 第一部分
+  kChapter,     // 第一章
+  kSection,     // 第一节
+  kArticle,     // 第一条
+  kHanComma,    // 一、
+  kHanParen,    // （一）
+  kDigitDot,    // 1. 1．
+  kDigitComma,  // 1、
+  kDigitParen,  // （1）
+  kOrdinal,     // 第一，
+  kYiShi,       // 一是
+  kYiYao,       // 一要
+  kSequence,    // 首先 其次 再次 最后
   kCount
 };
 
@@ -48,7 +48,7 @@ struct Candidate {
   Marker marker;
   std::string_view paragraph;  // from the marker to the end of its paragraph
   std::size_t offset;          // byte offset of the marker in its (trimmed) paragraph
-  std::string_view next;  // the following paragraph, when it has no marker of its own
+  std::string_view next;       // the following paragraph, when it has no marker of its own
 };
 
 bool consume(std::string_view& s, std::string_view prefix) {
@@ -95,10 +95,16 @@ std::optional<Marker> ordinal(const std::string_view paragraph) {
   if (!consume(s, "第")) return std::nullopt;
   const auto n = consume_number(s, starts_with_digit(s));
   if (!n) return std::nullopt;
-  static constexpr std::array<std::pair<std::string_view, System>, 9> kSuffixes{{
-      {"分编", System::kFenbian}, {"编", System::kBian}, {"部分", System::kPart},
-      {"章", System::kChapter}, {"节", System::kSection}, {"条", System::kArticle},
-      {"，", System::kOrdinal}, {"、", System::kOrdinal}, {",", System::kOrdinal}}};
+  static constexpr std::array<std::pair<std::string_view, System>, 9> kSuffixes{
+      {{"分编", System::kFenbian},
+       {"编", System::kBian},
+       {"部分", System::kPart},
+       {"章", System::kChapter},
+       {"节", System::kSection},
+       {"条", System::kArticle},
+       {"，", System::kOrdinal},
+       {"、", System::kOrdinal},
+       {",", System::kOrdinal}}};
   for (const auto& [suffix, system] : kSuffixes) {
     if (s.starts_with(suffix)) return marker_at(system, *n, paragraph, s, suffix.size());
   }
@@ -305,12 +311,14 @@ std::vector<Candidate> find_candidates(const std::vector<std::string_view>& para
     last = marker->number;
     candidates.push_back(Candidate{i, *marker, p, 0, {}});
   }
-  std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
-    return a.para != b.para ? a.para < b.para : a.offset < b.offset;
-  });
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate& a, const Candidate& b) {
+                     return a.para != b.para ? a.para < b.para : a.offset < b.offset;
+                   });
   for (Candidate& c : candidates) {
     const std::size_t next = c.para + 1;
-    if (next < paras.size() && !marker_of(text::trim(paras[next]))) c.next = text::trim(paras[next]);
+    if (next < paras.size() && !marker_of(text::trim(paras[next])))
+      c.next = text::trim(paras[next]);
   }
   return candidates;
 }

@@ -10,8 +10,8 @@
 namespace wenku::doc {
 
 struct OutlineItem {
-  int level = 1;         // 1 for the outermost heading system, 2 for one nested in it, …
-  std::string text;      // the heading phrase, its number marker included ("一、2023年工作回顾")
+  int level = 1;     // 1 for the outermost heading system, 2 for one nested in it, …
+  std::string text;  // the heading phrase, its number marker included ("一、2023年工作回顾")
   std::size_t para = 0;  // 0-based index of its paragraph in paragraphs(d.content)
 };
 

@@ -10,7 +10,13 @@ constexpr std::size_t kMaxEntityBytes = 10;  // longest entity we guard, e.g. "&
 
 bool ends_sentence(char32_t cp) {
   switch (cp) {
-    case U'。': case U'！': case U'？': case U'；': case U'!': case U'?': case U'\n':
+    case U'。':
+    case U'！':
+    case U'？':
+    case U'；':
+    case U'!':
+    case U'?':
+    case U'\n':
       return true;
     default:
       return false;
@@ -19,7 +25,11 @@ bool ends_sentence(char32_t cp) {
 
 bool ends_clause(char32_t cp) {
   switch (cp) {
-    case U'，': case U'、': case U'：': case U',': case U':':
+    case U'，':
+    case U'、':
+    case U'：':
+    case U',':
+    case U':':
       return true;
     default:
       return false;
@@ -29,7 +39,14 @@ bool ends_clause(char32_t cp) {
 // Closing marks that belong to the sentence before them, so that 。” is never split.
 bool closes(char32_t cp) {
   switch (cp) {
-    case U'”': case U'’': case U'」': case U'』': case U'）': case U'》': case U')': case U'"':
+    case U'”':
+    case U'’':
+    case U'」':
+    case U'』':
+    case U'）':
+    case U'》':
+    case U')':
+    case U'"':
       return true;
     default:
       return false;
@@ -43,13 +60,13 @@ bool is_ascii_alnum(char c) {
 // Moves `cut` back so that [0, cut) of `s` ends outside a tag or entity.
 std::size_t outside_markup(std::string_view s, std::size_t cut) {
   const std::string_view head = s.substr(0, cut);
-  if (const std::size_t open = head.rfind('<'); open != std::string_view::npos &&
-                                               head.find('>', open) == std::string_view::npos) {
+  if (const std::size_t open = head.rfind('<');
+      open != std::string_view::npos && head.find('>', open) == std::string_view::npos) {
     cut = open;
   }
-  if (const std::size_t amp = s.substr(0, cut).rfind('&'); amp != std::string_view::npos &&
-                                                          cut - amp <= kMaxEntityBytes &&
-                                                          s.substr(amp, cut - amp).find(';') == std::string_view::npos) {
+  if (const std::size_t amp = s.substr(0, cut).rfind('&');
+      amp != std::string_view::npos && cut - amp <= kMaxEntityBytes &&
+      s.substr(amp, cut - amp).find(';') == std::string_view::npos) {
     cut = amp;
   }
   return cut;

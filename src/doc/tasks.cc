@@ -16,18 +16,19 @@ constexpr std::size_t kMaxTaskChars = 40;
 
 constexpr std::array<std::string_view, 6> kSentenceEnds{"。", "！", "？", "；", "!", "?"};
 constexpr std::array<std::string_view, 4> kClauseEnds{"，", "：", ",", ":"};
-constexpr std::array<std::string_view, 7> kReferences{"这项工作", "此项工作", "该项工作", "这项任务",
-                                                      "此项任务", "上述工作", "这些工作"};
+constexpr std::array<std::string_view, 7> kReferences{
+    "这项工作", "此项工作", "该项工作", "这项任务", "此项任务", "上述工作", "这些工作"};
 constexpr std::array<std::string_view, 4> kPartnerVerbs{"参与", "配合", "协助", "参加"};
-constexpr std::array<std::string_view, 4> kImplementPhrases{"具体抓好落实", "具体负责落实", "负责落实",
-                                                            "具体落实"};
-constexpr std::array<std::string_view, 10> kAdverbs{"要", "积极", "密切", "全力", "主动", "共同",
-                                                     "协同", "具体", "负责", "等部门"};
+constexpr std::array<std::string_view, 4> kImplementPhrases{"具体抓好落实", "具体负责落实",
+                                                            "负责落实", "具体落实"};
+constexpr std::array<std::string_view, 10> kAdverbs{"要",   "积极", "密切", "全力", "主动",
+                                                    "共同", "协同", "具体", "负责", "等部门"};
 constexpr std::array<std::string_view, 5> kLeaderEnds{"同志", "书记", "长", "主任", "主席"};
 
 // Splits `s` after each of `ends`, trimming the pieces and dropping empty ones.
 template <std::size_t N>
-std::vector<std::string_view> split(std::string_view s, const std::array<std::string_view, N>& ends) {
+std::vector<std::string_view> split(std::string_view s,
+                                    const std::array<std::string_view, N>& ends) {
   std::vector<std::string_view> out;
   while (!s.empty()) {
     std::size_t cut = s.size();
@@ -47,7 +48,8 @@ std::vector<std::string_view> split(std::string_view s, const std::array<std::st
 
 template <std::size_t N>
 bool ends_with_any(std::string_view s, const std::array<std::string_view, N>& words) {
-  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return s.ends_with(w); });
+  return std::any_of(words.begin(), words.end(),
+                     [&](std::string_view w) { return s.ends_with(w); });
 }
 
 // Drops a leading 由 (also one inside: "这项工作由李明同志" -> "李明同志") and trailing adverbs.
@@ -71,7 +73,8 @@ std::string_view subject_of(std::string_view before_verb) {
 // clause rather than a name (contains 要 or quotation marks, ends with 、).
 std::string bounded(std::string_view s) {
   const std::size_t chars = text::count_code_points(s);
-  const bool clause = s.find("要") != std::string_view::npos || s.find("“") != std::string_view::npos ||
+  const bool clause = s.find("要") != std::string_view::npos ||
+                      s.find("“") != std::string_view::npos ||
                       s.find("”") != std::string_view::npos || s.ends_with("、");
   return chars > 0 && chars <= kMaxFieldChars && !clause ? std::string(s) : std::string();
 }
@@ -105,7 +108,8 @@ void read_clause(std::string_view clause, TaskRow& row, std::string_view& task) 
   }
   // 牵头 ends its clause in an assignment (市商务局牵头，…); 牵头组织… is an ordinary verb.
   if (const std::size_t at = clause.find("牵头");
-      at != std::string_view::npos && (clause.ends_with("牵头") || clause.substr(at).starts_with("牵头负责"))) {
+      at != std::string_view::npos &&
+      (clause.ends_with("牵头") || clause.substr(at).starts_with("牵头负责"))) {
     if (row.lead_unit.empty()) row.lead_unit = bounded(subject_of(clause.substr(0, at)));
     take_task(at);
     return;
@@ -117,8 +121,9 @@ void read_clause(std::string_view clause, TaskRow& row, std::string_view& task) 
     const std::string_view after = clause.substr(at + verb.size());
     const bool by = before.find("由") != std::string_view::npos;
     const bool named = ends_with_any(text::trim(before), kLeaderEnds);
-    const bool not_a_leader = after.starts_with("同志") || after.starts_with("人") || after.starts_with("任") ||
-                              after.starts_with("制") || before.find("对") != std::string_view::npos;
+    const bool not_a_leader = after.starts_with("同志") || after.starts_with("人") ||
+                              after.starts_with("任") || after.starts_with("制") ||
+                              before.find("对") != std::string_view::npos;
     if ((by || named) && !not_a_leader && row.leader.empty()) {
       row.leader = bounded(subject_of(before));
       take_task(at);
@@ -129,7 +134,8 @@ void read_clause(std::string_view clause, TaskRow& row, std::string_view& task) 
     const std::size_t at = clause.find(verb);
     if (at == std::string_view::npos || !row.partners.empty()) continue;
     std::string_view units = subject_of(clause.substr(0, at));
-    if (const std::size_t etc = units.find("等"); etc != std::string_view::npos) units = units.substr(0, etc);
+    if (const std::size_t etc = units.find("等"); etc != std::string_view::npos)
+      units = units.substr(0, etc);
     for (std::string_view unit : split(units, std::array<std::string_view, 1>{"、"})) {
       if (auto name = bounded(unit); !name.empty()) row.partners.push_back(std::move(name));
     }
@@ -142,7 +148,8 @@ void read_clause(std::string_view clause, TaskRow& row, std::string_view& task) 
     std::size_t from = std::string_view::npos;
     for (std::string_view prep : {std::string_view("在"), std::string_view("于")}) {
       const std::size_t p = clause.rfind(prep, at);
-      if (p != std::string_view::npos && (from == std::string_view::npos || p > from)) from = p + prep.size();
+      if (p != std::string_view::npos && (from == std::string_view::npos || p > from))
+        from = p + prep.size();
     }
     if (from != std::string_view::npos && row.deadline.empty()) {
       const std::size_t end = at + done.size() - std::string_view("完成").size();
@@ -164,7 +171,8 @@ std::string task_phrase(std::string_view own, const std::vector<std::string_view
   std::string_view task = own;
   if (is_reference(task) && !clauses.empty()) {
     const std::string_view first = clauses.front();
-    const bool assigns = first.find("由") != std::string_view::npos || first.find("负责") != std::string_view::npos ||
+    const bool assigns = first.find("由") != std::string_view::npos ||
+                         first.find("负责") != std::string_view::npos ||
                          first.find("牵头") != std::string_view::npos;
     task = assigns ? std::string_view() : clean_task(first);
   }
@@ -189,7 +197,8 @@ std::vector<TaskRow> extract_tasks(const Document& d) {
       std::string_view own;
       const std::vector<std::string_view> clauses = split(sentence, kClauseEnds);
       for (std::string_view clause : clauses) read_clause(clause, row, own);
-      if (!row.leader.empty() || !row.lead_unit.empty() || !row.implementer.empty() || !row.deadline.empty()) {
+      if (!row.leader.empty() || !row.lead_unit.empty() || !row.implementer.empty() ||
+          !row.deadline.empty()) {
         row.task = task_phrase(own, clauses, previous);
         rows.push_back(std::move(row));
       }

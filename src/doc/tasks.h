@@ -10,13 +10,13 @@
 namespace wenku::doc {
 
 struct TaskRow {
-  std::string task;                   // the work assigned, as a short phrase
-  std::string leader;                 // responsible leader (…负责 / 由…负责 / …负总责)
-  std::string lead_unit;              // lead unit (…牵头 / 由…牵头)
+  std::string task;       // the work assigned, as a short phrase
+  std::string leader;     // responsible leader (…负责 / 由…负责 / …负总责)
+  std::string lead_unit;  // lead unit (…牵头 / 由…牵头)
   std::vector<std::string> partners;  // partner units (…参与 / 配合 / 协助), split on 、 and 等
-  std::string implementer;            // implementer (…具体抓好落实 / …负责落实 / …具体落实)
-  std::string deadline;               // "6月底前" from …要在6月底前完成, else ""
-  std::size_t para = 0;               // 0-based index of its paragraph in paragraphs(d.content)
+  std::string implementer;  // implementer (…具体抓好落实 / …负责落实 / …具体落实)
+  std::string deadline;     // "6月底前" from …要在6月底前完成, else ""
+  std::size_t para = 0;     // 0-based index of its paragraph in paragraphs(d.content)
 };
 
 // Returns the assignments of `d` in text order: one row per sentence (ended by 。！？；)

@@ -33,7 +33,8 @@ bool is_digit(char32_t cp) { return (cp >= U'0' && cp <= U'9') || (cp >= U'０' 
 
 template <std::size_t N>
 bool starts_with_any(std::string_view s, const std::array<std::string_view, N>& words) {
-  return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return s.starts_with(w); });
+  return std::any_of(words.begin(), words.end(),
+                     [&](std::string_view w) { return s.starts_with(w); });
 }
 
 template <std::size_t N>
@@ -72,9 +73,9 @@ bool at_line_start(std::string_view s, std::size_t pos) {
 bool digits_stay(std::string_view s, std::size_t begin, std::size_t end) {
   const char32_t before = code_point_before(s, begin);
   const char32_t after = code_point_at(s, end);
-  if (is_latin(before) || is_latin(after)) return true;                             // 5G, G20
-  if (before == U'-' && is_latin(code_point_before(s, begin - 1))) return true;     // COVID-19
-  if (before == U'第') return true;                                                  // 第3次
+  if (is_latin(before) || is_latin(after)) return true;                          // 5G, G20
+  if (before == U'-' && is_latin(code_point_before(s, begin - 1))) return true;  // COVID-19
+  if (before == U'第') return true;                                              // 第3次
   if ((before == U'（' || before == U'(') && (after == U'）' || after == U')')) return true;
   return at_line_start(s, begin) && (after == U'.' || after == U'．' || after == U'、');
 }
@@ -94,10 +95,11 @@ void digit_spans(std::string_view s, std::vector<TemplateSpan>& out) {
 // ---- numbers in Chinese numerals ----------------------------------------------------------
 
 constexpr std::array<std::string_view, 58> kMeasureWords{
-    "余", "多", "个", "年", "月", "日", "号", "天", "周", "岁", "小时", "分钟", "家", "户", "人",
-    "名", "位", "项", "次", "倍", "元", "美元", "公里", "千米", "米", "亩", "公顷", "平方", "立方",
-    "吨", "斤", "千瓦", "件", "批", "座", "所", "条", "台", "辆", "套", "支", "种", "类", "场",
-    "期", "篇", "部", "份", "款", "艘", "架", "枚", "只", "头", "株", "层", "间", "处"};
+    "余", "多", "个",   "年",   "月",   "日", "号", "天",   "周", "岁",   "小时", "分钟",
+    "家", "户", "人",   "名",   "位",   "项", "次", "倍",   "元", "美元", "公里", "千米",
+    "米", "亩", "公顷", "平方", "立方", "吨", "斤", "千瓦", "件", "批",   "座",   "所",
+    "条", "台", "辆",   "套",   "支",   "种", "类", "场",   "期", "篇",   "部",   "份",
+    "款", "艘", "架",   "枚",   "只",   "头", "株", "层",   "间", "处"};
 
 constexpr std::array<std::string_view, 2> kFractionWords{"百分之", "千分之"};
 
@@ -122,11 +124,12 @@ void numeral_spans(std::string_view s, std::vector<TemplateSpan>& out) {
     }
     const std::string_view after = rest.substr(run.bytes);
     const std::string_view before = s.substr(0, pos);
-    const bool quantity = run.chars >= 2 && starts_with_any(after, kMeasureWords) &&
-                          !before.ends_with("第");
-    const bool date_part = run.chars == 1 && ((after.starts_with("月") && before.ends_with("年")) ||
-                                              ((after.starts_with("日") || after.starts_with("号")) &&
-                                               before.ends_with("月")));
+    const bool quantity =
+        run.chars >= 2 && starts_with_any(after, kMeasureWords) && !before.ends_with("第");
+    const bool date_part =
+        run.chars == 1 &&
+        ((after.starts_with("月") && before.ends_with("年")) ||
+         ((after.starts_with("日") || after.starts_with("号")) && before.ends_with("月")));
     if (quantity || date_part) out.push_back({pos, pos + run.bytes, SpanKind::kNumber});
     pos += run.bytes;
   }
@@ -136,9 +139,9 @@ void numeral_spans(std::string_view s, std::vector<TemplateSpan>& out) {
 
 // Longest first, so that 副书记 wins over 书记.
 constexpr std::array<std::string_view, 25> kTitles{
-    "常务副", "总书记", "副书记", "秘书长", "董事长", "总经理", "同志", "书记", "区长", "市长",
-    "县长", "省长", "州长", "镇长", "乡长", "主任", "部长", "局长", "厅长", "处长", "科长",
-    "主席", "院长", "校长", "代表"};
+    "常务副", "总书记", "副书记", "秘书长", "董事长", "总经理", "同志", "书记", "区长",
+    "市长",   "县长",   "省长",   "州长",   "镇长",   "乡长",   "主任", "部长", "局长",
+    "厅长",   "处长",   "科长",   "主席",   "院长",   "校长",   "代表"};
 
 // Common surnames, without those that are also frequent function words or word starts
 // before a title (党委书记, 时任, 全区, 和 …).
@@ -183,7 +186,8 @@ std::size_t name_start(std::string_view s, std::size_t end) {
     if (!compound && !is_surname(name.substr(0, 3))) continue;
     // 主任王强: the surname candidate 任 belongs to the title before it.
     const std::string_view head = s.substr(0, begin + 3);
-    if (chars == 3 && std::any_of(kTitles.begin(), kTitles.end(), [&](auto t) { return head.ends_with(t); })) {
+    if (chars == 3 &&
+        std::any_of(kTitles.begin(), kTitles.end(), [&](auto t) { return head.ends_with(t); })) {
       continue;
     }
     if (contains(kFixedNames, name) || contains(kNotNames, name)) return end;
@@ -195,7 +199,8 @@ std::size_t name_start(std::string_view s, std::size_t end) {
 void person_spans(std::string_view s, std::vector<TemplateSpan>& out) {
   for (std::size_t pos = 0; pos < s.size();) {
     const std::string_view rest = s.substr(pos);
-    const auto title = std::find_if(kTitles.begin(), kTitles.end(), [&](auto t) { return rest.starts_with(t); });
+    const auto title =
+        std::find_if(kTitles.begin(), kTitles.end(), [&](auto t) { return rest.starts_with(t); });
     if (title == kTitles.end()) {
       text::decode_at(s, pos);
       continue;
@@ -260,9 +265,11 @@ std::vector<std::string> division_names(const std::filesystem::path& path) {
 
 // The name without the first of `suffixes` it ends with.
 template <std::size_t N>
-std::string_view strip_suffix(std::string_view name, const std::array<std::string_view, N>& suffixes) {
+std::string_view strip_suffix(std::string_view name,
+                              const std::array<std::string_view, N>& suffixes) {
   for (std::string_view suffix : suffixes) {
-    if (name.size() > suffix.size() && name.ends_with(suffix)) return name.substr(0, name.size() - suffix.size());
+    if (name.size() > suffix.size() && name.ends_with(suffix))
+      return name.substr(0, name.size() - suffix.size());
   }
   return name;
 }
@@ -270,7 +277,8 @@ std::string_view strip_suffix(std::string_view name, const std::array<std::strin
 constexpr std::array<std::string_view, 7> kProvinceSuffixes{
     "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"};
 constexpr std::array<std::string_view, 4> kCitySuffixes{"自治州", "地区", "市", "盟"};
-constexpr std::array<std::string_view, 7> kAreaSuffixes{"自治县", "自治旗", "新区", "区", "县", "市", "旗"};
+constexpr std::array<std::string_view, 7> kAreaSuffixes{"自治县", "自治旗", "新区", "区",
+                                                        "县",     "市",     "旗"};
 
 // Short forms of cities that are also common words or names.
 constexpr std::array<std::string_view, 21> kAmbiguousCities{
@@ -278,9 +286,10 @@ constexpr std::array<std::string_view, 21> kAmbiguousCities{
     "三明", "来宾", "四平", "大庆", "海口", "河源", "阿里", "山南", "海东", "安顺"};
 
 // Counties and districts named by a generic word, and markers of development zones.
-constexpr std::array<std::string_view, 5> kGenericAreas{"新城区", "老城区", "解放区", "市中区", "城关区"};
-constexpr std::array<std::string_view, 8> kZoneMarkers{
-    "开发区", "管理区", "示范区", "园区", "管委会", "委员会", "群岛", "新城"};
+constexpr std::array<std::string_view, 5> kGenericAreas{"新城区", "老城区", "解放区", "市中区",
+                                                        "城关区"};
+constexpr std::array<std::string_view, 8> kZoneMarkers{"开发区", "管理区", "示范区", "园区",
+                                                       "管委会", "委员会", "群岛",   "新城"};
 
 void add_name(PlaceNames& places, std::string_view name, std::size_t proper_bytes) {
   places.names.emplace(std::string(name), proper_bytes);

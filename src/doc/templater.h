@@ -18,7 +18,7 @@ namespace wenku::doc {
 // 西湖区 -> 西湖; short forms map to themselves (浙江, 杭州).
 struct PlaceNames {
   std::map<std::string, std::size_t, std::less<>> names;
-  std::size_t max_chars = 0;  // code points of the longest name
+  std::size_t max_chars = 0;       // code points of the longest name
   std::set<char32_t> first_chars;  // first code point of every name, to skip lookups fast
 };
 
@@ -49,9 +49,9 @@ struct TemplateSpan {
 // - Numbers in Chinese numerals, when they are quantities: a run of two or more numeral
 //   characters or one with a unit (十 百 千 万 亿) followed by a measure word or 余/多
 //   (三百余家 -> X余家, 二〇二一年 -> X年, 十二月 -> X月); a single numeral only as the month
-//   or day of a date (…年五月 -> …年X月); any numeral after 百分之/千分之 (百分之八点五 -> 百分之X). Single numerals
-//   elsewhere (一些, 三农, 四个意识), ordinals (第十四届), and set phrases not followed by a
-//   measure word (十四五, 二十大) stay.
+//   or day of a date (…年五月 -> …年X月); any numeral after 百分之/千分之 (百分之八点五 ->
+//   百分之X). Single numerals elsewhere (一些, 三农, 四个意识), ordinals (第十四届), and set
+//   phrases not followed by a measure word (十四五, 二十大) stay.
 // - Names of people right before 同志 or a title (书记, 区长, 市长, 县长, 主任, 部长, 局长, 代表 …,
 //   optionally 副/常务副): a common surname and one or two given characters, or the
 //   surname alone (王强同志 -> X同志, 李书记 -> X书记). Names fixed in political

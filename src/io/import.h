@@ -51,10 +51,10 @@ using ProgressFn = std::function<void(std::uint64_t bytes_done, std::uint64_t by
                                       std::uint64_t docs_done)>;
 
 struct ImportStats {
-  std::uint64_t read = 0;       // records seen
-  std::uint64_t inserted = 0;   // new documents
-  std::uint64_t updated = 0;    // existing ids replaced
-  std::uint64_t skipped = 0;    // rejected records (see issues)
+  std::uint64_t read = 0;      // records seen
+  std::uint64_t inserted = 0;  // new documents
+  std::uint64_t updated = 0;   // existing ids replaced
+  std::uint64_t skipped = 0;   // rejected records (see issues)
   double seconds = 0;
   std::vector<ImportIssue> issues;
 };

@@ -36,7 +36,7 @@ ParsedQuery parse_query(std::string_view user_text);
 
 struct IndexQuery {
   ParsedQuery query;
-  std::size_t limit = 10;   // no hidden cap
+  std::size_t limit = 10;  // no hidden cap
   std::size_t offset = 0;
 };
 

@@ -16,7 +16,7 @@ class Store;
 namespace wenku::search {
 
 struct SearchRequest {
-  std::string query;         // what the user typed
+  std::string query;  // what the user typed
   std::size_t limit = 10;
   std::size_t offset = 0;
 };
@@ -31,7 +31,7 @@ struct SearchHit {
 };
 
 struct SearchResponse {
-  std::int64_t total = 0;    // exact number of matching documents
+  std::int64_t total = 0;  // exact number of matching documents
   double took_ms = 0;
   std::vector<std::string> terms;  // the parsed terms, for highlighting elsewhere
   std::vector<SearchHit> hits;

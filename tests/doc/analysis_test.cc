@@ -19,10 +19,11 @@ TEST(Analysis, JsonHasTheIssueShapeAndKeyOrder) {
   row.para = 4;
   a.tasks = {row};
   const auto j = analysis_to_json(a);
-  EXPECT_EQ(j.dump(),
-            R"({"title":"区委书记在全区大会上的讲话","outline":[{"level":1,"text":"一、总体要求","para":2}],)"
-            R"("template":"X年X月X日","tasks":[{"task":"老旧小区改造","leader":"李明同志","lead_unit":"市商务局",)"
-            R"("partners":["财政局","税务局"],"implementer":"","deadline":"6月底前","para":4}],"keywords":[]})");
+  EXPECT_EQ(
+      j.dump(),
+      R"({"title":"区委书记在全区大会上的讲话","outline":[{"level":1,"text":"一、总体要求","para":2}],)"
+      R"("template":"X年X月X日","tasks":[{"task":"老旧小区改造","leader":"李明同志","lead_unit":"市商务局",)"
+      R"("partners":["财政局","税务局"],"implementer":"","deadline":"6月底前","para":4}],"keywords":[]})");
 }
 
 TEST(Analysis, EmptyAnalysisHasEmptyArrays) {

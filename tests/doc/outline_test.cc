@@ -4,8 +4,8 @@
 
 #include <cstdio>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "doc/corpus_reader.h"
 #include "testing/test_support.h"
@@ -35,17 +35,17 @@ void expect_outline(const std::vector<OutlineItem>& got, const std::vector<Expec
 }
 
 TEST(Outline, ReportSystemsNestByOrderOfAppearance) {
-  const auto got = extract_outline(doc_of(
-      "各位代表：\n"
-      "一、过去一年工作回顾\n"
-      "过去一年，我们做了大量工作。\n"
-      "（一）稳增长。全年增长5%。\n"
-      "1.扩大投资。投资增长3%。\n"
-      "2．促进消费。\n"
-      "（二）促改革。深化改革。\n"
-      "二、今年工作安排\n"
-      "（一）抓好项目建设：要加快推进。\n"
-      "（二）抓好民生保障\n"));
+  const auto got =
+      extract_outline(doc_of("各位代表：\n"
+                             "一、过去一年工作回顾\n"
+                             "过去一年，我们做了大量工作。\n"
+                             "（一）稳增长。全年增长5%。\n"
+                             "1.扩大投资。投资增长3%。\n"
+                             "2．促进消费。\n"
+                             "（二）促改革。深化改革。\n"
+                             "二、今年工作安排\n"
+                             "（一）抓好项目建设：要加快推进。\n"
+                             "（二）抓好民生保障\n"));
   expect_outline(got, {{1, "一、过去一年工作回顾", 1},
                        {2, "（一）稳增长", 3},
                        {3, "1.扩大投资", 4},
@@ -57,16 +57,16 @@ TEST(Outline, ReportSystemsNestByOrderOfAppearance) {
 }
 
 TEST(Outline, SpeechEnumerationsNestUnderSections) {
-  const auto got = extract_outline(doc_of(
-      "一、统一思想\n"
-      "一要提高站位，认清形势。\n"
-      "二要压实责任。\n"
-      "二、狠抓落实\n"
-      "第一，抓好学习。要原原本本学。\n"
-      "第二，抓好督查。\n"
-      "首先，要明确目标。\n"
-      "其次，要细化措施。\n"
-      "最后，要严格考核。\n"));
+  const auto got =
+      extract_outline(doc_of("一、统一思想\n"
+                             "一要提高站位，认清形势。\n"
+                             "二要压实责任。\n"
+                             "二、狠抓落实\n"
+                             "第一，抓好学习。要原原本本学。\n"
+                             "第二，抓好督查。\n"
+                             "首先，要明确目标。\n"
+                             "其次，要细化措施。\n"
+                             "最后，要严格考核。\n"));
   expect_outline(got, {{1, "一、统一思想", 0},
                        {2, "一要提高站位，认清形势", 1},
                        {2, "二要压实责任", 2},
@@ -79,12 +79,12 @@ TEST(Outline, SpeechEnumerationsNestUnderSections) {
 }
 
 TEST(Outline, StrayNumbersAreNotHeadings) {
-  const auto got = extract_outline(doc_of(
-      "二是要抓好落实，这是关键。\n"
-      "首先，我代表市委向大家致以问候。\n"
-      "三是一个重要的数字。\n"
-      "最后，祝大家新春愉快！\n"
-      "1.5亿元的投资已经到位。\n"));
+  const auto got =
+      extract_outline(doc_of("二是要抓好落实，这是关键。\n"
+                             "首先，我代表市委向大家致以问候。\n"
+                             "三是一个重要的数字。\n"
+                             "最后，祝大家新春愉快！\n"
+                             "1.5亿元的投资已经到位。\n"));
   EXPECT_TRUE(got.empty());
 }
 
@@ -95,18 +95,18 @@ TEST(Outline, NumberingMustBeConsecutive) {
 }
 
 TEST(Outline, LawChaptersSectionsAndArticles) {
-  const auto got = extract_outline(doc_of(
-      "第一章　总则\n"
-      "第一条　为了规范管理，制定本条例。\n"
-      "第二条　本条例适用于本市。\n"
-      "第二章　管理\n"
-      "第一节　一般规定\n"
-      "第三条　有下列情形之一的，不予登记：\n"
-      "（一）材料不全的；\n"
-      "（二）超过期限的；\n"
-      "（三）其他情形。\n"
-      "第二节　附则\n"
-      "第四条　本条例自公布之日起施行。\n"));
+  const auto got =
+      extract_outline(doc_of("第一章　总则\n"
+                             "第一条　为了规范管理，制定本条例。\n"
+                             "第二条　本条例适用于本市。\n"
+                             "第二章　管理\n"
+                             "第一节　一般规定\n"
+                             "第三条　有下列情形之一的，不予登记：\n"
+                             "（一）材料不全的；\n"
+                             "（二）超过期限的；\n"
+                             "（三）其他情形。\n"
+                             "第二节　附则\n"
+                             "第四条　本条例自公布之日起施行。\n"));
   expect_outline(got, {{1, "第一章　总则", 0},
                        {2, "第一条　为了规范管理，制定本条例", 1},
                        {2, "第二条　本条例适用于本市", 2},
@@ -118,8 +118,8 @@ TEST(Outline, LawChaptersSectionsAndArticles) {
 }
 
 TEST(Outline, SameSystemNestsInsideAnOuterListOfItself) {
-  const auto got = extract_outline(doc_of(
-      "一、形势\n（一）成绩\n一、经济增长\n二、民生改善\n（二）问题\n二、任务\n"));
+  const auto got = extract_outline(
+      doc_of("一、形势\n（一）成绩\n一、经济增长\n二、民生改善\n（二）问题\n二、任务\n"));
   expect_outline(got, {{1, "一、形势", 0},
                        {2, "（一）成绩", 1},
                        {3, "一、经济增长", 2},
@@ -129,14 +129,14 @@ TEST(Outline, SameSystemNestsInsideAnOuterListOfItself) {
 }
 
 TEST(Outline, InlineFirstItemAndLoneMarkers) {
-  const auto got = extract_outline(doc_of(
-      "我们面临三个挑战。一是外需萎缩，订单减少。\n"
-      "二是成本上升。\n"
-      "三是融资困难。\n"
-      "第一，\n"
-      "要转变职能。\n"
-      "第二，\n"
-      "要精简机构。\n"));
+  const auto got =
+      extract_outline(doc_of("我们面临三个挑战。一是外需萎缩，订单减少。\n"
+                             "二是成本上升。\n"
+                             "三是融资困难。\n"
+                             "第一，\n"
+                             "要转变职能。\n"
+                             "第二，\n"
+                             "要精简机构。\n"));
   // By order of appearance the 第一 list nests in the 一是 list, which nothing closed.
   expect_outline(got, {{1, "一是外需萎缩，订单减少", 0},
                        {1, "二是成本上升", 1},
@@ -174,7 +174,8 @@ TEST(Outline, PrecisionAndRecallOnLabelledCorpusDocuments) {
   std::map<std::string, std::set<std::string>> ids_by_file;
   for (const auto& d : labels.at("docs")) ids_by_file[d.at("file")].insert(d.at("id"));
   std::map<std::string, Document> docs;
-  for (const auto& [file, ids] : ids_by_file) docs.merge(testing::read_corpus_docs(corpus / file, ids));
+  for (const auto& [file, ids] : ids_by_file)
+    docs.merge(testing::read_corpus_docs(corpus / file, ids));
 
   std::size_t expected = 0, found = 0, matched = 0, same_level = 0, same_text = 0;
   for (const auto& label : labels.at("docs")) {
@@ -202,11 +203,12 @@ TEST(Outline, PrecisionAndRecallOnLabelledCorpusDocuments) {
   }
   const double precision = static_cast<double>(matched) / static_cast<double>(found);
   const double recall = static_cast<double>(matched) / static_cast<double>(expected);
-  std::printf("outline headings on %zu documents: precision %.3f recall %.3f (%zu/%zu/%zu); "
-              "level agreement %.3f, text agreement %.3f\n",
-              labels.at("docs").size(), precision, recall, matched, found, expected,
-              static_cast<double>(same_level) / static_cast<double>(matched),
-              static_cast<double>(same_text) / static_cast<double>(matched));
+  std::printf(
+      "outline headings on %zu documents: precision %.3f recall %.3f (%zu/%zu/%zu); "
+      "level agreement %.3f, text agreement %.3f\n",
+      labels.at("docs").size(), precision, recall, matched, found, expected,
+      static_cast<double>(same_level) / static_cast<double>(matched),
+      static_cast<double>(same_text) / static_cast<double>(matched));
   EXPECT_GE(labels.at("docs").size(), 15u);
   EXPECT_GE(precision, 0.9);
   EXPECT_GE(recall, 0.9);

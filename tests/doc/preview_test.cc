@@ -30,7 +30,8 @@ TEST(Preview, ShortTextIsWhole) {
 }
 
 TEST(Preview, CutsAtTheLastSentenceEndInTheLatterHalf) {
-  const Document d = doc_of(repeat("发展", 4) + "。" + repeat("改革", 2) + "，开放" + repeat("创新", 10));
+  const Document d =
+      doc_of(repeat("发展", 4) + "。" + repeat("改革", 2) + "，开放" + repeat("创新", 10));
   EXPECT_EQ(preview(d, {16}), repeat("发展", 4) + "。");
   // A sentence end with its closing quote stays together.
   const Document quoted = doc_of("他说：“要抓落实。”然后" + repeat("继续", 20));
@@ -44,7 +45,8 @@ TEST(Preview, ParagraphEndIsASentenceEnd) {
 }
 
 TEST(Preview, FallsBackToClauseThenWordBoundary) {
-  EXPECT_EQ(preview(doc_of(repeat("字", 6) + "，" + repeat("词", 20)), {10}), repeat("字", 6) + "，");
+  EXPECT_EQ(preview(doc_of(repeat("字", 6) + "，" + repeat("词", 20)), {10}),
+            repeat("字", 6) + "，");
   // No punctuation at all: never split an ASCII word or number.
   EXPECT_EQ(preview(doc_of("字字字字字字 abcdef 12345"), {10}), "字字字字字字 ");
   EXPECT_EQ(preview(doc_of("增长12345678"), {5}), "增长");
@@ -77,11 +79,13 @@ TEST(Preview, CorpusPreviewsEndAtSentenceEnds) {
       ASSERT_TRUE(text::is_valid_utf8(p)) << id;
       ++docs;
       const bool whole = p.size() == d.content.size();
-      at_sentence_end += whole || d.content[p.size()] == '\n' || p.ends_with("。") || p.ends_with("”") ||
-                         p.ends_with("！") || p.ends_with("？") || p.ends_with("；") || p.ends_with("）");
+      at_sentence_end += whole || d.content[p.size()] == '\n' || p.ends_with("。") ||
+                         p.ends_with("”") || p.ends_with("！") || p.ends_with("？") ||
+                         p.ends_with("；") || p.ends_with("）");
     }
   }
-  std::printf("previews of %zu documents: %zu end at a sentence or paragraph end\n", docs, at_sentence_end);
+  std::printf("previews of %zu documents: %zu end at a sentence or paragraph end\n", docs,
+              at_sentence_end);
   EXPECT_GE(at_sentence_end * 100, docs * 95);
 }
 

@@ -70,9 +70,10 @@ TEST(Tasks, LeaderWithTitleAndOverallResponsibility) {
 }
 
 TEST(Tasks, OrdinaryUsesOfTheVerbsMakeNoRow) {
-  EXPECT_TRUE(tasks_of("我们要对人民负责，对历史负责。各部门要相互配合、形成合力。"
-                       "主要负责同志要亲自抓。要把责任扛在肩上，负责任地做好工作。要在年内提前完成。")
-                  .empty());
+  EXPECT_TRUE(
+      tasks_of("我们要对人民负责，对历史负责。各部门要相互配合、形成合力。"
+               "主要负责同志要亲自抓。要把责任扛在肩上，负责任地做好工作。要在年内提前完成。")
+          .empty());
   EXPECT_TRUE(tasks_of("").empty());
   EXPECT_TRUE(tasks_of("由\n牵头\n负责，\n前完成").empty());
 }
@@ -91,19 +92,21 @@ TEST(Tasks, SpeechesCorpusSanity) {
       partners += !row.partners.empty();
       implementers += !row.implementer.empty();
       deadlines += !row.deadline.empty();
-      for (const std::string* field : {&row.leader, &row.lead_unit, &row.implementer, &row.deadline}) {
+      for (const std::string* field :
+           {&row.leader, &row.lead_unit, &row.implementer, &row.deadline}) {
         EXPECT_LE(text::count_code_points(*field), 20u) << id;
       }
       EXPECT_LE(text::count_code_points(row.task), 40u) << id;
       for (const auto& p : row.partners) EXPECT_LE(text::count_code_points(p), 20u) << id;
       std::printf("  %s p%zu task=%s leader=%s lead=%s impl=%s deadline=%s\n", id.c_str(), row.para,
-                  row.task.c_str(), row.leader.c_str(), row.lead_unit.c_str(), row.implementer.c_str(),
-                  row.deadline.c_str());
+                  row.task.c_str(), row.leader.c_str(), row.lead_unit.c_str(),
+                  row.implementer.c_str(), row.deadline.c_str());
     }
   }
-  std::printf("tasks in %zu speeches: %zu rows (leader %zu, lead unit %zu, partners %zu, implementer %zu, "
-              "deadline %zu)\n",
-              docs.size(), rows, leaders, leads, partners, implementers, deadlines);
+  std::printf(
+      "tasks in %zu speeches: %zu rows (leader %zu, lead unit %zu, partners %zu, implementer %zu, "
+      "deadline %zu)\n",
+      docs.size(), rows, leaders, leads, partners, implementers, deadlines);
   EXPECT_LT(rows, docs.size() * 5);  // speeches by a head of state assign little by name
 }
 

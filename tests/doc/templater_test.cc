@@ -32,11 +32,11 @@ TEST(PlaceNames, LoadsFullNamesAndSafeShortForms) {
   EXPECT_EQ(proper("杭州市"), "杭州");
   EXPECT_EQ(proper("杭州"), "杭州");
   EXPECT_EQ(proper("西湖区"), "西湖");
-  EXPECT_EQ(proper("西湖"), "<none>");      // districts: full names only
-  EXPECT_EQ(proper("大同"), "<none>");      // short form that is a common word
+  EXPECT_EQ(proper("西湖"), "<none>");  // districts: full names only
+  EXPECT_EQ(proper("大同"), "<none>");  // short form that is a common word
   EXPECT_EQ(proper("大同市"), "大同");
-  EXPECT_EQ(proper("城区"), "<none>");      // two-character districts are generic
-  EXPECT_EQ(proper("市辖区"), "<none>");    // placeholder
+  EXPECT_EQ(proper("城区"), "<none>");    // two-character districts are generic
+  EXPECT_EQ(proper("市辖区"), "<none>");  // placeholder
 }
 
 TEST(PlaceNames, MissingDirectoryThrows) {
@@ -76,7 +76,8 @@ TEST(Template, HandlesEmptyAndOddInput) {
 }
 
 // The byte ranges of `spans` found in order in `text`; fails the test when one is missing.
-std::set<std::pair<std::size_t, std::size_t>> locate(std::string_view text, const nlohmann::json& spans) {
+std::set<std::pair<std::size_t, std::size_t>> locate(std::string_view text,
+                                                     const nlohmann::json& spans) {
   std::set<std::pair<std::size_t, std::size_t>> out;
   std::size_t from = 0;
   for (const auto& span : spans) {
@@ -101,7 +102,8 @@ TEST(Template, PrecisionAndRecallOnLabelledSentences) {
   }
   std::map<std::string, Document> docs;
   if (!corpus.empty()) {
-    for (const auto& [file, ids] : ids_by_file) docs.merge(testing::read_corpus_docs(corpus / file, ids));
+    for (const auto& [file, ids] : ids_by_file)
+      docs.merge(testing::read_corpus_docs(corpus / file, ids));
   }
   std::size_t expected = 0, found = 0, matched = 0, items = 0;
   for (const auto& item : labels.at("items")) {
@@ -109,7 +111,8 @@ TEST(Template, PrecisionAndRecallOnLabelledSentences) {
     if (item.contains("text")) {
       text = item.at("text");
     } else if (docs.contains(item.at("id"))) {
-      text = std::string(paragraphs(docs.at(item.at("id")).content).at(item.at("para").get<std::size_t>()));
+      text = std::string(
+          paragraphs(docs.at(item.at("id")).content).at(item.at("para").get<std::size_t>()));
     } else {
       continue;  // corpus absent
     }
@@ -123,8 +126,10 @@ TEST(Template, PrecisionAndRecallOnLabelledSentences) {
   }
   const double precision = static_cast<double>(matched) / static_cast<double>(found);
   const double recall = static_cast<double>(matched) / static_cast<double>(expected);
-  std::printf("template spans on %zu labelled texts: precision %.3f recall %.3f (%zu matched, %zu found, %zu expected)\n",
-              items, precision, recall, matched, found, expected);
+  std::printf(
+      "template spans on %zu labelled texts: precision %.3f recall %.3f (%zu matched, %zu found, "
+      "%zu expected)\n",
+      items, precision, recall, matched, found, expected);
   EXPECT_GE(precision, 0.9);
   EXPECT_GE(recall, 0.85);
 }

@@ -67,16 +67,16 @@ TEST_F(CorpusTest, ImportsEveryDocumentWithItsCategory) {
   std::map<std::string, std::int64_t> counts;
   for (const auto& c : store->categories()) counts[c.category] = c.count;
   std::map<std::string, std::int64_t> expected = {
-      {"政府工作报告", 52}, {"人大决议", 20},   {"党代会报告", 15}, {"领导人讲话", 58},
+      {"政府工作报告", 52}, {"人大决议", 20},     {"党代会报告", 15}, {"领导人讲话", 58},
       {"新闻联播", 19541},  {"地方性法规", 1911}, {"行政法规", 683},  {"司法解释", 439},
-      {"法律", 359},        {"典型案例", 52},   {"部门规章", 29},   {"其他", 1}};
+      {"法律", 359},        {"典型案例", 52},     {"部门规章", 29},   {"其他", 1}};
   EXPECT_EQ(counts, expected);
 }
 
 TEST_F(CorpusTest, ReimportUpdatesInsteadOfDuplicating) {
   auto file = corpus_files()[2];  // xi_speeches_2020.jsonl, 58 documents
-  auto result = run({wenku_binary().string(), "import", "--data", data_->path().string(),
-                     file.string()});
+  auto result =
+      run({wenku_binary().string(), "import", "--data", data_->path().string(), file.string()});
   ASSERT_EQ(result.exit_code, 0) << result.out;
   EXPECT_NE(result.out.find("0 new, 58 updated"), std::string::npos) << result.out;
   EXPECT_EQ(store::open_sqlite(data_->path() / "wenku.sqlite")->count(), 23160);
