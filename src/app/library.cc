@@ -16,7 +16,9 @@ std::filesystem::path sqlite_path(const LibraryConfig& config) {
 Library::Library(const LibraryConfig& config) {
   std::filesystem::create_directories(config.data_dir);
   store_ = store::open_sqlite(sqlite_path(config));
-  segmenter_ = std::make_unique<text::Segmenter>(text::find_dict_dir(config.dict_dir));
+  const auto dict_dir = text::find_dict_dir(config.dict_dir);
+  segmenter_ = std::make_unique<text::Segmenter>(dict_dir);
+  enricher_ = std::make_unique<Enricher>(dict_dir);
   index_ = std::make_unique<search::Index>(config.data_dir / "index", *segmenter_);
   if (index_->writable()) index_->catch_up(*store_);
 }

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "app/enricher.h"
 #include "search/index.h"
 #include "store/store.h"
 #include "text/segmenter.h"
@@ -33,10 +34,12 @@ class Library {
   store::Store& store() { return *store_; }
   search::Index& index() { return *index_; }
   const text::Segmenter& segmenter() const { return *segmenter_; }
+  const Enricher& enricher() const { return *enricher_; }
 
  private:
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<text::Segmenter> segmenter_;
+  std::unique_ptr<Enricher> enricher_;
   std::unique_ptr<search::Index> index_;
 };
 

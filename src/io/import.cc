@@ -32,8 +32,11 @@ Format format_of(const fs::path& path) {
 // document with a given id replaces earlier ones, so the store sees each id once.
 class BatchWriter {
  public:
-  BatchWriter(store::Store& store, std::size_t batch_size, ImportStats& stats)
-      : store_(store), batch_size_(std::max<std::size_t>(batch_size, 1)), stats_(stats) {}
+  BatchWriter(store::Store& store, const ImportOptions& options, ImportStats& stats)
+      : store_(store),
+        batch_size_(std::max<std::size_t>(options.batch_size, 1)),
+        derive_(options.derive),
+        stats_(stats) {}
 
   // Adds `d`, committing the batch when it is full.
   void add(doc::Document d) {
@@ -49,6 +52,7 @@ class BatchWriter {
   // Commits the pending documents (if any) in one store transaction.
   void flush() {
     if (pending_.empty()) return;
+    if (derive_) derive_(pending_);
     for (const auto& result : store_.put(pending_)) {
       ++(result.inserted ? stats_.inserted : stats_.updated);
     }
@@ -59,6 +63,7 @@ class BatchWriter {
  private:
   store::Store& store_;
   std::size_t batch_size_;
+  const std::function<void(std::vector<doc::Document>&)>& derive_;
   ImportStats& stats_;
   std::vector<doc::Document> pending_;
   std::unordered_map<std::string, std::size_t> slot_of_id_;
@@ -67,7 +72,7 @@ class BatchWriter {
 class Importer {
  public:
   Importer(store::Store& store, const ImportOptions& options, ImportStats& stats)
-      : options_(options), stats_(stats), batch_(store, options.batch_size, stats) {}
+      : options_(options), stats_(stats), batch_(store, options, stats) {}
 
   void run(const std::vector<fs::path>& files) {
     std::vector<std::uint64_t> sizes;

@@ -62,6 +62,9 @@ struct ImportStats {
 struct ImportOptions {
   std::size_t batch_size = 500;  // documents per store transaction
   ProgressFn progress;           // may be empty
+  // Called with each batch of valid documents before it is committed, to fill the fields
+  // derived from the text (keywords, SimHash, analysis); may be empty.
+  std::function<void(std::vector<doc::Document>&)> derive;
 };
 
 // Imports every file of `files` (.jsonl, .jsonl.zst, .txt, .md; chosen by extension) into

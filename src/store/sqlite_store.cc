@@ -3,6 +3,8 @@
 // writer and with each other, each reading a consistent committed snapshot.
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <limits>
 #include <mutex>
@@ -38,15 +40,20 @@ constexpr std::string_view kInsert =
 constexpr std::string_view kUpdate =
     "UPDATE documents SET title = ?2, date = ?3, category = ?4, subcategory = ?5, source = ?6,"
     " url = ?7, content = ?8, seq = ?9, updated_at = datetime('now') WHERE id = ?1";
+constexpr std::string_view kUpsertFeatures =
+    "INSERT INTO doc_features (id, keywords, simhash, analysis) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (id) DO UPDATE SET keywords = ?2, simhash = ?3, analysis = ?4";
 constexpr std::string_view kSetDeleted =
     "UPDATE documents SET deleted = ?2, seq = ?3, updated_at = datetime('now') WHERE id = ?1";
 
-constexpr std::string_view kSelectDocumentById =
-    "SELECT id, title, date, category, subcategory, source, url, content, seq, views, deleted,"
-    " created_at, updated_at FROM documents WHERE id = ?1";
+#define WENKU_SELECT_DOCUMENT                                                                   \
+  "SELECT d.id, title, date, category, subcategory, source, url, content, seq, views, deleted," \
+  " created_at, updated_at, f.keywords, f.simhash, f.analysis"                                  \
+  " FROM documents d LEFT JOIN doc_features f ON f.id = d.id"
+constexpr std::string_view kSelectDocumentById = WENKU_SELECT_DOCUMENT " WHERE d.id = ?1";
 constexpr std::string_view kSelectDocumentsSince =
-    "SELECT id, title, date, category, subcategory, source, url, content, seq, views, deleted,"
-    " created_at, updated_at FROM documents WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+    WENKU_SELECT_DOCUMENT " WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+#undef WENKU_SELECT_DOCUMENT
 
 constexpr std::string_view kCount = "SELECT COUNT(*) FROM documents WHERE deleted = 0";
 constexpr std::string_view kCategories =
@@ -120,6 +127,11 @@ doc::Document read_document(const Statement::Use& row) {
   d.deleted = row.integer(10) != 0;
   d.created_at = row.text(11);
   d.updated_at = row.text(12);
+  if (auto keywords = row.text(13); !keywords.empty()) {
+    d.keywords = nlohmann::json::parse(keywords).get<std::vector<std::string>>();
+  }
+  d.simhash = static_cast<std::uint64_t>(row.integer(14));
+  d.analysis = row.text(15);
   return d;
 }
 
@@ -267,11 +279,17 @@ class SqliteStore final : public Store {
       bind_fields(insert, d, seq);
       insert.step();
     }
-    if (writer_.changes() == 1) return PutResult{d.id, true, seq};
-    auto update = writer_.statement(kUpdate).use();
-    bind_fields(update, d, seq);
-    update.step();
-    return PutResult{d.id, false, seq};
+    const bool inserted = writer_.changes() == 1;
+    if (!inserted) {
+      auto update = writer_.statement(kUpdate).use();
+      bind_fields(update, d, seq);
+      update.step();
+    }
+    auto features = writer_.statement(kUpsertFeatures).use();
+    features.bind(1, d.id).bind(2, nlohmann::json(d.keywords).dump());
+    features.bind(3, static_cast<std::int64_t>(d.simhash)).bind(4, d.analysis);
+    features.step();
+    return PutResult{d.id, inserted, seq};
   }
 
   std::int64_t single_integer(std::string_view sql) {
