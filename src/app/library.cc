@@ -18,7 +18,8 @@ Library::Library(const LibraryConfig& config) {
   store_ = store::open_sqlite(sqlite_path(config));
   const auto dict_dir = text::find_dict_dir(config.dict_dir);
   segmenter_ = std::make_unique<text::Segmenter>(dict_dir);
-  enricher_ = std::make_unique<Enricher>(dict_dir);
+  enricher_ = std::make_unique<Enricher>(dict_dir, *segmenter_,
+                                         [this] { return load_frequencies(*store_); });
   index_ = std::make_unique<search::Index>(config.data_dir / "index", *segmenter_);
   if (index_->writable()) index_->catch_up(*store_);
 }

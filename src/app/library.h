@@ -35,6 +35,7 @@ class Library {
   search::Index& index() { return *index_; }
   const text::Segmenter& segmenter() const { return *segmenter_; }
   const Enricher& enricher() const { return *enricher_; }
+  Enricher& enricher() { return *enricher_; }
 
  private:
   std::unique_ptr<store::Store> store_;

@@ -1,5 +1,7 @@
 #include "doc/analysis.h"
 
+#include <stdexcept>
+
 namespace wenku::doc {
 
 namespace {
@@ -15,7 +17,29 @@ nlohmann::ordered_json task_row_json(const TaskRow& row) {
       {"para", row.para}};
 }
 
+// `j[key]` read into `out` when present.
+template <typename T>
+void read_key(const nlohmann::json& j, const char* key, T& out) {
+  if (const auto it = j.find(key); it != j.end()) it->get_to(out);
+}
+
 }  // namespace
+
+void from_json(const nlohmann::json& j, OutlineItem& item) {
+  read_key(j, "level", item.level);
+  read_key(j, "text", item.text);
+  read_key(j, "para", item.para);
+}
+
+void from_json(const nlohmann::json& j, TaskRow& row) {
+  read_key(j, "task", row.task);
+  read_key(j, "leader", row.leader);
+  read_key(j, "lead_unit", row.lead_unit);
+  read_key(j, "partners", row.partners);
+  read_key(j, "implementer", row.implementer);
+  read_key(j, "deadline", row.deadline);
+  read_key(j, "para", row.para);
+}
 
 void to_json(nlohmann::json& j, const OutlineItem& item) {
   j = nlohmann::json(outline_item_json(item));
@@ -35,6 +59,22 @@ nlohmann::ordered_json analysis_to_json(const Analysis& a) {
   j["tasks"] = std::move(tasks);
   j["keywords"] = a.keywords;
   return j;
+}
+
+Analysis analysis_from_json(std::string_view json) {
+  Analysis a;
+  if (json.empty()) return a;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(json);
+    read_key(j, "title", a.title);
+    read_key(j, "outline", a.outline);
+    read_key(j, "template", a.template_text);
+    read_key(j, "tasks", a.tasks);
+    read_key(j, "keywords", a.keywords);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(std::string("malformed analysis: ") + e.what());
+  }
+  return a;
 }
 
 }  // namespace wenku::doc

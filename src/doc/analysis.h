@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doc/outline.h"
@@ -14,6 +15,8 @@ namespace wenku::doc {
 
 void to_json(nlohmann::json& j, const OutlineItem& item);
 void to_json(nlohmann::json& j, const TaskRow& row);
+void from_json(const nlohmann::json& j, OutlineItem& item);
+void from_json(const nlohmann::json& j, TaskRow& row);
 
 // Everything analysed of one document; `keywords` are filled by the caller (text module).
 struct Analysis {
@@ -26,5 +29,10 @@ struct Analysis {
 
 // The JSON object above, with the keys in that order.
 nlohmann::ordered_json analysis_to_json(const Analysis& a);
+
+// The Analysis stored as `json` (the dump of analysis_to_json): an empty Analysis for "" (a
+// document not analysed); missing keys stay empty. Throws std::runtime_error when `json`
+// is malformed or a value has the wrong type.
+Analysis analysis_from_json(std::string_view json);
 
 }  // namespace wenku::doc

@@ -325,6 +325,14 @@ std::vector<Candidate> find_candidates(const std::vector<std::string_view>& para
 
 }  // namespace
 
+std::size_t heading_marker_size(std::string_view s) {
+  const auto marker = marker_of(s);
+  if (!marker) return 0;
+  std::string_view rest = s.substr(marker->end);
+  for (std::string_view punct : {"，", "、", "：", ",", ":"}) consume(rest, punct);
+  return s.size() - rest.size();
+}
+
 std::vector<OutlineItem> extract_outline(const Document& d) {
   const std::vector<Candidate> candidates = find_candidates(paragraphs(d.content));
   std::vector<OutlineItem> outline;

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doc/document.h"
@@ -35,5 +36,9 @@ struct OutlineItem {
 // short paragraph), cut back at a ， 、 when longer than 60 characters. A marker that stands
 // alone in its paragraph ("一要", "第一，") is joined with the phrase of the next paragraph.
 std::vector<OutlineItem> extract_outline(const Document& d);
+
+// The byte length of the heading number marker that `s` starts with (any system above, with
+// the comma or colon after it: "（二）", "一是", "第一，", "首先，"), 0 when it has none.
+std::size_t heading_marker_size(std::string_view s);
 
 }  // namespace wenku::doc

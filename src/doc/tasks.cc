@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 
+#include "doc/outline.h"
 #include "text/utf8.h"
 
 namespace wenku::doc {
@@ -13,6 +15,7 @@ namespace {
 
 constexpr std::size_t kMaxFieldChars = 20;
 constexpr std::size_t kMaxTaskChars = 40;
+constexpr std::size_t kBareVerbChars = 2;  // 完成, 到位: a verb alone names no work
 
 constexpr std::array<std::string_view, 6> kSentenceEnds{"。", "！", "？", "；", "!", "?"};
 constexpr std::array<std::string_view, 4> kClauseEnds{"，", "：", ",", ":"};
@@ -87,6 +90,23 @@ std::string_view clean_task(std::string_view task) {
   return text::trim(task);
 }
 
+// `s` without the modal words that end it before a date (要, 力争, 确保 …).
+std::string_view without_modal(std::string_view s) {
+  static constexpr std::array<std::string_view, 7> kModals{"力争", "确保", "争取", "务必",
+                                                           "必须", "要求", "要"};
+  s = clean_task(s);
+  for (bool stripped = true; stripped;) {
+    stripped = false;
+    for (std::string_view modal : kModals) {
+      if (s.ends_with(modal)) {
+        s = text::trim(s.substr(0, s.size() - modal.size()));
+        stripped = true;
+      }
+    }
+  }
+  return s;
+}
+
 // The part of a clause before the assignment (before 由 when there is one).
 std::string_view task_part(std::string_view clause, std::size_t verb) {
   std::string_view before = clause.substr(0, verb);
@@ -94,8 +114,100 @@ std::string_view task_part(std::string_view clause, std::size_t verb) {
   return text::trim(by == std::string_view::npos ? std::string_view() : before.substr(0, by));
 }
 
-// What one clause assigns, merged into `row`; the text before 由 goes to `task`.
-void read_clause(std::string_view clause, TaskRow& row, std::string_view& task) {
+// A deadline in a clause: "6月底前" of "要在6月底前实现…" or "年底之前" of "于年底之前完成".
+struct Deadline {
+  std::size_t lead;   // where the clause's own words before the date end (at 在/于 if any)
+  std::size_t begin;  // first byte of the date
+  std::size_t size;   // bytes of the date with its 前 / 之前 / 以前
+};
+
+// Characters a date before 前 is written with.
+bool is_date_char(char32_t cp) {
+  static constexpr std::u32string_view kDateChars =
+      U"0123456789０１２３４５６７８９〇零一二三四五六七八九十两年月日号底末初中上下半季度旬今明本"
+      U"当第";
+  return kDateChars.find(cp) != std::u32string_view::npos;
+}
+
+bool is_numeral_char(char32_t cp) {
+  static constexpr std::u32string_view kNumerals =
+      U"0123456789０１２３４５６７８９〇零一二三四五六七八九十";
+  return kNumerals.find(cp) != std::u32string_view::npos;
+}
+
+// Whether `date` (code points before 前) names a point in time rather than a span back
+// from now: 6月底 年底 年末 9月30日 一季度 中旬 2025年 6月 are dates; 三年 两个月 日 (日前,
+// "recently") are not.
+bool is_deadline_date(std::u32string_view date) {
+  if (date.size() < 2) return false;
+  const char32_t last = date.back();
+  const char32_t before_last = date[date.size() - 2];
+  if (last == U'底' || last == U'末' || last == U'旬' || date.ends_with(U"季度")) return true;
+  if (last == U'月' || last == U'日' || last == U'号') return is_numeral_char(before_last);
+  if (last == U'年') {  // a year number: 2025年
+    return date.size() >= 5 && std::all_of(date.end() - 5, date.end() - 1,
+                                           [](char32_t c) { return is_numeral_char(c); });
+  }
+  return false;
+}
+
+// The year a date names (2025年, 一九八五年底 -> 1985), or 0 when it names none.
+int year_of_date(std::u32string_view date) {
+  static constexpr std::u32string_view kDigits[] = {U"0123456789", U"０１２３４５６７８９",
+                                                    U"〇一二三四五六七八九"};
+  const std::size_t at = date.find(U'年');
+  if (at != 4) return 0;
+  int year = 0;
+  for (char32_t c : date.substr(0, 4)) {
+    std::size_t digit = std::u32string_view::npos;
+    for (std::u32string_view digits : kDigits) digit = std::min(digit, digits.find(c));
+    if (c == U'零') digit = 0;
+    if (digit == std::u32string_view::npos) return 0;
+    year = year * 10 + static_cast<int>(digit);
+  }
+  return year;
+}
+
+// The first deadline of `clause`: a date (see is_deadline_date) or a season of work
+// (春节, 汛期 …) followed by 前, 之前 or 以前, optionally after 在 / 于. A year before
+// `doc_year` (the document's own year, 0 when unknown) is a comparison with the past
+// (一九七八年以前), not a deadline.
+std::optional<Deadline> find_deadline(std::string_view clause, int doc_year) {
+  static constexpr std::array<std::u32string_view, 5> kSeasons{U"春节", U"国庆节", U"元旦", U"汛期",
+                                                               U"中秋节"};
+  std::u32string cps;
+  std::vector<std::size_t> offsets;  // byte offset of each code point, plus the end
+  for (std::size_t pos = 0; pos < clause.size();) {
+    offsets.push_back(pos);
+    cps.push_back(text::decode_at(clause, pos));
+  }
+  offsets.push_back(clause.size());
+  for (std::size_t i = 1; i < cps.size(); ++i) {
+    if (cps[i] != U'前') continue;
+    std::size_t end = i;  // the date ends before 之 / 以 / 前
+    if (cps[end - 1] == U'之' || cps[end - 1] == U'以') --end;
+    std::size_t begin = end;
+    while (begin > 0 && is_date_char(cps[begin - 1])) --begin;
+    const std::u32string_view head = std::u32string_view(cps).substr(0, end);
+    if (!is_deadline_date(head.substr(begin))) {
+      const auto season = std::find_if(kSeasons.begin(), kSeasons.end(),
+                                       [&](std::u32string_view w) { return head.ends_with(w); });
+      if (season == kSeasons.end()) continue;
+      begin = end - season->size();
+    }
+    const int year = year_of_date(std::u32string_view(cps).substr(begin, end - begin));
+    if (doc_year > 0 && year > 0 && year < doc_year) continue;
+    const bool by = begin > 0 && (cps[begin - 1] == U'在' || cps[begin - 1] == U'于');
+    return Deadline{offsets[by ? begin - 1 : begin], offsets[begin],
+                    offsets[i + 1] - offsets[begin]};
+  }
+  return std::nullopt;
+}
+
+// What one clause of a document of year `doc_year` assigns, merged into `row`; the text before 由
+// goes to `task`. Returns whether the clause is an assignment (names someone or something in a set
+// phrase).
+bool read_clause(std::string_view clause, int doc_year, TaskRow& row, std::string& task) {
   auto take_task = [&](std::size_t verb) {
     if (task.empty()) task = clean_task(task_part(clause, verb));
   };
@@ -103,7 +215,7 @@ void read_clause(std::string_view clause, TaskRow& row, std::string_view& task) 
     if (const std::size_t at = clause.find(phrase); at != std::string_view::npos) {
       if (row.implementer.empty()) row.implementer = bounded(subject_of(clause.substr(0, at)));
       take_task(at);
-      return;
+      return true;
     }
   }
   // 牵头 ends its clause in an assignment (市商务局牵头，…); 牵头组织… is an ordinary verb.
@@ -112,7 +224,7 @@ void read_clause(std::string_view clause, TaskRow& row, std::string_view& task) 
       (clause.ends_with("牵头") || clause.substr(at).starts_with("牵头负责"))) {
     if (row.lead_unit.empty()) row.lead_unit = bounded(subject_of(clause.substr(0, at)));
     take_task(at);
-    return;
+    return true;
   }
   for (std::string_view verb : {std::string_view("负总责"), std::string_view("负责")}) {
     const std::size_t at = clause.find(verb);
@@ -124,11 +236,12 @@ void read_clause(std::string_view clause, TaskRow& row, std::string_view& task) 
     const bool not_a_leader = after.starts_with("同志") || after.starts_with("人") ||
                               after.starts_with("任") || after.starts_with("制") ||
                               before.find("对") != std::string_view::npos;
-    if ((by || named) && !not_a_leader && row.leader.empty()) {
+    if (!(by || named) || not_a_leader) return false;
+    if (row.leader.empty()) {
       row.leader = bounded(subject_of(before));
       take_task(at);
     }
-    return;
+    return true;
   }
   for (std::string_view verb : kPartnerVerbs) {
     const std::size_t at = clause.find(verb);
@@ -139,25 +252,22 @@ void read_clause(std::string_view clause, TaskRow& row, std::string_view& task) 
     for (std::string_view unit : split(units, std::array<std::string_view, 1>{"、"})) {
       if (auto name = bounded(unit); !name.empty()) row.partners.push_back(std::move(name));
     }
-    return;
+    return !row.partners.empty();
   }
-  for (std::string_view done : {std::string_view("之前完成"), std::string_view("前完成")}) {
-    const std::size_t at = clause.find(done);
-    if (at == std::string_view::npos) continue;
-    if (clause.substr(0, at + 3).ends_with("提前")) return;  // 提前完成: ahead of time, no date
-    std::size_t from = std::string_view::npos;
-    for (std::string_view prep : {std::string_view("在"), std::string_view("于")}) {
-      const std::size_t p = clause.rfind(prep, at);
-      if (p != std::string_view::npos && (from == std::string_view::npos || p > from))
-        from = p + prep.size();
+  if (const auto deadline = find_deadline(clause, doc_year)) {
+    if (row.deadline.empty())
+      row.deadline = bounded(clause.substr(deadline->begin, deadline->size));
+    if (task.empty()) {
+      // The clause without its date: 手续要在9月底前完成 -> 手续; 二氧化碳排放力争于2030年前
+      // 达到峰值 -> 二氧化碳排放达到峰值; 要在6月底前实现全覆盖 -> 实现全覆盖.
+      const std::string_view before = without_modal(clause.substr(0, deadline->lead));
+      const std::string_view after = text::trim(clause.substr(deadline->begin + deadline->size));
+      task = std::string(before);
+      if (text::count_code_points(after) > kBareVerbChars) task += after;
     }
-    if (from != std::string_view::npos && row.deadline.empty()) {
-      const std::size_t end = at + done.size() - std::string_view("完成").size();
-      row.deadline = bounded(clause.substr(from, end - from));
-      if (task.empty()) task = clean_task(clause.substr(0, from - std::string_view("在").size()));
-    }
-    return;
+    return true;
   }
+  return false;
 }
 
 bool is_reference(std::string_view task) {
@@ -165,20 +275,17 @@ bool is_reference(std::string_view task) {
                                      [&](std::string_view r) { return task.starts_with(r); });
 }
 
-// The task phrase: see the header.
-std::string task_phrase(std::string_view own, const std::vector<std::string_view>& clauses,
+// The task phrase (see the header): `own` words of the assignment, else the sentence's first
+// `work` clause, else the first clause of the `previous` sentence; heading markers dropped.
+std::string task_phrase(std::string_view own, std::string_view work,
                         std::string_view previous_sentence) {
-  std::string_view task = own;
-  if (is_reference(task) && !clauses.empty()) {
-    const std::string_view first = clauses.front();
-    const bool assigns = first.find("由") != std::string_view::npos ||
-                         first.find("负责") != std::string_view::npos ||
-                         first.find("牵头") != std::string_view::npos;
-    task = assigns ? std::string_view() : clean_task(first);
+  std::string_view task = is_reference(own) ? work : own;
+  if (is_reference(task)) {
+    // A sentence of clause ends alone ("，：") has no clause.
+    const auto clauses = split(previous_sentence, kClauseEnds);
+    if (!clauses.empty()) task = clauses.front();
   }
-  if (is_reference(task) && !previous_sentence.empty()) {
-    task = split(previous_sentence, kClauseEnds).front();
-  }
+  task.remove_prefix(heading_marker_size(task));
   task = clean_task(task);
   const std::string_view cut = text::prefix_code_points(task, kMaxTaskChars);
   return is_reference(cut) ? std::string() : std::string(cut);
@@ -194,12 +301,17 @@ std::vector<TaskRow> extract_tasks(const Document& d) {
     for (std::string_view sentence : split(paras[i], kSentenceEnds)) {
       TaskRow row;
       row.para = i;
-      std::string_view own;
-      const std::vector<std::string_view> clauses = split(sentence, kClauseEnds);
-      for (std::string_view clause : clauses) read_clause(clause, row, own);
+      std::string own;
+      std::string_view work;  // the first clause that assigns nothing
+      for (std::string_view clause : split(sentence, kClauseEnds)) {
+        const bool assigns = read_clause(clause, year_of(d.date), row, own);
+        if (!assigns && is_reference(work) && !is_reference(clean_task(clause))) {
+          work = clean_task(clause);
+        }
+      }
       if (!row.leader.empty() || !row.lead_unit.empty() || !row.implementer.empty() ||
           !row.deadline.empty()) {
-        row.task = task_phrase(own, clauses, previous);
+        row.task = task_phrase(own, work, previous);
         rows.push_back(std::move(row));
       }
       previous = sentence;

@@ -159,8 +159,22 @@ constexpr std::array<std::string_view, 10> kCompoundSurnames{
 constexpr std::array<std::string_view, 9> kFixedNames{
     "习近平", "毛泽东", "邓小平", "江泽民", "胡锦涛", "周恩来", "刘少奇", "朱德", "陈云"};
 
-// Words before 同志 that look like a surname and a given name but are not names.
-constexpr std::array<std::string_view, 6> kNotNames{"许多", "方面", "地方", "高级", "老同", "万名"};
+// Words before 同志 or a title that look like a surname and a given name but are not names
+// (国家杜马主席: the Russian Duma).
+constexpr std::array<std::string_view, 7> kNotNames{"许多", "方面", "地方", "高级",
+                                                    "老同", "万名", "杜马"};
+
+// Characters of transliterated foreign names (鲁斯塔姆, 沃洛金娃) that Chinese given names
+// hardly use: a candidate name containing one is not replaced.
+constexpr std::u32string_view kTransliterationChars = U"斯尔姆夫娃契耶奥埃蒂乌";
+
+bool looks_foreign(std::string_view name) {
+  for (std::size_t pos = 0; pos < name.size();) {
+    if (kTransliterationChars.find(text::decode_at(name, pos)) != std::u32string_view::npos)
+      return true;
+  }
+  return false;
+}
 
 bool is_surname(std::string_view han) {
   return han.size() == 3 && kSurnames.find(han) != std::string_view::npos;
@@ -190,10 +204,46 @@ std::size_t name_start(std::string_view s, std::size_t end) {
         std::any_of(kTitles.begin(), kTitles.end(), [&](auto t) { return head.ends_with(t); })) {
       continue;
     }
-    if (contains(kFixedNames, name) || contains(kNotNames, name)) return end;
+    if (contains(kFixedNames, name) || contains(kNotNames, name) || looks_foreign(name)) return end;
     return begin;
   }
   return end;
+}
+
+// Titles a name may follow (区委书记李明, 副市长赵刚, 人大代表李国伟); 同志 precedes words.
+bool names_follow(std::string_view title) { return title != "同志" && title != "常务副"; }
+
+// What may follow a name written after its title: punctuation or the end (any non-Han
+// character), 同志, or a verb or conjunction that speeches put after a name.
+bool ends_a_name(std::string_view rest) {
+  static constexpr std::array<std::string_view, 32> kAfterName{
+      "同志", "带队", "率队", "率领", "主持", "出席", "讲话", "指出", "强调", "表示", "宣读",
+      "传达", "参加", "前往", "深入", "调研", "听取", "要求", "介绍", "汇报", "一行", "分别",
+      "在",   "到",   "赴",   "对",   "和",   "与",   "及",   "等",   "作",   "是"};
+  if (rest.empty() || !text::is_han(code_point_at(rest, 0))) return true;
+  return starts_with_any(rest, kAfterName);
+}
+
+// End of the name that starts at `begin` (right after a title), or `begin` when there is none:
+// a surname and one or two given characters followed by ends_a_name(). 长江 after …长 is the
+// river (本市长江流域), not a name.
+std::size_t name_end(std::string_view s, std::size_t begin, std::string_view title) {
+  if (title.ends_with("长") && s.substr(begin).starts_with("江")) return begin;
+  const bool compound =
+      std::any_of(kCompoundSurnames.begin(), kCompoundSurnames.end(),
+                  [&](std::string_view c) { return s.substr(begin).starts_with(c); });
+  if (!compound && !is_surname(s.substr(begin, 3))) return begin;
+  for (std::size_t chars : {3u, 2u}) {
+    const std::size_t end = begin + chars * 3;
+    if (end > s.size()) continue;
+    const std::string_view name = s.substr(begin, end - begin);
+    if (!all_han(name) || contains(kFixedNames, name) || contains(kNotNames, name) ||
+        looks_foreign(name)) {
+      continue;
+    }
+    if (ends_a_name(s.substr(end))) return end;
+  }
+  return begin;
 }
 
 void person_spans(std::string_view s, std::vector<TemplateSpan>& out) {
@@ -210,6 +260,36 @@ void person_spans(std::string_view s, std::vector<TemplateSpan>& out) {
     const std::size_t begin = name_start(s, end);
     if (begin < end) out.push_back({begin, end, SpanKind::kPerson});
     pos += title->size();
+    if (begin == end && names_follow(*title)) {  // 区委书记李明
+      const std::size_t after = name_end(s, pos, *title);
+      if (after > pos) out.push_back({pos, after, SpanKind::kPerson});
+    }
+  }
+}
+
+// ---- universities ------------------------------------------------------------------------
+
+// The name of a university before 大学 (清华大学 -> X大学). Names made of a type word (师范,
+// 科技, 人民 …: 浙江师范大学 keeps 师范, its place is replaced) or of function characters
+// (一所大学, 各大学, 全国大学) stay.
+void university_spans(std::string_view s, std::vector<TemplateSpan>& out) {
+  static constexpr std::array<std::string_view, 36> kTypeWords{
+      "师范", "科技", "理工", "工业", "农业", "医科", "财经", "政法", "交通",
+      "石油", "民族", "人民", "开放", "老年", "职业", "技术", "外国", "语言",
+      "电子", "邮电", "海洋", "林业", "中医", "药科", "体育", "艺术", "传媒",
+      "矿业", "地质", "航空", "航天", "工程", "经济", "外语", "商业", "社区"};
+  static constexpr std::u32string_view kFunctionChars =
+      U"的所各本该这那每一两几多名家流好型类在和与及到等大小高个全国是了";
+  constexpr std::size_t kNameBytes = 6;  // two Han characters
+  for (std::size_t at = s.find("大学"); at != std::string_view::npos; at = s.find("大学", at + 1)) {
+    if (at < kNameBytes) continue;
+    const std::string_view name = s.substr(at - kNameBytes, kNameBytes);
+    if (!all_han(name) || contains(kTypeWords, name)) continue;
+    if (kFunctionChars.find(code_point_at(name, 0)) != std::u32string_view::npos ||
+        kFunctionChars.find(code_point_at(name, 3)) != std::u32string_view::npos) {
+      continue;
+    }
+    out.push_back({at - kNameBytes, at, SpanKind::kOrganisation});
   }
 }
 
@@ -331,6 +411,7 @@ std::vector<TemplateSpan> template_spans(std::string_view text, const PlaceNames
   numeral_spans(text, all);
   person_spans(text, all);
   place_spans(text, places, all);
+  university_spans(text, all);
   std::sort(all.begin(), all.end(), [](const TemplateSpan& a, const TemplateSpan& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
   });

@@ -32,7 +32,7 @@ struct PlaceNames {
 // as 市辖区 are skipped. Throws std::runtime_error when a file is missing or malformed.
 PlaceNames load_place_names(const std::filesystem::path& dir);
 
-enum class SpanKind { kNumber, kPerson, kPlace };
+enum class SpanKind { kNumber, kPerson, kPlace, kOrganisation };
 
 // A replaced range of the input: bytes [begin, end).
 struct TemplateSpan {
@@ -54,11 +54,17 @@ struct TemplateSpan {
 //   phrases not followed by a measure word (十四五, 二十大) stay.
 // - Names of people right before 同志 or a title (书记, 区长, 市长, 县长, 主任, 部长, 局长, 代表 …,
 //   optionally 副/常务副): a common surname and one or two given characters, or the
-//   surname alone (王强同志 -> X同志, 李书记 -> X书记). Names fixed in political
-//   formulas (习近平, 毛泽东, 邓小平 …) stay.
+//   surname alone (王强同志 -> X同志, 李书记 -> X书记); and right after a title other than
+//   同志 (区委书记李明带队 -> 区委书记X带队, 副市长赵刚主持, 人大代表李国伟是), a surname and
+//   one or two given characters followed by punctuation, 同志 or a verb speeches put after a
+//   name (主持, 出席, 讲话, 带队, 在, 和, 是 …). Names fixed in political formulas (习近平,
+//   毛泽东, 邓小平 …), transliterated foreign names (with 斯 尔 姆 夫 娃 …) and look-alike
+//   words (国家杜马主席) stay.
 // - Place names (see PlaceNames), longest match first, replacing the proper part so that
 //   the level stays (杭州市商务局 -> X市商务局). Organisations named after a place are
 //   covered through their place name; generic words (全区, 区委, 党委政府) stay.
+// - The two-character name of a university before 大学 (清华大学 -> X大学), unless it is a
+//   type word (师范, 科技, 人民 …) or made of function characters (一所大学, 各大学).
 std::vector<TemplateSpan> template_spans(std::string_view text, const PlaceNames& places);
 
 // `text` with every span of template_spans() replaced by "X".

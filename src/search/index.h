@@ -24,20 +24,64 @@ class IndexError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A parsed user query. Terms are ANDed; each term must occur as a substring of the title
-// or text (after the index normaliser: NFKC, width and Latin case folding).
-struct ParsedQuery {
-  std::vector<std::string> terms;  // words and "exact phrases", without quotes
+// Where a term must occur.
+enum class Field {
+  kAny,      // title or text
+  kTitle,    // 标题:… / title:…
+  kOutline,  // 提纲:… / outline:… (the outline headings of doc::extract_outline)
 };
 
-// Parses what a user typed: whitespace separates words, "..." (ASCII or “...”) groups an
-// exact phrase. Never throws; an unclosed quote runs to the end. Empty terms are dropped.
+struct QueryTerm {
+  std::string text;  // a word or an exact phrase, without quotes
+  Field field = Field::kAny;
+};
+
+// One condition of a query: any of `any_of` occurs (A OR B); with `exclude`, none does.
+struct QueryClause {
+  std::vector<QueryTerm> any_of;
+  bool exclude = false;
+};
+
+// A parsed user query. Clauses are ANDed; each term must occur as a substring of its field
+// (after the index normaliser: NFKC, width and Latin case folding).
+struct ParsedQuery {
+  std::vector<QueryClause> clauses;
+  std::vector<std::string> categories;  // 分类:/cat: filters, any of them; empty: all
+  int year_from = 0;                    // 年份:/year: and 2018..2021 filters; 0: open
+  int year_to = 0;
+  // The texts of the positive terms, in query order, for highlighting.
+  std::vector<std::string> terms;
+  // Non-empty when part of the input could not be read as query syntax and was taken as
+  // plain words instead (a Chinese sentence for the user).
+  std::string notice;
+};
+
+// Parses what a user typed. Never throws; whatever it cannot read as syntax becomes plain
+// words and sets `notice`. Syntax:
+//   word            whitespace (ASCII or U+3000) separates words; words are ANDed
+//   "exact phrase"  ASCII or “Chinese” quotes; an unclosed quote runs to the end
+//   -word -"phrase" excludes documents containing it
+//   A OR B          either (also A | B); chains: A OR B OR C
+//   分类:X cat:X    category is X (several: any of them)
+//   年份:2021 year:2018..2021 2018..2021   year or inclusive year range
+//   标题:X title:X  X in the title;  提纲:X outline:X  X in an outline heading
+// Full-width colons (：) work as well as ASCII ones. A query of exclusions only has its
+// exclusions read as plain words.
 ParsedQuery parse_query(std::string_view user_text);
+
+enum class SortOrder {
+  kRelevance,  // 相关度: score, then views, then newest
+  kNewest,     // 最新: date, then change sequence
+  kHot,        // 最热: views, then score
+};
 
 struct IndexQuery {
   ParsedQuery query;
   std::size_t limit = 10;  // no hidden cap
   std::size_t offset = 0;
+  SortOrder sort = SortOrder::kRelevance;
+  bool any_clause = false;  // OR the positive clauses instead of ANDing them (relaxed query)
+  bool facets = false;      // fill IndexResult::categories and ::years
 };
 
 struct IndexHit {
@@ -45,9 +89,17 @@ struct IndexHit {
   double score = 0;
 };
 
+// A facet value with its number of matching documents.
+struct FacetCount {
+  std::string value;
+  std::int64_t count = 0;
+};
+
 struct IndexResult {
   std::int64_t total = 0;  // exact number of matching documents
   std::vector<IndexHit> hits;
+  std::vector<FacetCount> categories;  // by count, largest first ("" for 未分类); sums to total
+  std::vector<FacetCount> years;       // newest year first; unknown years left out
 };
 
 // Thread model: one Index per process; `search` may be called from many threads at once
@@ -80,10 +132,25 @@ class Index {
   // The highest change sequence number reflected in the index.
   std::int64_t applied_seq() const;
 
-  // Runs `q`. Ranking: title matches weigh above body matches, word-level matches (the
-  // segmented words column) add to the score, ties go to newer documents. Every term is
-  // escaped before it reaches Groonga: user text can never alter the command.
+  // Runs `q`. Relevance: title matches weigh most, then outline headings, whole-word
+  // matches (TF-IDF over the segmented words column) and body matches; documents that hold
+  // the query's words as one contiguous phrase get a boost. Every term is escaped before it
+  // reaches Groonga: user text can never alter the command.
   IndexResult search(const IndexQuery& q) const;
+
+  // Documents similar to `d` (Groonga similar search over the words column, seeded with
+  // d.keywords or, when empty, the words of its title and opening), best first, at most
+  // `limit`. Leaves out `d` itself and its near-duplicates (SimHash Hamming distance <= 3
+  // when both hashes are known); documents of d's category get a bonus.
+  std::vector<IndexHit> related(const doc::Document& d, std::size_t limit) const;
+
+  // Completions of what a user is typing: titles containing `prefix` (most viewed first),
+  // then indexed words starting with it. At most `limit`, no duplicates.
+  std::vector<std::string> suggest(std::string_view prefix, std::size_t limit) const;
+
+  // Indexed words sharing the longest possible prefix (at least one character) with `word`,
+  // most frequent first, at most `limit`; for "did you mean".
+  std::vector<std::string> close_words(std::string_view word, std::size_t limit) const;
 
   // Number of documents in the index.
   std::int64_t size() const;

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <set>
 
 #include "store/store.h"
+#include "text/normalize.h"
 #include "text/utf8.h"
 
 namespace wenku::search {
@@ -13,45 +15,60 @@ namespace {
 
 // Share of the snippet shown before the first match.
 constexpr std::size_t kContextBeforeDivisor = 3;
-
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool ascii_iequal(char a, char b) { return ascii_lower(a) == ascii_lower(b); }
+// Occurrences of one term considered when choosing the passage: bounds the work on texts
+// that repeat a word thousands of times.
+constexpr std::size_t kMaxOccurrencesPerTerm = 2048;
+// Characters of visible text shown as a related document's excerpt.
+constexpr std::size_t kExcerptChars = 80;
 
 bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-// Byte length of the code point at `s[pos]`.
-std::size_t code_point_length(std::string_view s, std::size_t pos) {
-  std::size_t end = pos;
-  text::decode_at(s, end);
-  return end - pos;
-}
-
-bool starts_with_ci(std::string_view text, std::size_t pos, std::string_view term) {
-  return text.size() - pos >= term.size() &&
-         std::equal(term.begin(), term.end(), text.begin() + static_cast<std::ptrdiff_t>(pos),
-                    ascii_iequal);
-}
-
 struct Match {
-  std::size_t pos = std::string_view::npos;
+  std::size_t pos = std::string_view::npos;  // byte offset in the key
   std::size_t length = 0;
+  std::size_t term = 0;  // index into the needles
 };
 
-// The earliest occurrence of any term; each search stops where an earlier match was found.
-Match first_match(std::string_view text, const std::vector<std::string_view>& terms) {
-  Match best;
-  for (auto term : terms) {
-    auto limit = std::min(
-        text.size(), best.pos == std::string_view::npos ? text.size() : best.pos + term.size() - 1);
-    auto hay = text.substr(0, limit);
-    std::boyer_moore_horspool_searcher searcher(
-        term.begin(), term.end(), [](char c) { return std::hash<char>()(ascii_lower(c)); },
-        ascii_iequal);
-    auto it = std::search(hay.begin(), hay.end(), searcher);
-    if (it != hay.end()) best = {static_cast<std::size_t>(it - hay.begin()), term.size()};
+// Every occurrence (up to kMaxOccurrencesPerTerm per term) of the needles in `key`, by
+// position.
+std::vector<Match> occurrences(std::string_view key, const std::vector<std::string>& needles) {
+  std::vector<Match> found;
+  for (std::size_t t = 0; t < needles.size(); ++t) {
+    std::string_view needle = needles[t];
+    std::boyer_moore_horspool_searcher searcher(needle.begin(), needle.end());
+    auto it = key.begin();
+    for (std::size_t n = 0; n < kMaxOccurrencesPerTerm; ++n) {
+      it = std::search(it, key.end(), searcher);
+      if (it == key.end()) break;
+      found.push_back({static_cast<std::size_t>(it - key.begin()), needle.size(), t});
+      it += static_cast<std::ptrdiff_t>(needle.size());
+    }
   }
-  return best;
+  std::ranges::sort(found, {}, &Match::pos);
+  return found;
+}
+
+// The occurrence that starts the best passage: the window of `span` bytes after it holds the
+// most distinct terms, then the most occurrences. Two-pointer sweep, linear in `found`.
+Match best_start(const std::vector<Match>& found, std::size_t span, std::size_t terms) {
+  std::vector<std::size_t> in_window(terms, 0);
+  std::size_t distinct = 0;
+  std::size_t end = 0;
+  std::pair<std::size_t, std::size_t> best{0, 0};
+  Match best_match;
+  for (std::size_t begin = 0; begin < found.size(); ++begin) {
+    while (end < found.size() && found[end].pos < found[begin].pos + span) {
+      if (in_window[found[end].term]++ == 0) ++distinct;
+      ++end;
+    }
+    std::pair<std::size_t, std::size_t> quality{distinct, end - begin};
+    if (quality > best) {
+      best = quality;
+      best_match = found[begin];
+    }
+    if (--in_window[found[begin].term] == 0) --distinct;
+  }
+  return best_match;
 }
 
 // Moves back from `pos` by up to `count` code points, stopping at a paragraph start.
@@ -67,6 +84,25 @@ std::size_t back_up(std::string_view text, std::size_t pos, std::size_t count) {
 std::size_t advance(std::string_view text, std::size_t pos, std::size_t count) {
   for (std::size_t n = 0; n < count && pos < text.size(); ++n) text::decode_at(text, pos);
   return std::min(pos, text.size());
+}
+
+// Maps ascending byte offsets of a key (at code point boundaries) to the same code points of
+// the text it was made from (text::normalize_key keeps one code point per code point).
+// Walks both strings once, up to the last offset.
+std::vector<std::size_t> map_to_text(std::string_view key, std::string_view original,
+                                     const std::vector<std::size_t>& key_offsets) {
+  std::vector<std::size_t> out;
+  out.reserve(key_offsets.size());
+  std::size_t k = 0;
+  std::size_t o = 0;
+  for (auto target : key_offsets) {
+    while (k < target && k < key.size() && o < original.size()) {
+      text::decode_at(key, k);
+      text::decode_at(original, o);
+    }
+    out.push_back(o);
+  }
+  return out;
 }
 
 void append_escaped(std::string& out, std::string_view s) {
@@ -96,52 +132,147 @@ void append_escaped(std::string& out, std::string_view s) {
   }
 }
 
-// Escapes `window`, wrapping each occurrence of a term (longest first) in <mark>.
-void append_marked(std::string& out, std::string_view window,
-                   const std::vector<std::string_view>& terms) {
-  std::size_t pos = 0;
-  while (pos < window.size()) {
-    auto term = std::find_if(terms.begin(), terms.end(),
-                             [&](std::string_view t) { return starts_with_ci(window, pos, t); });
-    std::size_t length = term != terms.end() ? term->size() : code_point_length(window, pos);
-    length = std::min(length, window.size() - pos);
-    if (term != terms.end()) out += "<mark>";
-    append_escaped(out, window.substr(pos, length));
-    if (term != terms.end()) out += "</mark>";
-    pos += length;
+// The occurrences of the needles (longest first at each position) in key[start, end).
+std::vector<Match> marks_in(std::string_view key, std::size_t start, std::size_t end,
+                            const std::vector<std::string>& needles) {
+  std::vector<Match> marks;
+  std::size_t pos = start;
+  while (pos < end) {
+    auto needle = std::ranges::find_if(needles, [&](const std::string& n) {
+      return end - pos >= n.size() && key.substr(pos, n.size()) == n;
+    });
+    if (needle != needles.end()) {
+      marks.push_back({pos, needle->size(), 0});
+      pos += needle->size();
+    } else {
+      text::decode_at(key, pos);
+    }
   }
+  return marks;
 }
 
 }  // namespace
 
+std::optional<SortOrder> parse_sort(std::string_view name) {
+  if (name.empty() || name == "relevance" || name == "相关度") return SortOrder::kRelevance;
+  if (name == "newest" || name == "最新") return SortOrder::kNewest;
+  if (name == "hot" || name == "最热") return SortOrder::kHot;
+  return std::nullopt;
+}
+
+std::string_view sort_name(SortOrder order) {
+  switch (order) {
+    case SortOrder::kNewest:
+      return "newest";
+    case SortOrder::kHot:
+      return "hot";
+    case SortOrder::kRelevance:
+      break;
+  }
+  return "relevance";
+}
+
 std::string make_snippet(std::string_view text, const std::vector<std::string>& terms,
                          std::size_t max_chars) {
-  std::vector<std::string_view> needles;
+  std::vector<std::string> needles;
   for (const auto& t : terms) {
-    if (!t.empty()) needles.emplace_back(t);
+    auto key = text::normalize_key(t);
+    if (!key.empty() && std::ranges::find(needles, key) == needles.end()) needles.push_back(key);
   }
-  std::ranges::sort(needles, std::greater<>(), &std::string_view::size);
-  Match match = first_match(text, needles);
+  std::ranges::sort(needles, std::greater<>(), &std::string::size);
+  auto key = text::normalize_key(text);
+  // About the bytes of max_chars Chinese characters.
+  constexpr std::size_t kBytesPerChar = 3;
+  Match match = best_start(occurrences(key, needles), max_chars * kBytesPerChar, needles.size());
   std::size_t start = 0;
-  std::size_t end = advance(text, 0, max_chars);
+  std::size_t end = advance(key, 0, max_chars);
   if (match.pos != std::string_view::npos) {
-    start = back_up(text, match.pos, max_chars / kContextBeforeDivisor);
-    end = std::max(advance(text, start, max_chars), match.pos + match.length);
+    start = back_up(key, match.pos, max_chars / kContextBeforeDivisor);
+    end = std::max(advance(key, start, max_chars), match.pos + match.length);
   }
+  auto marks = marks_in(key, start, end, needles);
+  std::vector<std::size_t> offsets{start};
+  for (const auto& m : marks) {
+    offsets.push_back(m.pos);
+    offsets.push_back(m.pos + m.length);
+  }
+  offsets.push_back(end);
+  auto mapped = map_to_text(key, text, offsets);
   std::string out;
   if (start > 0) out += "…";
-  append_marked(out, text.substr(start, end - start), needles);
-  if (end < text.size()) out += "…";
+  std::size_t at = mapped.front();
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    std::size_t mark_start = mapped[1 + 2 * i];
+    std::size_t mark_end = mapped[2 + 2 * i];
+    append_escaped(out, text.substr(at, mark_start - at));
+    out += "<mark>";
+    append_escaped(out, text.substr(mark_start, mark_end - mark_start));
+    out += "</mark>";
+    at = mark_end;
+  }
+  append_escaped(out, text.substr(at, mapped.back() - at));
+  if (end < key.size()) out += "…";
   return out;
 }
+
+namespace {
+
+// The parsed query of `request`, with its category and year parameters added as filters.
+ParsedQuery parse_request(const SearchRequest& request) {
+  auto parsed = parse_query(request.query);
+  if (!request.category.empty()) parsed.categories.push_back(request.category);
+  if (request.year != 0) parsed.year_from = parsed.year_to = request.year;
+  return parsed;
+}
+
+std::size_t positive_clauses(const ParsedQuery& q) {
+  return static_cast<std::size_t>(
+      std::ranges::count_if(q.clauses, [](const auto& c) { return !c.exclude; }));
+}
+
+// The query typed, with each positive word that finds nothing on its own replaced by the
+// closest indexed word; "" when no word was replaced or the new query finds nothing either.
+std::string did_you_mean(const Index& index, const ParsedQuery& parsed) {
+  std::string suggestion;
+  bool replaced = false;
+  for (const auto& clause : parsed.clauses) {
+    if (clause.exclude) continue;
+    for (const auto& term : clause.any_of) {
+      std::string word = term.text;
+      ParsedQuery alone;
+      alone.clauses.push_back({{{term.text, Field::kAny}}, false});
+      if (index.search({alone, 0, 0}).total == 0) {
+        auto close = index.close_words(term.text, 1);
+        if (!close.empty()) {
+          word = close.front();
+          replaced = true;
+        }
+      }
+      if (!suggestion.empty()) suggestion += ' ';
+      suggestion += word;
+    }
+  }
+  if (!replaced || index.search({parse_query(suggestion), 0, 0}).total == 0) return "";
+  return suggestion;
+}
+
+}  // namespace
 
 SearchResponse run_search(const Index& index, store::Store& store, const SearchRequest& request,
                           const access::Viewer& viewer, const access::Policy& policy) {
   auto started = std::chrono::steady_clock::now();
   SearchResponse response;
-  IndexQuery query{parse_query(request.query), request.limit, request.offset};
+  IndexQuery query{parse_request(request), request.limit, request.offset,
+                   request.sort,           false,         request.facets};
   auto found = index.search(query);
+  if (found.total == 0 && positive_clauses(query.query) > 1) {
+    query.any_clause = true;
+    found = index.search(query);
+    response.relaxed = found.total > 0;
+  }
   response.total = found.total;
+  response.categories = std::move(found.categories);
+  response.years = std::move(found.years);
   for (const auto& hit : found.hits) {
     // The index may lag behind the store by a moment: skip what is gone or hidden.
     auto d = store.get(hit.id);
@@ -151,10 +282,87 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
     response.hits.push_back({d->id, d->title, d->date, d->category, hit.score,
                              make_snippet(visible.content, query.query.terms)});
   }
+  response.notice = query.query.notice;
+  if (response.relaxed) {
+    response.notice = "没有同时包含全部词语的文档，以下是包含其中任一词语的结果";
+  }
+  if (found.total == 0) response.did_you_mean = did_you_mean(index, query.query);
   response.terms = std::move(query.query.terms);
   response.took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return response;
+}
+
+std::optional<std::vector<RelatedDoc>> find_related(const Index& index, store::Store& store,
+                                                    std::string_view id, std::size_t limit,
+                                                    const access::Viewer& viewer,
+                                                    const access::Policy& policy) {
+  auto d = store.get(id);
+  if (!d || !access::visible(*d, viewer, policy).exists) return std::nullopt;
+  // Near-duplicates the store linked at import are not "related": they are the same text.
+  std::set<std::string> duplicates;
+  for (const auto& similar : store.similar(id)) duplicates.insert(similar.doc.id);
+  std::vector<RelatedDoc> related;
+  for (const auto& hit : index.related(*d, limit + duplicates.size())) {
+    if (related.size() == limit) break;
+    if (duplicates.contains(hit.id)) continue;
+    auto other = store.get(hit.id);
+    if (!other) continue;
+    auto visible = access::visible(*other, viewer, policy);
+    if (!visible.exists) continue;
+    std::string excerpt(text::prefix_code_points(visible.content, kExcerptChars));
+    std::replace(excerpt.begin(), excerpt.end(), '\n', ' ');
+    related.push_back(
+        {other->id, other->title, other->date, other->category, hit.score, std::move(excerpt)});
+  }
+  return related;
+}
+
+namespace {
+
+nlohmann::json facet_json(const std::vector<FacetCount>& facets) {
+  auto out = nlohmann::json::array();
+  for (const auto& f : facets) out.push_back({{"value", f.value}, {"count", f.count}});
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json search_response_json(std::string_view query, std::size_t page,
+                                    const SearchResponse& response) {
+  nlohmann::json out = {
+      {"query", query},
+      {"total", response.total},
+      {"took_ms", response.took_ms},
+      {"page", page},
+      {"hits", nlohmann::json::array()},
+      {"facets",
+       {{"category", facet_json(response.categories)}, {"year", facet_json(response.years)}}}};
+  for (const auto& hit : response.hits) {
+    out["hits"].push_back({{"id", hit.id},
+                           {"title", hit.title},
+                           {"date", hit.date},
+                           {"category", hit.category},
+                           {"score", hit.score},
+                           {"snippet", hit.snippet_html}});
+  }
+  if (!response.notice.empty()) out["notice"] = response.notice;
+  if (response.relaxed) out["relaxed"] = true;
+  if (!response.did_you_mean.empty()) out["did_you_mean"] = response.did_you_mean;
+  return out;
+}
+
+nlohmann::json related_json(const std::vector<RelatedDoc>& related) {
+  auto out = nlohmann::json::array();
+  for (const auto& r : related) {
+    out.push_back({{"id", r.id},
+                   {"title", r.title},
+                   {"date", r.date},
+                   {"category", r.category},
+                   {"score", r.score},
+                   {"excerpt", r.excerpt}});
+  }
+  return out;
 }
 
 }  // namespace wenku::search

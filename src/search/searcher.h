@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "access/visible.h"
 #include "search/index.h"
@@ -15,10 +18,21 @@ class Store;
 
 namespace wenku::search {
 
+// Reads a sort option: "relevance"/"相关度", "newest"/"最新", "hot"/"最热"; "" means
+// relevance. nullopt for anything else.
+std::optional<SortOrder> parse_sort(std::string_view name);
+
+// The English name of `order` ("relevance", "newest", "hot"), as parse_sort reads it.
+std::string_view sort_name(SortOrder order);
+
 struct SearchRequest {
-  std::string query;  // what the user typed
+  std::string query{};  // what the user typed
   std::size_t limit = 10;
   std::size_t offset = 0;
+  SortOrder sort = SortOrder::kRelevance;
+  std::string category{};  // added to the query's 分类: filters when not empty
+  int year = 0;            // restricts to this year when not 0 (overrides 年份: in the query)
+  bool facets = true;      // count hits by category and year
 };
 
 struct SearchHit {
@@ -33,20 +47,58 @@ struct SearchHit {
 struct SearchResponse {
   std::int64_t total = 0;  // exact number of matching documents
   double took_ms = 0;
-  std::vector<std::string> terms;  // the parsed terms, for highlighting elsewhere
+  std::vector<std::string> terms;  // the parsed positive terms, for highlighting elsewhere
   std::vector<SearchHit> hits;
+  std::vector<FacetCount> categories;  // hit counts by category, largest first
+  std::vector<FacetCount> years;       // hit counts by year, newest first
+  // Set when the query was read differently from how it was typed: syntax taken as plain
+  // words (ParsedQuery::notice), or AND relaxed to OR because no document held every word.
+  std::string notice;
+  bool relaxed = false;      // the hits match any word, not all of them
+  std::string did_you_mean;  // a query that finds documents, offered when nothing was found
 };
 
-// Runs `request` for `viewer`. Snippets come from access::visible(...).content only, so a
-// guest never sees text beyond the preview; when the match lies outside it the snippet is
-// the start of the visible text.
+// Runs `request` for `viewer`. When every positive clause must match and none does, the
+// query is relaxed to match any of them (and `notice` says so); when still nothing is found,
+// `did_you_mean` offers the query with unknown words replaced by close indexed words.
+// Snippets come from access::visible(...).content only, so a guest never sees text beyond
+// the preview; when the match lies outside it the snippet is the start of the visible text.
 SearchResponse run_search(const Index& index, store::Store& store, const SearchRequest& request,
                           const access::Viewer& viewer, const access::Policy& policy);
 
-// Builds an HTML snippet of about `max_chars` characters from `text` around the first
-// occurrence of any of `terms` (ASCII case-insensitive), cut at code-point boundaries,
-// HTML-escaped, with every occurrence of a term inside it wrapped in <mark>…</mark>.
-// Scans `text` once; cost is linear in its length.
+// A related document, as shown beside a document or by `wenku related`.
+struct RelatedDoc {
+  std::string id;
+  std::string title;
+  std::string date;
+  std::string category;
+  double score = 0;
+  std::string excerpt;  // the start of what the viewer may see, plain text
+};
+
+// Up to `limit` documents related to document `id` (Index::related), each checked through
+// access::visible; nullopt when `id` is unknown or hidden from `viewer`.
+std::optional<std::vector<RelatedDoc>> find_related(const Index& index, store::Store& store,
+                                                    std::string_view id, std::size_t limit,
+                                                    const access::Viewer& viewer,
+                                                    const access::Policy& policy);
+
+// The JSON of a search response, as /api/v1/search and `wenku search --json` print it (see
+// docs/api.md): {"query","total","took_ms","page","hits":[{"id","title","date","category",
+// "score","snippet"}],"facets":{"category":[{"value","count"}],"year":[…]}} plus "notice",
+// "relaxed": true and "did_you_mean" when set.
+nlohmann::json search_response_json(std::string_view query, std::size_t page,
+                                    const SearchResponse& response);
+
+// The JSON of related documents: [{"id","title","date","category","score","excerpt"}].
+nlohmann::json related_json(const std::vector<RelatedDoc>& related);
+
+// Builds an HTML snippet of about `max_chars` characters from `text`: the passage that holds
+// the most distinct `terms` (then the most occurrences), starting a little before its first
+// match, cut at code-point boundaries, HTML-escaped, with every occurrence of a term inside
+// it wrapped in <mark>…</mark>. Terms match through text::normalize_key (case, width,
+// Traditional/Simplified), the marks cover the original text. Without a match: the start of
+// `text`. Cost is linear in the length of `text`.
 std::string make_snippet(std::string_view text, const std::vector<std::string>& terms,
                          std::size_t max_chars = 120);
 

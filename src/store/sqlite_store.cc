@@ -74,6 +74,34 @@ constexpr std::array<std::array<std::string_view, 2>, 2> kList = {{
      " WHERE deleted = 0 AND category = ?3 ORDER BY views DESC, seq DESC LIMIT ?1 OFFSET ?2"},
 }};
 
+// Near-duplicates and word frequencies (003_similar.sql). A link is stored with a < b and
+// only when both documents exist.
+constexpr std::string_view kSimHashes =
+    "SELECT f.id, f.simhash FROM doc_features f JOIN documents d ON d.id = f.id"
+    " WHERE d.deleted = 0 AND f.simhash <> 0";
+constexpr std::string_view kLinkSimilar =
+    "INSERT INTO similar_docs (a, b, distance) SELECT ?1, ?2, ?3"
+    " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?1)"
+    " AND EXISTS (SELECT 1 FROM documents WHERE id = ?2)"
+    " ON CONFLICT (a, b) DO UPDATE SET distance = ?3";
+constexpr std::string_view kSimilar =
+    "SELECT d.id, d.title, d.date, d.category, d.views, d.created_at, s.distance"
+    " FROM (SELECT b AS other, distance FROM similar_docs WHERE a = ?1"
+    "       UNION ALL SELECT a, distance FROM similar_docs WHERE b = ?1) s"
+    " JOIN documents d ON d.id = s.other WHERE d.deleted = 0 ORDER BY s.distance, d.id";
+// One statement, so the count and the rows come from one snapshot: the row with word ''
+// (never a stored word) carries the number of documents.
+constexpr std::string_view kWordFrequencies =
+    "SELECT '', documents FROM word_df_documents UNION ALL SELECT word, df FROM word_df";
+constexpr std::string_view kClearWordCounts = "DELETE FROM word_df";
+constexpr std::string_view kInsertWordCount = "INSERT INTO word_df (word, df) VALUES (?1, ?2)";
+constexpr std::string_view kSetWordDocuments =
+    "UPDATE word_df_documents SET documents = ?1 WHERE id = 1";
+// The analysis JSON repeats the keywords (doc::analysis_to_json); keep the copies equal.
+constexpr std::string_view kSetKeywords =
+    "UPDATE doc_features SET keywords = ?2, analysis = CASE WHEN analysis = '' THEN ''"
+    " ELSE json_set(analysis, '$.keywords', json(?2)) END WHERE id = ?1";
+
 // ---- helpers ------------------------------------------------------------------------------
 
 // A LIMIT or OFFSET value; SQLite takes signed 64-bit integers.
@@ -261,6 +289,79 @@ class SqliteStore final : public Store {
     std::vector<doc::Summary> out;
     while (q.step()) out.push_back(read_summary(q));
     return out;
+  }
+
+  std::vector<SimHashEntry> simhashes() override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kSimHashes).use();
+    std::vector<SimHashEntry> out;
+    while (q.step())
+      out.push_back(SimHashEntry{q.text(0), static_cast<std::uint64_t>(q.integer(1))});
+    return out;
+  }
+
+  void link_similar(const std::vector<SimilarPair>& pairs) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    for (const auto& p : pairs) {
+      if (p.a == p.b) continue;
+      const bool ordered = p.a < p.b;
+      auto q = writer_.statement(kLinkSimilar).use();
+      q.bind(1, ordered ? p.a : p.b).bind(2, ordered ? p.b : p.a).bind(3, std::int64_t{p.distance});
+      q.step();
+    }
+    tx.commit();
+  }
+
+  std::vector<SimilarDoc> similar(std::string_view id) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kSimilar).use();
+    q.bind(1, id);
+    std::vector<SimilarDoc> out;
+    while (q.step()) out.push_back(SimilarDoc{read_summary(q), static_cast<int>(q.integer(6))});
+    return out;
+  }
+
+  WordFrequencies word_frequencies() override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kWordFrequencies).use();
+    WordFrequencies out;
+    while (q.step()) {
+      auto word = q.text(0);
+      if (word.empty()) {
+        out.documents = q.integer(1);
+      } else {
+        out.counts.emplace_back(std::move(word), q.integer(1));
+      }
+    }
+    return out;
+  }
+
+  void replace_word_frequencies(const WordFrequencies& frequencies) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_.statement(kClearWordCounts).use().step();
+    for (const auto& [word, df] : frequencies.counts) {
+      auto q = writer_.statement(kInsertWordCount).use();
+      q.bind(1, word).bind(2, df);
+      q.step();
+    }
+    auto q = writer_.statement(kSetWordDocuments).use();
+    q.bind(1, frequencies.documents);
+    q.step();
+    tx.commit();
+  }
+
+  void set_keywords(
+      const std::vector<std::pair<std::string, std::vector<std::string>>>& keywords) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    for (const auto& [id, words] : keywords) {
+      auto q = writer_.statement(kSetKeywords).use();
+      q.bind(1, id).bind(2, nlohmann::json(words).dump());
+      q.step();
+    }
+    tx.commit();
   }
 
  private:

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "doc/document.h"
@@ -30,6 +31,30 @@ struct PutResult {
 struct CategoryCount {
   std::string category;
   std::int64_t count = 0;
+};
+
+// A document's SimHash (doc::Document::simhash), for near-duplicate lookups.
+struct SimHashEntry {
+  std::string id;
+  std::uint64_t simhash = 0;
+};
+
+// Two near-duplicate documents (相似文档) and the Hamming distance of their SimHashes.
+struct SimilarPair {
+  std::string a;
+  std::string b;
+  int distance = 0;
+};
+
+struct SimilarDoc {
+  doc::Summary doc;
+  int distance = 0;
+};
+
+// Document frequencies of word keys over the library (text::DocumentFrequencies as rows).
+struct WordFrequencies {
+  std::int64_t documents = 0;                                // documents counted
+  std::vector<std::pair<std::string, std::int64_t>> counts;  // word key, documents with it
 };
 
 enum class SortOrder { kNewest, kMostViewed };
@@ -78,6 +103,33 @@ class Store {
   // A page of non-deleted document summaries. kNewest orders by date, then created_at,
   // descending; kMostViewed by views descending.
   virtual std::vector<doc::Summary> list(const ListQuery& query) = 0;
+
+  // ---- near-duplicates and keywords (derived features; no change sequence number) ----
+
+  // The SimHash of every non-deleted document that has one (simhash != 0), in no order.
+  virtual std::vector<SimHashEntry> simhashes() = 0;
+
+  // Records near-duplicate links in one transaction. A pair is undirected ((a, b) and (b, a)
+  // are one link; writing it again updates the distance); pairs naming the same document
+  // twice or a document that does not exist are ignored.
+  virtual void link_similar(const std::vector<SimilarPair>& pairs) = 0;
+
+  // The non-deleted documents linked to `id` as near-duplicates, nearest first (ties: id).
+  virtual std::vector<SimilarDoc> similar(std::string_view id) = 0;
+
+  // The stored word document frequencies (documents = 0 and no counts before the first
+  // replace_word_frequencies).
+  virtual WordFrequencies word_frequencies() = 0;
+
+  // Replaces all stored word document frequencies in one transaction.
+  virtual void replace_word_frequencies(const WordFrequencies& frequencies) = 0;
+
+  // Sets the keywords of existing documents (id, keywords best first) in one transaction,
+  // in doc_features and in the "keywords" member of a non-empty `analysis` JSON, leaving
+  // everything else, including the change sequence, as it is: keywords are shown with a
+  // document but not indexed. Unknown ids are ignored.
+  virtual void set_keywords(
+      const std::vector<std::pair<std::string, std::vector<std::string>>>& keywords) = 0;
 };
 
 // Opens (creating when absent) the SQLite database at `path` with WAL journaling, foreign

@@ -1,4 +1,5 @@
-// Chinese word segmentation (cppjieba, mixed dictionary + HMM model).
+// Chinese word segmentation: cppjieba's dictionary + HMM model for Han text, with rules of our
+// own for numbers, Latin words and punctuation (see segmenter.cc for the segmentation standard).
 #pragma once
 
 #include <filesystem>
@@ -9,23 +10,37 @@
 
 namespace wenku::text {
 
-// Thread-safe after construction: Cut may be called concurrently from many threads.
+// Thread-safe after construction: cut may be called concurrently from many threads.
+//
+// The same instance (and therefore the same dictionaries and rules) segments documents for the
+// index and queries for search, so both sides always follow one segmentation standard.
 class Segmenter {
  public:
-  // Loads jieba.dict.utf8, hmm_model.utf8, user.dict.utf8, idf.utf8 and stop_words.utf8 from
-  // `dict_dir`. Throws std::runtime_error naming the missing file when one is absent.
-  // Loading takes about a second; share one instance.
+  // Loads jieba.dict.utf8 and hmm_model.utf8 plus the user dictionaries user.dict.utf8 and
+  // gongwen.dict.utf8 (our 公文 vocabulary) from `dict_dir`. Throws std::runtime_error naming
+  // the missing file when one is absent. Loading takes about a second; share one instance.
   explicit Segmenter(const std::filesystem::path& dict_dir);
   ~Segmenter();
   Segmenter(const Segmenter&) = delete;
   Segmenter& operator=(const Segmenter&) = delete;
 
-  // Splits valid UTF-8 `text` into words, in order. Whitespace-only tokens are dropped;
-  // punctuation comes out as tokens of its own.
+  // Splits `text` into words, in order; the words are views into `text` and concatenate to it
+  // minus whitespace. Whitespace (including U+3000) separates words and is dropped; punctuation
+  // comes out as tokens of its own, a doubled dash or ellipsis (—— or ……) as one token. A run of
+  // digits and Latin letters (ASCII or full-width) is one word, and a number keeps its unit
+  // suffix: 1998年, 12月, 31日, 8时, 1万亿, 17％.
+  //
+  // Contract: `text` must be valid UTF-8 without NUL bytes (text::is_valid_utf8); callers check
+  // this at the boundary. Anything else is rejected with std::invalid_argument naming the byte
+  // offset, never segmented, so malformed input can neither crash nor loop.
+  std::vector<std::string_view> cut_views(std::string_view text) const;
+
+  // cut_views, with each word copied into a string of its own.
   std::vector<std::string> cut(std::string_view text) const;
 
   // Returns the words of `text` joined by single spaces, with punctuation-only tokens
-  // dropped: the form stored in the index's words column (TokenDelimit).
+  // dropped: the form stored in the index's words column (TokenDelimit). Same contract as
+  // cut_views.
   std::string words_for_index(std::string_view text) const;
 
  private:

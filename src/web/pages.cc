@@ -10,6 +10,8 @@
 #include <mstch/mstch.hpp>
 
 #include "base/embedded.h"
+#include "doc/analysis.h"
+#include "io/export.h"
 #include "text/utf8.h"
 #include "web/assets.h"
 #include "web/url.h"
@@ -20,8 +22,9 @@ namespace {
 
 constexpr std::string_view kTemplateSuffix = ".mustache";
 // Every template the pages use; the constructor checks they were all embedded.
-constexpr std::string_view kRequiredTemplates[] = {"layout", "search_form", "pager",    "home",
-                                                   "doc",    "search",      "register", "error"};
+constexpr std::string_view kRequiredTemplates[] = {
+    "layout",    "search_form",  "pager",     "home",   "doc",      "doc_tools",
+    "read_more", "doc_template", "doc_tasks", "search", "register", "error"};
 constexpr std::size_t kDescriptionChars = 120;
 constexpr std::size_t kPagerRadius = 4;  // page numbers shown either side of the current one
 
@@ -74,6 +77,105 @@ mstch::map hit_view(const search::SearchHit& hit) {
           {"date", hit.date},
           {"category", category_label(hit.category)},
           {"snippet_html", hit.snippet_html}};
+}
+
+// The address of a search page.
+std::string search_href(std::string_view query, const SearchFilters& filters, std::size_t page) {
+  std::string href = "/search?q=" + encode_query_value(query);
+  if (!filters.category.empty()) href += "&cat=" + encode_query_value(filters.category);
+  if (filters.year != 0) href += fmt::format("&year={}", filters.year);
+  if (filters.sort != search::SortOrder::kRelevance) {
+    href += "&sort=" + std::string(search::sort_name(filters.sort));
+  }
+  if (page > 1) href += fmt::format("&page={}", page);
+  return href;
+}
+
+// 相关度 / 最新 / 最热 links, the current one marked.
+mstch::array sort_links(std::string_view query, const SearchFilters& filters) {
+  constexpr std::pair<search::SortOrder, std::string_view> kSorts[] = {
+      {search::SortOrder::kRelevance, "相关度"},
+      {search::SortOrder::kNewest, "最新"},
+      {search::SortOrder::kHot, "最热"}};
+  mstch::array links;
+  for (auto [order, label] : kSorts) {
+    auto with_sort = filters;
+    with_sort.sort = order;
+    links.push_back(mstch::map{{"label", std::string(label)},
+                               {"href", search_href(query, with_sort, 1)},
+                               {"current", order == filters.sort}});
+  }
+  return links;
+}
+
+// Links that narrow the search to one facet value (or, for the selected value, widen it
+// again), with the value's hit count.
+mstch::array facet_links(std::string_view query, const SearchFilters& filters,
+                         const std::vector<search::FacetCount>& facets, bool category) {
+  mstch::array links;
+  for (const auto& f : facets) {
+    auto narrowed = filters;
+    bool current = category ? f.value == filters.category : f.value == std::to_string(filters.year);
+    if (category) {
+      narrowed.category = current ? "" : f.value;
+    } else {
+      narrowed.year = current ? 0 : std::stoi(f.value);
+    }
+    links.push_back(mstch::map{{"label", category ? category_label(f.value) : f.value},
+                               {"count", std::to_string(f.count)},
+                               {"href", search_href(query, narrowed, 1)},
+                               {"current", current}});
+  }
+  return links;
+}
+
+// The tab of a document's pages that is shown.
+enum class DocTab { kText, kTemplate, kTasks };
+
+// What every page of a document shows: title, meta and the tool buttons.
+mstch::map doc_context(const doc::Document& d, const doc::Analysis& analysis, DocTab tab,
+                       bool complete) {
+  return {{"id", d.id},
+          {"title", d.title},
+          {"date", d.date},
+          {"category", category_label(d.category)},
+          {"views", std::to_string(d.views)},
+          {"complete", complete},
+          {"has_tasks", !analysis.tasks.empty()},
+          {"on_text", tab == DocTab::kText},
+          {"on_template", tab == DocTab::kTemplate},
+          {"on_tasks", tab == DocTab::kTasks}};
+}
+
+// The paragraphs of `content` with their 1-based anchors.
+mstch::array paragraphs_view(std::string_view content) {
+  mstch::array paragraphs;
+  std::size_t n = 0;
+  for (auto p : doc::paragraphs(content)) {
+    paragraphs.push_back(mstch::map{{"n", std::to_string(++n)}, {"text", std::string(p)}});
+  }
+  return paragraphs;
+}
+
+// The outline as a table of contents; headings in paragraphs beyond the `shown` ones link
+// to the 阅读全文 block.
+mstch::array outline_view(const std::vector<doc::OutlineItem>& outline, std::size_t shown) {
+  mstch::array items;
+  for (const auto& item : outline) {
+    items.push_back(mstch::map{
+        {"level", std::to_string(item.level)},
+        {"text", item.text},
+        {"href", item.para < shown ? fmt::format("#p{}", item.para + 1) : "#read-more"}});
+  }
+  return items;
+}
+
+mstch::array keywords_view(const std::vector<std::string>& keywords) {
+  mstch::array tags;
+  for (const auto& word : keywords) {
+    tags.push_back(mstch::map{{"word", word}, {"query", encode_query_value(word)}});
+  }
+  return tags;
 }
 
 }  // namespace
@@ -147,35 +249,70 @@ std::string Pages::home(const std::vector<doc::Summary>& latest,
 }
 
 std::string Pages::document(const doc::Document& d, const access::Visible& visible) const {
-  mstch::array paragraphs;
-  std::size_t n = 0;
-  for (auto p : doc::paragraphs(visible.content)) {
-    paragraphs.push_back(mstch::map{{"n", std::to_string(++n)}, {"text", std::string(p)}});
-  }
-  mstch::map context{{"id", d.id},
-                     {"title", d.title},
-                     {"date", d.date},
-                     {"category", category_label(d.category)},
-                     {"views", std::to_string(d.views)},
-                     {"paragraphs", std::move(paragraphs)},
-                     {"complete", visible.complete}};
+  const doc::Analysis analysis = doc::analysis_from_json(d.analysis);
+  const std::size_t shown = doc::paragraphs(visible.content).size();
+  mstch::map context = doc_context(d, analysis, DocTab::kText, visible.complete);
+  context["paragraphs"] = paragraphs_view(visible.content);
+  context["has_outline"] = !analysis.outline.empty();
+  context["outline"] = outline_view(analysis.outline, shown);
+  context["has_keywords"] = !d.keywords.empty();
+  context["keywords"] = keywords_view(d.keywords);
   Head head{impl_->title(d.title), describe(visible.content), "/doc/" + d.id, ""};
   return impl_->render("doc", head, std::move(context));
 }
 
+std::string Pages::template_page(const doc::Document& d, std::string_view template_text,
+                                 bool complete) const {
+  mstch::map context =
+      doc_context(d, doc::analysis_from_json(d.analysis), DocTab::kTemplate, complete);
+  context["paragraphs"] = paragraphs_view(template_text);
+  Head head{impl_->title(d.title + "（模板版）"), describe(template_text),
+            "/doc/" + d.id + "/template", ""};
+  return impl_->render("doc_template", head, std::move(context));
+}
+
+std::string Pages::tasks_page(const doc::Document& d, const std::vector<doc::TaskRow>& rows,
+                              bool complete) const {
+  mstch::map context =
+      doc_context(d, doc::analysis_from_json(d.analysis), DocTab::kTasks, complete);
+  mstch::array columns;
+  for (const auto& c : io::task_columns()) columns.push_back(c);
+  mstch::array table;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    mstch::array cells;
+    for (auto& cell : io::task_cells(rows[r], r)) cells.push_back(std::move(cell));
+    table.push_back(mstch::map{{"cells", std::move(cells)}});
+  }
+  context["columns"] = std::move(columns);
+  context["has_rows"] = !rows.empty();
+  context["rows"] = std::move(table);
+  Head head{impl_->title(d.title + "（任务分解表）"), "", "/doc/" + d.id + "/tasks", ""};
+  return impl_->render("doc_tasks", head, std::move(context));
+}
+
 std::string Pages::search(std::string_view query, const search::SearchResponse& response,
-                          PageInfo page) const {
-  mstch::map context{{"query", std::string(query)}, {"has_query", !query.empty()}};
-  if (!query.empty()) {
+                          PageInfo page, const SearchFilters& filters) const {
+  bool has_query = !query.empty() || !filters.category.empty() || filters.year != 0;
+  mstch::map context{{"query", std::string(query)}, {"has_query", has_query}};
+  if (has_query) {
     mstch::array hits;
     for (const auto& h : response.hits) hits.push_back(hit_view(h));
-    std::string q = encode_query_value(query);
     context["total"] = std::to_string(response.total);
     context["took_ms"] = fmt::format("{:.1f}", response.took_ms);
     context["has_hits"] = !response.hits.empty();
     context["hits"] = std::move(hits);
+    context["notice"] = response.notice;
+    if (!response.did_you_mean.empty()) {
+      context["did_you_mean"] = mstch::map{{"query", response.did_you_mean},
+                                           {"href", search_href(response.did_you_mean, {}, 1)}};
+    }
+    context["sorts"] = sort_links(query, filters);
+    context["has_category_facets"] = !response.categories.empty();
+    context["has_year_facets"] = !response.years.empty();
+    context["category_facets"] = facet_links(query, filters, response.categories, true);
+    context["year_facets"] = facet_links(query, filters, response.years, false);
     context["pager"] =
-        pager_view(page, [&q](std::size_t n) { return fmt::format("/search?q={}&page={}", q, n); });
+        pager_view(page, [&](std::size_t n) { return search_href(query, filters, n); });
   }
   std::string title =
       query.empty() ? impl_->title("搜索") : impl_->title(fmt::format("{} 的搜索结果", query));

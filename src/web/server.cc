@@ -14,9 +14,12 @@
 #include <spdlog/spdlog.h>
 #include <restinio/all.hpp>
 
+#include "doc/analysis.h"
+#include "io/export.h"
 #include "search/searcher.h"
 #include "store/store.h"
 #include "text/utf8.h"
+#include "web/api.h"
 #include "web/assets.h"
 #include "web/pages.h"
 
@@ -76,6 +79,18 @@ class Site {
     router->http_get("/", guard([this](const Request& r, Params) { return home(r); }));
     router->http_get("/doc/:id",
                      guard([this](const Request& r, Params p) { return document(r, p["id"]); }));
+    router->http_get("/doc/:id/template", guard([this](const Request& r, Params p) {
+                       return document_template(r, p["id"]);
+                     }));
+    router->http_get("/doc/:id/tasks.csv", guard([this](const Request& r, Params p) {
+                       return tasks_download(r, p["id"], TaskFormat::kCsv);
+                     }));
+    router->http_get("/doc/:id/tasks.xlsx", guard([this](const Request& r, Params p) {
+                       return tasks_download(r, p["id"], TaskFormat::kXlsx);
+                     }));
+    router->http_get("/doc/:id/tasks", guard([this](const Request& r, Params p) {
+                       return tasks_download(r, p["id"], TaskFormat::kPage);
+                     }));
     router->http_get("/search", guard([this](const Request& r, Params) { return search(r); }));
     router->http_get("/register", guard([this](const Request& r, Params) {
                        return send(r, restinio::status_ok(), kHtml, pages_.register_soon());
@@ -85,6 +100,7 @@ class Site {
     });
     router->http_get("/static/:file",
                      [](const Request& r, Params p) { return asset(r, p["file"]); });
+    add_api_routes(*router, services_, options_.policy);
     router->non_matched_request_handler([this](const Request& r) { return error(r, 404); });
     return router;
   }
@@ -140,19 +156,78 @@ class Site {
     return send(req, restinio::status_ok(), kHtml, pages_.document(*d, visible));
   }
 
+  // The document `id` and what a guest may read of it, or nullopt when it is unknown.
+  std::optional<std::pair<doc::Document, access::Visible>> visible_document(
+      std::string_view id) const {
+    auto d = services_.store.get(id);
+    if (!d) return std::nullopt;
+    auto visible = access::visible(*d, access::Viewer{}, options_.policy);
+    if (!visible.exists) return std::nullopt;
+    return std::pair{std::move(*d), std::move(visible)};
+  }
+
+  Status document_template(const Request& req, std::string_view id) const {
+    const auto found = visible_document(id);
+    if (!found) return error(req, 404);
+    const auto& [d, visible] = *found;
+    const auto text =
+        io::visible_template(doc::analysis_from_json(d.analysis), visible, services_.places);
+    return send(req, restinio::status_ok(), kHtml, pages_.template_page(d, text, visible.complete));
+  }
+
+  enum class TaskFormat { kPage, kCsv, kXlsx };
+
+  // The 任务分解表 of document `id` as a page or a download; 404 when it has no tasks.
+  Status tasks_download(const Request& req, std::string_view id, TaskFormat format) const {
+    const auto found = visible_document(id);
+    if (!found) return error(req, 404);
+    const auto& [d, visible] = *found;
+    const auto analysis = doc::analysis_from_json(d.analysis);
+    if (analysis.tasks.empty()) return error(req, 404);
+    const auto rows = io::visible_tasks(d, analysis.tasks, visible);
+    if (format == TaskFormat::kPage) {
+      return send(req, restinio::status_ok(), kHtml, pages_.tasks_page(d, rows, visible.complete));
+    }
+    const bool csv = format == TaskFormat::kCsv;
+    return req->create_response()
+        .append_header(restinio::http_field::content_type,
+                       csv ? "text/csv; charset=utf-8"
+                           : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .append_header(
+            restinio::http_field::content_disposition,
+            csv ? "attachment; filename=\"tasks.csv\"" : "attachment; filename=\"tasks.xlsx\"")
+        .append_header("X-Content-Type-Options", "nosniff")
+        .set_body(csv ? io::tasks_csv(rows) : io::tasks_xlsx(rows, d.title))
+        .done();
+  }
+
   Status search(const Request& req) const {
     auto query = query_of(req);
     std::size_t page = query ? page_param(*query) : 0;
     if (page == 0) return error(req, 400);
-    std::string q(text::trim(restinio::value_or(*query, "q", restinio::string_view_t{})));
+    auto param = [&query](std::string_view name) {
+      return std::string(text::trim(restinio::value_or(*query, name, restinio::string_view_t{})));
+    };
+    std::string q = param("q");
+    auto sort = search::parse_sort(param("sort"));
+    auto year = param("year");
+    SearchFilters filters{param("cat"), 0, sort.value_or(search::SortOrder::kRelevance)};
+    auto [end, ec] = std::from_chars(year.data(), year.data() + year.size(), filters.year);
+    bool bad_year = !year.empty() && (ec != std::errc() || end != year.data() + year.size());
+    if (!sort || bad_year || !text::is_valid_utf8(q)) return error(req, 400);
     search::SearchResponse response;
-    if (!q.empty()) {
-      search::SearchRequest request{q, kSearchPageSize, (page - 1) * kSearchPageSize};
+    if (!q.empty() || !filters.category.empty() || filters.year != 0) {
+      search::SearchRequest request{q,
+                                    kSearchPageSize,
+                                    (page - 1) * kSearchPageSize,
+                                    filters.sort,
+                                    filters.category,
+                                    filters.year};
       response = search::run_search(services_.index, services_.store, request, access::Viewer{},
                                     options_.policy);
     }
     PageInfo info = paginate(response.total, kSearchPageSize, page);
-    return send(req, restinio::status_ok(), kHtml, pages_.search(q, response, info));
+    return send(req, restinio::status_ok(), kHtml, pages_.search(q, response, info, filters));
   }
 
   // Serves an embedded asset; 304 when the client already holds this version.

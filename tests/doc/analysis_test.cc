@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 namespace wenku::doc {
 namespace {
 
@@ -37,6 +39,43 @@ TEST(Analysis, ToJsonOfSingleItems) {
   EXPECT_EQ(item.at("para"), 7);
   const nlohmann::json row = TaskRow{};
   EXPECT_TRUE(row.at("partners").is_array());
+}
+
+TEST(Analysis, FromJsonReadsBackWhatToJsonWrote) {
+  Analysis a;
+  a.title = "讲话";
+  a.outline = {OutlineItem{1, "一、总体要求", 2}, OutlineItem{2, "（一）目标", 3}};
+  a.template_text = "X年";
+  TaskRow row;
+  row.task = "河道清淤";
+  row.partners = {"财政局", "税务局"};
+  row.implementer = "各乡镇";
+  row.para = 9;
+  a.tasks = {row};
+  a.keywords = {"营商环境"};
+  const Analysis back = analysis_from_json(analysis_to_json(a).dump());
+  EXPECT_EQ(back.title, a.title);
+  ASSERT_EQ(back.outline.size(), 2u);
+  EXPECT_EQ(back.outline[1].level, 2);
+  EXPECT_EQ(back.outline[1].text, "（一）目标");
+  EXPECT_EQ(back.outline[1].para, 3u);
+  EXPECT_EQ(back.template_text, "X年");
+  ASSERT_EQ(back.tasks.size(), 1u);
+  EXPECT_EQ(back.tasks[0].task, "河道清淤");
+  EXPECT_EQ(back.tasks[0].partners, row.partners);
+  EXPECT_EQ(back.tasks[0].implementer, "各乡镇");
+  EXPECT_EQ(back.tasks[0].para, 9u);
+  EXPECT_EQ(back.keywords, a.keywords);
+}
+
+TEST(Analysis, FromJsonOfNothingMissingKeysAndGarbage) {
+  EXPECT_TRUE(analysis_from_json("").outline.empty());
+  const Analysis partial = analysis_from_json(R"({"outline":[{"text":"一、"}]})");
+  ASSERT_EQ(partial.outline.size(), 1u);
+  EXPECT_EQ(partial.outline[0].level, 1);
+  EXPECT_TRUE(partial.tasks.empty());
+  EXPECT_THROW(analysis_from_json("{not json"), std::runtime_error);
+  EXPECT_THROW(analysis_from_json(R"({"tasks":[{"para":"x"}]})"), std::runtime_error);
 }
 
 }  // namespace

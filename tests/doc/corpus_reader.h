@@ -51,6 +51,7 @@ inline std::map<std::string, Document> read_corpus_docs(const std::filesystem::p
     Document d;
     d.id = id;
     d.title = j.at("title");
+    d.date = j.value("date", "");
     d.content = j.at("content");
     docs.emplace(id, std::move(d));
   }

@@ -76,6 +76,64 @@ TEST(Tasks, OrdinaryUsesOfTheVerbsMakeNoRow) {
           .empty());
   EXPECT_TRUE(tasks_of("").empty());
   EXPECT_TRUE(tasks_of("由\n牵头\n负责，\n前完成").empty());
+  // Found by the fuzzer: a "sentence" of clause ends alone before an assignment.
+  const auto rows = tasks_of("，，。由区发改委牵头。");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].task, "");
+}
+
+TEST(Tasks, DeadlinePatterns) {
+  struct Case {
+    const char* text;
+    const char* task;
+    const char* deadline;
+  };
+  const Case cases[] = {
+      {"要在6月底前实现老旧小区改造全覆盖。", "实现老旧小区改造全覆盖", "6月底前"},
+      {"各乡镇要于年底前完成河道清淤。", "各乡镇完成河道清淤", "年底前"},
+      {"二氧化碳排放力争于2030年前达到峰值。", "二氧化碳排放达到峰值", "2030年前"},
+      {"6月30日前完成全部拆迁。", "完成全部拆迁", "6月30日前"},
+      {"污水管网改造要在明年3月以前完工。", "污水管网改造", "明年3月以前"},
+      {"全部项目确保2025年前建成投用。", "全部项目建成投用", "2025年前"},
+      {"一季度前出台实施细则。", "出台实施细则", "一季度前"},
+      {"要在汛期前完成病险水库除险加固。", "完成病险水库除险加固", "汛期前"},
+      {"请各单位于3月12日前将回执报办公室。", "请各单位将回执报办公室", "3月12日前"},
+  };
+  for (const Case& c : cases) {
+    const auto rows = tasks_of(c.text);
+    ASSERT_EQ(rows.size(), 1u) << c.text;
+    EXPECT_EQ(rows[0].task, c.task) << c.text;
+    EXPECT_EQ(rows[0].deadline, c.deadline) << c.text;
+  }
+}
+
+TEST(Tasks, SpansBackFromNowAreNoDeadlines) {
+  EXPECT_TRUE(tasks_of("三年前我们完成了这项改革。两个月前启动了排查。日前，我市召开会议。"
+                       "一年前还没有这条路。要提前完成任务。")
+                  .empty());
+}
+
+TEST(Tasks, YearsBeforeTheDocumentAreNoDeadlines) {
+  Document d;
+  d.date = "1980-09-01";
+  d.content = "基本建设规模超过一九七八年以前的水平。要在一九八五年底前建成投产八千万吨。";
+  const auto rows = extract_tasks(d);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].deadline, "一九八五年底前");
+  d.date = "";  // year unknown: both read as deadlines
+  EXPECT_EQ(extract_tasks(d).size(), 2u);
+}
+
+TEST(Tasks, WorkClauseIsPreferredToAHeadingBefore) {
+  const auto rows = tasks_of(
+      "（二）在降本上下功夫。由区发改委牵头，财政局、税务局配合，全面落实各项减税降费政策，"
+      "推动资金直达快享。\n（三）在护企上下功夫。这项工作由区司法局负责。");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].task, "全面落实各项减税降费政策");
+  EXPECT_EQ(rows[0].lead_unit, "区发改委");
+  EXPECT_EQ(rows[1].task, "在护企上下功夫");  // heading marker dropped
+  EXPECT_EQ(rows[1].leader, "区司法局");
+  EXPECT_EQ(rows[1].para, 1u);
 }
 
 // Sanity on real speeches: counts, and no absurd fields.

@@ -54,6 +54,9 @@ class CorpusTest : public ::testing::Test {
 
   static testing::TempDir* data_;
   static testing::RunResult* import_;
+
+ public:
+  static std::string data_dir() { return data_->path().string(); }
 };
 
 testing::TempDir* CorpusTest::data_ = nullptr;
@@ -141,6 +144,69 @@ TEST_F(CorpusTest, ReindexRebuildsTheSameResults) {
   EXPECT_EQ(before["total"], after["total"]);
   EXPECT_GT(after["total"].get<int>(), 0);
   EXPECT_EQ(hit_ids(before), hit_ids(after));
+}
+
+nlohmann::json related_json(const std::string& id) {
+  auto result = run({wenku_binary().string(), "related", "--data", CorpusTest::data_dir(), "--json",
+                     "--limit", "10", id});
+  EXPECT_EQ(result.exit_code, 0) << result.out;
+  return nlohmann::json::parse(result.out)["related"];
+}
+
+TEST_F(CorpusTest, RelatedOfAGovernmentWorkReportAreGovernmentWorkReports) {
+  auto related = related_json("gwr-2021");
+  ASSERT_GE(related.size(), 5u);
+  int reports = 0;
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_NE(related[i]["id"], "gwr-2021");
+    if (related[i]["category"] == "政府工作报告") ++reports;
+  }
+  EXPECT_GE(reports, 4) << related.dump().substr(0, 1500);
+}
+
+TEST_F(CorpusTest, RelatedOfALocalEnvironmentalLawAreEnvironmentalLaws) {
+  auto laws = search_json("标题:环境保护条例 分类:地方性法规", 1);
+  ASSERT_FALSE(laws["hits"].empty());
+  auto id = laws["hits"][0]["id"].get<std::string>();
+  auto related = related_json(id);
+  ASSERT_GE(related.size(), 5u);
+  int environmental = 0;
+  for (std::size_t i = 0; i < 5; ++i) {
+    auto title = related[i]["title"].get<std::string>();
+    for (auto topic : {"环境", "污染", "生态", "环保", "大气", "水"}) {
+      if (title.find(topic) != std::string::npos) {
+        ++environmental;
+        break;
+      }
+    }
+  }
+  EXPECT_GE(environmental, 4) << id << " " << related.dump().substr(0, 1500);
+}
+
+TEST_F(CorpusTest, TraditionalAndSimplifiedQueriesFindTheCantonReport) {
+  auto traditional = hit_ids(search_json("廣州共產黨", 100));
+  auto simplified = hit_ids(search_json("广州共产党", 100));
+  EXPECT_FALSE(traditional.empty());
+  EXPECT_EQ(traditional, simplified);
+  bool congress = false;
+  for (const auto& id : traditional) congress = congress || id.starts_with("cpc-01-");
+  EXPECT_TRUE(congress) << "the 1st congress report of 廣州 is in Traditional characters";
+}
+
+TEST_F(CorpusTest, FiltersFacetsAndRelaxation) {
+  auto r = search_json("高质量发展 分类:政府工作报告 2018..2022", 100);
+  EXPECT_GT(r["total"].get<int>(), 0);
+  for (const auto& hit : r["hits"]) {
+    EXPECT_EQ(hit["category"], "政府工作报告");
+    auto year = std::stoi(hit["date"].get<std::string>().substr(0, 4));
+    EXPECT_GE(year, 2018);
+    EXPECT_LE(year, 2022);
+  }
+  ASSERT_EQ(r["facets"]["category"].size(), 1u);
+  EXPECT_EQ(r["facets"]["category"][0]["count"], r["total"]);
+  auto relaxed = search_json("乡村振兴 子虚乌有的词语甲乙", 10);
+  EXPECT_EQ(relaxed["relaxed"], true);
+  EXPECT_GT(relaxed["total"].get<int>(), 0);
 }
 
 }  // namespace

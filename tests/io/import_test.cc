@@ -62,6 +62,21 @@ class RecordingStore final : public store::Store {
   std::vector<doc::Summary> list(const store::ListQuery& query) override {
     return inner_.list(query);
   }
+  std::vector<store::SimHashEntry> simhashes() override { return inner_.simhashes(); }
+  void link_similar(const std::vector<store::SimilarPair>& pairs) override {
+    inner_.link_similar(pairs);
+  }
+  std::vector<store::SimilarDoc> similar(std::string_view id) override {
+    return inner_.similar(id);
+  }
+  store::WordFrequencies word_frequencies() override { return inner_.word_frequencies(); }
+  void replace_word_frequencies(const store::WordFrequencies& frequencies) override {
+    inner_.replace_word_frequencies(frequencies);
+  }
+  void set_keywords(
+      const std::vector<std::pair<std::string, std::vector<std::string>>>& keywords) override {
+    inner_.set_keywords(keywords);
+  }
 
   std::vector<std::vector<std::string>> batches;  // ids of each put() call
 

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "io/import.h"
 #include "search/search_test_support.h"
 #include "store/store.h"
@@ -169,9 +171,12 @@ TEST_F(IndexTest, HostileQueriesNeverErrorNorMatchWrongly) {
       auto d = store_->get(hit.id);
       ASSERT_TRUE(d.has_value());
       auto haystack = ascii_lower(d->title + "\n" + d->content);
-      for (const auto& term : parsed.terms) {
-        EXPECT_NE(haystack.find(ascii_lower(term)), std::string::npos)
-            << "query " << q << " matched " << hit.id << " without term " << term;
+      for (const auto& clause : parsed.clauses) {
+        bool any = std::ranges::any_of(clause.any_of, [&](const QueryTerm& t) {
+          return haystack.find(ascii_lower(t.text)) != std::string::npos;
+        });
+        EXPECT_NE(any, clause.exclude) << "query " << q << " matched " << hit.id
+                                       << " against clause " << clause.any_of.front().text;
       }
     }
   }
@@ -180,6 +185,158 @@ TEST_F(IndexTest, HostileQueriesNeverErrorNorMatchWrongly) {
   EXPECT_THAT(search_ids(*index, "\"select Docs\""), ElementsAre("tricky"));
   EXPECT_THAT(search_ids(*index, "OR 普通"), IsEmpty());
   EXPECT_THAT(search_ids(*index, "普通 --limit 0"), IsEmpty());
+}
+
+doc::Document with_outline(doc::Document d, std::vector<std::string> headings) {
+  nlohmann::json outline = nlohmann::json::array();
+  for (const auto& h : headings) outline.push_back({{"level", 1}, {"text", h}, {"para", 0}});
+  d.analysis = nlohmann::json{{"outline", outline}}.dump();
+  return d;
+}
+
+TEST_F(IndexTest, OrExcludeFieldsAndFilters) {
+  put({with_outline(make_doc("speech", "在全区经济工作会议上的讲话", "要坚持深化改革，扩大开放。",
+                             "2021-03-01", "讲话稿"),
+                    {"一、深化改革", "二、扩大开放"}),
+       make_doc("report", "政府工作报告", "深化改革取得新进展，就业稳定。", "2019", "政府工作报告"),
+       make_doc("law", "环境保护条例", "第一条 为了保护环境，深化改革。", "2016-05-01",
+                "地方性法规")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  EXPECT_THAT(search_ids(*index, "就业 OR 环境"), UnorderedElementsAre("report", "law"));
+  EXPECT_THAT(search_ids(*index, "深化改革 -就业 -环境"), ElementsAre("speech"));
+  EXPECT_THAT(search_ids(*index, "标题:讲话"), ElementsAre("speech"));
+  EXPECT_THAT(search_ids(*index, "标题:深化改革"), IsEmpty());  // in the texts, not the titles
+  EXPECT_THAT(search_ids(*index, "提纲:深化改革"), ElementsAre("speech"));
+  EXPECT_THAT(search_ids(*index, "提纲:就业"), IsEmpty());
+  EXPECT_THAT(search_ids(*index, "深化改革 分类:政府工作报告"), ElementsAre("report"));
+  EXPECT_THAT(search_ids(*index, "深化改革 分类:讲话稿 cat:地方性法规"),
+              UnorderedElementsAre("speech", "law"));
+  EXPECT_THAT(search_ids(*index, "深化改革 年份:2019"), ElementsAre("report"));
+  EXPECT_THAT(search_ids(*index, "深化改革 2017..2025"), UnorderedElementsAre("speech", "report"));
+  EXPECT_THAT(search_ids(*index, "分类:地方性法规"), ElementsAre("law"));  // a filter alone lists
+  EXPECT_THAT(search_ids(*index, "分类:\"') --filter true\""), IsEmpty());
+}
+
+TEST_F(IndexTest, FacetsCountEveryHitByCategoryAndYear) {
+  std::vector<doc::Document> docs;
+  for (int i = 0; i < 5; ++i) {
+    docs.push_back(make_doc("a" + std::to_string(i), "标题", "共同的词",
+                            "2020-01-0" + std::to_string(i + 1), "讲话稿"));
+  }
+  docs.push_back(make_doc("b", "标题", "共同的词", "2021", "法律"));
+  docs.push_back(make_doc("c", "标题", "共同的词", "", "法律"));
+  docs.push_back(make_doc("d", "标题", "别的词", "2022", "其他"));
+  put(docs);
+  auto index = open_index();
+  index->catch_up(*store_);
+  auto q = query_for("共同的词", 2);
+  q.facets = true;
+  auto r = index->search(q);
+  EXPECT_EQ(r.total, 7);
+  EXPECT_EQ(r.hits.size(), 2u);
+  ASSERT_EQ(r.categories.size(), 2u);
+  EXPECT_EQ(r.categories[0].value, "讲话稿");
+  EXPECT_EQ(r.categories[0].count, 5);
+  EXPECT_EQ(r.categories[1].value, "法律");
+  EXPECT_EQ(r.categories[1].count, 2);
+  ASSERT_EQ(r.years.size(), 2u);  // the undated one has no year facet
+  EXPECT_EQ(r.years[0].value, "2021");
+  EXPECT_EQ(r.years[0].count, 1);
+  EXPECT_EQ(r.years[1].value, "2020");
+  EXPECT_EQ(r.years[1].count, 5);
+}
+
+TEST_F(IndexTest, RankingBoostsTitleOutlinePhraseAndSortsByChoice) {
+  auto body = make_doc("body", "会议材料", "这里顺带提到乡村振兴。", "2024-01-01");
+  auto title = make_doc("title", "关于乡村振兴的报告", "正文没有那个词。", "2020-01-01");
+  auto outline = with_outline(make_doc("outline", "会议讲话", "一、全面推进乡村振兴", "2022-01-01"),
+                              {"一、全面推进乡村振兴"});
+  put({body, title, outline});
+  auto index = open_index();
+  index->catch_up(*store_);
+  EXPECT_THAT(search_ids(*index, "乡村振兴"), ElementsAre("title", "outline", "body"));
+  auto newest = query_for("乡村振兴");
+  newest.sort = SortOrder::kNewest;
+  EXPECT_THAT(ids(index->search(newest)), ElementsAre("body", "outline", "title"));
+
+  // The two words side by side outrank the same words apart.
+  put({make_doc("apart", "材料一", "学习很重要。贯彻落实也很重要。学习。贯彻。"),
+       make_doc("together", "材料二", "认真学习贯彻会议精神。")});
+  index->catch_up(*store_);
+  EXPECT_THAT(search_ids(*index, "学习 贯彻"), ElementsAre("together", "apart"));
+}
+
+TEST_F(IndexTest, HotSortAndTiesGoToViews) {
+  put({make_doc("quiet", "同样的标题", "同样的正文", "2024-01-01"),
+       make_doc("popular", "同样的标题", "同样的正文", "2020-01-01")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  // Newer wins a tie without views.
+  EXPECT_THAT(search_ids(*index, "同样"), ElementsAre("quiet", "popular"));
+}
+
+TEST_F(IndexTest, TraditionalAndSimplifiedFindEachOther) {
+  put({make_doc("trad", "廣州共產黨的報告", "中國共產黨廣州支部。ＧＤＰ增長"),
+       make_doc("simp", "广州共产党的报告", "中国共产党广州支部。")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  EXPECT_THAT(search_ids(*index, "廣州共產黨"), UnorderedElementsAre("trad", "simp"));
+  EXPECT_THAT(search_ids(*index, "广州共产党"), UnorderedElementsAre("trad", "simp"));
+  EXPECT_THAT(search_ids(*index, "gdp增长"), ElementsAre("trad"));
+}
+
+TEST_F(IndexTest, RelatedPrefersSameTopicSameCategoryAndSkipsNearDuplicates) {
+  auto seed = make_doc("seed", "大气污染防治条例",
+                       "为了防治大气污染，保护和改善环境，制定本条例。"
+                       "排放污染物的企业应当采取措施。",
+                       "2020", "地方性法规");
+  seed.keywords = {"大气污染", "防治", "排放", "污染物", "环境"};
+  seed.simhash = 0xF0F0F0F0F0F0F0F0ULL;
+  auto copy = make_doc("copy", "大气污染防治条例（重复）", seed.content, "2020", "地方性法规");
+  copy.simhash = seed.simhash ^ 0b101;  // two bits apart: a near-duplicate
+  auto water = make_doc("water", "水污染防治条例", "为了防治水污染，保护环境，排放污染物应当达标。",
+                        "2019", "地方性法规");
+  water.simhash = ~seed.simhash;
+  auto news =
+      make_doc("news", "新闻", "记者报道大气污染防治和排放污染物的情况。", "2021", "新闻联播");
+  auto other = make_doc("other", "政府工作报告", "经济增长，就业稳定，财政收入增加。", "2021",
+                        "政府工作报告");
+  std::vector<doc::Document> docs = {seed, copy, water, news, other};
+  // Unrelated documents, so that the topic words are rare as in a real library.
+  for (int i = 0; i < 40; ++i) {
+    docs.push_back(make_doc("filler" + std::to_string(i), "会议纪要" + std::to_string(i),
+                            "会议研究了教育、文化和体育工作。", "2018", "其他"));
+  }
+  put(docs);
+  auto index = open_index();
+  index->catch_up(*store_);
+  auto related = index->related(seed, 10);
+  std::vector<std::string> got;
+  for (const auto& h : related) got.push_back(h.id);
+  EXPECT_THAT(got, ::testing::Not(Contains("seed")));
+  EXPECT_THAT(got, ::testing::Not(Contains("copy")));
+  EXPECT_THAT(got, ::testing::Not(Contains("other")));
+  EXPECT_THAT(got, Contains("water"));
+  EXPECT_THAT(got, Contains("news"));
+  // Without keywords the opening of the text seeds the search.
+  seed.keywords.clear();
+  EXPECT_FALSE(index->related(seed, 10).empty());
+}
+
+TEST_F(IndexTest, SuggestCompletesTitlesAndWords) {
+  auto popular = make_doc("p", "政府工作报告（2021年）", "高质量发展是主题。");
+  put({popular, make_doc("q", "关于政府采购的通知", "高质量发展。高效率。")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  auto suggestions = index->suggest("政府", 10);
+  EXPECT_THAT(suggestions, Contains("政府工作报告（2021年）"));
+  EXPECT_THAT(suggestions, Contains("关于政府采购的通知"));
+  EXPECT_THAT(index->suggest("高质", 10), Contains("高质量发展"));
+  EXPECT_THAT(index->suggest("政府", 1).size(), 1u);
+  EXPECT_THAT(index->suggest("  ", 10), IsEmpty());
+  EXPECT_THAT(index->suggest("\"' --filter", 10), IsEmpty());
+  EXPECT_THAT(index->close_words("高质量发屏", 3), Contains("高质量发展"));
 }
 
 TEST_F(IndexTest, CatchUpAppliesUpdatesAndDeletions) {

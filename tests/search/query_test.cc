@@ -47,9 +47,108 @@ TEST(ParseQuery, StrayClosingChineseQuoteSeparates) {
   EXPECT_THAT(terms("甲”乙"), ElementsAre("甲", "乙"));
 }
 
-TEST(ParseQuery, QuerySyntaxIsPlainText) {
-  EXPECT_THAT(terms("a OR b -c (d) it's --filter \\"),
-              ElementsAre("a", "OR", "b", "-c", "(d)", "it's", "--filter", "\\"));
+TEST(ParseQuery, GroongaSyntaxIsPlainText) {
+  EXPECT_THAT(terms("a (d) it's \\ *S + @ _key:x"),
+              ElementsAre("a", "(d)", "it's", "\\", "*S", "+", "@", "_key:x"));
+}
+
+// A compact picture of the clauses: "word", "-word", "a|b", "T:title", "O:outline".
+std::vector<std::string> clauses(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& clause : parse_query(text).clauses) {
+    std::string picture = clause.exclude ? "-" : "";
+    for (std::size_t i = 0; i < clause.any_of.size(); ++i) {
+      const auto& term = clause.any_of[i];
+      if (i > 0) picture += "|";
+      if (term.field == Field::kTitle) picture += "T:";
+      if (term.field == Field::kOutline) picture += "O:";
+      picture += term.text;
+    }
+    out.push_back(picture);
+  }
+  return out;
+}
+
+TEST(ParseQuery, MinusExcludes) {
+  EXPECT_THAT(clauses("乡村振兴 -金融 -\"数字 经济\" --filter"),
+              ElementsAre("乡村振兴", "-金融", "-数字 经济", "--filter"));
+  EXPECT_THAT(terms("乡村振兴 -金融"), ElementsAre("乡村振兴"));
+  EXPECT_TRUE(parse_query("乡村振兴 -金融").notice.empty());
+}
+
+TEST(ParseQuery, OrJoinsNeighbours) {
+  EXPECT_THAT(clauses("讲话 A OR B OR \"C D\" 总结"), ElementsAre("讲话", "A|B|C D", "总结"));
+  EXPECT_THAT(clauses("甲 | 乙"), ElementsAre("甲|乙"));
+  EXPECT_THAT(terms("A OR B"), ElementsAre("A", "B"));
+  // Lower-case or is a word.
+  EXPECT_THAT(clauses("a or b"), ElementsAre("a", "or", "b"));
+}
+
+TEST(ParseQuery, DanglingOrDegradesToAWord) {
+  auto q = parse_query("OR 改革");
+  EXPECT_THAT(clauses("OR 改革"), ElementsAre("OR", "改革"));
+  EXPECT_FALSE(q.notice.empty());
+  EXPECT_THAT(clauses("改革 OR"), ElementsAre("改革", "OR"));
+  EXPECT_THAT(clauses("改革 OR OR 开放"), ElementsAre("改革|OR", "开放"));
+  EXPECT_FALSE(parse_query("改革 OR").notice.empty());
+}
+
+TEST(ParseQuery, FieldsAndFilters) {
+  auto q =
+      parse_query("分类:政府工作报告 cat：法律 年份:2018..2021 标题:报告 提纲：\"深化 改革\" 就业");
+  EXPECT_THAT(q.categories, ElementsAre("政府工作报告", "法律"));
+  EXPECT_EQ(q.year_from, 2018);
+  EXPECT_EQ(q.year_to, 2021);
+  EXPECT_THAT(clauses("标题:报告 提纲：\"深化 改革\" 就业 -标题:草案"),
+              ElementsAre("T:报告", "O:深化 改革", "就业", "-T:草案"));
+  EXPECT_TRUE(q.notice.empty()) << q.notice;
+  EXPECT_THAT(q.terms, ElementsAre("报告", "深化 改革", "就业"));
+}
+
+TEST(ParseQuery, YearsAndBareRanges) {
+  auto single = parse_query("年份:2021 报告");
+  EXPECT_EQ(single.year_from, 2021);
+  EXPECT_EQ(single.year_to, 2021);
+  auto reversed = parse_query("2021..2018 报告");
+  EXPECT_EQ(reversed.year_from, 2018);
+  EXPECT_EQ(reversed.year_to, 2021);
+  // A bare year is a word (it occurs in texts).
+  auto bare = parse_query("2021");
+  EXPECT_EQ(bare.year_from, 0);
+  EXPECT_THAT(bare.terms, ElementsAre("2021"));
+}
+
+TEST(ParseQuery, BadFiltersDegradeToWordsAndSaySo) {
+  for (auto text : {"年份:abc", "年份:20211", "分类:", "-分类:法律", "year:2018..", "标题:"}) {
+    auto q = parse_query(text);
+    EXPECT_FALSE(q.notice.empty()) << text;
+    EXPECT_EQ(q.year_from, 0) << text;
+    EXPECT_TRUE(q.categories.empty()) << text;
+    EXPECT_THAT(q.terms, ElementsAre(std::string(text))) << text;
+  }
+}
+
+TEST(ParseQuery, ExclusionsAloneBecomeWords) {
+  auto q = parse_query("-金融 -改革");
+  EXPECT_THAT(clauses("-金融 -改革"), ElementsAre("金融", "改革"));
+  EXPECT_FALSE(q.notice.empty());
+  EXPECT_THAT(clauses("- 改革"), ElementsAre("改革"));  // a lone dash is dropped
+}
+
+TEST(ParseQuery, UnclosedQuoteSaysSo) {
+  EXPECT_FALSE(parse_query("x \"open").notice.empty());
+  EXPECT_TRUE(parse_query("x \"closed\"").notice.empty());
+}
+
+TEST(ParseQuery, HostileInputNeverThrows) {
+  std::string junk;
+  for (int i = 0; i < 2000; ++i) junk += "-\"OR|:年份:分类:..\u201c\u201d\u3000\\'";
+  for (auto text : {junk, std::string(100000, '-'), std::string("\0a\0", 3),
+                    std::string("OR OR OR | | -"), std::string("标题:\"\"\"")}) {
+    ParsedQuery q;
+    EXPECT_NO_THROW(q = parse_query(text));
+    for (const auto& clause : q.clauses) EXPECT_FALSE(clause.any_of.empty());
+  }
 }
 
 TEST(QuoteQueryPhrase, EscapesBackslashAndDoubleQuote) {

@@ -75,6 +75,19 @@ TEST(MakeSnippet, StaysLinearOnLongTexts) {
   EXPECT_LT(ms, 300.0) << "make_snippet took " << ms << " ms on 300 KB";
 }
 
+TEST(MakeSnippet, PicksThePassageWithTheMostDistinctTerms) {
+  std::string text =
+      "开头提到改革。" + std::string(600, 'x') + "这里改革和开放同时出现。" + std::string(600, 'y');
+  auto html = make_snippet(text, {"改革", "开放"}, 40);
+  EXPECT_THAT(html, HasSubstr("<mark>改革</mark>和<mark>开放</mark>"));
+  EXPECT_THAT(html, Not(HasSubstr("开头")));
+}
+
+TEST(MakeSnippet, MatchesTraditionalAndFullWidthButShowsTheOriginal) {
+  EXPECT_EQ(make_snippet("中國共產黨廣州支部，ＧＤＰ增長", {"广州", "gdp"}),
+            "中國共產黨<mark>廣州</mark>支部，<mark>ＧＤＰ</mark>增長");
+}
+
 class RunSearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -91,7 +104,8 @@ class RunSearchTest : public ::testing::Test {
   SearchResponse search(std::string query, access::Role role) {
     access::Viewer viewer{role, role == access::Role::kGuest ? "" : "someone"};
     access::Policy policy{.guests_read_full_text = false, .preview_chars = 100};
-    return run_search(*index_, *store_, SearchRequest{std::move(query), 10, 0}, viewer, policy);
+    return run_search(*index_, *store_, SearchRequest{.query = std::move(query), .limit = 10},
+                      viewer, policy);
   }
 
   testing::TempDir dir_;
@@ -126,6 +140,60 @@ TEST_F(RunSearchTest, GuestSnippetNeverLeaksTextBeyondThePreview) {
   EXPECT_THAT(gated.snippet_html, StartsWith("公开的开头部分。"));
   EXPECT_THAT(gated.snippet_html, Not(HasSubstr("秘密")));
   EXPECT_THAT(gated.snippet_html, Not(HasSubstr("script")));
+}
+
+TEST_F(RunSearchTest, RelaxesAndToOrWhenNothingHoldsEveryWord) {
+  auto r = search("秘密词语 根本不存在的词", access::Role::kMember);
+  EXPECT_TRUE(r.relaxed);
+  EXPECT_EQ(r.total, 2);
+  EXPECT_THAT(r.notice, HasSubstr("任一"));
+  auto strict = search("秘密词语 其他内容", access::Role::kMember);
+  EXPECT_FALSE(strict.relaxed);
+  EXPECT_EQ(strict.total, 1);
+  EXPECT_TRUE(strict.notice.empty());
+}
+
+TEST_F(RunSearchTest, OffersDidYouMeanForZeroHits) {
+  auto r = search("秘密词藕", access::Role::kMember);
+  EXPECT_EQ(r.total, 0);
+  EXPECT_FALSE(r.did_you_mean.empty());
+  EXPECT_GT(search(r.did_you_mean, access::Role::kMember).total, 0) << r.did_you_mean;
+  EXPECT_TRUE(search("秘密词语", access::Role::kMember).did_you_mean.empty());
+}
+
+TEST_F(RunSearchTest, ReportsFacetsAndTheSyntaxNotice) {
+  auto r = search("秘密词语 年份:abc", access::Role::kMember);
+  EXPECT_FALSE(r.notice.empty());
+  auto facets = search("秘密词语", access::Role::kMember);
+  ASSERT_EQ(facets.categories.size(), 1u);
+  EXPECT_EQ(facets.categories[0].value, "工作总结");
+  EXPECT_EQ(facets.categories[0].count, 2);
+  ASSERT_EQ(facets.years.size(), 1u);
+  EXPECT_EQ(facets.years[0].value, "2024");
+}
+
+TEST_F(RunSearchTest, JsonHasTheDocumentedShape) {
+  auto r = search("秘密词语", access::Role::kGuest);
+  auto j = search_response_json("秘密词语", 1, r);
+  for (auto key : {"query", "total", "took_ms", "page", "hits", "facets"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_FALSE(j.contains("notice"));
+  EXPECT_FALSE(j.contains("did_you_mean"));
+  ASSERT_EQ(j["hits"].size(), 2u);
+  for (auto key : {"id", "title", "date", "category", "score", "snippet"}) {
+    EXPECT_TRUE(j["hits"][0].contains(key)) << key;
+  }
+  EXPECT_EQ(j["facets"]["category"][0]["value"], "工作总结");
+  EXPECT_EQ(j["facets"]["category"][0]["count"], 2);
+}
+
+TEST_F(RunSearchTest, RelatedExcerptsComeFromTheVisibleText) {
+  access::Policy policy{.guests_read_full_text = false, .preview_chars = 100};
+  auto related = find_related(*index_, *store_, "open", 5, access::Viewer{}, policy);
+  ASSERT_TRUE(related.has_value());
+  for (const auto& r : *related) EXPECT_THAT(r.excerpt, Not(HasSubstr("秘密")));
+  EXPECT_FALSE(find_related(*index_, *store_, "missing", 5, access::Viewer{}, policy));
 }
 
 TEST_F(RunSearchTest, EmptyQueryFindsNothing) {

@@ -2,32 +2,72 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <random>
+#include <stdexcept>
 
 #include "testing/test_support.h"
+#include "text/utf8.h"
 
 namespace wenku::text {
 namespace {
+
+using Words = std::vector<std::string>;
 
 const Segmenter& shared_segmenter() {
   static Segmenter segmenter(testing::dict_dir());
   return segmenter;
 }
 
+bool contains(const Words& words, const std::string& word) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
 TEST(SegmenterTest, CutsChineseIntoDictionaryWords) {
-  auto words = shared_segmenter().cut("我们要推动高质量发展");
-  std::vector<std::string> expected = {"我们", "要", "推动", "高质量", "发展"};
-  EXPECT_EQ(words, expected);
+  EXPECT_EQ(shared_segmenter().cut("我们要推动高质量发展"),
+            (Words{"我们", "要", "推动", "高质量发展"}));
+}
+
+TEST(SegmenterTest, KeepsDomainTermsWhole) {
+  auto words = shared_segmenter().cut(
+      "深化放管服改革，持续优化营商环境，市工信局牵头推进招才引智和三大改造，全面推进乡村振兴，"
+      "增强四个意识，做到两个维护。");
+  for (const char* term :
+       {"营商环境", "工信局", "牵头", "招才引智", "三大改造", "乡村振兴", "四个意识", "两个维护"}) {
+    EXPECT_TRUE(contains(words, term)) << term;
+  }
+  EXPECT_TRUE(contains(shared_segmenter().cut("放管服"), "放管服"));
+}
+
+TEST(SegmenterTest, NumbersKeepTheirUnitsButNotMeasureWords) {
+  auto words = shared_segmenter().cut("2000年12月31日8时，增长17.5％，达1万亿元，共3个");
+  for (const char* word : {"2000年", "12月", "31日", "8时", "17.5％", "1万亿", "3", "个"}) {
+    EXPECT_TRUE(contains(words, word)) << word;
+  }
+}
+
+TEST(SegmenterTest, FullWidthDigitsAndLatinRunsAreWords) {
+  auto words =
+      shared_segmenter().cut("１９９６年接入ｉｎｔｅｒｎｅｔ，通过ISO-9001认证，访问www.gov.cn");
+  for (const char* word : {"１９９６年", "ｉｎｔｅｒｎｅｔ", "ISO-9001", "www.gov.cn"}) {
+    EXPECT_TRUE(contains(words, word)) << word;
+  }
+}
+
+TEST(SegmenterTest, DoubledDashAndEllipsisAreOneToken) {
+  EXPECT_EQ(shared_segmenter().cut("发展——改革……"), (Words{"发展", "——", "改革", "……"}));
+  EXPECT_EQ(shared_segmenter().cut("！！"), (Words{"！", "！"}));
+}
+
+TEST(SegmenterTest, TwoStraySingleCharactersAreNotGlued) {
+  // The HMM would make one word of 这是; only runs of three or more unknown characters go to it.
+  EXPECT_EQ(shared_segmenter().cut("这是"), (Words{"这", "是"}));
 }
 
 TEST(SegmenterTest, DropsWhitespaceTokens) {
   auto words = shared_segmenter().cut("改革  开放\t发展\u3000创新");
-  for (const auto& w : words) {
-    EXPECT_FALSE(w.find_first_not_of(" \t") == std::string::npos) << "blank token";
-    EXPECT_NE(w, "\u3000");
-  }
-  EXPECT_NE(std::find(words.begin(), words.end(), "改革"), words.end());
-  EXPECT_NE(std::find(words.begin(), words.end(), "创新"), words.end());
+  EXPECT_EQ(words, (Words{"改革", "开放", "发展", "创新"}));
 }
 
 TEST(SegmenterTest, WordsForIndexDropsPunctuationAndJoinsWithSpaces) {
@@ -41,14 +81,77 @@ TEST(SegmenterTest, WordsForIndexDropsPunctuationAndJoinsWithSpaces) {
   EXPECT_NE(words.back(), ' ');
 }
 
+TEST(SegmenterTest, CutViewsPointIntoTheInput) {
+  const std::string text = "推动高质量发展，2025年";
+  for (auto word : shared_segmenter().cut_views(text)) {
+    EXPECT_GE(word.data(), text.data());
+    EXPECT_LE(word.data() + word.size(), text.data() + text.size());
+  }
+}
+
 TEST(SegmenterTest, EmptyInputGivesNoWords) {
   EXPECT_TRUE(shared_segmenter().cut("").empty());
   EXPECT_EQ(shared_segmenter().words_for_index(""), "");
 }
 
+TEST(SegmenterTest, RejectsMalformedUtf8) {
+  for (std::string bad : {std::string("\xff\xfe"), std::string("发展\xe5\x8f"),
+                          std::string("\xc0\xaf"), std::string("改革\0开放", 13)}) {
+    EXPECT_THROW(shared_segmenter().cut(bad), std::invalid_argument);
+    EXPECT_THROW(shared_segmenter().words_for_index(bad), std::invalid_argument);
+  }
+}
+
+// Random byte strings built from pieces of Chinese, digits, Latin, punctuation, spaces and
+// broken sequences: segmentation either rejects the input or returns words that concatenate to
+// the input minus whitespace.
+TEST(SegmenterTest, RandomInputNeverCrashesAndLosesNoText) {
+  const std::vector<std::string> pieces = {
+      "发展", "高质量", "营商环境", "１９", "2024", "年", "％",       ".",
+      "ａｂ", "ISO",    "-",        "——",   "…",    "，", " ",        "\u3000",
+      "\t",   "\xe5",   "\x80",     "这",   "是",   "😀",  "\xf0\x9f", ""};
+  std::mt19937 rng(20241127);
+  std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1), length(0, 40);
+  for (int round = 0; round < 2000; ++round) {
+    std::string text;
+    for (std::size_t n = length(rng); n > 0; --n) text += pieces[pick(rng)];
+    if (!is_valid_utf8(text)) {
+      EXPECT_THROW(shared_segmenter().cut(text), std::invalid_argument);
+      continue;
+    }
+    std::string joined, expected;
+    for (const auto& word : shared_segmenter().cut(text)) {
+      EXPECT_FALSE(trim(word).empty()) << text;
+      joined += word;
+    }
+    for (auto word : shared_segmenter().cut_views(text)) expected += word;
+    EXPECT_EQ(joined, expected);
+    std::string stripped = text;
+    for (const char* space : {" ", "\t", "\u3000"}) {
+      for (auto at = stripped.find(space); at != std::string::npos; at = stripped.find(space)) {
+        stripped.erase(at, std::string_view(space).size());
+      }
+    }
+    EXPECT_EQ(joined, stripped) << text;
+  }
+}
+
 TEST(SegmenterTest, MissingDictionaryThrowsInsteadOfAborting) {
   testing::TempDir empty;
   EXPECT_THROW(Segmenter{empty.path()}, std::runtime_error);
+}
+
+TEST(SegmenterTest, MissingDomainDictionaryIsNamed) {
+  testing::TempDir dir;
+  for (const char* name : {"jieba.dict.utf8", "hmm_model.utf8", "user.dict.utf8"}) {
+    std::filesystem::copy_file(testing::dict_dir() / name, dir.path() / name);
+  }
+  try {
+    Segmenter segmenter(dir.path());
+    FAIL() << "loaded without gongwen.dict.utf8";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("gongwen.dict.utf8"), std::string::npos) << e.what();
+  }
 }
 
 TEST(FindDictDirTest, ConfiguredDirectoryWins) {

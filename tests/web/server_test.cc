@@ -224,6 +224,54 @@ TEST_F(DemoSiteTest, StaticCssIsCachedAndRevalidated) {
   EXPECT_EQ(get("/static/missing.css").status, 404);
 }
 
+TEST_F(DemoSiteTest, DocumentPageShowsOutlineAndToolButtons) {
+  auto r = get("/doc/demo-yingshang-huanjing");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(contains(r.body, R"(<nav class="outline")"));
+  // para 6 (0-based) of the analysis is the paragraph anchored p7.
+  EXPECT_TRUE(contains(r.body, R"(<a href="#p7">（二）在降本上下功夫</a>)")) << r.body;
+  EXPECT_TRUE(contains(r.body, R"(<p id="p7">（二）在降本上下功夫。)"));
+  EXPECT_TRUE(contains(r.body, R"(href="/doc/demo-yingshang-huanjing/template">模板版</a>)"));
+  EXPECT_TRUE(contains(r.body, R"(href="/doc/demo-yingshang-huanjing/tasks">任务分解表</a>)"));
+}
+
+TEST_F(DemoSiteTest, TemplatePageReplacesSpecifics) {
+  auto r = get("/doc/demo-fangxun-bushu/template");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_TRUE(contains(r.body, "（模板版）"));
+  EXPECT_TRUE(contains(r.body, "要在X月X日前完成全部排查工作")) << r.body;
+  EXPECT_FALSE(contains(r.body, "6月10日"));
+}
+
+TEST_F(DemoSiteTest, TasksPageAndDownloads) {
+  auto page = get("/doc/demo-fangxun-bushu/tasks");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_TRUE(contains(page.body, "<td>完成全部排查工作</td><td></td><td>区水务局</td>"))
+      << page.body;
+  EXPECT_TRUE(contains(page.body, R"(href="/doc/demo-fangxun-bushu/tasks.xlsx")"));
+
+  auto csv = get("/doc/demo-fangxun-bushu/tasks.csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(header(csv.headers, "Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_TRUE(contains(header(csv.headers, "Content-Disposition"), "attachment"));
+  EXPECT_TRUE(csv.body.starts_with("\xEF\xBB\xBF序号,工作任务"));
+  EXPECT_TRUE(contains(csv.body, "1,完成全部排查工作,,区水务局,自然资源局、住建局,,6月10日前,"))
+      << csv.body;
+
+  auto xlsx = get("/doc/demo-fangxun-bushu/tasks.xlsx");
+  ASSERT_EQ(xlsx.status, 200);
+  EXPECT_EQ(header(xlsx.headers, "Content-Type"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  EXPECT_TRUE(xlsx.body.starts_with("PK"));
+}
+
+TEST_F(DemoSiteTest, DocumentWithoutTasksHasNoTaskTable) {
+  EXPECT_FALSE(contains(get("/doc/demo-dangji-xuexi").body, "任务分解表"));
+  EXPECT_EQ(get("/doc/demo-dangji-xuexi/tasks").status, 404);
+  EXPECT_EQ(get("/doc/demo-dangji-xuexi/tasks.csv").status, 404);
+  EXPECT_EQ(get("/doc/no-such-document/template").status, 404);
+}
+
 TEST(HostileSiteTest, UserAndDocumentStringsAreEscaped) {
   testing::TempDir input;
   auto file = input.path() / "hostile.jsonl";
@@ -281,6 +329,43 @@ TEST(HostileSiteTest, GuestPreviewEndsWithLoginWallAndStopsOnSigterm) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_FALSE(site.process().running()) << "still running 10 s after SIGTERM";
+}
+
+// Guests under --guest-preview: the outline is free, the template and tasks only of the preview.
+TEST(HostileSiteTest, GuestPreviewLimitsTemplateAndTasksButNotTheOutline) {
+  testing::TempDir input;
+  auto file = input.path() / "speech.jsonl";
+  std::string content = "一、总体要求。由区发改委牵头，要在3月底前完成项目清单编制。\\n";
+  for (int i = 1; i <= 40; ++i) content += "坚持以人民为中心的发展思想，扎实推进各项工作。\\n";
+  content += "二、保障措施。由区财政局牵头，要在6月底前完成资金拨付。\\n";
+  content += "最后一段2024年新增会员专享企业88家。";
+  testing::write_file(
+      file,
+      R"({"id":"gated-1","title":"讲话","date":"2024","category":"讲话稿","source":"test","content":")" +
+          content + "\"}\n");
+  Site site({"--guest-preview"}, file);
+  ASSERT_TRUE(site.ready());
+
+  auto doc = http_get(site.port(), "/doc/gated-1");
+  ASSERT_EQ(doc.status, 200);
+  EXPECT_TRUE(contains(doc.body, R"(<a href="#p1">一、总体要求</a>)")) << doc.body;
+  EXPECT_TRUE(contains(doc.body, R"(<a href="#read-more">二、保障措施</a>)")) << doc.body;
+  EXPECT_FALSE(contains(doc.body, "由区财政局牵头"));
+
+  auto tmpl = http_get(site.port(), "/doc/gated-1/template");
+  ASSERT_EQ(tmpl.status, 200);
+  EXPECT_TRUE(contains(tmpl.body, "要在X月底前完成项目清单编制")) << tmpl.body;
+  EXPECT_FALSE(contains(tmpl.body, "保障措施"));
+  EXPECT_FALSE(contains(tmpl.body, "会员专享"));
+  EXPECT_TRUE(contains(tmpl.body, "阅读全文"));
+
+  auto tasks = http_get(site.port(), "/doc/gated-1/tasks");
+  ASSERT_EQ(tasks.status, 200);
+  EXPECT_TRUE(contains(tasks.body, "区发改委"));
+  EXPECT_FALSE(contains(tasks.body, "区财政局"));
+  auto csv = http_get(site.port(), "/doc/gated-1/tasks.csv");
+  EXPECT_TRUE(contains(csv.body, "区发改委"));
+  EXPECT_FALSE(contains(csv.body, "区财政局"));
 }
 
 }  // namespace

@@ -1,0 +1,252 @@
+"""Search benchmark driver: Wenku against Groonga, Sphinx, Xapian, SQLite FTS5, PostgreSQL.
+
+Run it through run.sh, which installs the engines first. See README.md for the method.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+import urllib.parse
+
+import corpus
+import engines
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLIENT_CPU = 0  # clients of servers run here; servers (and in-process engines) on SERVER_CPU
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--corpus", default=os.path.join(HERE, "../../../shared/corpus"))
+    p.add_argument("--wenku", default=os.path.join(HERE, "../../build/wenku"))
+    p.add_argument("--work", default="/tmp/wenku-search-bench")
+    p.add_argument("--docs", type=int, default=0, help="sample this many documents (0: all)")
+    p.add_argument("--queries", type=int, default=1000, help="generated queries")
+    p.add_argument("--seed", type=int, default=5)
+    p.add_argument("--engines", default="wenku,groonga,sphinx,xapian,fts5,postgres")
+    p.add_argument("--wrk-seconds", type=int, default=15)
+    p.add_argument("--publish", action="store_true",
+                   help="write the table and chart into bench/search/README.md")
+    return p.parse_args()
+
+
+def percentile(values, p):
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] if s else float("nan")
+
+
+def _client_worker(engine, queries, cpu, out):
+    os.sched_setaffinity(0, {cpu})
+    client = engine.client()
+    lat = []
+    start = time.perf_counter()
+    for q in queries:
+        t = time.perf_counter()
+        client.search(q["terms"])
+        lat.append(time.perf_counter() - t)
+    out.put((start, time.perf_counter(), lat))
+
+
+def measure(engine, queries, concurrency, cpu):
+    """Latencies (s) of every query and queries/s, with `concurrency` client processes."""
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=_client_worker, args=(engine, queries[i::concurrency], cpu, out))
+             for i in range(concurrency)]
+    for p in procs:
+        p.start()
+    results = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+        if p.exitcode:
+            raise RuntimeError("client process failed")
+    lat = [x for r in results for x in r[2]]
+    wall = max(r[1] for r in results) - min(r[0] for r in results)
+    return lat, len(lat) / wall
+
+
+def correctness(engine, queries, truth):
+    """Warm-up pass that also checks recall, hit counts and false hits."""
+    client = engine.client()
+    found = generated = exact = false_hits = returned = 0
+    misses, false_examples = [], []
+    for q in queries:
+        total, ids = client.search(q["terms"])
+        expected = truth.matching(q["terms"])
+        exact += total == len(expected)
+        returned += len(ids)
+        bad = [i for i in ids if not truth.contains_all(i, q["terms"])]
+        false_hits += len(bad)
+        if bad and len(false_examples) < 5:
+            false_examples.append("%s → %s" % (q["text"], bad[0]))
+        if q["source"] is not None:
+            generated += 1
+            num = truth.index_of[q["source"]] + 1
+            ok = q["source"] in ids or client.contains(q["terms"], q["source"], num,
+                                                       truth.titles[num - 1])
+            found += ok
+            if not ok and len(misses) < 5:
+                misses.append(q["text"])
+    return {"recall": found / max(generated, 1), "count_exact": exact / len(queries),
+            "false_hits": false_hits, "returned": returned, "missed_examples": misses,
+            "false_examples": false_examples}
+
+
+def round_trip_floor(engine, n=300):
+    """p50 of a trivial request (status, SELECT 1, /healthz): the client + protocol cost
+    included in every latency of this engine."""
+    client = engine.client()
+    lat = []
+    for _ in range(n):
+        t = time.perf_counter()
+        client.ping()
+        lat.append(time.perf_counter() - t)
+    return percentile(lat, 50) * 1e3
+
+
+def make_engine(name, args):
+    work = args.work
+    return {"wenku": lambda: engines.Wenku(work, args.wenku),
+            "groonga": lambda: engines.Groonga(work), "sphinx": lambda: engines.Sphinx(work),
+            "xapian": lambda: engines.Xapian(work), "fts5": lambda: engines.Fts5(work),
+            "postgres": lambda: engines.Postgres(work)}[name]()
+
+
+def run_engine(engine, docs, queries, truth, corpus_bytes):
+    print("== %s: building" % engine.name, flush=True)
+    engine.prepare(docs)
+    in_process = engine.protocol.startswith("in-process")
+    everywhere = os.sched_getaffinity(0)
+    if in_process:  # the engine builds inside this process: one core, like the servers
+        os.sched_setaffinity(0, {int(engines.SERVER_CPU)})
+    t = time.perf_counter()
+    engine.build(docs)
+    build_s = time.perf_counter() - t
+    os.sched_setaffinity(0, everywhere)
+    engine.start()
+    row = {"engine": engine.name, "protocol": engine.protocol, "snippets": engine.snippets,
+           "exact_count": engine.exact_count, "build_s": build_s,
+           "build_mb_s": corpus_bytes / 1e6 / build_s, "size_mb": engine.size() / 1e6}
+    print("   built in %.1f s, %.1f MB; checking" % (build_s, row["size_mb"]), flush=True)
+    row.update(correctness(engine, queries, truth))
+    row["floor_ms"] = round_trip_floor(engine)
+    cpu = int(engines.SERVER_CPU) if in_process else CLIENT_CPU
+    for conc in (1, 4):
+        print("   timing at concurrency %d" % conc, flush=True)
+        lat, qps = measure(engine, queries, conc, cpu)
+        row["c%d" % conc] = {"p50_ms": percentile(lat, 50) * 1e3,
+                             "p95_ms": percentile(lat, 95) * 1e3,
+                             "p99_ms": percentile(lat, 99) * 1e3,
+                             "mean_ms": statistics.mean(lat) * 1e3, "qps": qps}
+    print("   " + json.dumps(row, ensure_ascii=False), flush=True)
+    return row
+
+
+def wrk_qps(port, path, queries, seconds, work):
+    """Requests/s that wrk (one thread, 4 connections) gets from `path` cycling `queries`."""
+    script = os.path.join(work, "queries.lua")
+    paths = [path + "?" + urllib.parse.urlencode({"q": engines.wenku_query(q["terms"]),
+                                                  "limit": engines.LIMIT}) for q in queries]
+    with open(script, "w") as f:
+        f.write("local paths = {%s}\nlocal i = 0\nrequest = function()\n  i = i + 1\n"
+                "  return wrk.format('GET', paths[(i %% #paths) + 1])\nend\n"
+                % ",".join(json.dumps(p) for p in paths))
+    out = subprocess.run(["wrk", "-t1", "-c4", "-d%ds" % seconds, "-s", script,
+                          "http://127.0.0.1:%d" % port], capture_output=True, text=True,
+                         check=True).stdout
+    non2xx = [line for line in out.splitlines() if "Non-2xx" in line]
+    if non2xx:
+        raise RuntimeError("wrk: " + non2xx[0])
+    return float(next(line.split()[1] for line in out.splitlines()
+                      if line.startswith("Requests/sec")))
+
+
+def wenku_scaling(args, queries):
+    """Wenku throughput with one and two workers on both cores (wrk as the client)."""
+    engine = engines.Wenku(args.work, args.wenku, fresh=False)  # the index built above
+    result = {}
+    for workers in (1, 2):
+        engine.start(cpus="0,1", workers=workers)
+        try:
+            wrk_qps(engine.port, engine.path, queries, 2, args.work)  # warm-up
+            result[workers] = wrk_qps(engine.port, engine.path, queries, args.wrk_seconds,
+                                      args.work)
+        finally:
+            engine.stop()
+    return {"qps_1": result[1], "qps_2": result[2], "ratio": result[2] / result[1]}
+
+
+def freeze_wenku(args):
+    """Runs a private copy of the binary, so a rebuild during the run changes nothing; the
+    dictionary stays where the original finds it (dict/ beside it)."""
+    dict_dir = os.path.join(os.path.dirname(os.path.abspath(args.wenku)), "dict")
+    if os.path.isdir(dict_dir):
+        os.environ.setdefault("WENKU_DICT_DIR", dict_dir)
+    copy = os.path.join(args.work, "wenku-bin")
+    shutil.copy2(args.wenku, copy)
+    args.wenku = copy
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def main():
+    args = parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    freeze_wenku(args)
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load_before = load_average()
+    docs = corpus.sample_corpus(args.corpus, args.docs, args.seed)
+    corpus_bytes = sum(len((d["title"] + d["content"]).encode()) for d in docs)
+    queries = corpus.generate_queries(docs, args.queries, args.seed, args.wenku)
+    queries += corpus.natural_queries(os.path.join(HERE, "natural_queries.txt"))
+    with open(os.path.join(args.work, "queries.json"), "w") as f:
+        json.dump(queries, f, ensure_ascii=False, indent=0)
+    truth = corpus.GroundTruth(docs)
+    print("%d docs (%.1f MB), %d queries" % (len(docs), corpus_bytes / 1e6, len(queries)),
+          flush=True)
+    rows, failures = [], {}
+    for name in args.engines.split(","):
+        engine = make_engine(name, args)
+        try:
+            rows.append(run_engine(engine, docs, queries, truth, corpus_bytes))
+        except Exception as e:  # one broken anchor must not lose the others' numbers
+            traceback.print_exc()
+            failures[engine.name] = "%s: %s" % (type(e).__name__, e)
+        finally:
+            engine.stop()
+    scaling = None
+    if "wenku" in args.engines.split(",") and "Wenku" not in failures:
+        try:
+            scaling = wenku_scaling(args, queries)
+        except Exception as e:
+            traceback.print_exc()
+            failures["Wenku scaling"] = str(e)
+    meta = {"started": started, "docs": len(docs), "corpus_mb": corpus_bytes / 1e6,
+            "queries": len(queries), "seed": args.seed, "load_before": load_before,
+            "load_after": load_average(), "cpus": os.cpu_count(), "failures": failures,
+            "wenku_scaling": scaling}
+    with open(os.path.join(args.work, "results.json"), "w") as f:
+        json.dump({"meta": meta, "rows": rows}, f, ensure_ascii=False, indent=1)
+    import report
+    table = report.markdown(meta, rows)
+    print(table)
+    with open(os.path.join(args.work, "results.md"), "w") as f:
+        f.write(table)
+    if args.publish:
+        report.chart(rows, os.path.join(HERE, "search-bench.png"))
+        report.publish(table, os.path.join(HERE, "README.md"))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Turns results.json rows into the markdown table and PNG chart of bench/search/README.md."""
+
+BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+
+
+def _pct(x):
+    return "%.1f%%" % (100 * x)
+
+
+def markdown(meta, rows):
+    lines = [
+        "Run %s: %d documents (%.1f MB of title + content), %d queries (seed %d), %d CPUs; "
+        "load average %s before, %s after." % (
+            meta["started"], meta["docs"], meta["corpus_mb"], meta["queries"], meta["seed"],
+            meta["cpus"], meta["load_before"], meta["load_after"]),
+        "",
+        "| engine | build s | MB/s | size MB | recall | count exact | false hits (top 10) "
+        "| c1 p50 ms | c1 p95 ms | c1 p99 ms | c1 q/s | c4 p50 ms | c4 p99 ms | c4 q/s "
+        "| ping ms |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in rows:
+        c1, c4 = r["c1"], r["c4"]
+        lines.append("| %s | %.1f | %.2f | %.0f | %s | %s%s | %d / %d | %.2f | %.2f | %.2f | %.0f "
+                     "| %.2f | %.2f | %.0f | %.3f |" % (
+                         r["engine"], r["build_s"], r["build_mb_s"], r["size_mb"],
+                         _pct(r["recall"]), _pct(r["count_exact"]),
+                         "" if r["exact_count"] else " (estimate)", r["false_hits"],
+                         r["returned"], c1["p50_ms"], c1["p95_ms"], c1["p99_ms"], c1["qps"],
+                         c4["p50_ms"], c4["p99_ms"], c4["qps"], r["floor_ms"]))
+    lines += ["", "| engine | queried over | snippets |", "|---|---|---|"]
+    lines += ["| %s | %s | %s |" % (r["engine"], r["protocol"], r["snippets"]) for r in rows]
+    lines += targets(meta, rows)
+    if meta["failures"]:
+        lines += ["", "Failed in this run: " + "; ".join(
+            "%s (%s)" % kv for kv in meta["failures"].items())]
+    misses = [(r["engine"], r["missed_examples"]) for r in rows if r["missed_examples"]]
+    if misses:
+        lines += ["", "Examples of generated queries whose source document was not found: "
+                  + "; ".join("%s: %s" % (e, ", ".join(m)) for e, m in misses)]
+    wrong = [(r["engine"], r.get("false_examples")) for r in rows if r.get("false_examples")]
+    if wrong:
+        lines += ["", "Examples of false hits (query → id): " + "; ".join(
+            "%s: %s" % (e, ", ".join(x)) for e, x in wrong)]
+    return "\n".join(lines) + "\n"
+
+
+def _verdict(ok):
+    return "met" if ok else "**not met**"
+
+
+def targets(meta, rows):
+    """The issue's targets for Wenku, each with the measured value and met / not met."""
+    by_name = {r["engine"]: r for r in rows}
+    w, g = by_name.get("Wenku"), by_name.get("Groonga")
+    if not w:
+        return []
+    out = ["", "Targets for Wenku (this run):", "",
+           "- exact-substring recall 100%%: %s (%s)" % (_pct(w["recall"]), _verdict(
+               w["recall"] == 1)),
+           "- zero false hits in the top 10: %d (%s)" % (w["false_hits"], _verdict(
+               w["false_hits"] == 0)),
+           "- p50 ≤ 1 ms over HTTP on one core: %.2f ms (%s)" % (w["c1"]["p50_ms"], _verdict(
+               w["c1"]["p50_ms"] <= 1)),
+           "- p99 ≤ 5 ms over HTTP on one core: %.2f ms (%s)" % (w["c1"]["p99_ms"], _verdict(
+               w["c1"]["p99_ms"] <= 5))]
+    s = meta.get("wenku_scaling")
+    if s:
+        out.append("- two workers ≥ 1.6× one worker on two cores (wrk, 4 connections): "
+                   "%.0f → %.0f q/s = %.2f× (%s)" % (s["qps_1"], s["qps_2"], s["ratio"],
+                                                     _verdict(s["ratio"] >= 1.6)))
+    if g:
+        ratio = w["build_s"] / g["build_s"]
+        out.append("- import (store + analysis + index) ≤ 2× Groonga's bare index build: "
+                   "%.1f s vs %.1f s = %.1f× (%s)" % (w["build_s"], g["build_s"], ratio,
+                                                       _verdict(ratio <= 2)))
+    return out
+
+
+def chart(rows, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    names = [r["engine"] for r in rows]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    width = 0.27
+    for k, (key, label) in enumerate((("p50_ms", "p50"), ("p95_ms", "p95"), ("p99_ms", "p99"))):
+        ax1.bar([i + (k - 1) * width for i in range(len(rows))], [r["c1"][key] for r in rows],
+                width, label=label)
+    ax1.set_yscale("log")
+    ax1.set_ylabel("latency, ms (log), concurrency 1")
+    ax1.set_xticks(range(len(rows)), names, rotation=20)
+    ax1.axhline(1, color="grey", linestyle=":", linewidth=1)
+    ax1.axhline(5, color="grey", linestyle="--", linewidth=1)
+    ax1.legend()
+    ax2.bar([i - 0.2 for i in range(len(rows))], [r["c1"]["qps"] for r in rows], 0.4,
+            label="concurrency 1")
+    ax2.bar([i + 0.2 for i in range(len(rows))], [r["c4"]["qps"] for r in rows], 0.4,
+            label="concurrency 4")
+    ax2.set_ylabel("queries/s (one server core)")
+    ax2.set_xticks(range(len(rows)), names, rotation=20)
+    ax2.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def publish(table, readme):
+    """Replaces the text between the result markers of `readme` with `table`."""
+    with open(readme, encoding="utf-8") as f:
+        text = f.read()
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    with open(readme, "w", encoding="utf-8") as f:
+        f.write(head + BEGIN + "\n" + table + END + tail)

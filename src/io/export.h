@@ -1,0 +1,54 @@
+// Exports of one stored document: its 任务分解表 (task breakdown) as CSV or .xlsx, its text
+// and its 模板版 as plain text. Every export starts from what access::visible allowed the
+// viewer; the functions here only narrow it further, never widen it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "access/visible.h"
+#include "doc/analysis.h"
+#include "doc/document.h"
+#include "doc/tasks.h"
+#include "doc/templater.h"
+
+namespace wenku::io {
+
+// The rows of `tasks` (the stored analysis of `d`) whose paragraph lies wholly inside
+// `visible.content` (a prefix of `d.content`, as access::visible returns it): all of them
+// when the text is complete, those of the guest preview's complete paragraphs otherwise.
+std::vector<doc::TaskRow> visible_tasks(const doc::Document& d,
+                                        const std::vector<doc::TaskRow>& tasks,
+                                        const access::Visible& visible);
+
+// The 模板版 of what the viewer may read: the stored template when the text is complete
+// and `analysis` has one, else make_template() of `visible.content`.
+std::string visible_template(const doc::Analysis& analysis, const access::Visible& visible,
+                             const doc::PlaceNames& places);
+
+// A plain text file of `title` and `body` (paragraphs joined by '\n'): the title, then the
+// body, each ended by '\n' — the shape `wenku import` reads back (first line = title).
+std::string plain_text(std::string_view title, std::string_view body);
+
+// The column headings of the task table, in order: 序号 工作任务 责任领导 牵头单位 配合单位
+// 具体落实 完成时限 段落.
+const std::vector<std::string>& task_columns();
+
+// The cells of task `row` number `index` (0-based) of a table, in the order of
+// task_columns(): the 1-based number, the fields, the partners joined with 、 and the 1-based
+// paragraph.
+std::vector<std::string> task_cells(const doc::TaskRow& row, std::size_t index);
+
+// `rows` as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted,
+// quotes doubled) with a UTF-8 byte order mark so that Excel reads the Chinese text. A header
+// line of task_columns(), then one line per row; partners are joined with 、 and the
+// paragraph is 1-based.
+std::string tasks_csv(const std::vector<doc::TaskRow>& rows);
+
+// `rows` as an .xlsx workbook (the bytes of the file): one sheet 任务分解表 with the same
+// header and cells as tasks_csv, `title` in the workbook's properties. Written with
+// libxlsxwriter through a temporary file. Throws std::runtime_error when that fails.
+std::string tasks_xlsx(const std::vector<doc::TaskRow>& rows, std::string_view title);
+
+}  // namespace wenku::io

@@ -1,0 +1,70 @@
+// Words of a text in key form (for keywords and SimHash) and TF-IDF keyword extraction.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "text/segmenter.h"
+
+namespace wenku::text {
+
+// One word of a text: its search key (normalize_key form, which the counting and the IDF
+// tables use) and the same span of the original text (what a reader should see).
+struct Word {
+  std::string key;
+  std::string_view surface;  // points into the text given to segment_words
+};
+
+// Segments normalize_key(`text`) (so Traditional text is cut with the Simplified dictionary)
+// and returns its words in order, each with the matching span of `text` (the key has the
+// same code points positions as the text, see normalize.h). Tokens made only of
+// punctuation, symbols or spaces are dropped. Throws InvalidUtf8 for invalid UTF-8.
+// The result's surfaces point into `text`: keep it alive while they are used.
+std::vector<Word> segment_words(const Segmenter& segmenter, std::string_view text);
+
+// How many of the library's documents contain each word key: the IDF source.
+struct DocumentFrequencies {
+  std::int64_t documents = 0;                            // documents counted
+  std::unordered_map<std::string, std::int64_t> counts;  // word key → documents containing it
+};
+
+// Keyword extraction by TF-IDF. Immutable after construction: safe to share between threads.
+class KeywordExtractor {
+ public:
+  // The library's own IDF is used only once it counts at least this many documents; below
+  // that its ratios are too coarse and cppjieba's general idf.utf8 decides alone.
+  static constexpr std::int64_t kMinLibraryDocuments = 100;
+
+  // Loads idf.utf8 ("word idf" per line) and stop_words.utf8 (one word per line) from
+  // `dict_dir`, both keyed by normalize_key. Throws std::runtime_error naming a missing or
+  // unreadable file.
+  explicit KeywordExtractor(const std::filesystem::path& dict_dir);
+
+  // True when a word key may be a keyword: at least two code points, at least one letter
+  // (Han characters count; numbers and punctuation do not), not a stop word.
+  bool is_candidate(std::string_view key) const;
+
+  // The inverse document frequency of `key`: ln(N / df) from `library` when it holds at
+  // least kMinLibraryDocuments documents and counts the key; else idf.utf8's value; else the
+  // median of idf.utf8 (cppjieba's choice for unknown words).
+  double idf(std::string_view key, const DocumentFrequencies& library) const;
+
+  // The `k` candidate words of `words` with the highest term frequency × idf, best first
+  // (ties: the key in byte order), each given by its first surface form in the text.
+  // Distinct keys give distinct keywords.
+  std::vector<std::string> top(const std::vector<Word>& words, const DocumentFrequencies& library,
+                               std::size_t k) const;
+
+ private:
+  std::unordered_map<std::string, double> idf_;
+  std::unordered_set<std::string> stop_words_;
+  double median_idf_ = 0;
+};
+
+}  // namespace wenku::text

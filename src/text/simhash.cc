@@ -1,0 +1,72 @@
+#include "text/simhash.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <stdexcept>
+#include <string>
+
+namespace wenku::text {
+
+namespace {
+
+constexpr char kWordSeparator = '\x1f';
+
+std::uint64_t shingle_hash(const std::vector<std::string_view>& words, std::size_t begin,
+                           std::size_t end, std::string& buffer) {
+  buffer.clear();
+  for (std::size_t i = begin; i < end; ++i) {
+    if (i > begin) buffer += kWordSeparator;
+    buffer += words[i];
+  }
+  return XXH3_64bits(buffer.data(), buffer.size());
+}
+
+}  // namespace
+
+std::uint64_t simhash(const std::vector<std::string_view>& words, std::size_t shingle) {
+  if (shingle == 0) throw std::invalid_argument("simhash: shingle must be at least 1 word");
+  if (words.empty()) return 0;
+  const std::size_t width = std::min(shingle, words.size());
+  std::vector<std::uint64_t> shingles;
+  std::string buffer;
+  for (std::size_t begin = 0; begin + width <= words.size(); ++begin) {
+    shingles.push_back(shingle_hash(words, begin, begin + width, buffer));
+  }
+  // Each distinct shingle votes once: with counts, a term repeated all through a text (a
+  // law's 农民专业合作社) outvotes the rest and texts on one subject collide.
+  std::sort(shingles.begin(), shingles.end());
+  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
+  std::array<std::int64_t, 64> votes{};
+  for (const std::uint64_t h : shingles) {
+    for (int bit = 0; bit < 64; ++bit) votes[bit] += (h >> bit) & 1 ? 1 : -1;
+  }
+  std::uint64_t out = 0;
+  for (int bit = 0; bit < 64; ++bit) {
+    if (votes[bit] > 0) out |= std::uint64_t{1} << bit;
+  }
+  return out;
+}
+
+int hamming_distance(std::uint64_t a, std::uint64_t b) { return std::popcount(a ^ b); }
+
+void SimHashSet::add(std::uint64_t hash, std::size_t value) {
+  hashes_.push_back(hash);
+  values_.push_back(value);
+}
+
+std::vector<SimHashSet::Match> SimHashSet::near(std::uint64_t hash, int max_distance) const {
+  std::vector<Match> out;
+  if (hash == 0) return out;
+  for (std::size_t i = 0; i < hashes_.size(); ++i) {
+    const int d = hamming_distance(hash, hashes_[i]);
+    if (d <= max_distance && hashes_[i] != 0) out.push_back(Match{values_[i], d});
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Match& a, const Match& b) { return a.distance < b.distance; });
+  return out;
+}
+
+}  // namespace wenku::text

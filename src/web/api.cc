@@ -1,0 +1,186 @@
+// JSON API handlers: parameters in, search / store calls, JSON out.
+#include "web/api.h"
+
+#include <charconv>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+#include "search/searcher.h"
+#include "store/store.h"
+#include "text/utf8.h"
+
+namespace wenku::web {
+
+namespace {
+
+using Request = restinio::request_handle_t;
+using Params = restinio::router::route_params_t;
+using Status = restinio::request_handling_status_t;
+using Query = restinio::query_string_params_t;
+using nlohmann::json;
+
+constexpr std::size_t kDefaultLimit = 10;
+constexpr std::size_t kMaxLimit = 100;
+constexpr std::size_t kMaxPage = 1000;
+constexpr std::size_t kMaxQueryBytes = 1000;
+constexpr std::size_t kSuggestLimit = 10;
+
+// A request that cannot be answered as asked; becomes a 400 with `what` as the error.
+struct BadRequest {
+  std::string what;
+};
+
+Status send_json(const Request& req, restinio::http_status_line_t status, const json& body) {
+  return req->create_response(std::move(status))
+      .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
+      .append_header("X-Content-Type-Options", "nosniff")
+      .append_header(restinio::http_field::cache_control, "no-store")
+      .set_body(body.dump(-1, ' ', false, json::error_handler_t::replace))
+      .done();
+}
+
+Status send_error(const Request& req, restinio::http_status_line_t status, std::string_view what) {
+  return send_json(req, std::move(status), {{"error", what}});
+}
+
+Query parse_query_string(const Request& req) {
+  auto parsed =
+      restinio::try_parse_query<restinio::parse_query_traits::relaxed>(req->header().query());
+  if (!parsed) throw BadRequest{"malformed query string"};
+  return std::move(*parsed);
+}
+
+// The text parameter `name` ("" when absent); must be valid UTF-8 of at most kMaxQueryBytes.
+std::string text_param(const Query& query, std::string_view name) {
+  auto value = query.get_param(name);
+  if (!value) return "";
+  if (value->size() > kMaxQueryBytes) throw BadRequest{std::string(name) + " is too long"};
+  if (!text::is_valid_utf8(*value)) throw BadRequest{std::string(name) + " is not valid UTF-8"};
+  return std::string(text::trim(*value));
+}
+
+// The number parameter `name` in [min, max]; `fallback` when absent or empty.
+std::size_t number_param(const Query& query, std::string_view name, std::size_t fallback,
+                         std::size_t min, std::size_t max) {
+  auto value = query.get_param(name);
+  if (!value || value->empty()) return fallback;
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), n);
+  if (ec != std::errc() || end != value->data() + value->size() || n < min || n > max) {
+    throw BadRequest{std::string(name) + " must be a number from " + std::to_string(min) + " to " +
+                     std::to_string(max)};
+  }
+  return n;
+}
+
+class Api {
+ public:
+  Api(Services services, const access::Policy& policy) : services_(services), policy_(policy) {}
+
+  Status search(const Request& req) const {
+    auto query = parse_query_string(req);
+    search::SearchRequest request;
+    request.query = text_param(query, "q");
+    request.category = text_param(query, "cat");
+    request.year = static_cast<int>(number_param(query, "year", 0, 1, 9999));
+    auto sort = search::parse_sort(text_param(query, "sort"));
+    if (!sort) throw BadRequest{"sort must be relevance, newest or hot"};
+    request.sort = *sort;
+    std::size_t page = number_param(query, "page", 1, 1, kMaxPage);
+    request.limit = number_param(query, "limit", kDefaultLimit, 1, kMaxLimit);
+    request.offset = (page - 1) * request.limit;
+    search::SearchResponse response;
+    if (!request.query.empty() || !request.category.empty() || request.year != 0) {
+      response =
+          search::run_search(services_.index, services_.store, request, access::Viewer{}, policy_);
+    }
+    return send_json(req, restinio::status_ok(),
+                     search::search_response_json(request.query, page, response));
+  }
+
+  Status suggest(const Request& req) const {
+    auto query = parse_query_string(req);
+    auto q = text_param(query, "q");
+    std::size_t limit = number_param(query, "limit", kSuggestLimit, 1, kMaxLimit);
+    return send_json(req, restinio::status_ok(),
+                     {{"query", q}, {"suggestions", services_.index.suggest(q, limit)}});
+  }
+
+  Status related(const Request& req, std::string_view id) const {
+    auto query = parse_query_string(req);
+    std::size_t limit = number_param(query, "limit", kDefaultLimit, 1, kMaxLimit);
+    auto related = search::find_related(services_.index, services_.store, id, limit,
+                                        access::Viewer{}, policy_);
+    if (!related) return send_error(req, restinio::status_not_found(), "no such document");
+    return send_json(req, restinio::status_ok(),
+                     {{"id", id}, {"related", search::related_json(*related)}});
+  }
+
+  Status document(const Request& req, std::string_view id) const {
+    auto d = services_.store.get(id);
+    if (!d) return send_error(req, restinio::status_not_found(), "no such document");
+    auto visible = access::visible(*d, access::Viewer{}, policy_);
+    if (!visible.exists) return send_error(req, restinio::status_not_found(), "no such document");
+    return send_json(req, restinio::status_ok(),
+                     {{"id", d->id},
+                      {"title", d->title},
+                      {"date", d->date},
+                      {"category", d->category},
+                      {"subcategory", d->subcategory},
+                      {"views", d->views},
+                      {"keywords", d->keywords},
+                      {"complete", visible.complete},
+                      {"content", visible.content},
+                      {"outline", outline_json(d->analysis)}});
+  }
+
+ private:
+  // The outline of a stored analysis (free for every viewer, like the document page's).
+  static json outline_json(std::string_view analysis) {
+    auto parsed = json::parse(analysis, nullptr, false);
+    if (parsed.is_object() && parsed.contains("outline") && parsed["outline"].is_array()) {
+      return parsed["outline"];
+    }
+    return json::array();
+  }
+
+  Services services_;
+  const access::Policy& policy_;
+};
+
+// Wraps a handler: BadRequest becomes 400, any other exception a logged 500.
+template <typename Handler>
+auto guarded(Handler handler) {
+  return [handler = std::move(handler)](const Request& req, Params params) {
+    try {
+      return handler(req, std::move(params));
+    } catch (const BadRequest& e) {
+      return send_error(req, restinio::status_bad_request(), e.what);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", req->header().method().c_str(), req->header().request_target(),
+                    e.what());
+      return send_error(req, restinio::status_internal_server_error(), "internal error");
+    }
+  };
+}
+
+}  // namespace
+
+void add_api_routes(restinio::router::express_router_t<>& router, Services services,
+                    const access::Policy& policy) {
+  auto api = std::make_shared<const Api>(services, policy);
+  router.http_get("/api/v1/search",
+                  guarded([api](const Request& r, Params) { return api->search(r); }));
+  router.http_get("/api/v1/suggest",
+                  guarded([api](const Request& r, Params) { return api->suggest(r); }));
+  router.http_get("/api/v1/related/:id",
+                  guarded([api](const Request& r, Params p) { return api->related(r, p["id"]); }));
+  router.http_get("/api/v1/docs/:id",
+                  guarded([api](const Request& r, Params p) { return api->document(r, p["id"]); }));
+}
+
+}  // namespace wenku::web

@@ -1,0 +1,24 @@
+// The JSON API under /api/v1 (documented in docs/api.md). Every document text it returns
+// passes through access::visible with the guest viewer and the server's policy.
+#pragma once
+
+#include <utility>  // before RESTinio: Boost 1.74's Asio needs it under C++20
+
+#include <restinio/all.hpp>
+
+#include "access/visible.h"
+#include "web/server.h"
+
+namespace wenku::web {
+
+// Adds the API routes to `router`:
+//   GET /api/v1/search?q=&cat=&year=&sort=&page=&limit=   search (search::run_search)
+//   GET /api/v1/suggest?q=&limit=                         completions (Index::suggest)
+//   GET /api/v1/related/{id}?limit=                       related documents
+//   GET /api/v1/docs/{id}                                 metadata, visible text, outline
+// Answers are application/json; bad parameters give 400, unknown documents 404, failures
+// 500, each with {"error": "..."}. `services` and `policy` must outlive the router.
+void add_api_routes(restinio::router::express_router_t<>& router, Services services,
+                    const access::Policy& policy);
+
+}  // namespace wenku::web

@@ -1,0 +1,80 @@
+// `wenku export`: the real binary on a library with one imported speech.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "testing/test_support.h"
+
+namespace wenku::app {
+namespace {
+
+class ExportCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const nlohmann::json record = {
+        {"id", "speech-1"},
+        {"title", "在全区营商环境大会上的讲话"},
+        {"date", "2024-04-09"},
+        {"category", "讲话稿"},
+        {"source", "test"},
+        {"content",
+         "同志们：\n一、在提效上下功夫。由区政务服务中心牵头，各审批部门配合，要在6月底前实现"
+         "线上全流程办理。\n二、2024年杭州市新增企业300家。"}};
+    testing::write_file(dir_.path() / "in.jsonl", record.dump() + "\n");
+    const auto result =
+        testing::run({testing::wenku_binary(), "import", "--data", data(), in().string()});
+    ASSERT_EQ(result.exit_code, 0) << result.out;
+  }
+
+  std::string data() const { return (dir_.path() / "data").string(); }
+  std::filesystem::path in() const { return dir_.path() / "in.jsonl"; }
+
+  // Runs `wenku export … --out FILE ID` and returns FILE's contents.
+  std::string export_doc(std::vector<std::string> options, const std::string& id = "speech-1") {
+    const auto out = dir_.path() / "out";
+    std::vector<std::string> argv{
+        testing::wenku_binary(), "export", "--data", data(), "--out", out.string()};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.push_back(id);
+    last_ = testing::run(argv);
+    return last_.exit_code == 0 ? testing::read_file(out) : "";
+  }
+
+  testing::TempDir dir_;
+  testing::RunResult last_;
+};
+
+TEST_F(ExportCliTest, CsvXlsxAndText) {
+  const std::string csv = export_doc({"--format", "csv"});
+  ASSERT_EQ(last_.exit_code, 0) << last_.out;
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(csv.find("1,实现线上全流程办理,,区政务服务中心,各审批部门,,6月底前,2\r\n"),
+            std::string::npos)
+      << csv;
+
+  const std::string xlsx = export_doc({"--format", "xlsx"});
+  ASSERT_EQ(last_.exit_code, 0) << last_.out;
+  EXPECT_EQ(xlsx.substr(0, 2), "PK");
+
+  EXPECT_EQ(export_doc({"--format", "txt"}),
+            "在全区营商环境大会上的讲话\n同志们：\n一、在提效上下功夫。由区政务服务中心牵头，"
+            "各审批部门配合，要在6月底前实现线上全流程办理。\n二、2024年杭州市新增企业300家。\n");
+  const std::string templated = export_doc({"--format", "txt", "--template"});
+  ASSERT_EQ(last_.exit_code, 0) << last_.out;
+  EXPECT_NE(templated.find("二、X年X市新增企业X家。\n"), std::string::npos) << templated;
+  EXPECT_NE(templated.find("要在X月底前实现"), std::string::npos) << templated;
+}
+
+TEST_F(ExportCliTest, UnknownDocumentAndBadOptionsFail) {
+  export_doc({"--format", "csv"}, "no-such-doc");
+  EXPECT_EQ(last_.exit_code, 1);
+  EXPECT_NE(last_.out.find("no-such-doc"), std::string::npos) << last_.out;
+  export_doc({"--format", "pdf"});
+  EXPECT_NE(last_.exit_code, 0);
+  export_doc({"--format", "csv", "--template"});
+  EXPECT_EQ(last_.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace wenku::app

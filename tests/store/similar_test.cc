@@ -1,0 +1,91 @@
+// The store's near-duplicate links, word frequencies and keyword updates (003_similar.sql).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "doc/analysis.h"
+#include "store/store.h"
+#include "testing/test_support.h"
+
+namespace wenku::store {
+namespace {
+
+doc::Document doc_with(std::string id, std::uint64_t simhash) {
+  doc::Document d;
+  d.id = std::move(id);
+  d.title = "标题" + d.id;
+  d.content = "正文";
+  d.simhash = simhash;
+  d.keywords = {"旧词"};
+  d.analysis = doc::analysis_to_json(doc::Analysis{d.title, {}, "正文", {}, d.keywords}).dump();
+  return d;
+}
+
+class SimilarStoreTest : public ::testing::Test {
+ protected:
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_ = open_sqlite(dir_.path() / "wenku.sqlite");
+};
+
+TEST_F(SimilarStoreTest, SimHashesListLiveDocumentsThatHaveOne) {
+  store_->put({doc_with("a", 7), doc_with("b", 0), doc_with("c", ~0ull)});
+  store_->set_deleted("c", true);
+  const auto entries = store_->simhashes();
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].id, "a");
+  EXPECT_EQ(entries[0].simhash, 7u);
+  store_->set_deleted("c", false);
+  const auto again = store_->simhashes();
+  ASSERT_EQ(again.size(), 2u);
+  auto c = std::find_if(again.begin(), again.end(), [](const auto& e) { return e.id == "c"; });
+  ASSERT_NE(c, again.end());
+  EXPECT_EQ(c->simhash, ~0ull);  // all 64 bits survive the signed column
+}
+
+TEST_F(SimilarStoreTest, LinksAreUndirectedAndSkipUnknownOrSelfPairs) {
+  store_->put({doc_with("a", 1), doc_with("b", 1), doc_with("c", 1)});
+  store_->link_similar({{"b", "a", 2}, {"a", "c", 1}, {"a", "a", 0}, {"a", "missing", 0}});
+  store_->link_similar({{"a", "b", 3}});  // same pair: distance updated
+  const auto of_a = store_->similar("a");
+  ASSERT_EQ(of_a.size(), 2u);
+  EXPECT_EQ(of_a[0].doc.id, "c");
+  EXPECT_EQ(of_a[0].distance, 1);
+  EXPECT_EQ(of_a[1].doc.id, "b");
+  EXPECT_EQ(of_a[1].distance, 3);
+  EXPECT_EQ(of_a[1].doc.title, "标题b");
+  const auto of_b = store_->similar("b");
+  ASSERT_EQ(of_b.size(), 1u);
+  EXPECT_EQ(of_b[0].doc.id, "a");
+  EXPECT_TRUE(store_->similar("missing").empty());
+
+  store_->set_deleted("c", true);  // deleted documents are not shown
+  EXPECT_EQ(store_->similar("a").size(), 1u);
+}
+
+TEST_F(SimilarStoreTest, WordFrequenciesAreReplacedAsAWhole) {
+  EXPECT_EQ(store_->word_frequencies().documents, 0);
+  EXPECT_TRUE(store_->word_frequencies().counts.empty());
+  store_->replace_word_frequencies({120, {{"发展", 100}, {"乡村", 3}}});
+  store_->replace_word_frequencies({130, {{"发展", 110}, {"改革", 5}}});
+  auto stored = store_->word_frequencies();
+  EXPECT_EQ(stored.documents, 130);
+  std::sort(stored.counts.begin(), stored.counts.end());
+  const std::vector<std::pair<std::string, std::int64_t>> expected = {{"发展", 110}, {"改革", 5}};
+  EXPECT_EQ(stored.counts, expected);
+}
+
+TEST_F(SimilarStoreTest, SetKeywordsUpdatesBothCopiesAndNotTheSequence) {
+  store_->put({doc_with("a", 1)});
+  const auto seq = store_->last_seq();
+  store_->set_keywords({{"a", {"新词", "改革"}}, {"missing", {"x"}}});
+  const auto d = store_->get("a");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->keywords, (std::vector<std::string>{"新词", "改革"}));
+  EXPECT_EQ(doc::analysis_from_json(d->analysis).keywords, d->keywords);
+  EXPECT_EQ(doc::analysis_from_json(d->analysis).template_text, "正文");
+  EXPECT_EQ(store_->last_seq(), seq);
+  EXPECT_EQ(d->seq, seq);
+}
+
+}  // namespace
+}  // namespace wenku::store
