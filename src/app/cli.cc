@@ -4,25 +4,25 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <string>
-#include <thread>
 
 #include "app/enricher.h"
+#include "app/ingest.h"
 #include "app/library.h"
 #include "app/progress.h"
+#include "app/workers.h"
 #include "io/export.h"
 #include "io/import.h"
 #include "search/searcher.h"
 #include "text/segmenter.h"
 #include "text/utf8.h"
+#include "web/admin.h"
 #include "web/server.h"
 
 namespace wenku::app {
@@ -52,41 +52,8 @@ void parse_listen(const std::string& listen, web::ServerOptions& options) {
   options.port = static_cast<std::uint16_t>(std::stoi(port));
 }
 
-// Keeps the index following the store's change sequence while the server runs, so that
-// documents written by another process (`wenku import`) become searchable.
-class IndexFollower {
- public:
-  explicit IndexFollower(Library& library) : thread_([this, &library] { loop(library); }) {}
-  ~IndexFollower() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    wake_.notify_all();
-    thread_.join();
-  }
-
- private:
-  void loop(Library& library) {
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
-      try {
-        if (library.store().last_seq() > library.index().applied_seq()) {
-          library.index().catch_up(library.store());
-        }
-      } catch (const std::exception& e) {
-        fmt::print(stderr, "index follower: {}\n", e.what());
-      }
-    }
-  }
-
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stop_ = false;
-  std::thread thread_;
-};
-
-int serve_command(const LibraryConfig& config, web::ServerOptions options, bool demo) {
+int serve_command(const LibraryConfig& config, web::ServerOptions options, bool demo,
+                  unsigned workers) {
   Library library(config);
   if (!library.index().writable()) {
     throw std::runtime_error("another wenku process is using the index in " +
@@ -99,13 +66,45 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
     library.index().catch_up(library.store());
     fmt::print("loaded {} sample documents (--demo)\n", written.size());
   }
-  IndexFollower follower(library);
-  web::serve({library.store(), library.index(), library.enricher().places()}, options, [&] {
-    fmt::print("文库 Wenku serving {} documents at http://{}:{}/\n", library.store().count(),
-               options.host, options.port);
+  const bool token_generated = options.admin_token.empty();
+  if (token_generated) {
+    options.admin_token = web::new_admin_token();
+  } else if (options.admin_token.size() < web::kMinAdminTokenChars) {
+    throw std::runtime_error(
+        fmt::format("the admin token must have at least {} characters", web::kMinAdminTokenChars));
+  }
+  // What one serving process works with: its store connection and index.
+  auto services_of = [&library](store::Store& store, search::Index& index) {
+    return web::Services{store, index, library.enricher().places(),
+                         [&library, &store](std::vector<doc::Document> docs) {
+                           return ingest(store, library.enricher(), std::move(docs));
+                         }};
+  };
+  auto listening = [&] {
+    fmt::print("文库 Wenku serving {} documents at http://{}:{}/ ({} worker{})\n",
+               library.store().count(), options.host, options.port, workers,
+               workers == 1 ? "" : "s");
     std::fflush(stdout);
-  });
-  return 0;
+    fmt::print(stderr, "admin: http://{}:{}/admin/login{}\n", options.host, options.port,
+               token_generated ? "  token: " + options.admin_token : "");
+  };
+  if (workers <= 1) {
+    IndexFollower follower(library);
+    web::serve(services_of(library.store(), library.index()), options, listening);
+    return 0;
+  }
+  // Pre-forked workers (docs/architecture.md "Serving model"): this process stays the index
+  // writer; each worker reads the index and has its own store connection.
+  options.reuse_port = true;
+  return run_workers(library, {workers,
+                               [&](const std::function<void()>& worker_listening) {
+                                 auto store = store::open_sqlite(sqlite_path(config));
+                                 search::Index index(config.data_dir / "index",
+                                                     library.segmenter());
+                                 web::serve(services_of(*store, index), options, worker_listening);
+                                 return 0;
+                               },
+                               listening});
 }
 
 // Links the near-duplicate pairs an import found as 相似文档 and lists the first few.
@@ -373,18 +372,32 @@ int run_cli(int argc, char** argv) {
   web::ServerOptions server_options;
   std::string listen = "127.0.0.1:8080";
   bool demo = false;
-  bool guest_preview = false;
+  bool guest_full_text = false;
   auto* serve = app.add_subcommand("serve", "run the website");
   add_library_options(*serve, config);
   serve->add_option("--listen", listen, "address to listen on, HOST:PORT")->capture_default_str();
-  serve->add_option("--threads", server_options.threads, "worker threads")->capture_default_str();
+  unsigned workers = available_cpus();
+  serve
+      ->add_option("--workers", workers,
+                   "worker processes sharing the port (default: one per CPU; 1: one process)")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
+  serve->add_option("--threads", server_options.threads, "threads per worker process")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
   serve->add_flag("--demo", demo, "load sample documents when the library is empty");
-  serve->add_flag("--guest-preview", guest_preview,
-                  "show guests only the preview of each text (login wall)");
+  serve
+      ->add_option("--admin-token", server_options.admin_token,
+                   "token opening /admin (default: $WENKU_ADMIN_TOKEN, else a random one printed "
+                   "at start-up)")
+      ->envname("WENKU_ADMIN_TOKEN");
+  serve->add_flag("--guest-full-text", guest_full_text,
+                  "open every full text to guests (no login wall; admin settings can change it)");
 
   std::vector<fs::path> files;
   std::size_t batch_size = 500;
-  auto* import = app.add_subcommand("import", "import .jsonl .jsonl.zst .txt .md files");
+  auto* import =
+      app.add_subcommand("import", "import .jsonl .jsonl.zst .txt .md .html .htm .docx files");
   add_library_options(*import, config);
   import->add_option("--batch", batch_size, "documents per transaction")->capture_default_str();
   import->add_option("files", files, "files to import")->required()->check(CLI::ExistingFile);
@@ -456,8 +469,8 @@ int run_cli(int argc, char** argv) {
 
   try {
     if (serve->parsed()) {
-      server_options.policy.guests_read_full_text = !guest_preview;
-      return serve_command(config, server_options, demo);
+      server_options.site.guests_read_full_text = guest_full_text;
+      return serve_command(config, server_options, demo, workers);
     }
     if (import->parsed()) return import_command(config, files, batch_size);
     if (search->parsed()) {

@@ -27,7 +27,7 @@ int year_of(std::string_view date) {
 }
 
 Summary summarize(const Document& d) {
-  return Summary{d.id, d.title, d.date, d.category, d.views, d.created_at};
+  return Summary{d.id, d.title, d.date, d.category, d.views, d.created_at, d.updated_at};
 }
 
 }  // namespace wenku::doc

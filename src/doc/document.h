@@ -40,7 +40,8 @@ struct Summary {
   std::string date;
   std::string category;
   std::int64_t views = 0;
-  std::string created_at;
+  std::string created_at;  // "YYYY-MM-DD HH:MM:SS" UTC
+  std::string updated_at;  // "YYYY-MM-DD HH:MM:SS" UTC, last write
 };
 
 // Splits `content` into its paragraphs (on '\n'), dropping empty ones.

@@ -6,16 +6,16 @@
 
 #include "io/import.h"
 #include "io/line_reader.h"
+#include "io/upload.h"
 #include "io/validate.h"
 #include "store/store.h"
-#include "text/utf8.h"
 
 namespace wenku::io {
 namespace {
 
 namespace fs = std::filesystem;
 
-enum class Format { kJsonLines, kJsonLinesZstd, kPlainText, kUnsupported };
+enum class Format { kJsonLines, kJsonLinesZstd, kDocumentFile, kUnsupported };
 
 Format format_of(const fs::path& path) {
   const std::string name = detail::ascii_lower(path.filename().string());
@@ -24,7 +24,8 @@ Format format_of(const fs::path& path) {
   };
   if (ends_with(".jsonl.zst")) return Format::kJsonLinesZstd;
   if (ends_with(".jsonl")) return Format::kJsonLines;
-  if (ends_with(".txt") || ends_with(".md")) return Format::kPlainText;
+  // .txt .md .html .htm .docx: one document per file, read as an upload is.
+  if (format_of_file(name) != FileFormat::kUnsupported) return Format::kDocumentFile;
   return Format::kUnsupported;
 }
 
@@ -99,14 +100,15 @@ class Importer {
           return import_lines(file, detail::Compression::kNone);
         case Format::kJsonLinesZstd:
           return import_lines(file, detail::Compression::kZstd);
-        case Format::kPlainText:
-          return import_plain_text(file);
+        case Format::kDocumentFile:
+          return import_document_file(file);
         case Format::kUnsupported:
           return reject(file, 0,
-                        "unsupported file type (expected .jsonl, .jsonl.zst, .txt or .md)");
+                        "unsupported file type (expected .jsonl, .jsonl.zst, .txt, .md, .html, "
+                        ".htm or .docx)");
       }
     } catch (const detail::ReadError& e) {
-      reject(file, 0, e.what());  // the file could not be opened (or, for .txt/.md, read)
+      reject(file, 0, e.what());  // the file could not be opened (or, for one document, read)
     }
   }
 
@@ -123,25 +125,20 @@ class Importer {
 
   void read_records(const fs::path& file, detail::LineReader& reader,
                     const detail::ByteSource& source) {
-    using Result = detail::LineReader::Result;
-    std::string line;
-    Result result;
-    while ((result = reader.next(line)) != Result::kEnd) {
-      if (result == Result::kLine && text::trim(line).empty()) continue;
+    detail::for_each_jsonl_record(reader, [&](std::size_t line, Parsed parsed) {
       ++stats_.read;
-      accept(file, reader.line_number(),
-             result == Result::kTooLong ? Parsed{std::nullopt, detail::too_large("record")}
-                                        : parse_jsonl_record(line));
+      accept(file, line, std::move(parsed));
       report(source.consumed());
-    }
+    });
   }
 
-  void import_plain_text(const fs::path& file) {
+  void import_document_file(const fs::path& file) {
+    const FileFormat format = format_of_file(file.filename().string());
     auto source = detail::open_source(file, detail::Compression::kNone);
     // One byte more than allowed is enough to tell that the file is too large.
-    std::string bytes = detail::read_up_to(*source, kMaxDocumentBytes + 1);
+    std::string bytes = detail::read_up_to(*source, max_file_bytes(format) + 1);
     ++stats_.read;
-    accept(file, 0, parse_plain_text(bytes, file.string()));
+    accept(file, 0, parse_document_file(format, bytes, file.string()));
     report(source->consumed());
   }
 

@@ -67,7 +67,8 @@ struct ImportOptions {
   std::function<void(std::vector<doc::Document>&)> derive;
 };
 
-// Imports every file of `files` (.jsonl, .jsonl.zst, .txt, .md; chosen by extension) into
+// Imports every file of `files` (.jsonl, .jsonl.zst, and the one-document types of
+// io/upload.h: .txt, .md, .html, .htm, .docx; chosen by extension) into
 // `store`, committing good records in batches and skipping bad ones with an ImportIssue
 // naming file:line and the reason. A file that cannot be opened or decompressed is one
 // issue and the import goes on with the next file. Duplicate ids within a batch: the last

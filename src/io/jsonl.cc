@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "io/import.h"
+#include "io/line_reader.h"
 #include "io/validate.h"
 #include "text/utf8.h"
 
@@ -102,5 +103,22 @@ Parsed parse_jsonl_record(std::string_view line) {
     return Parsed{std::nullopt, e.what()};
   }
 }
+
+namespace detail {
+
+void for_each_jsonl_record(LineReader& reader,
+                           const std::function<void(std::size_t line, Parsed parsed)>& on_record) {
+  using Result = LineReader::Result;
+  std::string line;
+  Result result;
+  while ((result = reader.next(line)) != Result::kEnd) {
+    if (result == Result::kLine && text::trim(line).empty()) continue;
+    on_record(reader.line_number(), result == Result::kTooLong
+                                        ? Parsed{std::nullopt, too_large("record")}
+                                        : parse_jsonl_record(line));
+  }
+}
+
+}  // namespace detail
 
 }  // namespace wenku::io

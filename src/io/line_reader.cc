@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -91,7 +92,29 @@ class ZstdSource final : public ByteSource {
   bool output_pending_ = false;
 };
 
+class MemorySource final : public ByteSource {
+ public:
+  explicit MemorySource(std::string_view bytes) : bytes_(bytes) {}
+
+  std::size_t read(char* out, std::size_t size) override {
+    const std::size_t n = std::min(size, bytes_.size() - consumed_);
+    std::memcpy(out, bytes_.data() + consumed_, n);
+    consumed_ += n;
+    return n;
+  }
+
+  std::uint64_t consumed() const override { return consumed_; }
+
+ private:
+  std::string_view bytes_;
+  std::size_t consumed_ = 0;
+};
+
 }  // namespace
+
+std::unique_ptr<ByteSource> memory_source(std::string_view bytes) {
+  return std::make_unique<MemorySource>(bytes);
+}
 
 std::unique_ptr<ByteSource> open_source(const std::filesystem::path& path,
                                         Compression compression) {

@@ -5,10 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "io/import.h"
 
 namespace wenku::io::detail {
 
@@ -33,6 +37,9 @@ enum class Compression { kNone, kZstd };
 
 // Opens `path` for reading. Throws ReadError when it cannot be opened.
 std::unique_ptr<ByteSource> open_source(const std::filesystem::path& path, Compression compression);
+
+// A source over `bytes` (not copied: they must outlive it); reading never fails.
+std::unique_ptr<ByteSource> memory_source(std::string_view bytes);
 
 // Reads at most `limit` bytes of `source`.
 std::string read_up_to(ByteSource& source, std::size_t limit);
@@ -66,5 +73,12 @@ class LineReader {
   std::size_t end_ = 0;
   std::size_t line_number_ = 0;
 };
+
+// Reads the JSON Lines records of `reader` (made with max_line_bytes kMaxDocumentBytes):
+// blank lines are skipped; every other line is passed to `on_record` with its 1-based line
+// number and parse_jsonl_record's result (a too-long line: a "record exceeds" error).
+// Throws ReadError from the source.
+void for_each_jsonl_record(LineReader& reader,
+                           const std::function<void(std::size_t line, Parsed parsed)>& on_record);
 
 }  // namespace wenku::io::detail

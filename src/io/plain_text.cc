@@ -1,7 +1,4 @@
 // parse_plain_text: a .txt or .md file -> a validated document (first line the title).
-#include <fmt/format.h>
-
-#include <cstdint>
 #include <filesystem>
 
 #include "io/import.h"
@@ -12,21 +9,6 @@ namespace wenku::io {
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-
-// FNV-1a, 64 bit: a fixed function, so ids stay the same across builds and platforms.
-std::uint64_t stable_hash(std::string_view s) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
-std::string id_for_stem(const std::string& stem) {
-  if (detail::is_valid_id(stem)) return stem;
-  return fmt::format("doc-{:016x}", stable_hash(stem));
-}
 
 // Removes a Markdown ATX heading marker ("# ", "## " … "###### ") from a title line.
 std::string_view strip_heading_marker(std::string_view line) {
@@ -63,7 +45,7 @@ Parsed parse_plain_text(std::string_view bytes, std::string_view file_name) {
   if (title.empty()) return failure("no title: the file has no text");
 
   doc::Document d;
-  d.id = id_for_stem(path.stem().string());
+  d.id = detail::id_for_file(file_name);
   d.title = title;
   d.source = file_name;
   d.content = detail::normalize_paragraphs(bytes);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
 
 #include "io/import.h"
 #include "text/utf8.h"
@@ -53,8 +55,22 @@ std::optional<std::string> utf8_error(std::string_view s, std::size_t base) {
   return fmt::format("invalid UTF-8 at byte {}", *bad + base);
 }
 
-std::string too_large(std::string_view what) {
-  return fmt::format("{} exceeds {} MiB", what, kMaxDocumentBytes / (1024 * 1024));
+std::string too_large(std::string_view what) { return too_large(what, kMaxDocumentBytes); }
+
+std::string too_large(std::string_view what, std::size_t limit_bytes) {
+  return fmt::format("{} exceeds {} MiB", what, limit_bytes / (1024 * 1024));
+}
+
+std::string id_for_file(std::string_view file_name) {
+  const std::string stem = std::filesystem::path(file_name).stem().string();
+  if (is_valid_id(stem)) return stem;
+  // FNV-1a, 64 bit: a fixed function, so ids stay the same across builds and platforms.
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : stem) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return fmt::format("doc-{:016x}", h);
 }
 
 std::string ascii_lower(std::string_view s) {

@@ -22,6 +22,14 @@ std::optional<std::string> utf8_error(std::string_view s, std::size_t base = 0);
 // "<what> exceeds 8 MiB": the reason for input larger than kMaxDocumentBytes.
 std::string too_large(std::string_view what);
 
+// "<what> exceeds N MiB": the reason for input larger than `limit_bytes`.
+std::string too_large(std::string_view what, std::size_t limit_bytes);
+
+// The id of the document read from a whole file named `file_name` (a path or a bare name),
+// derived from its stem so that re-importing the same file updates it: the stem itself when
+// it is a valid id, else "doc-" + 16 hex digits of FNV-1a 64 of the stem's bytes.
+std::string id_for_file(std::string_view file_name);
+
 // `s` with ASCII letters lower-cased (for matching file extensions).
 std::string ascii_lower(std::string_view s);
 

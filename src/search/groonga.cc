@@ -130,6 +130,43 @@ void Context::load(std::string_view table, const nlohmann::json& records) {
   }
 }
 
+grn_obj* Context::object(std::string_view name) {
+  grn_obj* found = grn_ctx_get(ctx_, name.data(), static_cast<int>(name.size()));
+  if (found == nullptr) throw IndexError("groonga: no object " + std::string(name));
+  return found;
+}
+
+grn_obj* Context::column(std::string_view table, std::string_view name) {
+  grn_obj* found = grn_obj_column(ctx_, object(table), name.data(),
+                                  static_cast<unsigned int>(name.size()));
+  if (found == nullptr) {
+    throw IndexError("groonga: no column " + std::string(table) + "." + std::string(name));
+  }
+  return found;
+}
+
+grn_id Context::record_id(std::string_view table, std::string_view key) {
+  return grn_table_get(ctx_, object(table), key.data(), static_cast<unsigned int>(key.size()));
+}
+
+std::int64_t Context::int64_value(std::string_view table, std::string_view name, grn_id record) {
+  grn_obj value;
+  GRN_INT64_INIT(&value, 0);
+  grn_obj_get_value(ctx_, column(table, name), record, &value);
+  std::int64_t out = GRN_BULK_VSIZE(&value) == sizeof(std::int64_t) ? GRN_INT64_VALUE(&value) : 0;
+  GRN_OBJ_FIN(ctx_, &value);
+  return out;
+}
+
+std::string Context::text_value(std::string_view table, std::string_view name, grn_id record) {
+  grn_obj value;
+  GRN_TEXT_INIT(&value, 0);
+  grn_obj_get_value(ctx_, column(table, name), record, &value);
+  std::string out(GRN_TEXT_VALUE(&value), GRN_TEXT_LEN(&value));
+  GRN_OBJ_FIN(ctx_, &value);
+  return out;
+}
+
 void ContextPool::reset(grn_obj* db) {
   std::lock_guard lock(mutex_);
   idle_.clear();

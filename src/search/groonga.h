@@ -44,8 +44,17 @@ class Context {
   // checks that every record was taken.
   void load(std::string_view table, const nlohmann::json& records);
 
+  // Direct reads through the C API, without a command and its JSON: the record of `table`
+  // whose key is `key` (GRN_ID_NIL when none), and the value of a scalar Int64 or text
+  // column of a record. Throw IndexError for an unknown table or column.
+  grn_id record_id(std::string_view table, std::string_view key);
+  std::int64_t int64_value(std::string_view table, std::string_view column, grn_id record);
+  std::string text_value(std::string_view table, std::string_view column, grn_id record);
+
  private:
   std::string send(std::string_view text, std::string_view what);
+  grn_obj* object(std::string_view name);
+  grn_obj* column(std::string_view table, std::string_view name);
 
   grn_ctx* ctx_ = nullptr;
   grn_obj* db_ = nullptr;  // owned only when opened or created by this context

@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <climits>
+#include <fstream>
+#include <mutex>
 #include <shared_mutex>
 #include <span>
 #include <string>
@@ -26,7 +30,7 @@ using nlohmann::json;
 namespace {
 
 // Bump whenever the schema below changes: an index of another version is rebuilt.
-constexpr std::int64_t kSchemaVersion = 2;
+constexpr std::int64_t kSchemaVersion = 3;
 // Documents per store page and per Groonga load.
 constexpr std::size_t kPageSize = 500;
 // An empty index catching up with at least this many documents takes the bulk path.
@@ -62,7 +66,8 @@ constexpr std::string_view kDocsSchema[] = {
     "column_create Docs outline COLUMN_SCALAR LongText",
     "column_create Docs words COLUMN_SCALAR LongText",
     "column_create Docs simhash COLUMN_SCALAR UInt64",
-    "column_create Docs date COLUMN_SCALAR ShortText",
+    // The date and change sequence number as one sort key (see recency()).
+    "column_create Docs recency COLUMN_SCALAR UInt64",
     "column_create Docs year COLUMN_SCALAR UInt16",
     "column_create Docs category COLUMN_SCALAR Categories",
     "column_create Docs views COLUMN_SCALAR UInt32",
@@ -111,34 +116,116 @@ std::string outline_headings(std::string_view analysis) {
   return out;
 }
 
+// The date and then the change sequence number of `d` as one number, newer larger: the date
+// as YYYYMMDD (missing parts 0, so "2021" sorts before "2021-01-01" as the strings do) in the
+// high 27 bits, the sequence number (up to 2^37) below. Groonga sorts hits several times
+// faster by one number than by a ShortText date and the sequence number.
+std::uint64_t recency(const doc::Document& d) {
+  std::uint64_t ymd = 0;
+  int digits = 0;
+  for (char c : d.date) {
+    if (c >= '0' && c <= '9' && digits < 8) {
+      ymd = ymd * 10 + static_cast<std::uint64_t>(c - '0');
+      ++digits;
+    }
+  }
+  for (; digits < 8; ++digits) ymd *= 10;
+  constexpr int kSeqBits = 37;
+  const auto seq = std::clamp<std::int64_t>(d.seq, 0, (std::int64_t{1} << kSeqBits) - 1);
+  return (ymd << kSeqBits) | static_cast<std::uint64_t>(seq);
+}
+
 std::string number_argument(std::size_t n, long long if_too_large) {
   return std::to_string(n > static_cast<std::size_t>(INT_MAX) ? if_too_large
                                                               : static_cast<long long>(n));
 }
 
+// Database generations: the Groonga database lives in DIR/groonga-<n>/db and DIR/CURRENT
+// names the live one. A rebuild fills generation n+1 beside the live one and switches
+// CURRENT (by rename) once it is complete, so readers never see a half-built database.
+constexpr std::string_view kCurrentFile = "CURRENT";
+constexpr std::string_view kGenerationPrefix = "groonga-";
+// The directory of databases before generations existed; removed by the writer.
+constexpr std::string_view kLegacyDirectory = "groonga";
+
+// The number of a generation directory name ("groonga-12" -> 12); 0 for any other name.
+std::uint64_t generation_number(std::string_view name) {
+  if (!name.starts_with(kGenerationPrefix)) return 0;
+  name.remove_prefix(kGenerationPrefix.size());
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), n);
+  return ec == std::errc() && end == name.data() + name.size() ? n : 0;
+}
+
+// What identifies one version of a file: replacing it (write + rename) changes the inode
+// and the change time.
+struct FileStamp {
+  ino_t inode = 0;
+  std::int64_t ctime_ns = 0;
+  bool operator==(const FileStamp&) const = default;
+};
+
+std::optional<FileStamp> stamp_of(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileStamp{st.st_ino, std::int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec};
+}
+
+void write_applied_seq(groonga::Context& db, std::int64_t seq) {
+  db.load("Meta", json::array({{{"_key", "applied_seq"}, {"value", seq}}}));
+}
+
+void run_all(groonga::Context& db, std::span<const std::string_view> commands) {
+  for (auto cmd : commands) db.command(cmd);
+}
+
 }  // namespace
 
 struct Index::Impl {
+  // One database generation, opened.
+  struct Generation {
+    std::string name;                      // directory name under `dir`
+    std::unique_ptr<groonga::Context> db;  // owns the database
+    std::int64_t applied_seq = 0;
+  };
+
   Impl(const fs::path& index_dir, const text::Segmenter& text_segmenter);
 
-  fs::path db_path() const { return dir / "groonga" / "db"; }
-  bool open_existing();
-  void recreate(bool with_indexes);
-  void run_all(std::span<const std::string_view> commands);
+  fs::path db_path(std::string_view name) const { return dir / name / "db"; }
+  // The generation CURRENT names; "" when there is none.
+  std::string read_current() const;
+  // Opens generation `name`; nullopt (logged) when it is missing, damaged or of another
+  // schema version.
+  std::optional<Generation> open_generation(const std::string& name) const;
+  // Creates the next generation beside the others: an empty database with the schema, and
+  // the index columns when `with_indexes` (a bulk load creates them after loading).
+  Generation create_generation(bool with_indexes);
+  // Makes `g` the live generation: CURRENT names it, searches use it, and the other
+  // generation directories are removed.
+  void publish(Generation g);
+  // Switches this process's searches to `g`. The caller holds storage_mutex exclusively (or
+  // no search can run yet).
+  void install(Generation g);
+  // Readers: switches to the generation CURRENT names when the writer replaced it (one
+  // stat per call when nothing changed). No-op in the writer.
+  void follow_current();
+  void remove_other_generations() const;
   void set_applied_seq(std::int64_t seq);
   json record(const doc::Document& d) const;
   void apply_page(const std::vector<doc::Document>& page);
-  std::int64_t bulk_load(store::Store& store, std::int64_t& last_seq);
-  std::int64_t count() const;
+  std::int64_t bulk_load(groonga::Context& db, store::Store& store, std::int64_t& last_seq);
+  std::int64_t count();
   // Throws IndexError unless this process may change the index.
   void require_writer() const;
 
   fs::path dir;
   const text::Segmenter& segmenter;
-  OpenMarker marker;        // first in, last out: removed after the database is closed
-  groonga::Context writer;  // owns the database; used by catch_up and rebuild
+  OpenMarker marker;                        // first in, last out: removed after the database is closed
+  std::unique_ptr<groonga::Context> writer;  // owns the live database; catch_up and rebuild use it
+  std::string generation;                   // directory name of the live database
+  std::optional<FileStamp> current_stamp;   // of CURRENT when `generation` was read
   mutable groonga::ContextPool readers;
-  // Shared by readers, exclusive while the database files are replaced (rebuild).
+  // Shared by searches, exclusive while the live database is switched.
   mutable std::shared_mutex storage_mutex;
   std::atomic<std::int64_t> applied_seq{0};
 };
@@ -149,74 +236,135 @@ Index::Impl::Impl(const fs::path& index_dir, const text::Segmenter& text_segment
     spdlog::warn("search index {} was not closed cleanly; it will be rebuilt from the store",
                  dir.string());
   }
+  current_stamp = stamp_of(dir / kCurrentFile);
+  std::optional<Generation> live;
+  if (!marker.unclean()) live = open_generation(read_current());
   if (!marker.may_write()) {
     // Another process maintains this index; use it as it is, never replace it.
-    if (!open_existing()) {
+    if (!live) {
       throw IndexError("search index " + dir.string() +
                        " is unusable and another wenku process maintains it; try again later");
     }
-  } else if (marker.unclean() || !open_existing()) {
-    recreate(true);
+    install(std::move(*live));
+  } else if (live) {
+    install(std::move(*live));
+    remove_other_generations();  // left over by a rebuild that did not finish
+  } else {
+    publish(create_generation(true));
   }
-  readers.reset(writer.db());
-  writer.command("cache_limit " + std::to_string(kCacheLimit));
+  writer->command("cache_limit " + std::to_string(kCacheLimit));
   marker.share();
 }
 
-bool Index::Impl::open_existing() {
-  if (!fs::exists(db_path())) return false;
+std::string Index::Impl::read_current() const {
+  std::ifstream in(dir / kCurrentFile);
+  std::string name;
+  std::getline(in, name);
+  return generation_number(name) > 0 ? name : "";
+}
+
+std::optional<Index::Impl::Generation> Index::Impl::open_generation(const std::string& name) const {
+  if (name.empty() || !fs::exists(db_path(name))) return std::nullopt;
+  Generation g{name, std::make_unique<groonga::Context>()};
   std::string reason;
-  if (!writer.open_db(db_path(), reason)) {
-    spdlog::warn("search index {} cannot be opened ({}); rebuilding", dir.string(), reason);
-    return false;
+  if (!g.db->open_db(db_path(name), reason)) {
+    spdlog::warn("search index {} cannot be opened ({})", (dir / name).string(), reason);
+    return std::nullopt;
   }
   try {
     auto meta =
-        groonga::parse_select(writer.query("select Meta --output_columns _key,value --limit -1"));
+        groonga::parse_select(g.db->query("select Meta --output_columns _key,value --limit -1"));
     std::int64_t version = 0;
     for (const auto& row : meta.rows) {
       if (row.at(0) == "schema_version") version = row.at(1).get<std::int64_t>();
-      if (row.at(0) == "applied_seq") applied_seq = row.at(1).get<std::int64_t>();
+      if (row.at(0) == "applied_seq") g.applied_seq = row.at(1).get<std::int64_t>();
     }
     if (version != kSchemaVersion) {
-      spdlog::warn("search index {} has schema version {} (want {}); rebuilding", dir.string(),
+      spdlog::warn("search index {} has schema version {} (want {})", (dir / name).string(),
                    version, kSchemaVersion);
-      writer.close_db();
-      return false;
+      return std::nullopt;
     }
     // Touches every table and lexicon a search uses.
-    writer.command("select Docs --match_columns 'title || words' --query '\"x\"' --limit 0");
-    return true;
+    g.db->command("select Docs --match_columns 'title || words' --query '\"x\"' --limit 0");
+    return g;
   } catch (const std::exception& e) {
-    spdlog::warn("search index {} is unusable ({}); rebuilding", dir.string(), e.what());
-    writer.close_db();
-    return false;
+    spdlog::warn("search index {} is unusable ({})", (dir / name).string(), e.what());
+    return std::nullopt;
   }
 }
 
-// Replaces the database with a new empty one. Without indexes, the caller bulk-loads and
-// then creates them. The schema version is written last, so a crash in between leaves a
-// database that open_existing rejects.
-void Index::Impl::recreate(bool with_indexes) {
-  readers.reset(nullptr);
-  writer.close_db();
-  fs::remove_all(dir / "groonga");
-  fs::create_directories(dir / "groonga");
-  writer.create_db(db_path());
-  run_all(kMetaSchema);
-  run_all(kDocsSchema);
-  if (with_indexes) run_all(kIndexSchema);
-  set_applied_seq(0);
-  writer.load("Meta", json::array({{{"_key", "schema_version"}, {"value", kSchemaVersion}}}));
-  readers.reset(writer.db());
+Index::Impl::Generation Index::Impl::create_generation(bool with_indexes) {
+  std::uint64_t last = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    last = std::max(last, generation_number(entry.path().filename().string()));
+  }
+  Generation g{std::string(kGenerationPrefix) + std::to_string(last + 1),
+               std::make_unique<groonga::Context>()};
+  fs::create_directories(dir / g.name);
+  g.db->create_db(db_path(g.name));
+  run_all(*g.db, kMetaSchema);
+  run_all(*g.db, kDocsSchema);
+  if (with_indexes) run_all(*g.db, kIndexSchema);
+  write_applied_seq(*g.db, 0);
+  g.db->load("Meta", json::array({{{"_key", "schema_version"}, {"value", kSchemaVersion}}}));
+  return g;
 }
 
-void Index::Impl::run_all(std::span<const std::string_view> commands) {
-  for (auto cmd : commands) writer.command(cmd);
+void Index::Impl::publish(Generation g) {
+  auto staged = dir / (std::string(kCurrentFile) + ".new");
+  {
+    std::ofstream out(staged, std::ios::trunc);
+    out << g.name << '\n';
+    if (!out.flush()) throw IndexError("cannot write " + staged.string());
+  }
+  fs::rename(staged, dir / kCurrentFile);
+  {
+    std::unique_lock lock(storage_mutex);
+    install(std::move(g));
+    current_stamp = stamp_of(dir / kCurrentFile);
+  }
+  remove_other_generations();
+}
+
+void Index::Impl::install(Generation g) {
+  readers.reset(nullptr);
+  writer = std::move(g.db);
+  generation = std::move(g.name);
+  applied_seq = g.applied_seq;
+  readers.reset(writer->db());
+}
+
+void Index::Impl::follow_current() {
+  if (marker.may_write()) return;
+  auto stamp = stamp_of(dir / kCurrentFile);
+  {
+    std::shared_lock lock(storage_mutex);
+    if (stamp == current_stamp) return;
+  }
+  std::unique_lock lock(storage_mutex);
+  if (stamp == current_stamp) return;
+  current_stamp = stamp;  // also when opening fails: the next replacement is tried again
+  auto name = read_current();
+  if (name.empty() || name == generation) return;
+  if (auto g = open_generation(name)) {
+    spdlog::info("search index {}: following the rebuilt database {}", dir.string(), name);
+    install(std::move(*g));
+  }
+}
+
+void Index::Impl::remove_other_generations() const {
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    auto name = entry.path().filename().string();
+    if (name == generation || !entry.is_directory()) continue;
+    if (name == kLegacyDirectory || generation_number(name) > 0) {
+      std::error_code ignored;  // a leftover that cannot be removed now is removed next time
+      fs::remove_all(entry.path(), ignored);
+    }
+  }
 }
 
 void Index::Impl::set_applied_seq(std::int64_t seq) {
-  writer.load("Meta", json::array({{{"_key", "applied_seq"}, {"value", seq}}}));
+  write_applied_seq(*writer, seq);
   applied_seq = seq;
 }
 
@@ -231,7 +379,7 @@ json Index::Impl::record(const doc::Document& d) const {
       {"outline", text::normalize_key(outline_headings(d.analysis))},
       {"words", segmenter.words_for_index(title + '\n' + content)},
       {"simhash", d.simhash},
-      {"date", short_text(d.date)},
+      {"recency", recency(d)},
       {"year", doc::year_of(d.date)},
       {"category", short_text(d.category)},
       {"views", std::clamp<std::int64_t>(d.views, 0, UINT32_MAX)},
@@ -244,17 +392,18 @@ void Index::Impl::apply_page(const std::vector<doc::Document>& page) {
   json records = json::array();
   for (const auto& d : page) {
     if (d.deleted) {
-      writer.command("delete Docs --key " + quote_command_argument(short_text(d.id)));
+      writer->command("delete Docs --key " + quote_command_argument(short_text(d.id)));
     } else {
       records.push_back(record(d));
     }
   }
-  writer.load("Docs", records);
+  writer->load("Docs", records);
 }
 
-// Loads every live document of `store` page by page; returns how many, and the last
-// change sequence number seen in `last_seq`.
-std::int64_t Index::Impl::bulk_load(store::Store& store, std::int64_t& last_seq) {
+// Loads every live document of `store` into `db` page by page; returns how many, and the
+// last change sequence number seen in `last_seq`.
+std::int64_t Index::Impl::bulk_load(groonga::Context& db, store::Store& store,
+                                    std::int64_t& last_seq) {
   std::int64_t loaded = 0;
   last_seq = 0;
   for (;;) {
@@ -264,13 +413,14 @@ std::int64_t Index::Impl::bulk_load(store::Store& store, std::int64_t& last_seq)
     for (const auto& d : page) {
       if (!d.deleted) records.push_back(record(d));
     }
-    writer.load("Docs", records);
+    db.load("Docs", records);
     loaded += static_cast<std::int64_t>(records.size());
     last_seq = page.back().seq;
   }
 }
 
-std::int64_t Index::Impl::count() const {
+std::int64_t Index::Impl::count() {
+  follow_current();
   std::shared_lock lock(storage_mutex);
   auto lease = readers.acquire();
   return groonga::parse_select(lease->query("select Docs --output_columns _id --limit 0")).total;
@@ -309,24 +459,39 @@ std::int64_t Index::catch_up(store::Store& store) {
 
 std::int64_t Index::rebuild(store::Store& store) {
   impl_->require_writer();
-  std::unique_lock lock(impl_->storage_mutex);
+  // Searches go on in the live generation while the next one is filled.
+  auto next = impl_->create_generation(false);
+  std::int64_t loaded = 0;
   try {
-    impl_->recreate(false);
-    std::int64_t last_seq = 0;
-    std::int64_t loaded = impl_->bulk_load(store, last_seq);
-    impl_->run_all(kIndexSchema);
-    impl_->set_applied_seq(last_seq);
-    return loaded;
+    loaded = impl_->bulk_load(*next.db, store, next.applied_seq);
+    run_all(*next.db, kIndexSchema);
+    write_applied_seq(*next.db, next.applied_seq);
   } catch (...) {
-    // Never leave a half-built index behind: an empty one is rebuilt by the next catch_up.
-    impl_->recreate(true);
+    // The live generation stays; the unfinished one is removed.
+    auto unfinished = impl_->dir / next.name;
+    next.db.reset();
+    std::error_code ignored;
+    fs::remove_all(unfinished, ignored);
     throw;
   }
+  impl_->publish(std::move(next));
+  return loaded;
 }
 
 std::int64_t Index::applied_seq() const { return impl_->applied_seq; }
 
 std::int64_t Index::size() const { return impl_->count(); }
+
+std::optional<std::string> Index::content_key(std::string_view id, std::int64_t seq) const {
+  impl_->follow_current();
+  std::shared_lock lock(impl_->storage_mutex);
+  auto lease = impl_->readers.acquire();
+  auto record = lease->record_id("Docs", short_text(id));
+  if (record == GRN_ID_NIL || lease->int64_value("Docs", "seq", record) != seq) {
+    return std::nullopt;
+  }
+  return lease->text_value("Docs", "content", record);
+}
 
 namespace {
 
@@ -406,13 +571,13 @@ std::string phrase_adjuster(const ParsedQuery& q) {
 std::string_view sort_keys(SortOrder order) {
   switch (order) {
     case SortOrder::kNewest:
-      return "-date,-seq";
+      return "-recency";
     case SortOrder::kHot:
-      return "-views,-_score,-date";
+      return "-views,-_score,-recency";
     case SortOrder::kRelevance:
       break;
   }
-  return "-_score,-views,-date,-seq";
+  return "-_score,-views,-recency";
 }
 
 constexpr std::string_view kFacetArguments =
@@ -455,6 +620,7 @@ IndexResult Index::search(const IndexQuery& q) const {
          " --output_columns _key,_score --offset " + number_argument(q.offset, INT_MAX) +
          " --limit " + number_argument(q.limit, -1);
   if (q.facets) cmd += kFacetArguments;
+  impl_->follow_current();
   std::shared_lock lock(impl_->storage_mutex);
   auto lease = impl_->readers.acquire();
   auto output = lease->query(cmd);
@@ -519,6 +685,7 @@ std::vector<IndexHit> Index::related(const doc::Document& d, std::size_t limit) 
   auto cmd = related_select(d, impl_->segmenter);
   if (cmd.empty()) return {};
   json rows;
+  impl_->follow_current();
   {
     std::shared_lock lock(impl_->storage_mutex);
     auto lease = impl_->readers.acquire();
@@ -561,10 +728,11 @@ std::vector<std::string> Index::suggest(std::string_view prefix, std::size_t lim
   auto phrase = quote_query_phrase(short_text(key));
   auto n = std::to_string(std::min<std::size_t>(limit, 100));
   std::vector<std::string> out;
+  impl_->follow_current();
   std::shared_lock lock(impl_->storage_mutex);
   auto lease = impl_->readers.acquire();
   auto titles = lease->query("select Docs --filter " + quote_command_argument("title @ " + phrase) +
-                             " --sort_keys -views,-date --output_columns label --limit " + n);
+                             " --sort_keys -views,-recency --output_columns label --limit " + n);
   append_unique(groonga::parse_select(titles).rows, out, limit);
   auto words = lease->query("select Words --filter " + quote_command_argument("_key @^ " + phrase) +
                             " --output_columns _key --limit " + n);
@@ -574,6 +742,7 @@ std::vector<std::string> Index::suggest(std::string_view prefix, std::size_t lim
 
 std::vector<std::string> Index::close_words(std::string_view word, std::size_t limit) const {
   auto key = text::normalize_key(word);
+  impl_->follow_current();
   std::shared_lock lock(impl_->storage_mutex);
   auto lease = impl_->readers.acquire();
   // Shorten the word one code point at a time until some indexed word starts with it.

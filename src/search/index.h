@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -103,14 +104,22 @@ struct IndexResult {
 };
 
 // Thread model: one Index per process; `search` may be called from many threads at once
-// (each thread gets its own Groonga context on the shared database); `apply`,
-// `catch_up` and `rebuild` must not run concurrently with each other.
+// (each thread gets its own Groonga context on the shared database); `catch_up` and
+// `rebuild` must not run concurrently with each other.
+//
+// Process model: the first process to open `dir` is its writer (see `writable`); any number
+// of other processes (`wenku search`, the workers of `wenku serve --workers N`) read it at
+// the same time and see what the writer indexes. The database lives in a generation
+// directory named by the file DIR/CURRENT; `rebuild` fills the next generation beside the
+// live one and switches CURRENT when it is complete, and readers switch to it at their next
+// call (they check CURRENT with one stat per call).
 class Index {
  public:
   // Opens or creates the index in directory `dir`. When the index was not closed cleanly
   // (a marker file left behind), or its schema version differs, it is discarded and
   // recreated empty, so the next catch_up rebuilds it from the store: Groonga files are not
-  // transactional and are never trusted after a crash.
+  // transactional and are never trusted after a crash. A reader (not writable()) throws
+  // IndexError when the writer has no usable database yet.
   Index(const std::filesystem::path& dir, const text::Segmenter& segmenter);
   ~Index();
   Index(const Index&) = delete;
@@ -125,8 +134,9 @@ class Index {
   std::int64_t catch_up(store::Store& store);
 
   // Both throw IndexError when !writable().
-  // Drops everything and indexes every document of the store again (bulk load, then the
-  // index columns are built). Returns the number of documents indexed.
+  // Indexes every document of the store again into a new database generation (bulk load,
+  // then the index columns are built) while searches go on in the live one, then switches
+  // to it. On failure the live generation stays. Returns the number of documents indexed.
   std::int64_t rebuild(store::Store& store);
 
   // The highest change sequence number reflected in the index.
@@ -154,6 +164,12 @@ class Index {
 
   // Number of documents in the index.
   std::int64_t size() const;
+
+  // The search key of document `id`'s content as indexed (text::normalize_key of it: one
+  // code point per code point of the original), when the index holds the version of the
+  // document with change sequence number `seq`; nullopt otherwise (unknown, or the index
+  // lags behind the store). Lets snippets skip normalising long texts.
+  std::optional<std::string> content_key(std::string_view id, std::int64_t seq) const;
 
  private:
   struct Impl;

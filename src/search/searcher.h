@@ -102,4 +102,18 @@ nlohmann::json related_json(const std::vector<RelatedDoc>& related);
 std::string make_snippet(std::string_view text, const std::vector<std::string>& terms,
                          std::size_t max_chars = 120);
 
+// The same snippet as make_snippet(text, terms, max_chars) when `key` is
+// text::normalize_key(text), without normalising `text` (e.g. with Index::content_key).
+// Cost: linear in `key` for finding the terms, plus counting code points up to the passage.
+std::string make_snippet_from_key(std::string_view text, std::string_view key,
+                                  const std::vector<std::string>& terms,
+                                  std::size_t max_chars = 120);
+
+// The snippet run_search shows for hit `d`, made from `visible` (what access::visible shows
+// of `d`: a prefix of its content): make_snippet(visible, terms). Visible texts of more than
+// 2 KiB are not normalised: the index's normalised copy (Index::content_key) is used when it
+// holds this version of `d`, which gives the same snippet two to four times faster.
+std::string snippet_for_hit(const Index& index, const doc::Document& d, std::string_view visible,
+                            const std::vector<std::string>& terms);
+
 }  // namespace wenku::search

@@ -100,6 +100,15 @@ Statement::Use& Statement::Use::bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement::Use& Statement::Use::bind_blob(int index, std::string_view value) {
+  // As for text: an empty value with a null data() must still bind a (zero-length) BLOB.
+  const char* data = value.data() != nullptr ? value.data() : "";
+  if (sqlite3_bind_blob64(s_.stmt_, index, data, value.size(), SQLITE_TRANSIENT) != SQLITE_OK) {
+    s_.conn_.fail(fmt::format("bind parameter {} of \"{}\"", index, sql_head(s_.sql_)));
+  }
+  return *this;
+}
+
 Statement::Use& Statement::Use::bind(int index, std::int64_t value) {
   if (sqlite3_bind_int64(s_.stmt_, index, value) != SQLITE_OK) {
     s_.conn_.fail(fmt::format("bind parameter {} of \"{}\"", index, sql_head(s_.sql_)));

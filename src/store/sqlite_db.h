@@ -76,10 +76,13 @@ class Statement {
 
     Use& bind(int index, std::string_view value);
     Use& bind(int index, std::int64_t value);
+    // Binds `value` as a BLOB: raw bytes, NULs included.
+    Use& bind_blob(int index, std::string_view value);
     // Returns true when a row is available, false when the statement is done.
     bool step();
     // Steps once and requires a row.
     void step_row();
+    // A TEXT or BLOB column's bytes, NULs included ("" for NULL).
     std::string text(int column) const;
     std::int64_t integer(int column) const;
 

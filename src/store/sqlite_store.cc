@@ -6,7 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <charconv>
+#include <chrono>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <utility>
 
@@ -60,19 +63,17 @@ constexpr std::string_view kCategories =
     "SELECT category, COUNT(*) AS n FROM documents WHERE deleted = 0"
     " GROUP BY category ORDER BY n DESC, category";
 
-// list(): [by category][sort order]. Each ORDER BY matches a partial index of 001_init.sql;
-// seq breaks ties so pages neither repeat nor skip rows.
-constexpr std::array<std::array<std::string_view, 2>, 2> kList = {{
-    {"SELECT id, title, date, category, views, created_at FROM documents WHERE deleted = 0"
-     " ORDER BY date DESC, created_at DESC, seq DESC LIMIT ?1 OFFSET ?2",
-     "SELECT id, title, date, category, views, created_at FROM documents WHERE deleted = 0"
-     " ORDER BY views DESC, seq DESC LIMIT ?1 OFFSET ?2"},
-    {"SELECT id, title, date, category, views, created_at FROM documents"
-     " WHERE deleted = 0 AND category = ?3"
-     " ORDER BY date DESC, created_at DESC, seq DESC LIMIT ?1 OFFSET ?2",
-     "SELECT id, title, date, category, views, created_at FROM documents"
-     " WHERE deleted = 0 AND category = ?3 ORDER BY views DESC, seq DESC LIMIT ?1 OFFSET ?2"},
-}};
+// list(): live or soft-deleted documents, all or of one category (?3), newest or most viewed
+// first. Each ORDER BY matches a partial index (001_init.sql; the 回收站's default order
+// 004_site.sql); seq breaks ties so pages neither repeat nor skip rows.
+std::string list_sql(bool deleted, bool by_category, bool by_views) {
+  return fmt::format(
+      "SELECT id, title, date, category, views, created_at, updated_at FROM documents"
+      " WHERE deleted = {}{}"
+      " ORDER BY {}, seq DESC LIMIT ?1 OFFSET ?2",
+      deleted ? 1 : 0, by_category ? " AND category = ?3" : "",
+      by_views ? "views DESC" : "date DESC, created_at DESC");
+}
 
 // Near-duplicates and word frequencies (003_similar.sql). A link is stored with a < b and
 // only when both documents exist.
@@ -85,7 +86,7 @@ constexpr std::string_view kLinkSimilar =
     " AND EXISTS (SELECT 1 FROM documents WHERE id = ?2)"
     " ON CONFLICT (a, b) DO UPDATE SET distance = ?3";
 constexpr std::string_view kSimilar =
-    "SELECT d.id, d.title, d.date, d.category, d.views, d.created_at, s.distance"
+    "SELECT d.id, d.title, d.date, d.category, d.views, d.created_at, d.updated_at, s.distance"
     " FROM (SELECT b AS other, distance FROM similar_docs WHERE a = ?1"
     "       UNION ALL SELECT a, distance FROM similar_docs WHERE b = ?1) s"
     " JOIN documents d ON d.id = s.other WHERE d.deleted = 0 ORDER BY s.distance, d.id";
@@ -101,6 +102,138 @@ constexpr std::string_view kSetWordDocuments =
 constexpr std::string_view kSetKeywords =
     "UPDATE doc_features SET keywords = ?2, analysis = CASE WHEN analysis = '' THEN ''"
     " ELSE json_set(analysis, '$.keywords', json(?2)) END WHERE id = ?1";
+
+// Views and hot lists (004_site.sql). An event counts when it adds its view_seen row, which
+// it does only for an existing document.
+constexpr std::string_view kSeeView =
+    "INSERT OR IGNORE INTO view_seen (day, id, visitor) SELECT ?1, ?2, ?3"
+    " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?2)";
+constexpr std::string_view kAddDayViews =
+    "INSERT INTO view_days (day, id, views) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (day, id) DO UPDATE SET views = views + ?3";
+constexpr std::string_view kAddViews = "UPDATE documents SET views = views + ?2 WHERE id = ?1";
+// Keeps `day` (?1) and the two days before it.
+constexpr std::string_view kPruneSeen = "DELETE FROM view_seen WHERE day < date(?1, '-2 days')";
+// Sums the window's range of view_days's primary key (day, id) per document, then ranks the
+// live ones. The unary + on the grouping term keeps the planner from grouping along
+// view_days_id instead, which would read every row of all history plus a lookup for each;
+// the range and its sort cost about 0.5 us per view row in the window.
+constexpr std::string_view kHot =
+    "SELECT d.id, d.title, d.date, d.category, d.views, d.created_at, d.updated_at, v.n"
+    " FROM (SELECT id, SUM(views) AS n FROM view_days WHERE day >= ?1 GROUP BY +id) v"
+    " JOIN documents d ON d.id = v.id WHERE d.deleted = 0"
+    " ORDER BY v.n DESC, d.views DESC, d.date DESC, d.created_at DESC, d.seq DESC LIMIT ?2";
+constexpr std::string_view kViewsPerDay =
+    "SELECT day, SUM(views) FROM view_days WHERE day >= ?1 GROUP BY day ORDER BY day";
+constexpr std::string_view kDocumentsPerDay =
+    "SELECT substr(created_at, 1, 10) AS day, COUNT(*) FROM documents WHERE created_at >= ?1"
+    " GROUP BY day ORDER BY day";
+
+// Categories: defined ones (categories) and used ones (live documents), merged by name. A
+// NULL position is a category never ordered.
+constexpr std::string_view kCategoryList =
+    "SELECT name, MAX(position) IS NULL AS unordered, MAX(position) AS p, SUM(n) AS total"
+    " FROM ("
+    " SELECT name, position, 0 AS n FROM categories"
+    " UNION ALL SELECT category, NULL, COUNT(*) FROM documents WHERE deleted = 0"
+    " GROUP BY category)"
+    " GROUP BY name ORDER BY unordered, p, total DESC, name";
+constexpr std::string_view kCreateCategory =
+    "INSERT INTO categories (name, position)"
+    " SELECT ?1, COALESCE(MAX(position) + 1, 0) FROM categories WHERE true"
+    " ON CONFLICT (name) DO NOTHING";
+// Moves the documents of ?1 to ?2, handing out the sequence numbers after the current one in
+// the documents' previous order; kAdvanceSeq then takes those numbers.
+constexpr std::string_view kMoveCategory =
+    "UPDATE documents SET category = ?2, updated_at = datetime('now'),"
+    " seq = (SELECT value FROM sequence WHERE id = 1) + m.r"
+    " FROM (SELECT id, row_number() OVER (ORDER BY seq) AS r FROM documents"
+    "       WHERE category = ?1) AS m"
+    " WHERE documents.id = m.id";
+constexpr std::string_view kAdvanceSeq = "UPDATE sequence SET value = value + ?1 WHERE id = 1";
+constexpr std::string_view kInheritPosition =
+    "INSERT INTO categories (name, position) SELECT ?2, position FROM categories WHERE name = ?1"
+    " ON CONFLICT (name) DO NOTHING";
+constexpr std::string_view kDropCategory = "DELETE FROM categories WHERE name = ?1";
+// set_category_order: unlisted categories move behind the listed ones, keeping their order;
+// kCompactPositions then numbers every category 0, 1, 2, ...
+constexpr std::string_view kShiftPositions = "UPDATE categories SET position = position + ?1";
+constexpr std::string_view kSetPosition =
+    "INSERT INTO categories (name, position) VALUES (?1, ?2)"
+    " ON CONFLICT (name) DO UPDATE SET position = ?2";
+constexpr std::string_view kCompactPositions =
+    "UPDATE categories SET position = m.r - 1"
+    " FROM (SELECT name, row_number() OVER (ORDER BY position, name) AS r FROM categories) AS m"
+    " WHERE categories.name = m.name";
+
+// 专题 collections. One statement reads collections with their live documents (so from one
+// snapshot): a row per (collection, document), or one row with a NULL id for an empty one.
+constexpr std::string_view kUpsertCollection =
+    "INSERT INTO collections (slug, title, description, position) VALUES (?1, ?2, ?3, ?4)"
+    " ON CONFLICT (slug) DO UPDATE SET title = ?2, description = ?3, position = ?4";
+constexpr std::string_view kClearCollection = "DELETE FROM collection_docs WHERE slug = ?1";
+constexpr std::string_view kAddToCollection =
+    "INSERT INTO collection_docs (slug, position, id) SELECT ?1, ?2, ?3"
+    " WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?3) ON CONFLICT DO NOTHING";
+constexpr std::string_view kDeleteCollection = "DELETE FROM collections WHERE slug = ?1";
+#define WENKU_SELECT_COLLECTIONS                                               \
+  "SELECT c.slug, c.title, c.description, c.position, x.id FROM collections c" \
+  " LEFT JOIN (SELECT cd.slug, cd.position, cd.id FROM collection_docs cd"     \
+  "            JOIN documents d ON d.id = cd.id WHERE d.deleted = 0) x ON x.slug = c.slug"
+constexpr std::string_view kCollections =
+    WENKU_SELECT_COLLECTIONS " ORDER BY c.position, c.slug, x.position";
+constexpr std::string_view kCollectionBySlug =
+    WENKU_SELECT_COLLECTIONS " WHERE c.slug = ?1 ORDER BY x.position";
+#undef WENKU_SELECT_COLLECTIONS
+
+// Feedback (联系客服); [unhandled_only].
+constexpr std::string_view kAddFeedback =
+    "INSERT INTO feedback (contact, message, created_at, client)"
+    " VALUES (?1, ?2, datetime('now'), ?3) RETURNING id";
+constexpr std::array<std::string_view, 2> kFeedback = {
+    "SELECT id, contact, message, created_at, client, handled FROM feedback"
+    " ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+    "SELECT id, contact, message, created_at, client, handled FROM feedback WHERE handled = 0"
+    " ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+};
+constexpr std::array<std::string_view, 2> kFeedbackCount = {
+    "SELECT COUNT(*) FROM feedback",
+    "SELECT COUNT(*) FROM feedback WHERE handled = 0",
+};
+constexpr std::string_view kFeedbackCountSince =
+    "SELECT COUNT(*) FROM feedback WHERE client = ?1 AND created_at >= ?2";
+constexpr std::string_view kSetFeedbackHandled = "UPDATE feedback SET handled = ?2 WHERE id = ?1";
+
+// The near-duplicate review list: links whose documents are both live, closest first.
+#define WENKU_LIVE_SIMILAR_PAIRS                                                           \
+  " FROM similar_docs s JOIN documents da ON da.id = s.a JOIN documents db ON db.id = s.b" \
+  " WHERE da.deleted = 0 AND db.deleted = 0"
+// clang-format off
+constexpr std::string_view kSimilarPairs =
+    "SELECT da.id, da.title, da.date, da.category, da.views, da.created_at, da.updated_at,"
+    " db.id, db.title, db.date, db.category, db.views, db.created_at, db.updated_at, s.distance"
+    WENKU_LIVE_SIMILAR_PAIRS " ORDER BY s.distance, s.a, s.b LIMIT ?1 OFFSET ?2";
+// clang-format on
+constexpr std::string_view kSimilarPairCount = "SELECT COUNT(*)" WENKU_LIVE_SIMILAR_PAIRS;
+#undef WENKU_LIVE_SIMILAR_PAIRS
+constexpr std::string_view kUnlinkSimilar = "DELETE FROM similar_docs WHERE a = ?1 AND b = ?2";
+
+// Settings and site files; each write bumps settings_version in its transaction.
+constexpr std::string_view kSettings = "SELECT key, value FROM settings";
+constexpr std::string_view kPutSetting =
+    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2";
+constexpr std::string_view kInitSetting =
+    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING";
+constexpr std::string_view kSetting = "SELECT value FROM settings WHERE key = ?1";
+constexpr std::string_view kSettingsVersion = "SELECT value FROM settings_version WHERE id = 1";
+constexpr std::string_view kBumpSettingsVersion =
+    "UPDATE settings_version SET value = value + 1 WHERE id = 1";
+constexpr std::string_view kPutSiteFile =
+    "INSERT INTO site_files (name, content_type, data, updated_at)"
+    " VALUES (?1, ?2, ?3, datetime('now')) ON CONFLICT (name) DO UPDATE"
+    " SET content_type = ?2, data = ?3, updated_at = datetime('now')";
+constexpr std::string_view kSiteFile =
+    "SELECT name, content_type, data, updated_at FROM site_files WHERE name = ?1";
 
 // ---- helpers ------------------------------------------------------------------------------
 
@@ -163,15 +296,59 @@ doc::Document read_document(const Statement::Use& row) {
   return d;
 }
 
-doc::Summary read_summary(const Statement::Use& row) {
+// Reads the seven summary columns starting at column `first` (id, title, date, category,
+// views, created_at, updated_at).
+doc::Summary read_summary(const Statement::Use& row, int first = 0) {
   doc::Summary s;
-  s.id = row.text(0);
-  s.title = row.text(1);
-  s.date = row.text(2);
-  s.category = row.text(3);
-  s.views = row.integer(4);
-  s.created_at = row.text(5);
+  s.id = row.text(first);
+  s.title = row.text(first + 1);
+  s.date = row.text(first + 2);
+  s.category = row.text(first + 3);
+  s.views = row.integer(first + 4);
+  s.created_at = row.text(first + 5);
+  s.updated_at = row.text(first + 6);
   return s;
+}
+
+// Throws StoreError naming `operation` and `field` unless `value` is valid UTF-8 without
+// NUL bytes (like every text the store keeps).
+void require_text(std::string_view operation, std::string_view field, std::string_view value) {
+  if (auto bad = text::find_invalid_utf8(value)) {
+    throw StoreError(
+        fmt::format("store {}: {} is not valid UTF-8 (byte {})", operation, field, *bad));
+  }
+}
+
+// True when `day` is a calendar day written "YYYY-MM-DD".
+bool is_day(std::string_view day) {
+  if (day.size() != 10 || day[4] != '-' || day[7] != '-') return false;
+  static constexpr std::array<std::pair<std::size_t, std::size_t>, 3> kFields = {
+      {{0, 4}, {5, 2}, {8, 2}}};  // year, month, day: offset and length
+  std::array<unsigned, 3> values{};
+  for (std::size_t i = 0; i < kFields.size(); ++i) {
+    const char* first = day.data() + kFields[i].first;
+    const char* last = first + kFields[i].second;
+    auto [end, ec] = std::from_chars(first, last, values[i]);  // digits only, no sign
+    if (ec != std::errc() || end != last) return false;
+  }
+  using namespace std::chrono;
+  return year_month_day(year(static_cast<int>(values[0])), month(values[1]),
+                        std::chrono::day(values[2]))
+      .ok();
+}
+
+// Collections from rows of kCollections / kCollectionBySlug (consecutive rows per slug).
+std::vector<Collection> read_collections(Statement::Use& q) {
+  std::vector<Collection> out;
+  while (q.step()) {
+    auto slug = q.text(0);
+    if (out.empty() || out.back().slug != slug) {
+      out.push_back(
+          Collection{std::move(slug), q.text(1), q.text(2), static_cast<int>(q.integer(3)), {}});
+    }
+    if (auto id = q.text(4); !id.empty()) out.back().ids.push_back(std::move(id));
+  }
+  return out;
 }
 
 // Idle read connections, opened on demand: at most one per concurrently reading thread.
@@ -280,12 +457,12 @@ class SqliteStore final : public Store {
   }
 
   std::vector<doc::Summary> list(const ListQuery& query) override {
-    const bool by_category = !query.category.empty();
+    const bool by_category = query.category.has_value();
     const bool by_views = query.sort == SortOrder::kMostViewed;
     auto conn = readers_.borrow();
-    auto q = conn->statement(kList[by_category][by_views]).use();
+    auto q = conn->statement(list_sql(query.deleted, by_category, by_views)).use();
     q.bind(1, sql_count(query.limit)).bind(2, sql_count(query.offset));
-    if (by_category) q.bind(3, query.category);
+    if (by_category) q.bind(3, *query.category);
     std::vector<doc::Summary> out;
     while (q.step()) out.push_back(read_summary(q));
     return out;
@@ -318,7 +495,7 @@ class SqliteStore final : public Store {
     auto q = conn->statement(kSimilar).use();
     q.bind(1, id);
     std::vector<SimilarDoc> out;
-    while (q.step()) out.push_back(SimilarDoc{read_summary(q), static_cast<int>(q.integer(6))});
+    while (q.step()) out.push_back(SimilarDoc{read_summary(q), static_cast<int>(q.integer(7))});
     return out;
   }
 
@@ -364,6 +541,288 @@ class SqliteStore final : public Store {
     tx.commit();
   }
 
+  std::int64_t add_views(const std::vector<ViewEvent>& events) override {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      if (!is_day(events[i].day)) {
+        throw StoreError(fmt::format("store add_views: event #{}: day \"{}\" is not YYYY-MM-DD", i,
+                                     text::is_valid_utf8(events[i].day) ? events[i].day : "?"));
+      }
+    }
+    if (events.empty()) return 0;
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    // Counted events are summed per (day, document) and per document first, so a batch
+    // writes each view_days row and each document row once.
+    std::map<std::pair<std::string_view, std::string_view>, std::int64_t> per_day;
+    for (const auto& e : events) {
+      auto q = writer_.statement(kSeeView).use();
+      q.bind(1, e.day).bind(2, e.id).bind(3, e.visitor);
+      q.step();
+      if (writer_.changes() == 1) ++per_day[{e.day, e.id}];
+    }
+    std::map<std::string_view, std::int64_t> per_document;
+    std::int64_t counted = 0;
+    for (const auto& [key, n] : per_day) {
+      auto q = writer_.statement(kAddDayViews).use();
+      q.bind(1, key.first).bind(2, key.second).bind(3, n);
+      q.step();
+      per_document[key.second] += n;
+      counted += n;
+    }
+    for (const auto& [id, n] : per_document) {
+      auto q = writer_.statement(kAddViews).use();
+      q.bind(1, id).bind(2, n);
+      q.step();
+    }
+    const auto latest = std::max_element(
+        events.begin(), events.end(), [](const auto& x, const auto& y) { return x.day < y.day; });
+    writer_.statement(kPruneSeen).use().bind(1, latest->day).step();
+    tx.commit();
+    return counted;
+  }
+
+  std::vector<HotDoc> hot(std::string_view since_day, std::size_t limit) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kHot).use();
+    q.bind(1, since_day).bind(2, sql_count(limit));
+    std::vector<HotDoc> out;
+    while (q.step()) out.push_back(HotDoc{read_summary(q), q.integer(7)});
+    return out;
+  }
+
+  std::vector<DayCount> views_per_day(std::string_view since_day) override {
+    return day_counts(kViewsPerDay, since_day);
+  }
+
+  std::vector<DayCount> documents_per_day(std::string_view since_day) override {
+    return day_counts(kDocumentsPerDay, since_day);
+  }
+
+  std::vector<Category> category_list() override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kCategoryList).use();
+    std::vector<Category> out;
+    int next_position = 0;  // reported for categories never ordered: after every ordered one
+    while (q.step()) {
+      const bool ordered = q.integer(1) == 0;
+      const int position = ordered ? static_cast<int>(q.integer(2)) : next_position;
+      if (ordered) next_position = position + 1;
+      out.push_back(Category{q.text(0), position, q.integer(3)});
+    }
+    return out;
+  }
+
+  void create_category(std::string_view name) override {
+    if (name.empty()) throw StoreError("store create_category: the name is empty");
+    require_text("create_category", "the name", name);
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_.statement(kCreateCategory).use().bind(1, name).step();
+    tx.commit();
+  }
+
+  std::int64_t rename_category(std::string_view from, std::string_view to) override {
+    if (to.empty()) throw StoreError("store rename_category: the new name is empty");
+    require_text("rename_category", "the old name", from);
+    require_text("rename_category", "the new name", to);
+    if (from == to) return 0;
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_.statement(kMoveCategory).use().bind(1, from).bind(2, to).step();
+    const std::int64_t moved = writer_.changes();
+    writer_.statement(kAdvanceSeq).use().bind(1, moved).step();
+    writer_.statement(kInheritPosition).use().bind(1, from).bind(2, to).step();
+    writer_.statement(kDropCategory).use().bind(1, from).step();
+    tx.commit();
+    return moved;
+  }
+
+  void set_category_order(const std::vector<std::string>& names) override {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      require_text("set_category_order", fmt::format("name #{}", i), names[i]);
+    }
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_.statement(kShiftPositions).use().bind(1, sql_count(names.size())).step();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      writer_.statement(kSetPosition).use().bind(1, names[i]).bind(2, sql_count(i)).step();
+    }
+    writer_.statement(kCompactPositions).use().step();
+    tx.commit();
+  }
+
+  void put_collection(const Collection& collection) override {
+    const auto& slug = collection.slug;
+    if (slug.empty() ||
+        slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+      throw StoreError(fmt::format("store put_collection: slug \"{}\" is not [a-z0-9-]+",
+                                   text::is_valid_utf8(slug) ? slug : "?"));
+    }
+    require_text("put_collection", "the title", collection.title);
+    require_text("put_collection", "the description", collection.description);
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    {
+      auto q = writer_.statement(kUpsertCollection).use();
+      q.bind(1, slug).bind(2, collection.title).bind(3, collection.description);
+      q.bind(4, std::int64_t{collection.position});
+      q.step();
+    }
+    writer_.statement(kClearCollection).use().bind(1, slug).step();
+    std::int64_t position = 0;  // counts only the documents kept, so positions have no gaps
+    for (const auto& id : collection.ids) {
+      writer_.statement(kAddToCollection).use().bind(1, slug).bind(2, position).bind(3, id).step();
+      position += writer_.changes();
+    }
+    tx.commit();
+  }
+
+  bool delete_collection(std::string_view slug) override {
+    return write_one_row(kDeleteCollection, [&](Statement::Use& q) { q.bind(1, slug); });
+  }
+
+  std::vector<Collection> collections() override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kCollections).use();
+    return read_collections(q);
+  }
+
+  std::optional<Collection> collection(std::string_view slug) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kCollectionBySlug).use();
+    q.bind(1, slug);
+    auto found = read_collections(q);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+  }
+
+  std::int64_t add_feedback(const Feedback& feedback) override {
+    require_text("add_feedback", "the contact", feedback.contact);
+    require_text("add_feedback", "the message", feedback.message);
+    require_text("add_feedback", "the client key", feedback.client);
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    std::int64_t id = 0;
+    {
+      auto q = writer_.statement(kAddFeedback).use();
+      q.bind(1, feedback.contact).bind(2, feedback.message).bind(3, feedback.client);
+      q.step_row();
+      id = q.integer(0);
+    }
+    tx.commit();
+    return id;
+  }
+
+  std::vector<Feedback> feedback(bool unhandled_only, std::size_t limit,
+                                 std::size_t offset) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kFeedback[unhandled_only]).use();
+    q.bind(1, sql_count(limit)).bind(2, sql_count(offset));
+    std::vector<Feedback> out;
+    while (q.step()) {
+      out.push_back(
+          Feedback{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.integer(5) != 0});
+    }
+    return out;
+  }
+
+  std::int64_t feedback_count(bool unhandled_only) override {
+    return single_integer(kFeedbackCount[unhandled_only]);
+  }
+
+  std::int64_t feedback_count_since(std::string_view client, std::string_view since) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kFeedbackCountSince).use();
+    q.bind(1, client).bind(2, since);
+    q.step_row();
+    return q.integer(0);
+  }
+
+  bool set_feedback_handled(std::int64_t id, bool handled) override {
+    return write_one_row(kSetFeedbackHandled,
+                         [&](Statement::Use& q) { q.bind(1, id).bind(2, std::int64_t{handled}); });
+  }
+
+  std::vector<SimilarPairSummary> similar_pairs(std::size_t limit, std::size_t offset) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kSimilarPairs).use();
+    q.bind(1, sql_count(limit)).bind(2, sql_count(offset));
+    std::vector<SimilarPairSummary> out;
+    while (q.step()) {
+      out.push_back(
+          SimilarPairSummary{read_summary(q), read_summary(q, 7), static_cast<int>(q.integer(14))});
+    }
+    return out;
+  }
+
+  std::int64_t similar_pair_count() override { return single_integer(kSimilarPairCount); }
+
+  bool unlink_similar(std::string_view a, std::string_view b) override {
+    if (b < a) std::swap(a, b);  // stored with a < b
+    return write_one_row(kUnlinkSimilar, [&](Statement::Use& q) { q.bind(1, a).bind(2, b); });
+  }
+
+  std::map<std::string, std::string> settings() override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kSettings).use();
+    std::map<std::string, std::string> out;
+    while (q.step()) out.emplace(q.text(0), q.text(1));
+    return out;
+  }
+
+  void set_settings(const std::map<std::string, std::string>& values) override {
+    for (const auto& [key, value] : values) {
+      require_text("set_settings", "a key", key);
+      require_text("set_settings", fmt::format("the value of \"{}\"", key), value);
+    }
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    for (const auto& [key, value] : values) {
+      writer_.statement(kPutSetting).use().bind(1, key).bind(2, value).step();
+    }
+    writer_.statement(kBumpSettingsVersion).use().step();
+    tx.commit();
+  }
+
+  std::int64_t settings_version() override { return single_integer(kSettingsVersion); }
+
+  std::string ensure_setting(std::string_view key, std::string_view initial) override {
+    require_text("ensure_setting", "a key", key);
+    require_text("ensure_setting", "the initial value", initial);
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_.statement(kInitSetting).use().bind(1, key).bind(2, initial).step();
+    auto q = writer_.statement(kSetting).use();
+    q.bind(1, key);
+    q.step();
+    std::string value = q.text(0);
+    tx.commit();
+    return value;
+  }
+
+  void put_site_file(const SiteFile& file) override {
+    if (file.name.empty()) throw StoreError("store put_site_file: the name is empty");
+    require_text("put_site_file", "the name", file.name);
+    require_text("put_site_file", "the content type", file.content_type);
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    {
+      auto q = writer_.statement(kPutSiteFile).use();
+      q.bind(1, file.name).bind(2, file.content_type).bind_blob(3, file.data);
+      q.step();
+    }
+    writer_.statement(kBumpSettingsVersion).use().step();
+    tx.commit();
+  }
+
+  std::optional<SiteFile> site_file(std::string_view name) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kSiteFile).use();
+    q.bind(1, name);
+    if (!q.step()) return std::nullopt;
+    return SiteFile{q.text(0), q.text(1), q.text(2), q.text(3)};
+  }
+
  private:
   // Takes the next change sequence number; only inside a write transaction.
   std::int64_t next_seq() {
@@ -391,6 +850,32 @@ class SqliteStore final : public Store {
     features.bind(3, static_cast<std::int64_t>(d.simhash)).bind(4, d.analysis);
     features.step();
     return PutResult{d.id, inserted, seq};
+  }
+
+  // Runs the write `sql` (parameters bound by `bind`) in its own transaction; true when it
+  // changed a row.
+  template <typename Bind>
+  bool write_one_row(std::string_view sql, const Bind& bind) {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    {
+      auto q = writer_.statement(sql).use();
+      bind(q);
+      q.step();
+    }
+    if (writer_.changes() == 0) return false;
+    tx.commit();
+    return true;
+  }
+
+  // Rows (day, count) of `sql` for days >= `since_day` (?1).
+  std::vector<DayCount> day_counts(std::string_view sql, std::string_view since_day) {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(sql).use();
+    q.bind(1, since_day);
+    std::vector<DayCount> out;
+    while (q.step()) out.push_back(DayCount{q.text(0), q.integer(1)});
+    return out;
   }
 
   std::int64_t single_integer(std::string_view sql) {

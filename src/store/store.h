@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -60,10 +61,79 @@ struct WordFrequencies {
 enum class SortOrder { kNewest, kMostViewed };
 
 struct ListQuery {
-  std::string category;  // empty: all categories
+  std::optional<std::string> category;  // nullopt: all categories; "": 未分类 only
   SortOrder sort = SortOrder::kNewest;
   std::size_t limit = 20;
   std::size_t offset = 0;
+  bool deleted = false;  // true: only soft-deleted documents (the admin's 回收站) instead
+};
+
+// ---- site data (issue 6) ----
+
+// One counted view: `visitor` (an opaque key: cookie id or IP+UA hash) read document `id`
+// on `day` ("YYYY-MM-DD", the server's local calendar day).
+struct ViewEvent {
+  std::string id;
+  std::string day;
+  std::string visitor;
+};
+
+// A document with its views over some period (hot lists).
+struct HotDoc {
+  doc::Summary doc;
+  std::int64_t period_views = 0;
+};
+
+// A count for one calendar day ("YYYY-MM-DD"), for the admin dashboard charts.
+struct DayCount {
+  std::string day;
+  std::int64_t count = 0;
+};
+
+// A category as the admin arranges it: defined ones (created, possibly still empty) and
+// ones only used by documents both appear.
+struct Category {
+  std::string name;  // "" is 未分类
+  // Display order, ascending. Categories never ordered (only used by documents) come last,
+  // all reported with the position after the last ordered one.
+  int position = 0;
+  std::int64_t count = 0;  // live documents in it
+};
+
+// A 专题 collection: an ordered, curated list of documents.
+struct Collection {
+  std::string slug;  // [a-z0-9-]+, the address /topic/{slug}
+  std::string title;
+  std::string description;
+  int position = 0;  // display order on the home page, ascending
+  // Document ids in the curated order. Reads leave out soft-deleted documents (they come
+  // back when restored).
+  std::vector<std::string> ids;
+};
+
+// A message left through 联系客服.
+struct Feedback {
+  std::int64_t id = 0;  // assigned by add_feedback
+  std::string contact;
+  std::string message;
+  std::string created_at;  // "YYYY-MM-DD HH:MM:SS" UTC, set by add_feedback
+  std::string client;      // opaque client key (IP hash) for rate limiting; never shown
+  bool handled = false;
+};
+
+// A near-duplicate link with both documents' summaries, for the admin's review list.
+struct SimilarPairSummary {
+  doc::Summary a;
+  doc::Summary b;
+  int distance = 0;
+};
+
+// A file the admin uploaded for the site (e.g. the 微信订阅号 QR image).
+struct SiteFile {
+  std::string name;  // key, e.g. "wechat-qr"
+  std::string content_type;
+  std::string data;  // raw bytes
+  std::string updated_at;
 };
 
 // Every method is safe to call from several threads at once.
@@ -130,6 +200,94 @@ class Store {
   // document but not indexed. Unknown ids are ignored.
   virtual void set_keywords(
       const std::vector<std::pair<std::string, std::vector<std::string>>>& keywords) = 0;
+
+  // ---- views and hot lists (no change sequence number) ----
+
+  // Counts `events` in one transaction: an event counts only when the same (id, day,
+  // visitor) was not counted before (so several server processes and restarts never count a
+  // visitor twice per document per day); a counted event adds one to the document's daily
+  // total for `day` and to its `views`. Events naming unknown documents are ignored. Returns
+  // the number of events counted. Dedupe records older than `day` minus 2 days may be pruned.
+  virtual std::int64_t add_views(const std::vector<ViewEvent>& events) = 0;
+
+  // The `limit` live documents with the most views on days >= `since_day`, most first (ties:
+  // total views, then newest); documents without views in the period are not listed.
+  virtual std::vector<HotDoc> hot(std::string_view since_day, std::size_t limit) = 0;
+
+  // Views per day on days >= `since_day`, ascending by day; days without views omitted.
+  virtual std::vector<DayCount> views_per_day(std::string_view since_day) = 0;
+
+  // Documents created (first inserted) per day on days >= `since_day` (UTC created_at),
+  // ascending; days without new documents omitted. Soft-deleted ones included.
+  virtual std::vector<DayCount> documents_per_day(std::string_view since_day) = 0;
+
+  // ---- categories ----
+
+  // Every defined or used category with its live document count, by position (ordered ones
+  // first), then count descending, then name.
+  virtual std::vector<Category> category_list() = 0;
+
+  // Defines an empty category `name` at the end of the order; no-op when it exists.
+  // Throws StoreError for an empty name.
+  virtual void create_category(std::string_view name) = 0;
+
+  // Moves every document of category `from` to `to` (a rename; a merge when `to` already
+  // has documents), in one transaction, giving each moved document a new change sequence
+  // number so the index follows; `to` keeps its position if defined, else takes `from`'s.
+  // Returns the number of documents moved. Throws StoreError when `to` is empty.
+  virtual std::int64_t rename_category(std::string_view from, std::string_view to) = 0;
+
+  // Sets the display order: `names[i]` gets position i (names not yet defined are defined).
+  virtual void set_category_order(const std::vector<std::string>& names) = 0;
+
+  // ---- 专题 collections ----
+
+  // Inserts or replaces (by slug) a collection; unknown document ids are kept out.
+  virtual void put_collection(const Collection& collection) = 0;
+  // Returns false when no collection has `slug`.
+  virtual bool delete_collection(std::string_view slug) = 0;
+  // All collections by position, then slug.
+  virtual std::vector<Collection> collections() = 0;
+  virtual std::optional<Collection> collection(std::string_view slug) = 0;
+
+  // ---- feedback (联系客服) ----
+
+  // Stores `feedback` (id, created_at and handled are set here) and returns its id.
+  virtual std::int64_t add_feedback(const Feedback& feedback) = 0;
+  // Newest first; `unhandled_only` limits to those not yet handled.
+  virtual std::vector<Feedback> feedback(bool unhandled_only, std::size_t limit,
+                                         std::size_t offset) = 0;
+  virtual std::int64_t feedback_count(bool unhandled_only) = 0;
+  // Messages from `client` created at or after `since` ("YYYY-MM-DD HH:MM:SS" UTC).
+  virtual std::int64_t feedback_count_since(std::string_view client, std::string_view since) = 0;
+  // Returns false when no message has `id`.
+  virtual bool set_feedback_handled(std::int64_t id, bool handled) = 0;
+
+  // ---- near-duplicate review ----
+
+  // Near-duplicate links between live documents, smallest distance first, then by ids.
+  virtual std::vector<SimilarPairSummary> similar_pairs(std::size_t limit, std::size_t offset) = 0;
+  virtual std::int64_t similar_pair_count() = 0;
+  // Removes the link between `a` and `b` (either order): the admin judged them different.
+  // Returns false when there was no such link.
+  virtual bool unlink_similar(std::string_view a, std::string_view b) = 0;
+
+  // ---- site settings and files ----
+
+  // Every stored setting (key -> value); keys are chosen by the web layer.
+  virtual std::map<std::string, std::string> settings() = 0;
+  // Stores every entry of `values` in one transaction (other keys unchanged); bumps
+  // settings_version.
+  virtual void set_settings(const std::map<std::string, std::string>& values) = 0;
+  // Returns the value of setting `key`, first storing `initial` when the key has none, in one
+  // transaction: concurrent callers (several server processes) all get the same value.
+  // Does not bump settings_version.
+  virtual std::string ensure_setting(std::string_view key, std::string_view initial) = 0;
+  // Increases on every set_settings/put_site_file, so server processes can tell their cached
+  // settings are stale with one cheap read.
+  virtual std::int64_t settings_version() = 0;
+  virtual void put_site_file(const SiteFile& file) = 0;  // sets updated_at
+  virtual std::optional<SiteFile> site_file(std::string_view name) = 0;
 };
 
 // Opens (creating when absent) the SQLite database at `path` with WAL journaling, foreign

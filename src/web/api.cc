@@ -12,20 +12,17 @@
 #include "search/searcher.h"
 #include "store/store.h"
 #include "text/utf8.h"
+#include "web/hot.h"
+#include "web/http.h"
 
 namespace wenku::web {
 
 namespace {
 
-using Request = restinio::request_handle_t;
-using Params = restinio::router::route_params_t;
-using Status = restinio::request_handling_status_t;
-using Query = restinio::query_string_params_t;
 using nlohmann::json;
 
 constexpr std::size_t kDefaultLimit = 10;
 constexpr std::size_t kMaxLimit = 100;
-constexpr std::size_t kMaxPage = 1000;
 constexpr std::size_t kMaxQueryBytes = 1000;
 constexpr std::size_t kSuggestLimit = 10;
 
@@ -35,12 +32,10 @@ struct BadRequest {
 };
 
 Status send_json(const Request& req, restinio::http_status_line_t status, const json& body) {
-  return req->create_response(std::move(status))
-      .append_header(restinio::http_field::content_type, "application/json; charset=utf-8")
-      .append_header("X-Content-Type-Options", "nosniff")
-      .append_header(restinio::http_field::cache_control, "no-store")
-      .set_body(body.dump(-1, ' ', false, json::error_handler_t::replace))
-      .done();
+  ResponseOptions options;
+  options.cache_control = "no-store";
+  return send(req, std::move(status), kJson,
+              body.dump(-1, ' ', false, json::error_handler_t::replace), options);
 }
 
 Status send_error(const Request& req, restinio::http_status_line_t status, std::string_view what) {
@@ -48,8 +43,7 @@ Status send_error(const Request& req, restinio::http_status_line_t status, std::
 }
 
 Query parse_query_string(const Request& req) {
-  auto parsed =
-      restinio::try_parse_query<restinio::parse_query_traits::relaxed>(req->header().query());
+  auto parsed = query_of(req);
   if (!parsed) throw BadRequest{"malformed query string"};
   return std::move(*parsed);
 }
@@ -79,7 +73,8 @@ std::size_t number_param(const Query& query, std::string_view name, std::size_t 
 
 class Api {
  public:
-  Api(Services services, const access::Policy& policy) : services_(services), policy_(policy) {}
+  Api(Services services, SettingsCache& settings, HotLists& hot)
+      : services_(services), settings_(settings), hot_(hot) {}
 
   Status search(const Request& req) const {
     auto query = parse_query_string(req);
@@ -95,8 +90,8 @@ class Api {
     request.offset = (page - 1) * request.limit;
     search::SearchResponse response;
     if (!request.query.empty() || !request.category.empty() || request.year != 0) {
-      response =
-          search::run_search(services_.index, services_.store, request, access::Viewer{}, policy_);
+      response = search::run_search(services_.index, services_.store, request, access::Viewer{},
+                                    settings_.get()->policy());
     }
     return send_json(req, restinio::status_ok(),
                      search::search_response_json(request.query, page, response));
@@ -114,7 +109,7 @@ class Api {
     auto query = parse_query_string(req);
     std::size_t limit = number_param(query, "limit", kDefaultLimit, 1, kMaxLimit);
     auto related = search::find_related(services_.index, services_.store, id, limit,
-                                        access::Viewer{}, policy_);
+                                        access::Viewer{}, settings_.get()->policy());
     if (!related) return send_error(req, restinio::status_not_found(), "no such document");
     return send_json(req, restinio::status_ok(),
                      {{"id", id}, {"related", search::related_json(*related)}});
@@ -123,7 +118,7 @@ class Api {
   Status document(const Request& req, std::string_view id) const {
     auto d = services_.store.get(id);
     if (!d) return send_error(req, restinio::status_not_found(), "no such document");
-    auto visible = access::visible(*d, access::Viewer{}, policy_);
+    auto visible = access::visible(*d, access::Viewer{}, settings_.get()->policy());
     if (!visible.exists) return send_error(req, restinio::status_not_found(), "no such document");
     return send_json(req, restinio::status_ok(),
                      {{"id", d->id},
@@ -138,6 +133,24 @@ class Api {
                       {"outline", outline_json(d->analysis)}});
   }
 
+  Status hot(const Request& req) const {
+    auto query = parse_query_string(req);
+    auto period = parse_hot_period(text_param(query, "period"));
+    if (!period) throw BadRequest{"period must be week or month"};
+    std::size_t limit = number_param(query, "limit", kDefaultLimit, 1, HotLists::kMaxLimit);
+    json docs = json::array();
+    for (const auto& h : hot_.top(*period, limit)) {
+      docs.push_back({{"id", h.doc.id},
+                      {"title", h.doc.title},
+                      {"date", h.doc.date},
+                      {"category", h.doc.category},
+                      {"views", h.doc.views},
+                      {"period_views", h.period_views}});
+    }
+    return send_json(req, restinio::status_ok(),
+                     {{"period", hot_period_name(*period)}, {"docs", std::move(docs)}});
+  }
+
  private:
   // The outline of a stored analysis (free for every viewer, like the document page's).
   static json outline_json(std::string_view analysis) {
@@ -149,7 +162,8 @@ class Api {
   }
 
   Services services_;
-  const access::Policy& policy_;
+  SettingsCache& settings_;
+  HotLists& hot_;
 };
 
 // Wraps a handler: BadRequest becomes 400, any other exception a logged 500.
@@ -170,17 +184,18 @@ auto guarded(Handler handler) {
 
 }  // namespace
 
-void add_api_routes(restinio::router::express_router_t<>& router, Services services,
-                    const access::Policy& policy) {
-  auto api = std::make_shared<const Api>(services, policy);
-  router.http_get("/api/v1/search",
-                  guarded([api](const Request& r, Params) { return api->search(r); }));
-  router.http_get("/api/v1/suggest",
-                  guarded([api](const Request& r, Params) { return api->suggest(r); }));
-  router.http_get("/api/v1/related/:id",
-                  guarded([api](const Request& r, Params p) { return api->related(r, p["id"]); }));
-  router.http_get("/api/v1/docs/:id",
-                  guarded([api](const Request& r, Params p) { return api->document(r, p["id"]); }));
+void add_api_routes(Router& router, Services services, SettingsCache& settings, HotLists& hot) {
+  auto api = std::make_shared<const Api>(services, settings, hot);
+  get_and_head(router, "/api/v1/search",
+               guarded([api](const Request& r, Params) { return api->search(r); }));
+  get_and_head(router, "/api/v1/suggest",
+               guarded([api](const Request& r, Params) { return api->suggest(r); }));
+  get_and_head(router, "/api/v1/related/:id",
+               guarded([api](const Request& r, Params p) { return api->related(r, p["id"]); }));
+  get_and_head(router, "/api/v1/docs/:id",
+               guarded([api](const Request& r, Params p) { return api->document(r, p["id"]); }));
+  get_and_head(router, "/api/v1/hot",
+               guarded([api](const Request& r, Params) { return api->hot(r); }));
 }
 
 }  // namespace wenku::web

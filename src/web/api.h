@@ -7,18 +7,23 @@
 #include <restinio/all.hpp>
 
 #include "access/visible.h"
+#include "web/hot.h"
+#include "web/http.h"
 #include "web/server.h"
+#include "web/settings.h"
 
 namespace wenku::web {
 
-// Adds the API routes to `router`:
+// Adds the API routes to `router` (each answers HEAD as well):
 //   GET /api/v1/search?q=&cat=&year=&sort=&page=&limit=   search (search::run_search)
 //   GET /api/v1/suggest?q=&limit=                         completions (Index::suggest)
 //   GET /api/v1/related/{id}?limit=                       related documents
 //   GET /api/v1/docs/{id}                                 metadata, visible text, outline
+//   GET /api/v1/hot?period=week|month&limit=              {"period","docs":[{"id","title",
+//                                                         "date","category","views",
+//                                                         "period_views"}]} (HotLists)
 // Answers are application/json; bad parameters give 400, unknown documents 404, failures
-// 500, each with {"error": "..."}. `services` and `policy` must outlive the router.
-void add_api_routes(restinio::router::express_router_t<>& router, Services services,
-                    const access::Policy& policy);
+// 500, each with {"error": "..."}. `services`, `settings` and `hot` must outlive the router.
+void add_api_routes(Router& router, Services services, SettingsCache& settings, HotLists& hot);
 
 }  // namespace wenku::web

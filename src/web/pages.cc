@@ -1,48 +1,38 @@
 #include "web/pages.h"
 
 #include <algorithm>
+#include <ctime>
 #include <functional>
-#include <map>
 #include <stdexcept>
 #include <utility>
 
 #include <fmt/format.h>
 #include <mstch/mstch.hpp>
 
-#include "base/embedded.h"
 #include "doc/analysis.h"
 #include "io/export.h"
 #include "text/utf8.h"
 #include "web/assets.h"
+#include "web/http.h"
 #include "web/url.h"
 
 namespace wenku::web {
 
 namespace {
 
-constexpr std::string_view kTemplateSuffix = ".mustache";
 // Every template the pages use; the constructor checks they were all embedded.
 constexpr std::string_view kRequiredTemplates[] = {
-    "layout",    "search_form",  "pager",     "home",   "doc",      "doc_tools",
-    "read_more", "doc_template", "doc_tasks", "search", "register", "error"};
+    "layout", "search_form", "pager",     "doc_list",  "hot_tabs",     "sidebar",
+    "home",   "doc",         "doc_tools", "read_more", "doc_template", "doc_tasks",
+    "search", "category",    "hot",       "topic",     "accounts",     "error"};
 constexpr std::size_t kDescriptionChars = 120;
-constexpr std::size_t kPagerRadius = 4;  // page numbers shown either side of the current one
+constexpr std::size_t kExcerptChars = 60;  // of a related document, in the 相关内容 list
+constexpr std::size_t kPagerRadius = 4;    // page numbers shown either side of the current one
+constexpr std::int64_t kChinaUtcOffsetSeconds = 8 * 3600;
 
-// What the layout needs besides the page body.
-struct Head {
-  std::string title;        // the whole <title>
-  std::string description;  // meta description; empty: none
-  std::string canonical;    // canonical link; empty: none
-  std::string query;        // prefilled in the header search box
-};
-
-std::string category_label(std::string_view category) {
-  return category.empty() ? "未分类" : std::string(category);
-}
-
-// The start of `content` on one line, for a meta description.
-std::string describe(std::string_view content) {
-  std::string out(text::prefix_code_points(content, kDescriptionChars));
+// The start of `content` on one line, at most `chars` characters, "…" marking a cut.
+std::string describe(std::string_view content, std::size_t chars = kDescriptionChars) {
+  std::string out(text::prefix_code_points(content, chars));
   bool cut = out.size() < content.size();
   std::replace(out.begin(), out.end(), '\n', ' ');
   if (cut) out += "…";
@@ -67,8 +57,39 @@ mstch::node pager_view(PageInfo info, const std::function<std::string(std::size_
 }
 
 mstch::map summary_view(const doc::Summary& s) {
-  return {
-      {"id", s.id}, {"title", s.title}, {"date", s.date}, {"category", category_label(s.category)}};
+  return {{"id", s.id},
+          {"title", s.title},
+          {"date", s.date},
+          {"category", category_label(s.category)},
+          {"category_href", category_path(s.category)},
+          {"views", std::to_string(s.views)}};
+}
+
+// A listing of summaries for templates/doc_list.mustache.
+mstch::map doc_list_view(const std::vector<doc::Summary>& docs) {
+  mstch::array items;
+  for (const auto& s : docs) items.push_back(summary_view(s));
+  return {{"has_docs", !docs.empty()}, {"docs", std::move(items)}};
+}
+
+mstch::array hot_list_view(const std::vector<store::HotDoc>& docs) {
+  mstch::array items;
+  std::size_t rank = 0;
+  for (const auto& h : docs) {
+    auto item = summary_view(h.doc);
+    item["rank"] = std::to_string(++rank);
+    item["period_views"] = std::to_string(h.period_views);
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+// The 本周热门 / 本月热门 tabs (templates/hot_tabs.mustache).
+mstch::map hot_tabs_view(const HotTabs& hot) {
+  return {{"has_week", !hot.week.empty()},
+          {"week", hot_list_view(hot.week)},
+          {"has_month", !hot.month.empty()},
+          {"month", hot_list_view(hot.month)}};
 }
 
 mstch::map hit_view(const search::SearchHit& hit) {
@@ -129,6 +150,18 @@ mstch::array facet_links(std::string_view query, const SearchFilters& filters,
   return links;
 }
 
+// The address of a category page with its sort and page.
+std::string category_href(std::string_view category, store::SortOrder sort, std::size_t page) {
+  std::string href = category_path(category);
+  char separator = '?';
+  if (sort == store::SortOrder::kMostViewed) {
+    href += "?sort=hot";
+    separator = '&';
+  }
+  if (page > 1) href += fmt::format("{}page={}", separator, page);
+  return href;
+}
+
 // The tab of a document's pages that is shown.
 enum class DocTab { kText, kTemplate, kTasks };
 
@@ -139,6 +172,7 @@ mstch::map doc_context(const doc::Document& d, const doc::Analysis& analysis, Do
           {"title", d.title},
           {"date", d.date},
           {"category", category_label(d.category)},
+          {"category_href", category_path(d.category)},
           {"views", std::to_string(d.views)},
           {"complete", complete},
           {"has_tasks", !analysis.tasks.empty()},
@@ -178,6 +212,24 @@ mstch::array keywords_view(const std::vector<std::string>& keywords) {
   return tags;
 }
 
+mstch::array related_view(const std::vector<search::RelatedDoc>& related) {
+  mstch::array items;
+  for (const auto& r : related) {
+    items.push_back(mstch::map{{"id", r.id},
+                               {"title", r.title},
+                               {"date", r.date},
+                               {"category", category_label(r.category)},
+                               {"excerpt", describe(r.excerpt, kExcerptChars)}});
+  }
+  return items;
+}
+
+bool is_day(std::string_view date) {
+  return date.size() == 10 && date[4] == '-' && date[7] == '-' &&
+         std::all_of(date.begin(), date.end(),
+                     [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+}
+
 }  // namespace
 
 PageInfo paginate(std::int64_t total, std::size_t page_size, std::size_t page) {
@@ -186,93 +238,120 @@ PageInfo paginate(std::int64_t total, std::size_t page_size, std::size_t page) {
   return {std::max<std::size_t>(page, 1), pages};
 }
 
-struct Pages::Impl {
-  std::string site_name;
-  std::string stylesheet;
-  std::map<std::string, std::string> templates;  // by name without ".mustache"
+std::string publish_time(std::string_view date, std::string_view created_at) {
+  auto utc = parse_utc_timestamp(created_at);
+  if (!utc) return "";
+  std::time_t t = static_cast<std::time_t>(*utc + kChinaUtcOffsetSeconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::string time_of_day = fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+  if (is_day(date)) return fmt::format("{} {}", date, time_of_day);
+  return fmt::format("{:04}-{:02}-{:02} {}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     time_of_day);
+}
 
-  // Renders template `page` as the content of the layout.
-  std::string render(const std::string& page, const Head& head, mstch::map context) const {
-    context["site_name"] = site_name;
-    context["stylesheet"] = stylesheet;
-    context["page_title"] = head.title;
-    context["meta_description"] = head.description;
-    context["canonical"] = head.canonical;
-    context["header_query"] = head.query;
-    auto partials = templates;
-    partials["content"] = templates.at(page);
-    return mstch::render(templates.at("layout"), context, partials);
-  }
+namespace {
 
-  std::string title(std::string_view page_title) const {
-    return fmt::format("{} - {}", page_title, site_name);
-  }
-};
+// Renders `page` in the layout with what every public page adds to its context.
+std::string render_page(const Renderer& renderer, const std::string& script,
+                        const std::string& page, const PageEnv& env, const Head& head,
+                        mstch::map context) {
+  context["site_script"] = script;
+  context["site_qr_svg"] = env.site_qr_svg;
+  context["base_url"] = env.base_url;
+  return renderer.render(page, head, env.site, std::move(context));
+}
 
-Pages::Pages(std::string site_name) {
-  auto impl = std::make_unique<Impl>();
-  impl->site_name = std::move(site_name);
-  impl->stylesheet = asset_url("style.css");
-  for (const auto& f : embedded::templates()) {
-    if (!f.path.ends_with(kTemplateSuffix)) continue;
-    std::string_view name = f.path.substr(0, f.path.size() - kTemplateSuffix.size());
-    impl->templates.emplace(name, f.data);
-  }
+std::string page_title(const PageEnv& env, std::string_view title) {
+  return fmt::format("{} - {}", title, env.site.site_name);
+}
+
+}  // namespace
+
+Pages::Pages(const Renderer& renderer) : renderer_(renderer), script_(asset_url("site.js")) {
   for (auto name : kRequiredTemplates) {
-    if (!impl->templates.contains(std::string(name))) {
-      throw std::logic_error(fmt::format("template {}{} is not embedded", name, kTemplateSuffix));
+    if (!renderer_.has(name)) {
+      throw std::logic_error(fmt::format("template {}.mustache is not embedded", name));
     }
   }
-  impl_ = std::move(impl);
 }
 
-Pages::~Pages() = default;
-
-std::string Pages::home(const std::vector<doc::Summary>& latest,
-                        const std::vector<store::CategoryCount>& categories, PageInfo page) const {
-  mstch::array docs;
-  for (const auto& s : latest) docs.push_back(summary_view(s));
+std::string Pages::home(const PageEnv& env, const HomeData& data) const {
   mstch::array cats;
-  for (const auto& c : categories) {
-    cats.push_back(
-        mstch::map{{"name", category_label(c.category)}, {"count", std::to_string(c.count)}});
+  for (const auto& c : data.categories) {
+    if (c.count == 0) continue;
+    cats.push_back(mstch::map{{"name", category_label(c.name)},
+                              {"href", category_path(c.name)},
+                              {"count", std::to_string(c.count)}});
   }
+  mstch::array topics;
+  for (const auto& t : data.topics) {
+    topics.push_back(mstch::map{{"title", t.title},
+                                {"description", t.description},
+                                {"href", "/topic/" + encode_query_value(t.slug)},
+                                {"count", std::to_string(t.ids.size())}});
+  }
+  const bool has_categories = !cats.empty();
+  const bool has_topics = !topics.empty();
   mstch::map context{
-      {"has_latest", !latest.empty()},
-      {"latest", std::move(docs)},
-      {"has_categories", !categories.empty()},
+      {"latest", doc_list_view(data.latest)},
+      {"has_categories", has_categories},
       {"categories", std::move(cats)},
-      {"pager", pager_view(page, [](std::size_t n) { return fmt::format("/?page={}", n); })}};
-  Head head{impl_->site_name + " - 公文写作范文",
-            "公文写作范文：讲话稿、工作总结、汇报材料、心得体会等范文的阅读与搜索。", "", ""};
-  return impl_->render("home", head, std::move(context));
+      {"hot", hot_tabs_view(data.hot)},
+      {"has_topics", has_topics},
+      {"topics", std::move(topics)},
+      {"pager", pager_view(data.page, [](std::size_t n) { return fmt::format("/?page={}", n); })}};
+  Head head;
+  head.title = env.site.site_name + " - 公文写作范文";
+  head.description = "公文写作范文：讲话稿、工作总结、汇报材料、心得体会等范文的阅读与搜索。";
+  head.canonical =
+      env.base_url + (data.page.page > 1 ? fmt::format("/?page={}", data.page.page) : "/");
+  return render_page(renderer_, script_, "home", env, head, std::move(context));
 }
 
-std::string Pages::document(const doc::Document& d, const access::Visible& visible) const {
+std::string Pages::document(const PageEnv& env, const doc::Document& d,
+                            const access::Visible& visible, const DocumentExtras& extras) const {
   const doc::Analysis analysis = doc::analysis_from_json(d.analysis);
   const std::size_t shown = doc::paragraphs(visible.content).size();
+  const std::string permalink = env.base_url + "/doc/" + d.id;
+  const std::string published = publish_time(d.date, d.created_at);
   mstch::map context = doc_context(d, analysis, DocTab::kText, visible.complete);
+  context["published"] = published;
+  // <time datetime>: the same instant in ISO 8601 with its offset.
+  context["published_iso"] =
+      published.empty() ? "" : published.substr(0, 10) + "T" + published.substr(11) + "+08:00";
   context["paragraphs"] = paragraphs_view(visible.content);
   context["has_outline"] = !analysis.outline.empty();
   context["outline"] = outline_view(analysis.outline, shown);
   context["has_keywords"] = !d.keywords.empty();
   context["keywords"] = keywords_view(d.keywords);
-  Head head{impl_->title(d.title), describe(visible.content), "/doc/" + d.id, ""};
-  return impl_->render("doc", head, std::move(context));
+  context["permalink"] = permalink;
+  context["share_qr_svg"] = extras.share_qr_svg;
+  context["has_related"] = !extras.related.empty();
+  context["related"] = related_view(extras.related);
+  context["hot"] = hot_tabs_view(extras.hot);
+  Head head;
+  head.title = page_title(env, d.title);
+  head.description = describe(visible.content);
+  head.canonical = permalink;
+  head.og_type = "article";
+  return render_page(renderer_, script_, "doc", env, head, std::move(context));
 }
 
-std::string Pages::template_page(const doc::Document& d, std::string_view template_text,
-                                 bool complete) const {
+std::string Pages::template_page(const PageEnv& env, const doc::Document& d,
+                                 std::string_view template_text, bool complete) const {
   mstch::map context =
       doc_context(d, doc::analysis_from_json(d.analysis), DocTab::kTemplate, complete);
   context["paragraphs"] = paragraphs_view(template_text);
-  Head head{impl_->title(d.title + "（模板版）"), describe(template_text),
-            "/doc/" + d.id + "/template", ""};
-  return impl_->render("doc_template", head, std::move(context));
+  Head head;
+  head.title = page_title(env, d.title + "（模板版）");
+  head.description = describe(template_text);
+  head.canonical = env.base_url + "/doc/" + d.id + "/template";
+  return render_page(renderer_, script_, "doc_template", env, head, std::move(context));
 }
 
-std::string Pages::tasks_page(const doc::Document& d, const std::vector<doc::TaskRow>& rows,
-                              bool complete) const {
+std::string Pages::tasks_page(const PageEnv& env, const doc::Document& d,
+                              const std::vector<doc::TaskRow>& rows, bool complete) const {
   mstch::map context =
       doc_context(d, doc::analysis_from_json(d.analysis), DocTab::kTasks, complete);
   mstch::array columns;
@@ -286,12 +365,15 @@ std::string Pages::tasks_page(const doc::Document& d, const std::vector<doc::Tas
   context["columns"] = std::move(columns);
   context["has_rows"] = !rows.empty();
   context["rows"] = std::move(table);
-  Head head{impl_->title(d.title + "（任务分解表）"), "", "/doc/" + d.id + "/tasks", ""};
-  return impl_->render("doc_tasks", head, std::move(context));
+  Head head;
+  head.title = page_title(env, d.title + "（任务分解表）");
+  head.canonical = env.base_url + "/doc/" + d.id + "/tasks";
+  return render_page(renderer_, script_, "doc_tasks", env, head, std::move(context));
 }
 
-std::string Pages::search(std::string_view query, const search::SearchResponse& response,
-                          PageInfo page, const SearchFilters& filters) const {
+std::string Pages::search(const PageEnv& env, std::string_view query,
+                          const search::SearchResponse& response, PageInfo page,
+                          const SearchFilters& filters) const {
   bool has_query = !query.empty() || !filters.category.empty() || filters.year != 0;
   mstch::map context{{"query", std::string(query)}, {"has_query", has_query}};
   if (has_query) {
@@ -314,18 +396,74 @@ std::string Pages::search(std::string_view query, const search::SearchResponse& 
     context["pager"] =
         pager_view(page, [&](std::size_t n) { return search_href(query, filters, n); });
   }
-  std::string title =
-      query.empty() ? impl_->title("搜索") : impl_->title(fmt::format("{} 的搜索结果", query));
-  Head head{std::move(title), "", "", std::string(query)};
-  return impl_->render("search", head, std::move(context));
+  Head head;
+  head.title = query.empty() ? page_title(env, "搜索")
+                             : page_title(env, fmt::format("{} 的搜索结果", query));
+  head.query = std::string(query);
+  head.noindex = true;
+  return render_page(renderer_, script_, "search", env, head, std::move(context));
 }
 
-std::string Pages::register_soon() const {
-  Head head{impl_->title("注册"), "", "", ""};
-  return impl_->render("register", head, {});
+std::string Pages::category(const PageEnv& env, const store::Category& category,
+                            const std::vector<doc::Summary>& docs, store::SortOrder sort,
+                            PageInfo page) const {
+  const std::string name = category_label(category.name);
+  mstch::array sorts;
+  for (auto [order, label] : {std::pair{store::SortOrder::kNewest, "最新"},
+                              std::pair{store::SortOrder::kMostViewed, "最热"}}) {
+    sorts.push_back(mstch::map{{"label", std::string(label)},
+                               {"href", category_href(category.name, order, 1)},
+                               {"current", order == sort}});
+  }
+  mstch::map context{{"name", name},
+                     {"count", std::to_string(category.count)},
+                     {"sorts", std::move(sorts)},
+                     {"list", doc_list_view(docs)},
+                     {"pager", pager_view(page, [&](std::size_t n) {
+                        return category_href(category.name, sort, n);
+                      })}};
+  Head head;
+  head.title = page_title(env, page.page > 1 ? fmt::format("{}（第{}页）", name, page.page) : name);
+  head.description = fmt::format("{}范文 {} 篇：在线阅读与搜索。", name, category.count);
+  head.canonical = env.base_url + category_href(category.name, sort, page.page);
+  return render_page(renderer_, script_, "category", env, head, std::move(context));
 }
 
-std::string Pages::error(int status) const {
+std::string Pages::hot(const PageEnv& env, HotPeriod period,
+                       const std::vector<store::HotDoc>& docs) const {
+  const bool week = period == HotPeriod::kWeek;
+  const std::string heading = week ? "本周热门" : "本月热门";
+  mstch::map context{{"heading", heading},
+                     {"on_week", week},
+                     {"has_docs", !docs.empty()},
+                     {"docs", hot_list_view(docs)}};
+  Head head;
+  head.title = page_title(env, heading);
+  head.description = week ? "最近 7 天阅读最多的范文。" : "最近 30 天阅读最多的范文。";
+  head.canonical = env.base_url + "/hot?period=" + std::string(hot_period_name(period));
+  return render_page(renderer_, script_, "hot", env, head, std::move(context));
+}
+
+std::string Pages::topic(const PageEnv& env, const store::Collection& topic,
+                         const std::vector<doc::Summary>& docs) const {
+  mstch::map context{
+      {"title", topic.title}, {"description", topic.description}, {"list", doc_list_view(docs)}};
+  Head head;
+  head.title = page_title(env, topic.title);
+  head.description = describe(topic.description);
+  head.canonical = env.base_url + "/topic/" + encode_query_value(topic.slug);
+  return render_page(renderer_, script_, "topic", env, head, std::move(context));
+}
+
+std::string Pages::accounts_soon(const PageEnv& env, AccountPage which) const {
+  const std::string action = which == AccountPage::kLogin ? "登录" : "注册";
+  Head head;
+  head.title = page_title(env, action);
+  head.noindex = true;
+  return render_page(renderer_, script_, "accounts", env, head, {{"action", action}});
+}
+
+std::string Pages::error(const PageEnv& env, int status) const {
   std::string heading = "服务器出错了";
   std::string message = "抱歉，服务器处理您的请求时出了问题，请稍后再试。";
   if (status == 404) {
@@ -337,8 +475,10 @@ std::string Pages::error(int status) const {
   }
   mstch::map context{
       {"heading", heading}, {"message", message}, {"status", std::to_string(status)}};
-  Head head{impl_->title(heading), "", "", ""};
-  return impl_->render("error", head, std::move(context));
+  Head head;
+  head.title = page_title(env, heading);
+  head.noindex = true;
+  return render_page(renderer_, script_, "error", env, head, std::move(context));
 }
 
 }  // namespace wenku::web

@@ -1,12 +1,12 @@
-// Page rendering: view models built from documents and search results, rendered with the
-// mstch templates of templates/ inside the shared layout (templates/layout.mustache).
-// Every string from a document or a user is HTML-escaped by the templates; the only raw
-// HTML inserted is SearchHit::snippet_html, which the searcher escapes itself.
+// The public pages: view models built from documents, listings and search results, rendered
+// with the mstch templates of templates/ inside the shared layout (web::Renderer).
+// Every string from a document or a user is HTML-escaped by the templates; the only raw HTML
+// inserted is SearchHit::snippet_html, which the searcher escapes itself, and QR code SVG
+// made by qr_svg.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +16,9 @@
 #include "doc/tasks.h"
 #include "search/searcher.h"
 #include "store/store.h"
+#include "web/hot.h"
+#include "web/render.h"
+#include "web/settings.h"
 
 namespace wenku::web {
 
@@ -35,56 +38,112 @@ struct SearchFilters {
   search::SortOrder sort = search::SortOrder::kRelevance;
 };
 
+// What every page of one request needs besides its own data.
+struct PageEnv {
+  const SiteSettings& site;  // the settings in force (site name, 客服 text, 微信订阅号 …)
+  std::string base_url;      // absolute address of the site, no trailing '/' (site_base_url)
+  // qr_svg of the home page, shown in the side bar when no 微信订阅号 image was uploaded.
+  std::string site_qr_svg;
+};
+
+// The publish time shown on a document page, "YYYY-MM-DD HH:MM:SS" in China Standard Time
+// (UTC+8, the readers' time; no daylight saving): the document's own `date` when it names a
+// day (YYYY-MM-DD) with the time of day the document entered the library (`created_at`, UTC),
+// else `created_at` itself (a year or month alone does not give a day). "" when `created_at`
+// is not "YYYY-MM-DD HH:MM:SS".
+std::string publish_time(std::string_view date, std::string_view created_at);
+
+// The 本周热门 and 本月热门 lists (HotLists::top).
+struct HotTabs {
+  std::vector<store::HotDoc> week;
+  std::vector<store::HotDoc> month;
+};
+
+// What a document page shows beside the text.
+struct DocumentExtras {
+  std::vector<search::RelatedDoc> related;  // 相关内容, each already checked by access::visible
+  HotTabs hot;                              // 热门推荐
+  std::string share_qr_svg;                 // qr_svg of the permalink, for 分享
+};
+
+// The home page's data.
+struct HomeData {
+  std::vector<doc::Summary> latest;         // one page of the newest documents
+  PageInfo page;                            // of `latest`
+  std::vector<store::Category> categories;  // in the admin's order; empty ones are skipped
+  HotTabs hot;
+  std::vector<store::Collection> topics;  // 专题
+};
+
+// The /login and /register placeholders.
+enum class AccountPage { kLogin, kRegister };
+
 // Renders complete HTML documents. Immutable after construction; safe to share between
 // threads.
 class Pages {
  public:
-  // `site_name` appears in the header, footer and every <title>. Throws std::logic_error
-  // when an embedded template is missing.
-  explicit Pages(std::string site_name);
-  ~Pages();
-  Pages(const Pages&) = delete;
-  Pages& operator=(const Pages&) = delete;
+  // `renderer` must outlive this object. Throws std::logic_error when a template the pages
+  // use is not embedded.
+  explicit Pages(const Renderer& renderer);
 
-  // Home: a page of the latest documents, and the categories with their counts.
-  std::string home(const std::vector<doc::Summary>& latest,
-                   const std::vector<store::CategoryCount>& categories, PageInfo page) const;
+  // Home: the search box, the categories with their counts, the latest documents, the hot
+  // lists and the 专题.
+  std::string home(const PageEnv& env, const HomeData& data) const;
 
-  // A document page showing `visible` (what access::visible allowed this viewer); when it
-  // is not complete a 阅读全文 block asks the reader to log in or register. Above the text:
-  // the keywords as search links, buttons to the 模板版 and (when the stored analysis has
-  // tasks) the 任务分解表, and the outline (提纲) of the whole text as a table of contents
-  // linking to the paragraph anchors #pN (to the 阅读全文 block for headings beyond
-  // `visible`): the outline is free for every reader.
-  std::string document(const doc::Document& d, const access::Visible& visible) const;
+  // The document page (permalink /doc/{id}) showing `visible` (what access::visible allowed
+  // this viewer): breadcrumb, title, publish time, views, keyword tags, the tool buttons
+  // (模板版, 任务分解表 when the stored analysis has tasks, 收藏), the outline (提纲) of the
+  // whole text as a table of contents linking to the paragraph anchors #pN (to the 阅读全文
+  // block for headings beyond `visible`: the outline is free for every reader), the text, the
+  // 阅读全文 block when `visible` is not complete, 分享 (QR code and copy-link of the
+  // absolute permalink), 关于本文, 相关内容, and a side bar with 热门推荐, 微信订阅号 and
+  // 联系客服. Open Graph type "article".
+  std::string document(const PageEnv& env, const doc::Document& d, const access::Visible& visible,
+                       const DocumentExtras& extras) const;
 
   // The 模板版 page of `d`: `template_text` (the template of what the viewer may read, see
   // io::visible_template), with the 阅读全文 block when `complete` is false.
-  std::string template_page(const doc::Document& d, std::string_view template_text,
-                            bool complete) const;
+  std::string template_page(const PageEnv& env, const doc::Document& d,
+                            std::string_view template_text, bool complete) const;
 
   // The 任务分解表 page of `d`: `rows` (those the viewer may see, see io::visible_tasks) as a
   // table with links to the .xlsx and .csv downloads, and the 阅读全文 block when
   // `complete` is false.
-  std::string tasks_page(const doc::Document& d, const std::vector<doc::TaskRow>& rows,
-                         bool complete) const;
+  std::string tasks_page(const PageEnv& env, const doc::Document& d,
+                         const std::vector<doc::TaskRow>& rows, bool complete) const;
 
-  // The search page: hits, facet links (category, year), sort links, pager, the notice of a
-  // degraded or relaxed query and a did-you-mean link; every link keeps `filters`. Without a
-  // query or filter only the search form is shown and `response` is ignored.
-  std::string search(std::string_view query, const search::SearchResponse& response, PageInfo page,
+  // The search page (noindex): hits, facet links (category, year), sort links, pager, the
+  // notice of a degraded or relaxed query and a did-you-mean link; every link keeps
+  // `filters`. Without a query or filter only the search form is shown and `response` is
+  // ignored.
+  std::string search(const PageEnv& env, std::string_view query,
+                     const search::SearchResponse& response, PageInfo page,
                      const SearchFilters& filters = {}) const;
 
-  // The placeholder for accounts: registration opens soon.
-  std::string register_soon() const;
+  // A category page: one page of `docs` (of `category`, sorted by `sort`) with 最新/最热 sort
+  // links and a pager.
+  std::string category(const PageEnv& env, const store::Category& category,
+                       const std::vector<doc::Summary>& docs, store::SortOrder sort,
+                       PageInfo page) const;
 
-  // A friendly Chinese error page for HTTP status 400, 404 or 500 (any other status gets
-  // the 500 wording).
-  std::string error(int status) const;
+  // The /hot page: `docs`, the most read documents of `period`, with links to both periods.
+  std::string hot(const PageEnv& env, HotPeriod period,
+                  const std::vector<store::HotDoc>& docs) const;
+
+  // A 专题 page: the collection's title, description and `docs` in the curated order.
+  std::string topic(const PageEnv& env, const store::Collection& topic,
+                    const std::vector<doc::Summary>& docs) const;
+
+  // The /login or /register placeholder (noindex): accounts open soon.
+  std::string accounts_soon(const PageEnv& env, AccountPage which) const;
+
+  // A friendly Chinese error page (noindex) for HTTP status 400, 404 or 500 (any other status
+  // gets the 500 wording).
+  std::string error(const PageEnv& env, int status) const;
 
  private:
-  struct Impl;
-  std::unique_ptr<const Impl> impl_;
+  const Renderer& renderer_;
+  std::string script_;  // versioned address of static/site.js
 };
 
 }  // namespace wenku::web

@@ -3,67 +3,92 @@
 
 #include "web/server.h"
 
+#include <unistd.h>
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <csignal>
+#include <ctime>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <xxhash.h>
 #include <restinio/all.hpp>
 
 #include "doc/analysis.h"
 #include "io/export.h"
 #include "search/searcher.h"
 #include "store/store.h"
-#include "text/utf8.h"
+#include "web/admin.h"
 #include "web/api.h"
 #include "web/assets.h"
+#include "web/feedback.h"
+#include "web/hot.h"
+#include "web/http.h"
 #include "web/pages.h"
+#include "web/qr.h"
+#include "web/render.h"
+#include "web/sitemap.h"
+#include "web/ttl_cache.h"
+#include "web/url.h"
+#include "web/views.h"
 
 namespace wenku::web {
 
 namespace {
 
-using Router = restinio::router::express_router_t<>;
-using Traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, Router>;
+using RequestHandler = restinio::default_request_handler_t;
+using Traits =
+    restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, RequestHandler>;
 using Server = restinio::http_server_t<Traits>;
-using Request = restinio::request_handle_t;
-using Params = restinio::router::route_params_t;
-using Status = restinio::request_handling_status_t;
-using Query = restinio::query_string_params_t;
-using Handler = std::function<Status(const Request&, Params)>;
 
-constexpr std::string_view kHtml = "text/html; charset=utf-8";
 constexpr std::size_t kHomePageSize = 20;
+constexpr std::size_t kListPageSize = 20;  // category pages
 constexpr std::size_t kSearchPageSize = 10;
-constexpr std::size_t kMaxPage = 1000;  // deeper pages are refused, not computed
+constexpr std::size_t kHotTabSize = 10;  // 热门推荐 beside pages; /hot shows HotLists::kMaxLimit
+constexpr std::size_t kRelatedSize = 8;
 constexpr std::string_view kImmutable = "public, max-age=31536000";
+constexpr std::string_view kShortCache = "public, max-age=300";  // QR images, 微信订阅号 image
+constexpr std::string_view kXml = "application/xml; charset=utf-8";
+constexpr std::string_view kText = "text/plain; charset=utf-8";
 
-// Sends `body` with the headers every response carries.
-Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
-            std::string body) {
-  return req->create_response(std::move(status))
-      .append_header(restinio::http_field::content_type, std::string(content_type))
-      .append_header("X-Content-Type-Options", "nosniff")
-      .append_header("Content-Security-Policy",
-                     "default-src 'self'; base-uri 'none'; frame-ancestors 'none'")
-      .set_body(std::move(body))
-      .done();
+// When the embedded static files last changed: the executable's modification time (they are
+// built into it), so every process and restart agrees; the start time if it cannot be read.
+std::int64_t static_files_time() {
+  std::error_code ec;
+  auto written = std::filesystem::last_write_time("/proc/self/exe", ec);
+  if (ec) return static_cast<std::int64_t>(std::time(nullptr));
+  auto system = std::chrono::file_clock::to_sys(written);
+  return std::chrono::duration_cast<std::chrono::seconds>(system.time_since_epoch()).count();
 }
 
-// The value of `page` in `query`: 1 when absent or not a positive number; 0 (meaning
-// "refuse") when beyond kMaxPage.
-std::size_t page_param(const Query& query) {
-  auto value = query.get_param("page");
-  if (!value) return 1;
-  std::size_t page = 0;
-  auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), page);
-  if (ec == std::errc::result_out_of_range) return 0;
-  if (ec != std::errc() || end != value->data() + value->size() || page == 0) return 1;
-  return page <= kMaxPage ? page : 0;
+// A strong ETag of `data` (64-bit XXH3).
+std::string etag_of(std::string_view data) {
+  return fmt::format("\"{:016x}\"", XXH3_64bits(data.data(), data.size()));
+}
+
+// Sends a cacheable representation with its validators (`options.etag`, `last_modified`
+// seconds since the epoch or 0), or 304 without body when the request's conditional headers
+// show the client holds it: If-None-Match when present, else If-Modified-Since (RFC 9110
+// 13.2.2).
+Status send_cacheable(const Request& req, std::string_view content_type, std::string body,
+                      ResponseOptions options, std::int64_t last_modified) {
+  const auto& header = req->header();
+  bool fresh = false;
+  if (auto if_none_match = header.opt_value_of(restinio::http_field::if_none_match)) {
+    fresh = etag_matches(*if_none_match, options.etag);
+  } else if (auto since = header.opt_value_of(restinio::http_field::if_modified_since);
+             since && last_modified > 0) {
+    auto t = parse_http_date(*since);
+    fresh = t && *t >= last_modified;
+  }
+  if (last_modified > 0) options.last_modified = http_date(last_modified);
+  return send(req, fresh ? restinio::status_not_modified() : restinio::status_ok(), content_type,
+              std::move(body), options);
 }
 
 // Route handlers. Each answers one request; exceptions are turned into the 500 page by
@@ -71,38 +96,88 @@ std::size_t page_param(const Query& query) {
 class Site {
  public:
   Site(Services services, const ServerOptions& options)
-      : services_(services), options_(options), pages_(options.site_name) {}
+      : services_(services),
+        options_(options),
+        settings_(services.store, options.site),
+        pages_(renderer_),
+        hot_(services.store),
+        sitemap_(services.store),
+        views_(services.store),
+        listen_(options.host.find(':') != std::string::npos
+                    ? fmt::format("[{}]:{}", options.host, options.port)
+                    : fmt::format("{}:{}", options.host, options.port)),
+        static_time_(static_files_time()) {
+    set_client_key_secret(client_key_secret(services.store));
+  }
 
-  // The routes of the site.
-  std::unique_ptr<Router> router() const {
+  // The request handler: the routes of the site (pages answer HEAD as well as GET), and the
+  // 400 page for a request the router cannot even match (it throws restinio::exception_t for
+  // a path whose percent-escapes are not UTF-8).
+  std::unique_ptr<RequestHandler> router() const {
     auto router = std::make_unique<Router>();
-    router->http_get("/", guard([this](const Request& r, Params) { return home(r); }));
-    router->http_get("/doc/:id",
-                     guard([this](const Request& r, Params p) { return document(r, p["id"]); }));
-    router->http_get("/doc/:id/template", guard([this](const Request& r, Params p) {
-                       return document_template(r, p["id"]);
-                     }));
+    get_and_head(*router, "/", guard([this](const Request& r, Params) { return home(r); }));
+    get_and_head(*router, "/doc/:id",
+                 guard([this](const Request& r, Params p) { return document(r, p["id"]); }));
+    get_and_head(*router, "/doc/:id/template", guard([this](const Request& r, Params p) {
+      return document_template(r, p["id"]);
+    }));
     router->http_get("/doc/:id/tasks.csv", guard([this](const Request& r, Params p) {
                        return tasks_download(r, p["id"], TaskFormat::kCsv);
                      }));
     router->http_get("/doc/:id/tasks.xlsx", guard([this](const Request& r, Params p) {
                        return tasks_download(r, p["id"], TaskFormat::kXlsx);
                      }));
-    router->http_get("/doc/:id/tasks", guard([this](const Request& r, Params p) {
-                       return tasks_download(r, p["id"], TaskFormat::kPage);
-                     }));
-    router->http_get("/search", guard([this](const Request& r, Params) { return search(r); }));
-    router->http_get("/register", guard([this](const Request& r, Params) {
-                       return send(r, restinio::status_ok(), kHtml, pages_.register_soon());
-                     }));
-    router->http_get("/healthz", [](const Request& r, Params) {
-      return send(r, restinio::status_ok(), "text/plain; charset=utf-8", "ok");
+    get_and_head(*router, "/doc/:id/tasks", guard([this](const Request& r, Params p) {
+      return tasks_download(r, p["id"], TaskFormat::kPage);
+    }));
+    get_and_head(*router, "/qr/doc/:id.svg",
+                 guard([this](const Request& r, Params p) { return document_qr(r, p["id"]); }));
+    get_and_head(*router, "/site/wechat-qr",
+                 guard([this](const Request& r, Params) { return wechat_image(r); }));
+    get_and_head(*router, "/category/:name",
+                 guard([this](const Request& r, Params p) { return category(r, p["name"]); }));
+    get_and_head(*router, "/hot", guard([this](const Request& r, Params) { return hot(r); }));
+    get_and_head(*router, "/topic/:slug",
+                 guard([this](const Request& r, Params p) { return topic(r, p["slug"]); }));
+    get_and_head(*router, "/search", guard([this](const Request& r, Params) { return search(r); }));
+    get_and_head(*router, "/login", guard([this](const Request& r, Params) {
+      return accounts(r, AccountPage::kLogin);
+    }));
+    get_and_head(*router, "/register", guard([this](const Request& r, Params) {
+      return accounts(r, AccountPage::kRegister);
+    }));
+    get_and_head(*router, "/sitemap.xml",
+                 guard([this](const Request& r, Params) { return sitemap(r, std::nullopt); }));
+    get_and_head(*router, R"(/sitemap-:n(\d{1,6}).xml)", guard([this](const Request& r, Params p) {
+      return sitemap(r, restinio::cast_to<std::size_t>(p["n"]));
+    }));
+    get_and_head(*router, "/robots.txt", guard([this](const Request& r, Params) {
+      return send(r, restinio::status_ok(), kText, robots_txt(base_url(r, *settings_.get())));
+    }));
+    // Liveness; X-Wenku-Worker names the process that answered (`serve --workers N`).
+    get_and_head(*router, "/healthz", [](const Request& r, Params) {
+      constexpr std::string_view kOk = "ok";
+      auto response = r->create_response<restinio::user_controlled_output_t>();
+      response.append_header(restinio::http_field::content_type, std::string(kText))
+          .append_header("X-Wenku-Worker", std::to_string(::getpid()))
+          .set_content_length(kOk.size());
+      if (r->header().method() != restinio::http_method_head()) response.set_body(kOk);
+      return response.done();
     });
-    router->http_get("/static/:file",
-                     [](const Request& r, Params p) { return asset(r, p["file"]); });
-    add_api_routes(*router, services_, options_.policy);
+    get_and_head(*router, "/static/:file",
+                 [this](const Request& r, Params p) { return asset(r, p["file"]); });
+    add_api_routes(*router, services_, settings_, hot_);
+    add_admin_routes(*router, services_, options_, settings_, renderer_);
+    add_feedback_routes(*router, {services_.store, settings_, renderer_});
     router->non_matched_request_handler([this](const Request& r) { return error(r, 404); });
-    return router;
+    return std::make_unique<RequestHandler>(
+        [this, routes = std::shared_ptr<Router>(std::move(router))](const Request& req) {
+          try {
+            return (*routes)(req);
+          } catch (const restinio::exception_t&) {
+            return error(req, 400);
+          }
+        });
   }
 
  private:
@@ -119,19 +194,52 @@ class Site {
     };
   }
 
+  // The absolute address of the site as this request reaches it (see site_base_url).
+  std::string base_url(const Request& req, const SiteSettings& site) const {
+    auto host = req->header().opt_value_of(restinio::http_field::host);
+    return site_base_url(site.base_url,
+                         host ? std::optional<std::string_view>(*host) : std::nullopt, listen_);
+  }
+
+  // The QR code SVG of `text`, cached (permalinks are few and their codes never change).
+  std::shared_ptr<const std::string> qr(const std::string& text) const {
+    return qr_cache_.get(text, [&] { return qr_svg(text); });
+  }
+
+  // What every page of this request needs; `site` must outlive it.
+  PageEnv env(const Request& req, const SiteSettings& site) const {
+    PageEnv e{site, base_url(req, site), ""};
+    if (!site.has_wechat_image) e.site_qr_svg = *qr(e.base_url + "/");
+    return e;
+  }
+
+  Status html(const Request& req, std::string body, const ResponseOptions& options = {}) const {
+    return send(req, restinio::status_ok(), kHtml, std::move(body), options);
+  }
+
   Status error(const Request& req, int code) const {
     auto status = code == 404   ? restinio::status_not_found()
                   : code == 400 ? restinio::status_bad_request()
                                 : restinio::status_internal_server_error();
-    return send(req, std::move(status), kHtml, pages_.error(code));
+    const auto site = settings_.get();
+    return send(req, std::move(status), kHtml, pages_.error(env(req, *site), code));
   }
 
-  // Parses the query string, or nullopt when it is malformed (bad escapes, invalid UTF-8).
-  static std::optional<Query> query_of(const Request& req) {
-    auto parsed =
-        restinio::try_parse_query<restinio::parse_query_traits::relaxed>(req->header().query());
-    if (!parsed) return std::nullopt;
-    return std::move(*parsed);
+  HotTabs hot_tabs() const {
+    return {hot_.top(HotPeriod::kWeek, kHotTabSize), hot_.top(HotPeriod::kMonth, kHotTabSize)};
+  }
+
+  // 相关内容 of document `id` for guests under `policy`, cached for a few minutes (a Groonga
+  // query per page view would dominate the page's cost).
+  std::vector<search::RelatedDoc> related(const std::string& id,
+                                          const access::Policy& policy) const {
+    const std::string key =
+        fmt::format("{}\n{}\n{}", id, policy.guests_read_full_text, policy.preview_chars);
+    return *related_cache_.get(key, [&] {
+      auto found = search::find_related(services_.index, services_.store, id, kRelatedSize,
+                                        access::Viewer{}, policy);
+      return found ? std::move(*found) : std::vector<search::RelatedDoc>{};
+    });
   }
 
   Status home(const Request& req) const {
@@ -139,21 +247,122 @@ class Site {
     std::size_t page = query ? page_param(*query) : 0;
     if (page == 0) return error(req, 400);
     auto& store = services_.store;
-    PageInfo info = paginate(store.count(), kHomePageSize, page);
-    if (page > info.pages) return error(req, 404);
+    HomeData data;
+    data.page = paginate(store.count(), kHomePageSize, page);
+    if (page > data.page.pages) return error(req, 404);
     store::ListQuery list;
     list.limit = kHomePageSize;
     list.offset = (page - 1) * kHomePageSize;
-    auto latest = store.list(list);
-    return send(req, restinio::status_ok(), kHtml, pages_.home(latest, store.categories(), info));
+    data.latest = store.list(list);
+    data.categories = store.category_list();
+    data.hot = hot_tabs();
+    data.topics = store.collections();
+    const auto site = settings_.get();
+    return html(req, pages_.home(env(req, *site), data));
   }
 
   Status document(const Request& req, std::string_view id) const {
+    const auto site = settings_.get();
     auto d = services_.store.get(id);
     if (!d) return error(req, 404);
-    auto visible = access::visible(*d, access::Viewer{}, options_.policy);
+    auto visible = access::visible(*d, access::Viewer{}, site->policy());
     if (!visible.exists) return error(req, 404);
-    return send(req, restinio::status_ok(), kHtml, pages_.document(*d, visible));
+    ResponseOptions options;
+    if (req->header().method() == restinio::http_method_get()) {
+      auto visitor = visitor_of(req);
+      views_.record(d->id, visitor.key, user_agent(req));
+      if (!visitor.set_cookie.empty()) options.set_cookies.push_back(std::move(visitor.set_cookie));
+    }
+    const PageEnv page_env = env(req, *site);
+    DocumentExtras extras{related(d->id, site->policy()), hot_tabs(),
+                          *qr(page_env.base_url + "/doc/" + d->id)};
+    return html(req, pages_.document(page_env, *d, visible, extras), options);
+  }
+
+  // /qr/doc/{id}.svg: the QR code of the document's permalink.
+  Status document_qr(const Request& req, std::string_view id) const {
+    const auto site = settings_.get();
+    auto d = services_.store.get(id);
+    if (!d || !access::visible(*d, access::Viewer{}, site->policy()).exists) {
+      return error(req, 404);
+    }
+    auto svg = qr(base_url(req, *site) + "/doc/" + d->id);
+    ResponseOptions options;
+    options.cache_control = kShortCache;
+    options.etag = etag_of(*svg);
+    return send_cacheable(req, "image/svg+xml", *svg, options, 0);
+  }
+
+  // /site/wechat-qr: the uploaded 微信订阅号 image.
+  Status wechat_image(const Request& req) const {
+    auto file = services_.store.site_file(kWechatImageFile);
+    if (!file) return error(req, 404);
+    ResponseOptions options;
+    options.cache_control = kShortCache;
+    options.etag = etag_of(file->data);
+    return send_cacheable(req, file->content_type, std::move(file->data), options, 0);
+  }
+
+  Status category(const Request& req, std::string_view raw_name) const {
+    auto name = decode_path_segment(raw_name);
+    auto query = query_of(req);
+    std::size_t page = query ? page_param(*query) : 0;
+    if (!name || page == 0) return error(req, 400);
+    const std::string sort_name = param(*query, "sort");
+    if (!sort_name.empty() && sort_name != "newest" && sort_name != "hot") return error(req, 400);
+    const auto sort =
+        sort_name == "hot" ? store::SortOrder::kMostViewed : store::SortOrder::kNewest;
+    const std::string wanted = *name == category_label("") ? "" : *name;
+    const auto categories = services_.store.category_list();
+    auto it = std::find_if(categories.begin(), categories.end(),
+                           [&](const store::Category& c) { return c.name == wanted; });
+    if (it == categories.end()) return error(req, 404);
+    const PageInfo info = paginate(it->count, kListPageSize, page);
+    if (page > info.pages) return error(req, 404);
+    store::ListQuery list;
+    list.category = wanted;
+    list.sort = sort;
+    list.limit = kListPageSize;
+    list.offset = (page - 1) * kListPageSize;
+    const auto docs = services_.store.list(list);
+    const auto site = settings_.get();
+    return html(req, pages_.category(env(req, *site), *it, docs, sort, info));
+  }
+
+  Status hot(const Request& req) const {
+    auto query = query_of(req);
+    auto period = query ? parse_hot_period(param(*query, "period")) : std::nullopt;
+    if (!period) return error(req, 400);
+    const auto site = settings_.get();
+    return html(req, pages_.hot(env(req, *site), *period, hot_.top(*period, HotLists::kMaxLimit)));
+  }
+
+  Status topic(const Request& req, std::string_view raw_slug) const {
+    auto slug = decode_path_segment(raw_slug);
+    if (!slug) return error(req, 400);
+    auto collection = services_.store.collection(*slug);
+    if (!collection) return error(req, 404);
+    std::vector<doc::Summary> docs;
+    for (const auto& id : collection->ids) {
+      auto d = services_.store.get(id);
+      if (d && !d->deleted) docs.push_back(doc::summarize(*d));
+    }
+    const auto site = settings_.get();
+    return html(req, pages_.topic(env(req, *site), *collection, docs));
+  }
+
+  Status accounts(const Request& req, AccountPage which) const {
+    const auto site = settings_.get();
+    return html(req, pages_.accounts_soon(env(req, *site), which));
+  }
+
+  // /sitemap.xml (`n` empty) or /sitemap-`n`.xml.
+  Status sitemap(const Request& req, std::optional<std::size_t> n) const {
+    const auto site = settings_.get();
+    const std::string base = base_url(req, *site);
+    auto body = n ? sitemap_.file(base, *n) : sitemap_.root(base);
+    if (!body) return error(req, 404);
+    return send(req, restinio::status_ok(), kXml, std::move(*body));
   }
 
   // The document `id` and what a guest may read of it, or nullopt when it is unknown.
@@ -161,7 +370,7 @@ class Site {
       std::string_view id) const {
     auto d = services_.store.get(id);
     if (!d) return std::nullopt;
-    auto visible = access::visible(*d, access::Viewer{}, options_.policy);
+    auto visible = access::visible(*d, access::Viewer{}, settings_.get()->policy());
     if (!visible.exists) return std::nullopt;
     return std::pair{std::move(*d), std::move(visible)};
   }
@@ -172,7 +381,8 @@ class Site {
     const auto& [d, visible] = *found;
     const auto text =
         io::visible_template(doc::analysis_from_json(d.analysis), visible, services_.places);
-    return send(req, restinio::status_ok(), kHtml, pages_.template_page(d, text, visible.complete));
+    const auto site = settings_.get();
+    return html(req, pages_.template_page(env(req, *site), d, text, visible.complete));
   }
 
   enum class TaskFormat { kPage, kCsv, kXlsx };
@@ -186,7 +396,8 @@ class Site {
     if (analysis.tasks.empty()) return error(req, 404);
     const auto rows = io::visible_tasks(d, analysis.tasks, visible);
     if (format == TaskFormat::kPage) {
-      return send(req, restinio::status_ok(), kHtml, pages_.tasks_page(d, rows, visible.complete));
+      const auto site = settings_.get();
+      return html(req, pages_.tasks_page(env(req, *site), d, rows, visible.complete));
     }
     const bool csv = format == TaskFormat::kCsv;
     return req->create_response()
@@ -205,16 +416,14 @@ class Site {
     auto query = query_of(req);
     std::size_t page = query ? page_param(*query) : 0;
     if (page == 0) return error(req, 400);
-    auto param = [&query](std::string_view name) {
-      return std::string(text::trim(restinio::value_or(*query, name, restinio::string_view_t{})));
-    };
-    std::string q = param("q");
-    auto sort = search::parse_sort(param("sort"));
-    auto year = param("year");
-    SearchFilters filters{param("cat"), 0, sort.value_or(search::SortOrder::kRelevance)};
+    std::string q = param(*query, "q");
+    auto sort = search::parse_sort(param(*query, "sort"));
+    auto year = param(*query, "year");
+    SearchFilters filters{param(*query, "cat"), 0, sort.value_or(search::SortOrder::kRelevance)};
     auto [end, ec] = std::from_chars(year.data(), year.data() + year.size(), filters.year);
     bool bad_year = !year.empty() && (ec != std::errc() || end != year.data() + year.size());
-    if (!sort || bad_year || !text::is_valid_utf8(q)) return error(req, 400);
+    if (!sort || bad_year) return error(req, 400);
+    const auto site = settings_.get();
     search::SearchResponse response;
     if (!q.empty() || !filters.category.empty() || filters.year != 0) {
       search::SearchRequest request{q,
@@ -224,40 +433,34 @@ class Site {
                                     filters.category,
                                     filters.year};
       response = search::run_search(services_.index, services_.store, request, access::Viewer{},
-                                    options_.policy);
+                                    site->policy());
     }
     PageInfo info = paginate(response.total, kSearchPageSize, page);
-    return send(req, restinio::status_ok(), kHtml, pages_.search(q, response, info, filters));
+    return html(req, pages_.search(env(req, *site), q, response, info, filters));
   }
 
-  // Serves an embedded asset; 304 when the client already holds this version.
-  static Status asset(const Request& req, std::string_view path) {
+  // Serves an embedded asset with its validators; 304 when the client already holds it.
+  Status asset(const Request& req, std::string_view path) const {
     const Asset* a = find_asset(path);
-    if (a == nullptr) {
-      return send(req, restinio::status_not_found(), "text/plain; charset=utf-8", "not found");
-    }
-    auto if_none_match = req->header().opt_value_of(restinio::http_field::if_none_match);
-    if (if_none_match && etag_matches(*if_none_match, a->etag)) {
-      // No body; Content-Length, if sent, must be that of the 200 response (RFC 9110 8.6).
-      return req
-          ->create_response<restinio::user_controlled_output_t>(restinio::status_not_modified())
-          .set_content_length(a->data.size())
-          .append_header(restinio::http_field::etag, a->etag)
-          .append_header(restinio::http_field::cache_control, std::string(kImmutable))
-          .done();
-    }
-    return req->create_response()
-        .append_header(restinio::http_field::content_type, std::string(a->content_type))
-        .append_header(restinio::http_field::etag, a->etag)
-        .append_header(restinio::http_field::cache_control, std::string(kImmutable))
-        .append_header("X-Content-Type-Options", "nosniff")
-        .set_body(std::string(a->data))
-        .done();
+    if (a == nullptr) return send(req, restinio::status_not_found(), kText, "not found");
+    ResponseOptions options;
+    options.cache_control = kImmutable;
+    options.etag = a->etag;
+    return send_cacheable(req, a->content_type, std::string(a->data), options, static_time_);
   }
 
   Services services_;
   const ServerOptions& options_;
+  mutable SettingsCache settings_;
+  Renderer renderer_;
   Pages pages_;
+  mutable HotLists hot_;
+  Sitemap sitemap_;
+  mutable ViewCounter views_;
+  mutable TtlCache<std::string> qr_cache_{std::chrono::hours(1), 512};
+  mutable TtlCache<std::vector<search::RelatedDoc>> related_cache_{std::chrono::minutes(5), 2000};
+  const std::string listen_;        // the listen address, "host:port"
+  const std::int64_t static_time_;  // Last-Modified of the static files
 };
 
 }  // namespace
@@ -265,9 +468,21 @@ class Site {
 void serve(Services services, const ServerOptions& options,
            const std::function<void()>& on_listening) {
   Site site(services, options);
-  Server server{restinio::own_io_context(), [&](auto& settings) {
-                  settings.address(options.host).port(options.port).request_handler(site.router());
-                }};
+  Server server{
+      restinio::own_io_context(), [&](auto& settings) {
+        settings.address(options.host).port(options.port).request_handler(site.router());
+        settings.acceptor_options_setter([&options](auto& acceptor) {
+          acceptor.set_option(restinio::asio_ns::socket_base::reuse_address(true));
+          if (options.reuse_port) {
+            // Asio has no option type of its own for SO_REUSEPORT.
+            using ReusePort =
+                restinio::asio_ns::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+            acceptor.set_option(ReusePort(true));
+          }
+        });
+        settings.incoming_http_msg_limits(
+            restinio::incoming_http_msg_limits_t{}.max_body_size(kMaxRequestBytes));
+      }};
   restinio::on_pool_runner_t<Server> runner{std::max(1u, options.threads), server};
 
   restinio::asio_ns::signal_set signals{server.io_context(), SIGINT, SIGTERM};

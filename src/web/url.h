@@ -1,6 +1,7 @@
 // URL helpers for building links in pages.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -8,7 +9,29 @@ namespace wenku::web {
 
 // Percent-encodes `s` for use as one query-string value: every byte except ASCII letters,
 // digits and `-._~` becomes %XX (UTF-8 bytes included), so `&`, `=`, `+`, `#` and spaces
-// cannot leak into the surrounding URL. The result is plain ASCII.
+// cannot leak into the surrounding URL. The result is plain ASCII. The same encoding makes a
+// safe path segment (no '/', '?' or '#' survives).
 std::string encode_query_value(std::string_view s);
+
+// The name shown for a document category: "未分类" for "".
+std::string category_label(std::string_view category);
+
+// The path of the page of `category`: "/category/" + the percent-encoded label, so "" (未分类)
+// is /category/%E6%9C%AA%E5%88%86%E7%B1%BB. Document ids need no encoding (A-Z a-z 0-9 . _ -
+// only, see io::detail::is_valid_id): their page is "/doc/" + id.
+std::string category_path(std::string_view category);
+
+// Decodes a percent-encoded path segment (a route parameter as RESTinio gives it, still
+// encoded). nullopt when an escape is malformed or the result is not valid UTF-8.
+std::optional<std::string> decode_path_segment(std::string_view segment);
+
+// The absolute address of the site, "scheme://host[:port]" without a trailing '/', for links
+// that leave the page (canonical, og:url, QR codes, sitemap): `configured` (the base_url
+// setting, trailing '/' removed) when not empty; else "http://" + `host_header` when it is a
+// plain host name, IPv4 or bracketed IPv6 address with an optional port; else "http://" +
+// `listen` (the listen address, "host:port"). A Host with any other character is never
+// trusted: it would forge the links put into shared QR codes.
+std::string site_base_url(std::string_view configured, std::optional<std::string_view> host_header,
+                          std::string_view listen);
 
 }  // namespace wenku::web

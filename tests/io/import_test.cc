@@ -77,6 +77,70 @@ class RecordingStore final : public store::Store {
       const std::vector<std::pair<std::string, std::vector<std::string>>>& keywords) override {
     inner_.set_keywords(keywords);
   }
+  std::int64_t add_views(const std::vector<store::ViewEvent>& events) override {
+    return inner_.add_views(events);
+  }
+  std::vector<store::HotDoc> hot(std::string_view since_day, std::size_t limit) override {
+    return inner_.hot(since_day, limit);
+  }
+  std::vector<store::DayCount> views_per_day(std::string_view since_day) override {
+    return inner_.views_per_day(since_day);
+  }
+  std::vector<store::DayCount> documents_per_day(std::string_view since_day) override {
+    return inner_.documents_per_day(since_day);
+  }
+  std::vector<store::Category> category_list() override { return inner_.category_list(); }
+  void create_category(std::string_view name) override { inner_.create_category(name); }
+  std::int64_t rename_category(std::string_view from, std::string_view to) override {
+    return inner_.rename_category(from, to);
+  }
+  void set_category_order(const std::vector<std::string>& names) override {
+    inner_.set_category_order(names);
+  }
+  void put_collection(const store::Collection& collection) override {
+    inner_.put_collection(collection);
+  }
+  bool delete_collection(std::string_view slug) override { return inner_.delete_collection(slug); }
+  std::vector<store::Collection> collections() override { return inner_.collections(); }
+  std::optional<store::Collection> collection(std::string_view slug) override {
+    return inner_.collection(slug);
+  }
+  std::int64_t add_feedback(const store::Feedback& feedback) override {
+    return inner_.add_feedback(feedback);
+  }
+  std::vector<store::Feedback> feedback(bool unhandled_only, std::size_t limit,
+                                        std::size_t offset) override {
+    return inner_.feedback(unhandled_only, limit, offset);
+  }
+  std::int64_t feedback_count(bool unhandled_only) override {
+    return inner_.feedback_count(unhandled_only);
+  }
+  std::int64_t feedback_count_since(std::string_view client, std::string_view since) override {
+    return inner_.feedback_count_since(client, since);
+  }
+  bool set_feedback_handled(std::int64_t id, bool handled) override {
+    return inner_.set_feedback_handled(id, handled);
+  }
+  std::vector<store::SimilarPairSummary> similar_pairs(std::size_t limit,
+                                                       std::size_t offset) override {
+    return inner_.similar_pairs(limit, offset);
+  }
+  std::int64_t similar_pair_count() override { return inner_.similar_pair_count(); }
+  bool unlink_similar(std::string_view a, std::string_view b) override {
+    return inner_.unlink_similar(a, b);
+  }
+  std::map<std::string, std::string> settings() override { return inner_.settings(); }
+  void set_settings(const std::map<std::string, std::string>& values) override {
+    inner_.set_settings(values);
+  }
+  std::int64_t settings_version() override { return inner_.settings_version(); }
+  std::string ensure_setting(std::string_view key, std::string_view initial) override {
+    return inner_.ensure_setting(key, initial);
+  }
+  void put_site_file(const store::SiteFile& file) override { inner_.put_site_file(file); }
+  std::optional<store::SiteFile> site_file(std::string_view name) override {
+    return inner_.site_file(name);
+  }
 
   std::vector<std::vector<std::string>> batches;  // ids of each put() call
 
@@ -290,7 +354,7 @@ TEST_F(ImportTest, CorruptOrMissingFilesAreOneIssueEach) {
   auto garbage = file("garbage.jsonl.zst", "this is not zstd data at all\n");
   auto empty = file("empty.jsonl.zst", "");
   auto missing = dir_.path() / "missing.jsonl";
-  auto unsupported = file("report.docx", "PK\x03\x04");
+  auto unsupported = file("report.pdf", "%PDF-1.4\n");
   auto good = file("good.jsonl", lines(0, 2));
   ImportStats stats = import({garbage, empty, missing, unsupported, good});
   ASSERT_EQ(stats.issues.size(), 4u);

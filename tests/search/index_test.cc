@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -12,6 +13,7 @@
 #include "io/import.h"
 #include "search/search_test_support.h"
 #include "store/store.h"
+#include "text/normalize.h"
 #include "text/utf8.h"
 
 namespace wenku::search {
@@ -387,7 +389,9 @@ TEST_F(IndexTest, UncleanShutdownMarkerTriggersARebuild) {
 TEST_F(IndexTest, CorruptDatabaseIsRecreated) {
   put({make_doc("a", "甲", "损坏之前的内容")});
   { open_index()->catch_up(*store_); }
-  for (const auto& entry : fs::directory_iterator(index_dir() / "groonga")) {
+  auto live = testing::read_file(index_dir() / "CURRENT");
+  live.pop_back();  // '\n'
+  for (const auto& entry : fs::directory_iterator(index_dir() / live)) {
     std::ofstream(entry.path(), std::ios::trunc) << "garbage";
   }
   auto index = open_index();
@@ -423,6 +427,84 @@ TEST_F(IndexTest, RebuildGivesTheSameResultsAsCatchUp) {
   put({make_doc("late", "后来", "生态环境 新增")});
   EXPECT_EQ(rebuilt.catch_up(*store_), 1);
   EXPECT_THAT(search_ids(rebuilt, "新增"), ElementsAre("late"));
+}
+
+// A second Index on the same directory is a reader, as a worker process of `wenku serve`
+// is: it sees what the writer indexes, and switches to the database a rebuild made.
+TEST_F(IndexTest, ReaderFollowsTheWritersChangesAndRebuilds) {
+  put({make_doc("a", "甲", "最初的内容")});
+  auto writer = open_index();
+  writer->catch_up(*store_);
+  auto reader = open_index();
+  EXPECT_TRUE(writer->writable());
+  EXPECT_FALSE(reader->writable());
+  EXPECT_THROW(reader->catch_up(*store_), IndexError);
+  EXPECT_THAT(search_ids(*reader, "最初"), ElementsAre("a"));
+
+  put({make_doc("b", "乙", "后来写入的内容")});
+  writer->catch_up(*store_);
+  EXPECT_THAT(search_ids(*reader, "后来写入"), ElementsAre("b"));
+
+  const auto before = testing::read_file(index_dir() / "CURRENT");
+  put({make_doc("c", "丙", "重建之后才有的内容")});
+  EXPECT_EQ(writer->rebuild(*store_), 3);
+  const auto after = testing::read_file(index_dir() / "CURRENT");
+  EXPECT_NE(before, after);
+  EXPECT_FALSE(fs::exists(index_dir() / before.substr(0, before.size() - 1)));
+  EXPECT_THAT(search_ids(*reader, "重建之后"), ElementsAre("c"));
+  EXPECT_THAT(search_ids(*reader, "内容"), UnorderedElementsAre("a", "b", "c"));
+  EXPECT_EQ(reader->size(), 3);
+  // The reader keeps following the rebuilt database.
+  put({make_doc("d", "丁", "重建以后的新增")});
+  writer->catch_up(*store_);
+  EXPECT_THAT(search_ids(*reader, "以后的新增"), ElementsAre("d"));
+}
+
+TEST_F(IndexTest, SearchesGoOnInTheLiveDatabaseDuringARebuild) {
+  std::vector<doc::Document> docs;
+  for (int i = 0; i < 300; ++i) {
+    docs.push_back(make_doc("d" + std::to_string(i), "标题", "重建期间 " + std::to_string(i)));
+  }
+  put(docs);
+  auto index = open_index();
+  index->catch_up(*store_);
+  std::atomic<bool> done{false};
+  std::atomic<int> wrong{0};
+  std::atomic<int> searches{0};
+  std::thread searcher([&] {
+    while (!done) {
+      if (index->search(query_for("重建期间", 0)).total != 300) ++wrong;
+      ++searches;
+    }
+  });
+  for (int round = 0; round < 3; ++round) EXPECT_EQ(index->rebuild(*store_), 300);
+  done = true;
+  searcher.join();
+  EXPECT_EQ(wrong, 0);
+  EXPECT_GT(searches, 0);
+}
+
+TEST_F(IndexTest, ContentKeyIsTheNormalisedTextOfTheIndexedVersion) {
+  put({make_doc("a", "甲", "中國ＧＤＰ增長")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  auto d = store_->get("a");
+  EXPECT_EQ(index->content_key("a", d->seq), text::normalize_key("中國ＧＤＰ增長"));
+  EXPECT_EQ(index->content_key("a", d->seq + 1), std::nullopt);
+  EXPECT_EQ(index->content_key("unknown", d->seq), std::nullopt);
+}
+
+TEST_F(IndexTest, NewestOrdersByDateThenChangeAsTheStringsDid) {
+  put({make_doc("year-only", "甲", "排序测试", "2021"), make_doc("undated", "乙", "排序测试", ""),
+       make_doc("full", "丙", "排序测试", "2021-01-01"), make_doc("later", "丁", "排序测试", "2021-12-31"),
+       make_doc("same-day-first", "戊", "排序测试", "2020-05-05"),
+       make_doc("same-day-second", "己", "排序测试", "2020-05-05")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  auto q = query_for("排序测试");
+  q.sort = SortOrder::kNewest;
+  EXPECT_THAT(ids(index->search(q)), ElementsAre("later", "full", "year-only", "same-day-second",
+                                                 "same-day-first", "undated"));
 }
 
 TEST_F(IndexTest, ConcurrentSearchesFromFourThreads) {

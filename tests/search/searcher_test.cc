@@ -7,6 +7,7 @@
 
 #include "search/search_test_support.h"
 #include "store/store.h"
+#include "text/normalize.h"
 #include "text/utf8.h"
 
 namespace wenku::search {
@@ -124,6 +125,47 @@ TEST_F(RunSearchTest, FillsHitsFromTheStore) {
   EXPECT_EQ(open.date, "2024-02-01");
   EXPECT_EQ(open.category, "工作总结");
   EXPECT_EQ(open.snippet_html, "<mark>秘密词语</mark> &amp; 其他内容");
+}
+
+// Long texts take the index's normalised copy (Index::content_key) instead of being
+// normalised: the snippets must be exactly make_snippet's, for whole texts and previews, and
+// when the index holds another version of the document.
+TEST(SnippetForHit, IsMakeSnippetWhateverTheKeyComesFrom) {
+  testing::TempDir dir;
+  auto store = store::open_sqlite(dir.path() / "store.db");
+  std::string text;
+  for (int i = 0; i < 300; ++i) {
+    text += "第" + std::to_string(i) + "段：中國共產黨廣州支部推進ＧＤＰ增長，改革開放。\n";
+  }
+  text += "末尾才出現的關鍵詞語。";
+  store->put({make_doc("long", "長文", text)});
+  Index index(dir.path() / "index", test::segmenter());
+  index.catch_up(*store);
+  auto d = store->get("long");
+  ASSERT_TRUE(d.has_value());
+  ASSERT_GT(d->content.size(), 8000u);
+  ASSERT_EQ(index.content_key("long", d->seq), text::normalize_key(d->content));
+  const std::vector<std::vector<std::string>> term_sets = {
+      {"关键词语"}, {"广州", "gdp"}, {"改革开放", "第150段"}, {"不存在"}, {}};
+  for (const auto& terms : term_sets) {
+    for (std::size_t chars : {std::size_t{100000}, std::size_t{2000}, std::size_t{300}}) {
+      access::Policy policy{.guests_read_full_text = false, .preview_chars = chars};
+      auto visible = access::visible(*d, access::Viewer{}, policy);
+      EXPECT_EQ(snippet_for_hit(index, *d, visible.content, terms),
+                make_snippet(visible.content, terms))
+          << chars << " characters visible";
+    }
+  }
+  EXPECT_THAT(snippet_for_hit(index, *d, d->content, {"关键词语"}),
+              HasSubstr("末尾才出現的<mark>關鍵詞語</mark>"));
+  // The store moved on and the index did not follow yet: its copy is not used.
+  auto changed = *d;
+  changed.content = "新版本的文字，" + text;
+  store->put({changed});
+  auto newer = store->get("long");
+  EXPECT_EQ(index.content_key("long", newer->seq), std::nullopt);
+  EXPECT_EQ(snippet_for_hit(index, *newer, newer->content, {"新版本"}),
+            make_snippet(newer->content, {"新版本"}));
 }
 
 TEST_F(RunSearchTest, MembersSeeTheMatchInGatedTexts) {

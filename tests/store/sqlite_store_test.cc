@@ -374,7 +374,7 @@ TEST_F(ListingTest, CountsAndCategoriesSkipDeletedDocuments) {
 }
 
 TEST_F(ListingTest, NewestOrdersByDateThenCreatedAt) {
-  EXPECT_EQ(ids(store().list({"", SortOrder::kNewest, 20, 0})),
+  EXPECT_EQ(ids(store().list({std::nullopt, SortOrder::kNewest, 20, 0})),
             (std::vector<std::string>{"r2", "s2", "s1", "s3", "r1", "n1"}));
   EXPECT_EQ(ids(store().list({"讲话稿", SortOrder::kNewest, 20, 0})),
             (std::vector<std::string>{"s2", "s1", "s3"}));
@@ -387,7 +387,7 @@ TEST_F(ListingTest, NewestOrdersByDateThenCreatedAt) {
 }
 
 TEST_F(ListingTest, MostViewedOrdersByViews) {
-  auto top = store().list({"", SortOrder::kMostViewed, 3, 0});
+  auto top = store().list({std::nullopt, SortOrder::kMostViewed, 3, 0});
   EXPECT_EQ(ids(top), (std::vector<std::string>{"r1", "s3", "s1"}));
   EXPECT_EQ(top[0].views, 30);
   EXPECT_EQ(ids(store().list({"讲话稿", SortOrder::kMostViewed, 20, 0})),
@@ -396,16 +396,16 @@ TEST_F(ListingTest, MostViewedOrdersByViews) {
 
 TEST_F(ListingTest, PagesNeitherRepeatNorSkip) {
   for (auto sort : {SortOrder::kNewest, SortOrder::kMostViewed}) {
-    const auto whole = ids(store().list({"", sort, 100, 0}));
+    const auto whole = ids(store().list({std::nullopt, sort, 100, 0}));
     std::vector<std::string> paged;
     for (std::size_t offset = 0;; offset += 4) {
-      auto page = ids(store().list({"", sort, 4, offset}));
+      auto page = ids(store().list({std::nullopt, sort, 4, offset}));
       if (page.empty()) break;
       paged.insert(paged.end(), page.begin(), page.end());
     }
     EXPECT_EQ(paged, whole);
   }
-  EXPECT_TRUE(store().list({"", SortOrder::kNewest, 10, 6}).empty());
+  EXPECT_TRUE(store().list({std::nullopt, SortOrder::kNewest, 10, 6}).empty());
   EXPECT_TRUE(store().list({"没有这个分类", SortOrder::kNewest, 10, 0}).empty());
 }
 

@@ -1,4 +1,4 @@
-// Starts the real `wenku serve --demo --guest-preview`, adds one long text and
+// Starts the real `wenku serve --demo` (login wall on by default), adds one long text and
 // checks the JSON API over HTTP.
 #include <gtest/gtest.h>
 
@@ -26,9 +26,9 @@ class ApiTest : public ::testing::Test {
     dir_ = new testing::TempDir();
     port_ = testing::free_port();
     auto data = (dir_->path() / "data").string();
-    server_ = new testing::ChildProcess({testing::wenku_binary().string(), "serve", "--data", data,
-                                         "--listen", "127.0.0.1:" + std::to_string(port_), "--demo",
-                                         "--guest-preview"});
+    server_ =
+        new testing::ChildProcess({testing::wenku_binary().string(), "serve", "--data", data,
+                                   "--listen", "127.0.0.1:" + std::to_string(port_), "--demo"});
     ready_ = testing::wait_for_server(port_, 60);
     if (!ready_) return;
     // A text far longer than the guest preview, its last paragraph holding a secret word,
@@ -155,7 +155,7 @@ TEST_F(ApiTest, DocsAndRelatedShowOnlyTheGuestPreview) {
   auto id = hits[0]["id"].get<std::string>();
   auto d = get_json("/api/v1/docs/" + id);
   EXPECT_EQ(d["id"], id);
-  EXPECT_EQ(d["complete"], false) << "--guest-preview: guests see the preview only";
+  EXPECT_EQ(d["complete"], false) << "the login wall is on by default: guests see the preview";
   EXPECT_TRUE(d["outline"].is_array());
   EXPECT_EQ(d["content"].get<std::string>().find("机密"), std::string::npos);
   auto related = get_json("/api/v1/related/" + id);
@@ -170,6 +170,25 @@ TEST_F(ApiTest, DocsAndRelatedShowOnlyTheGuestPreview) {
   }
   EXPECT_TRUE(get_json("/api/v1/docs/no-such-doc", 404).contains("error"));
   EXPECT_TRUE(get_json("/api/v1/related/no-such-doc", 404).contains("error"));
+}
+
+TEST_F(ApiTest, HotListsHaveTheDocumentedShape) {
+  for (std::string period : {"week", "month"}) {
+    auto r = get_json("/api/v1/hot?period=" + period + "&limit=5");
+    EXPECT_EQ(r["period"], period);
+    ASSERT_TRUE(r["docs"].is_array());
+    EXPECT_LE(r["docs"].size(), 5u);
+    for (const auto& d : r["docs"]) {
+      for (auto key : {"id", "title", "date", "category", "views", "period_views"}) {
+        EXPECT_TRUE(d.contains(key)) << key;
+      }
+      EXPECT_GE(d["views"].get<std::int64_t>(), d["period_views"].get<std::int64_t>());
+    }
+  }
+  EXPECT_EQ(get_json("/api/v1/hot")["period"], "week") << "week by default";
+  for (std::string params : {"period=year", "limit=0", "limit=51", "limit=x"}) {
+    EXPECT_TRUE(get_json("/api/v1/hot?" + params, 400).contains("error")) << params;
+  }
 }
 
 }  // namespace

@@ -1,14 +1,16 @@
-// In-process rendering of every page: structure, Chinese wording, and HTML escaping.
+// In-process rendering of every page: structure, Chinese wording, SEO tags and HTML escaping.
 #include "web/pages.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "testing/test_support.h"
+#include "web/qr.h"
 
 namespace wenku::web {
 namespace {
@@ -16,6 +18,8 @@ namespace {
 constexpr std::string_view kHostile = R"(<script>alert(1)</script>"'&)";
 constexpr std::string_view kHostileEscaped =
     "&lt;script&gt;alert(1)&lt;&#x2F;script&gt;&quot;&#39;&amp;";
+constexpr std::string_view kBase = "https://wenku.example.cn";
+constexpr std::string_view kBaseEscaped = "https:&#x2F;&#x2F;wenku.example.cn";
 
 bool contains(const std::string& haystack, std::string_view needle) {
   return haystack.find(needle) != std::string::npos;
@@ -36,72 +40,191 @@ doc::Document sample_document() {
   d.date = "2021-12-25";
   d.category = "讲话稿";
   d.views = 42;
+  d.created_at = "2022-03-01 02:30:05";
+  d.keywords = {"高质量发展", "乡村振兴"};
   d.content = "同志们：\n今天召开全区领导干部大会。\n一、统一思想";
   return d;
 }
 
 access::Visible full_text(const doc::Document& d) { return {true, true, d.content}; }
 
+store::HotDoc hot_doc(std::string id, std::string title, std::int64_t period_views) {
+  store::HotDoc h;
+  h.doc.id = std::move(id);
+  h.doc.title = std::move(title);
+  h.doc.category = "工作总结";
+  h.doc.views = period_views * 2;
+  h.period_views = period_views;
+  return h;
+}
+
 class PagesTest : public ::testing::Test {
  protected:
-  Pages pages_{"文库"};
+  Renderer renderer_;
+  Pages pages_{renderer_};
+  SiteSettings site_;
+  PageEnv env_{site_, std::string(kBase), "<svg id=\"site-qr\"></svg>"};
+
+  std::string doc_page(const doc::Document& d, const access::Visible& visible,
+                       const DocumentExtras& extras = {}) {
+    return pages_.document(env_, d, visible, extras);
+  }
 };
 
 TEST_F(PagesTest, EveryPageIsChineseUtf8AndMobileFriendly) {
   auto d = sample_document();
+  store::Category category{"讲话稿", 0, 3};
+  store::Collection topic{"t", "专题", "说明", 0, {}};
   for (const std::string& html :
-       {pages_.home({}, {}, {}), pages_.document(d, full_text(d)), pages_.search("", {}, {}),
-        pages_.register_soon(), pages_.error(404)}) {
+       {pages_.home(env_, {}), doc_page(d, full_text(d)), pages_.search(env_, "", {}, {}),
+        pages_.category(env_, category, {}, store::SortOrder::kNewest, {}),
+        pages_.hot(env_, HotPeriod::kWeek, {}), pages_.topic(env_, topic, {}),
+        pages_.accounts_soon(env_, AccountPage::kLogin), pages_.error(env_, 404),
+        pages_.template_page(env_, d, "模板", true), pages_.tasks_page(env_, d, {}, true)}) {
     EXPECT_TRUE(html.starts_with("<!DOCTYPE html>")) << html.substr(0, 80);
     EXPECT_TRUE(contains(html, R"(<html lang="zh-CN">)"));
     EXPECT_TRUE(contains(html, R"(<meta charset="utf-8">)"));
     EXPECT_TRUE(
         contains(html, R"(<meta name="viewport" content="width=device-width, initial-scale=1">)"));
     EXPECT_TRUE(contains(html, "&#x2F;static&#x2F;style.css?v=")) << "versioned stylesheet link";
+    EXPECT_TRUE(std::regex_search(
+        html, std::regex(R"re(<script src="&#x2F;static&#x2F;site.js\?v=[0-9a-f]{16}" defer>)re")))
+        << "site.js, no inline script";
+    EXPECT_EQ(count(html, "<script"), 1u) << "no inline scripts (CSP)";
     EXPECT_TRUE(contains(html, R"(action="/search")")) << "header search box";
     EXPECT_EQ(count(html, "<title>"), 1u);
+    EXPECT_TRUE(contains(html, R"(<meta property="og:site_name" content="文库">)"));
+    EXPECT_TRUE(contains(html, R"(<meta property="og:title" content=")"));
   }
 }
 
 TEST_F(PagesTest, DocumentShowsTitleMetaAndNumberedParagraphs) {
   auto d = sample_document();
-  auto html = pages_.document(d, full_text(d));
+  auto html = doc_page(d, full_text(d));
   EXPECT_TRUE(contains(html, "<title>20211225:区委书记在全区领导干部大会上的讲话 - 文库</title>"));
   EXPECT_TRUE(
       contains(html, R"(<h1 class="doc-title">20211225:区委书记在全区领导干部大会上的讲话</h1>)"));
-  EXPECT_TRUE(contains(html, R"(<time datetime="2021-12-25">2021-12-25</time>)"));
-  EXPECT_TRUE(contains(html, "讲话稿"));
-  EXPECT_TRUE(contains(html, "阅读 42 次"));
+  // The document's date with the time it was added, in China time (02:30:05 UTC + 8 h).
+  EXPECT_TRUE(contains(
+      html,
+      R"(<time class="doc-published" datetime="2021-12-25T10:30:05+08:00">2021-12-25 10:30:05</time>)"));
+  EXPECT_TRUE(contains(html, R"(<span class="doc-views">42</span>)"));
+  EXPECT_TRUE(contains(
+      html,
+      R"(<nav class="breadcrumb" aria-label="当前位置"><a href="/">首页</a> › <a href="&#x2F;category&#x2F;%E8%AE%B2%E8%AF%9D%E7%A8%BF">讲话稿</a>)"));
+  EXPECT_TRUE(contains(
+      html,
+      R"(<a class="tag" href="/search?q=%E9%AB%98%E8%B4%A8%E9%87%8F%E5%8F%91%E5%B1%95">高质量发展</a>)"));
   EXPECT_TRUE(contains(html, R"(<p id="p1">同志们：</p>)"));
   EXPECT_TRUE(contains(html, R"(<p id="p2">今天召开全区领导干部大会。</p>)"));
   EXPECT_TRUE(contains(html, R"(<p id="p3">一、统一思想</p>)"));
   EXPECT_FALSE(contains(html, R"(id="p4")"));
-  EXPECT_TRUE(contains(html, R"(<link rel="canonical" href="&#x2F;doc&#x2F;demo-speech">)"));
+  const std::string permalink = std::string(kBaseEscaped) + "&#x2F;doc&#x2F;demo-speech";
+  EXPECT_TRUE(contains(html, "<link rel=\"canonical\" href=\"" + permalink + "\">"));
+  EXPECT_TRUE(contains(html, "<meta property=\"og:url\" content=\"" + permalink + "\">"));
+  EXPECT_TRUE(contains(html, R"(<meta property="og:type" content="article">)"));
   EXPECT_TRUE(contains(
       html,
       R"(<meta name="description" content="同志们： 今天召开全区领导干部大会。 一、统一思想">)"));
+  EXPECT_TRUE(contains(
+      html,
+      R"(<meta property="og:description" content="同志们： 今天召开全区领导干部大会。 一、统一思想">)"));
+  EXPECT_FALSE(contains(html, "noindex"));
   EXPECT_FALSE(contains(html, "阅读全文"));
+  EXPECT_FALSE(contains(html, "read-more"));
+}
+
+TEST_F(PagesTest, DocumentShowsShareAboutRelatedHotAndSideBar) {
+  auto d = sample_document();
+  DocumentExtras extras;
+  extras.share_qr_svg = qr_svg(std::string(kBase) + "/doc/demo-speech");
+  extras.related.push_back({"other-1", "相关的讲话", "2020", "讲话稿", 1.0, "相关内容的开头"});
+  extras.hot.week.push_back(hot_doc("hot-w", "本周最热", 9));
+  extras.hot.month.push_back(hot_doc("hot-m", "本月最热", 30));
+  auto html = doc_page(d, full_text(d), extras);
+  // 分享: the inline QR of the permalink, the caption and the copy-link button.
+  EXPECT_TRUE(contains(html, extras.share_qr_svg));
+  EXPECT_TRUE(contains(html, "微信扫一扫在手机阅读、分享本文"));
+  EXPECT_TRUE(contains(html,
+                       "<button type=\"button\" id=\"copy-link\" class=\"button secondary\" "
+                       "data-url=\"" +
+                           std::string(kBaseEscaped) + "&#x2F;doc&#x2F;demo-speech\">"));
+  EXPECT_TRUE(contains(html, "<section id=\"about\""));
+  EXPECT_TRUE(
+      contains(html, "<dt>本文标题</dt><dd>20211225:区委书记在全区领导干部大会上的讲话</dd>"));
+  EXPECT_TRUE(contains(html, "<dt>链接地址</dt>"));
+  EXPECT_TRUE(contains(html, "<section id=\"related\""));
+  EXPECT_TRUE(contains(html, R"(<a href="/doc/other-1">相关的讲话</a>)"));
+  EXPECT_TRUE(contains(html, "相关内容的开头"));
+  // 热门推荐 with both tabs; without JavaScript both panels show (no `hidden`).
+  EXPECT_TRUE(contains(html, R"(<button type="button" id="hot-tab-week")"));
+  EXPECT_TRUE(contains(html, R"(<button type="button" id="hot-tab-month")"));
+  EXPECT_TRUE(contains(html, R"(<div id="hot-week" class="tab-panel" role="tabpanel")"));
+  EXPECT_TRUE(contains(html, R"(<div id="hot-month" class="tab-panel" role="tabpanel")"));
+  EXPECT_TRUE(contains(
+      html, R"(<a href="/doc/hot-w">本周最热</a><span class="count" title="本周阅读">9</span>)"));
+  EXPECT_TRUE(contains(
+      html, R"(<a href="/doc/hot-m">本月最热</a><span class="count" title="本月阅读">30</span>)"));
+  // Side bar: the site QR (no 微信订阅号 image uploaded) and 联系客服.
+  EXPECT_TRUE(contains(html, "<aside class=\"sidebar\">"));
+  EXPECT_TRUE(contains(html, "<h2>微信订阅号</h2>"));
+  EXPECT_TRUE(contains(html, env_.site_qr_svg));
+  EXPECT_FALSE(contains(html, "/site/wechat-qr"));
+  EXPECT_TRUE(contains(html, R"(<a class="button btn-contact" href="/feedback">联系客服</a>)"));
+  EXPECT_TRUE(contains(html, site_.contact_text));
+  // Tool buttons.
+  EXPECT_TRUE(contains(html, R"(btn-template" href="/doc/demo-speech/template">模板版</a>)"));
+  EXPECT_FALSE(contains(html, "btn-tasks")) << "no tasks in this text";
+  EXPECT_TRUE(contains(
+      html,
+      R"(<button type="button" class="button secondary btn-favorite" data-id="demo-speech")"));
+}
+
+TEST_F(PagesTest, UploadedWechatImageReplacesTheSiteQr) {
+  site_.has_wechat_image = true;
+  site_.wechat_caption = "官方<订阅号>";
+  auto d = sample_document();
+  auto html = doc_page(d, full_text(d));
+  EXPECT_TRUE(contains(
+      html, R"(<img class="wechat-image" src="/site/wechat-qr" alt="官方&lt;订阅号&gt;二维码")"));
+  EXPECT_FALSE(contains(html, env_.site_qr_svg));
+}
+
+TEST_F(PagesTest, PublishTime) {
+  EXPECT_EQ(publish_time("2021-12-25", "2022-03-01 02:30:05"), "2021-12-25 10:30:05");
+  // Year or month only: the moment the document was added, in China time.
+  EXPECT_EQ(publish_time("2021", "2022-03-01 18:00:00"), "2022-03-02 02:00:00");
+  EXPECT_EQ(publish_time("2021-12", "2022-03-01 00:00:00"), "2022-03-01 08:00:00");
+  EXPECT_EQ(publish_time("", "2022-03-01 00:00:00"), "2022-03-01 08:00:00");
+  EXPECT_EQ(publish_time("2021-12-25", ""), "");
+  EXPECT_EQ(publish_time("2021-12-25", "yesterday"), "");
 }
 
 TEST_F(PagesTest, DocumentWithoutDateOrCategory) {
   auto d = sample_document();
   d.date.clear();
   d.category.clear();
-  auto html = pages_.document(d, full_text(d));
+  d.created_at.clear();
+  auto html = doc_page(d, full_text(d));
   EXPECT_FALSE(contains(html, "<time"));
   EXPECT_TRUE(contains(html, "未分类"));
+  EXPECT_TRUE(contains(html, "&#x2F;category&#x2F;%E6%9C%AA%E5%88%86%E7%B1%BB"));
 }
 
 TEST_F(PagesTest, PreviewEndsWithLoginWall) {
   auto d = sample_document();
   access::Visible preview{true, false, "同志们："};
-  auto html = pages_.document(d, preview);
+  auto html = doc_page(d, preview);
   EXPECT_TRUE(contains(html, R"(<p id="p1">同志们：</p>)"));
   EXPECT_FALSE(contains(html, "今天召开"));
+  EXPECT_TRUE(contains(html, R"(<div class="read-more" id="read-more">)"));
   EXPECT_TRUE(contains(html, "阅读全文"));
   EXPECT_TRUE(contains(html, "想阅读完全部图文内容，您需要先登录！"));
-  EXPECT_TRUE(contains(html, R"(<a class="button" href="/register">登录</a>)"));
-  EXPECT_TRUE(contains(html, R"(href="/register">注册</a>)"));
+  EXPECT_TRUE(contains(html, R"(<a class="button btn-login" href="/login">登录</a>)"));
+  EXPECT_TRUE(
+      contains(html, R"(<a class="button secondary btn-register" href="/register">注册</a>)"));
+  EXPECT_TRUE(contains(html, R"(<meta name="description" content="同志们：">)"))
+      << "the description never leaves the preview";
 }
 
 TEST_F(PagesTest, DocumentEscapesEveryDocumentString) {
@@ -110,45 +233,119 @@ TEST_F(PagesTest, DocumentEscapesEveryDocumentString) {
   d.title = std::string(kHostile);
   d.category = std::string(kHostile);
   d.date = "2021\"><b>";
+  d.keywords = {std::string(kHostile)};
   d.content = std::string(kHostile) + "\n<img src=x onerror=alert(2)>";
-  auto html = pages_.document(d, full_text(d));
+  DocumentExtras extras;
+  extras.related.push_back({"r", std::string(kHostile), "", std::string(kHostile), 0, "<i>x</i>"});
+  extras.hot.week.push_back(hot_doc("h", std::string(kHostile), 1));
+  auto html = doc_page(d, full_text(d), extras);
   EXPECT_FALSE(contains(html, "<script>"));
   EXPECT_FALSE(contains(html, "<img"));
   EXPECT_FALSE(contains(html, "<b>"));
-  EXPECT_TRUE(contains(html, "<title>" + std::string(kHostileEscaped) + " - 文库</title>"));
-  EXPECT_TRUE(contains(html, "<h1 class=\"doc-title\">" + std::string(kHostileEscaped) + "</h1>"));
+  EXPECT_FALSE(contains(html, "<i>"));
+  const std::string escaped(kHostileEscaped);
+  EXPECT_TRUE(contains(html, "<title>" + escaped + " - 文库</title>"));
+  EXPECT_TRUE(contains(html, "<meta property=\"og:title\" content=\"" + escaped + " - 文库\">"));
+  EXPECT_TRUE(contains(html, "<meta property=\"og:description\" content=\"" + escaped));
+  EXPECT_TRUE(contains(html, "<h1 class=\"doc-title\">" + escaped + "</h1>"));
+  EXPECT_TRUE(contains(html, "<dt>本文标题</dt><dd>" + escaped + "</dd>"));
   EXPECT_TRUE(contains(html, "<p id=\"p2\">&lt;img src=x onerror=alert(2)&gt;</p>"));
+  EXPECT_TRUE(
+      contains(html, "&#x2F;category&#x2F;%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22%27%26"));
 }
 
-TEST_F(PagesTest, HomeListsLatestAndCategories) {
-  std::vector<doc::Summary> latest{{"demo-a", "第一篇", "2022-01-02", "工作总结", 0, ""},
-                                   {"demo-b", std::string(kHostile), "", "", 0, ""}};
-  std::vector<store::CategoryCount> categories{{"工作总结", 12}, {"", 3}};
-  auto html = pages_.home(latest, categories, {1, 1});
+TEST_F(PagesTest, HomeListsLatestCategoriesHotAndTopics) {
+  HomeData data;
+  data.latest = {{"demo-a", "第一篇", "2022-01-02", "工作总结", 3, "", ""},
+                 {"demo-b", std::string(kHostile), "", "", 0, "", ""}};
+  data.categories = {{"工作总结", 0, 12}, {"空分类", 1, 0}, {"", 2, 3}};
+  data.hot.week.push_back(hot_doc("hot-w", "本周最热", 9));
+  data.topics.push_back({"xiangcun", "乡村振兴专题", "乡村振兴<讲话>汇编", 0, {"demo-a"}});
+  data.page = {1, 1};
+  auto html = pages_.home(env_, data);
+  EXPECT_TRUE(
+      contains(html, R"(<form id="search-form" class="search-form search-hero" action="/search")"));
+  EXPECT_TRUE(contains(html, R"(<input type="search" name="q")"));
+  EXPECT_TRUE(contains(html, "<section id=\"latest\">"));
   EXPECT_TRUE(contains(html, R"(<a href="/doc/demo-a">第一篇</a>)"));
-  EXPECT_TRUE(contains(html, "2022-01-02 · 工作总结"));
+  EXPECT_TRUE(contains(html, "2022-01-02 · 工作总结 · 阅读 3"));
   EXPECT_TRUE(contains(html, R"(<a href="/doc/demo-b">)" + std::string(kHostileEscaped) + "</a>"));
-  EXPECT_TRUE(contains(html, R"(<span>工作总结</span> <span class="count">12</span>)"));
-  EXPECT_TRUE(contains(html, R"(<span>未分类</span> <span class="count">3</span>)"));
+  EXPECT_TRUE(contains(html, R"(<ul class="category-list">)"));
+  EXPECT_TRUE(contains(
+      html,
+      R"(<li><a href="&#x2F;category&#x2F;%E5%B7%A5%E4%BD%9C%E6%80%BB%E7%BB%93">工作总结</a> <span class="count">12</span></li>)"));
+  EXPECT_TRUE(contains(
+      html,
+      R"(<a href="&#x2F;category&#x2F;%E6%9C%AA%E5%88%86%E7%B1%BB">未分类</a> <span class="count">3</span>)"));
+  EXPECT_FALSE(contains(html, "空分类")) << "empty categories are not listed";
+  EXPECT_LT(html.find(">工作总结</a> <span"), html.find(">未分类</a>")) << "the admin's order";
+  EXPECT_TRUE(contains(html, "<section id=\"hot\""));
+  EXPECT_TRUE(contains(html, R"(<a href="/doc/hot-w">本周最热</a>)"));
+  EXPECT_TRUE(contains(html, "本月还没有阅读记录"));
+  EXPECT_TRUE(contains(html, "<section id=\"topics\">"));
+  EXPECT_TRUE(contains(html, R"(<a href="&#x2F;topic&#x2F;xiangcun">乡村振兴专题</a>)"));
+  EXPECT_TRUE(contains(html, "乡村振兴&lt;讲话&gt;汇编"));
+  EXPECT_TRUE(
+      contains(html, "<link rel=\"canonical\" href=\"" + std::string(kBaseEscaped) + "&#x2F;\">"));
   EXPECT_FALSE(contains(html, "<script>"));
   EXPECT_FALSE(contains(html, "class=\"pager\"")) << "one page needs no pager";
 }
 
 TEST_F(PagesTest, HomePagerLinksNeighbours) {
-  auto html = pages_.home({}, {}, {2, 3});
+  HomeData data;
+  data.page = {2, 3};
+  auto html = pages_.home(env_, data);
   EXPECT_TRUE(contains(html, "class=\"pager\""));
   EXPECT_TRUE(contains(html, R"(<a rel="prev" href="&#x2F;?page=1">上一页</a>)"));
   EXPECT_TRUE(contains(html, R"(<span class="current" aria-current="page">2</span>)"));
   EXPECT_TRUE(contains(html, R"(<a href="&#x2F;?page=3">3</a>)"));
   EXPECT_TRUE(contains(html, R"(<a rel="next" href="&#x2F;?page=3">下一页</a>)"));
   EXPECT_TRUE(contains(html, "这里还没有文档"));
+  EXPECT_TRUE(contains(html, "暂无专题"));
+}
+
+TEST_F(PagesTest, CategoryPageSortsAndPages) {
+  store::Category category{"工作总结", 0, 45};
+  std::vector<doc::Summary> docs{{"a", std::string(kHostile), "2022", "工作总结", 7, "", ""}};
+  auto html = pages_.category(env_, category, docs, store::SortOrder::kMostViewed, {2, 3});
+  EXPECT_TRUE(contains(html, "<title>工作总结（第2页） - 文库</title>"));
+  EXPECT_TRUE(contains(html, "<h1>工作总结 <span class=\"count\">共 45 篇</span></h1>"));
+  const std::string path = "&#x2F;category&#x2F;%E5%B7%A5%E4%BD%9C%E6%80%BB%E7%BB%93";
+  EXPECT_TRUE(contains(html, "<a href=\"" + path + "\">最新</a>"));
+  EXPECT_TRUE(contains(html, R"(<span class="current" aria-current="true">最热</span>)"));
+  EXPECT_TRUE(contains(html, "<a rel=\"next\" href=\"" + path + "?sort=hot&amp;page=3\">"));
+  EXPECT_TRUE(contains(html, "<a rel=\"prev\" href=\"" + path + "?sort=hot\">"));
+  EXPECT_TRUE(contains(html, "<link rel=\"canonical\" href=\"" + std::string(kBaseEscaped) + path +
+                                 "?sort=hot&amp;page=2\">"));
+  EXPECT_TRUE(contains(html, std::string(kHostileEscaped)));
+  EXPECT_FALSE(contains(html, "<script>"));
+}
+
+TEST_F(PagesTest, HotPageShowsPeriodViews) {
+  auto html = pages_.hot(env_, HotPeriod::kMonth, {hot_doc("x", std::string(kHostile), 5)});
+  EXPECT_TRUE(contains(html, "<h1>本月热门</h1>"));
+  EXPECT_TRUE(contains(html, R"(<a href="/hot?period=week">本周热门</a>)"));
+  EXPECT_TRUE(contains(html, "期间阅读 5 · 累计 10"));
+  EXPECT_TRUE(contains(html, std::string(kHostileEscaped)));
+  EXPECT_FALSE(contains(html, "<script>"));
+  EXPECT_TRUE(contains(pages_.hot(env_, HotPeriod::kWeek, {}), "这段时间还没有阅读记录"));
+}
+
+TEST_F(PagesTest, TopicPageListsItsDocuments) {
+  store::Collection topic{"xiangcun", std::string(kHostile), "专题说明", 0, {"a", "b"}};
+  auto html = pages_.topic(env_, topic, {{"a", "甲", "", "", 0, "", ""}, {"b", "乙", "", "", 0, "", ""}});
+  EXPECT_TRUE(contains(html, "<h1>" + std::string(kHostileEscaped) + "</h1>"));
+  EXPECT_TRUE(contains(html, "专题说明"));
+  EXPECT_LT(html.find(">甲</a>"), html.find(">乙</a>"));
+  EXPECT_FALSE(contains(html, "<script>"));
 }
 
 TEST_F(PagesTest, EmptySearchShowsOnlyTheForm) {
-  auto html = pages_.search("", {}, {});
+  auto html = pages_.search(env_, "", {}, {});
   EXPECT_TRUE(contains(html, "<h1>搜索范文</h1>"));
   EXPECT_EQ(count(html, R"(<form class="search-form")"), 2u) << "header box and page form";
   EXPECT_FALSE(contains(html, "共找到"));
+  EXPECT_TRUE(contains(html, R"(<meta name="robots" content="noindex">)"));
 }
 
 TEST_F(PagesTest, SearchShowsHitsWithSnippetsAndPager) {
@@ -157,7 +354,7 @@ TEST_F(PagesTest, SearchShowsHitsWithSnippetsAndPager) {
   response.took_ms = 3.14159;
   response.hits.push_back({"demo-a", "关于<推进>高质量发展的讲话", "2022", "讲话稿", 1.0,
                            "推动<mark>高质量发展</mark>取得新成效 &amp; 更多"});
-  auto html = pages_.search("高质量 发展&x", response, {2, 3});
+  auto html = pages_.search(env_, "高质量 发展&x", response, {2, 3});
   EXPECT_TRUE(contains(html, "共找到 25 篇文档，用时 3.1 毫秒"));
   EXPECT_TRUE(contains(html, R"(<a href="/doc/demo-a">关于&lt;推进&gt;高质量发展的讲话</a>)"));
   EXPECT_TRUE(
@@ -168,23 +365,40 @@ TEST_F(PagesTest, SearchShowsHitsWithSnippetsAndPager) {
   EXPECT_TRUE(contains(
       html,
       "href=\"&#x2F;search?q=%E9%AB%98%E8%B4%A8%E9%87%8F%20%E5%8F%91%E5%B1%95%26x&amp;page=3\""));
+  EXPECT_TRUE(contains(html, R"(<meta name="robots" content="noindex">)"));
 }
 
 TEST_F(PagesTest, SearchEscapesTheQuery) {
-  auto html = pages_.search(kHostile, {}, {});
+  auto html = pages_.search(env_, kHostile, {}, {});
   EXPECT_FALSE(contains(html, "<script>"));
   EXPECT_TRUE(contains(html, "<h1>“" + std::string(kHostileEscaped) + "”的搜索结果</h1>"));
   EXPECT_TRUE(contains(html, "value=\"" + std::string(kHostileEscaped) + "\""));
   EXPECT_TRUE(contains(html, "没有找到相关文档"));
 }
 
-TEST_F(PagesTest, RegisterAndErrorPagesAreChinese) {
-  EXPECT_TRUE(contains(pages_.register_soon(), "注册即将开放"));
-  auto not_found = pages_.error(404);
+TEST_F(PagesTest, AccountAndErrorPagesAreChineseAndNotIndexed) {
+  for (auto which : {AccountPage::kLogin, AccountPage::kRegister}) {
+    auto html = pages_.accounts_soon(env_, which);
+    EXPECT_TRUE(contains(html, "注册与登录即将开放"));
+    EXPECT_TRUE(contains(html, R"(<meta name="robots" content="noindex">)"));
+  }
+  EXPECT_TRUE(
+      contains(pages_.accounts_soon(env_, AccountPage::kLogin), "<title>登录 - 文库</title>"));
+  auto not_found = pages_.error(env_, 404);
   EXPECT_TRUE(contains(not_found, "<title>页面不存在 - 文库</title>"));
   EXPECT_TRUE(contains(not_found, "404"));
-  EXPECT_TRUE(contains(pages_.error(500), "服务器出错了"));
-  EXPECT_TRUE(contains(pages_.error(400), "请求无效"));
+  EXPECT_TRUE(contains(not_found, R"(<meta name="robots" content="noindex">)"));
+  EXPECT_TRUE(contains(pages_.error(env_, 500), "服务器出错了"));
+  EXPECT_TRUE(contains(pages_.error(env_, 400), "请求无效"));
+}
+
+TEST_F(PagesTest, SiteNameComesFromTheSettingsOfEachCall) {
+  SiteSettings renamed;
+  renamed.site_name = "公文<库>";
+  PageEnv env{renamed, std::string(kBase), ""};
+  auto html = pages_.error(env, 404);
+  EXPECT_TRUE(contains(html, "<title>页面不存在 - 公文&lt;库&gt;</title>"));
+  EXPECT_TRUE(contains(html, R"(<meta property="og:site_name" content="公文&lt;库&gt;">)"));
 }
 
 TEST_F(PagesTest, RendersARealCorpusDocument) {
@@ -200,7 +414,7 @@ TEST_F(PagesTest, RendersARealCorpusDocument) {
   d.date = json.at("date");
   d.category = json.at("category");
   d.content = json.at("content");
-  auto html = pages_.document(d, full_text(d));
+  auto html = doc_page(d, full_text(d));
   auto paragraphs = doc::paragraphs(d.content);
   ASSERT_GT(paragraphs.size(), 10u);
   EXPECT_EQ(count(html, "<p id=\"p"), paragraphs.size());

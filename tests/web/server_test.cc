@@ -5,15 +5,13 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <memory>
 #include <regex>
 #include <string>
 #include <thread>
 
+#include "http_client.h"
 #include "testing/test_support.h"
 #include "text/utf8.h"
 #include "web/url.h"
@@ -32,24 +30,6 @@ std::string header(const std::string& headers, const std::string& name) {
   std::smatch m;
   std::regex re("\r\n" + name + ": ([^\r]*)", std::regex::icase);
   return std::regex_search(headers, m, re) ? m[1].str() : "";
-}
-
-// GET with one extra request header (test_support's http_get sends none).
-boost::beast::http::response<boost::beast::http::string_body> get_with_header(
-    int port, const std::string& target, boost::beast::http::field field,
-    const std::string& value) {
-  namespace http = boost::beast::http;
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::socket socket(io);
-  socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  http::request<http::empty_body> request{http::verb::get, target, 11};
-  request.set(http::field::host, "127.0.0.1");
-  request.set(field, value);
-  http::write(socket, request);
-  boost::beast::flat_buffer buffer;
-  http::response<http::string_body> response;
-  http::read(socket, buffer, response);
-  return response;
 }
 
 // A phrase of `length` Chinese characters from the longest paragraph of a document page,
@@ -115,7 +95,8 @@ class Site {
 // One demo site shared by the tests that only read from it.
 class DemoSiteTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { site_ = new Site({"--demo"}); }
+  // Full texts for guests, so the tests can read whole demo texts.
+  static void SetUpTestSuite() { site_ = new Site({"--demo", "--guest-full-text"}); }
   static void TearDownTestSuite() {
     delete site_;
     site_ = nullptr;
@@ -163,7 +144,10 @@ TEST_F(DemoSiteTest, DocumentPageShowsTitleAndText) {
   ASSERT_EQ(r.status, 200);
   EXPECT_TRUE(std::regex_search(r.body, std::regex(R"(<h1 class="doc-title">[^<]+</h1>)")));
   EXPECT_TRUE(std::regex_search(r.body, std::regex(R"(<p id="p1">[^<]+</p>)")));
-  EXPECT_TRUE(contains(r.body, "<link rel=\"canonical\" href=\"&#x2F;doc&#x2F;" + id + "\">"));
+  // test_support's client sends "Host: 127.0.0.1": the canonical link is absolute on it.
+  EXPECT_TRUE(contains(
+      r.body,
+      "<link rel=\"canonical\" href=\"http:&#x2F;&#x2F;127.0.0.1&#x2F;doc&#x2F;" + id + "\">"));
   EXPECT_TRUE(contains(r.body, "<meta name=\"description\""));
 }
 
@@ -214,13 +198,13 @@ TEST_F(DemoSiteTest, StaticCssIsCachedAndRevalidated) {
 
   namespace http = boost::beast::http;
   auto again =
-      get_with_header(site_->port(), "/static/style.css", http::field::if_none_match, etag);
-  EXPECT_EQ(again.result_int(), 304);
-  EXPECT_TRUE(again.body().empty());
-  EXPECT_EQ(again[http::field::etag], etag);
-  auto changed =
-      get_with_header(site_->port(), "/static/style.css", http::field::if_none_match, "\"stale\"");
-  EXPECT_EQ(changed.result_int(), 200);
+      testing_http::get(site_->port(), "/static/style.css", {{http::field::if_none_match, etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(again.header(http::field::etag), etag);
+  auto changed = testing_http::get(site_->port(), "/static/style.css",
+                                   {{http::field::if_none_match, "\"stale\""}});
+  EXPECT_EQ(changed.status, 200);
   EXPECT_EQ(get("/static/missing.css").status, 404);
 }
 
@@ -289,12 +273,12 @@ TEST(HostileSiteTest, UserAndDocumentStringsAreEscaped) {
     auto r = http_get(site.port(), target);
     ASSERT_EQ(r.status, 200) << target;
     EXPECT_TRUE(contains(r.body, escaped_title)) << target;
-    EXPECT_FALSE(contains(r.body, "<script")) << target;
+    EXPECT_FALSE(contains(r.body, "<script>")) << target;  // only <script src=…site.js>
     EXPECT_FALSE(contains(r.body, "<b>")) << target;
   }
   auto query = http_get(site.port(), "/search?q=%3Cscript%3Ealert(3)%3C%2Fscript%3E%22%27");
   ASSERT_EQ(query.status, 200);
-  EXPECT_FALSE(contains(query.body, "<script"));
+  EXPECT_FALSE(contains(query.body, "<script>"));
   EXPECT_TRUE(contains(query.body, "&lt;script&gt;alert(3)&lt;&#x2F;script&gt;&quot;&#39;"));
 }
 
@@ -309,7 +293,7 @@ TEST(HostileSiteTest, GuestPreviewEndsWithLoginWallAndStopsOnSigterm) {
       file,
       R"({"id":"long-1","title":"长文","date":"2022","category":"工作总结","source":"test","content":")" +
           content + "\"}\n");
-  Site site({"--guest-preview"}, file);
+  Site site({}, file);  // the login wall is on by default
   ASSERT_TRUE(site.ready());
 
   auto r = http_get(site.port(), "/doc/long-1");
@@ -318,10 +302,13 @@ TEST(HostileSiteTest, GuestPreviewEndsWithLoginWallAndStopsOnSigterm) {
   EXPECT_FALSE(contains(r.body, "最后一段只有会员才能读到"));
   EXPECT_TRUE(contains(r.body, "阅读全文"));
   EXPECT_TRUE(contains(r.body, "想阅读完全部图文内容，您需要先登录！"));
+  EXPECT_TRUE(contains(r.body, R"(href="/login">登录</a>)"));
   EXPECT_TRUE(contains(r.body, R"(href="/register">注册</a>)"));
-  auto reg = http_get(site.port(), "/register");
-  EXPECT_EQ(reg.status, 200);
-  EXPECT_TRUE(contains(reg.body, "注册即将开放"));
+  for (const char* target : {"/login", "/register"}) {
+    auto page = http_get(site.port(), target);
+    EXPECT_EQ(page.status, 200) << target;
+    EXPECT_TRUE(contains(page.body, "注册与登录即将开放")) << target;
+  }
 
   ASSERT_EQ(kill(site.process().pid(), SIGTERM), 0);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -331,7 +318,7 @@ TEST(HostileSiteTest, GuestPreviewEndsWithLoginWallAndStopsOnSigterm) {
   EXPECT_FALSE(site.process().running()) << "still running 10 s after SIGTERM";
 }
 
-// Guests under --guest-preview: the outline is free, the template and tasks only of the preview.
+// Guests behind the login wall: the outline is free, the template and tasks only of the preview.
 TEST(HostileSiteTest, GuestPreviewLimitsTemplateAndTasksButNotTheOutline) {
   testing::TempDir input;
   auto file = input.path() / "speech.jsonl";
@@ -343,7 +330,7 @@ TEST(HostileSiteTest, GuestPreviewLimitsTemplateAndTasksButNotTheOutline) {
       file,
       R"({"id":"gated-1","title":"讲话","date":"2024","category":"讲话稿","source":"test","content":")" +
           content + "\"}\n");
-  Site site({"--guest-preview"}, file);
+  Site site({}, file);
   ASSERT_TRUE(site.ready());
 
   auto doc = http_get(site.port(), "/doc/gated-1");

@@ -1,0 +1,50 @@
+// libFuzzer target for the .docx importer. Input starting with "PK" is taken as the archive
+// itself (exercising libzip on broken ZIP data); any other input is packed into a valid
+// archive as word/document.xml, and as docProps/core.xml what follows its first NUL byte
+// (exercising the XML reading, which random archives would rarely reach; stored, not
+// deflated, for speed). Either way the result is a document that keeps the importers'
+// promises or a reason.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "io/docx.h"
+#include "io/validate.h"
+#include "io/zip_fixture.h"
+#include "text/utf8.h"
+
+namespace {
+
+void require(bool condition) {
+  if (!condition) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace wenku;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  std::string archive;
+  if (input.starts_with("PK")) {
+    archive = input;
+  } else {
+    const std::size_t nul = input.find('\0');
+    const std::string document(input.substr(0, nul));
+    const std::string core(nul == input.npos ? std::string_view() : input.substr(nul + 1));
+    archive = testing::make_docx(document, core, /*store=*/true);
+  }
+  const io::Parsed parsed = io::parse_docx(archive, "fuzz.docx");
+  if (!parsed.doc) {
+    require(!parsed.error.empty());
+    return 0;
+  }
+  const doc::Document& d = *parsed.doc;
+  require(d.id == "fuzz" && d.source == "fuzz.docx");
+  require(!d.title.empty() && text::is_valid_utf8(d.title) && d.title.find('\n') == d.title.npos);
+  require(!d.content.empty() && text::is_valid_utf8(d.content));
+  require(io::detail::normalize_paragraphs(d.content) == d.content);
+  require(io::detail::is_valid_date(d.date) && (d.date.empty() || d.date.size() == 10));
+  return 0;
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Runs the browser tests (site.test.mjs) against a real server:
+#   tests/browser/run.sh WENKU_BINARY ARTIFACTS_DIR
+# Starts `wenku serve --demo --admin-token T` on a temporary data dir and a free loopback
+# port, waits for /healthz, imports fixtures/gated-speech.jsonl (a text longer than the
+# guest preview), runs node, stops the server. Exit codes: 0 pass, 1 fail, 77 skipped
+# (Chromium or playwright-core missing on a developer machine; under CI=true that fails).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+wenku=${1:?usage: run.sh WENKU_BINARY ARTIFACTS_DIR}
+artifacts=${2:?usage: run.sh WENKU_BINARY ARTIFACTS_DIR}
+chromium=${WENKU_CHROMIUM:-/usr/bin/chromium}
+
+# Missing tools skip the test on a developer machine; in CI they are installed by
+# scripts/test, so their absence is a failure there.
+missing() {
+  if [ -n "${CI:-}" ]; then
+    echo "FAIL browser: $1 (CI=$CI)"
+    exit 1
+  fi
+  echo "SKIP browser: $1"
+  exit 77
+}
+command -v node >/dev/null 2>&1 || missing "node is not installed"
+[ -x "$chromium" ] || missing "$chromium is not installed (apt-get install chromium fonts-wqy-microhei)"
+[ -d "$here/node_modules/playwright-core" ] ||
+  missing "playwright-core is not installed (run: npm ci --prefix tests/browser)"
+
+tmp=$(mktemp -d)
+server_pid=""
+stop_server() {
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"
+    for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null
+  fi
+  server_pid=""
+}
+trap 'stop_server; rm -rf "$tmp"' EXIT
+
+server_log() {
+  echo "---- wenku serve log (last 40 lines) ----"
+  tail -40 "$tmp/server.log"
+}
+
+# A free port: bind port 0 and read what the kernel chose.
+port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+token="browser-test-admin-token"
+"$wenku" serve --demo --admin-token "$token" --data "$tmp/data" --listen "127.0.0.1:$port" \
+  >"$tmp/server.log" 2>&1 &
+server_pid=$!
+
+# /healthz answers 200 once the server listens (bash's /dev/tcp: no curl needed).
+healthy() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+    printf 'GET /healthz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    read -r -t 2 status <&3 || exit 1
+    [[ "$status" == "HTTP/1."?" 200"* ]]
+  ) 2>/dev/null
+}
+for _ in $(seq 300); do
+  healthy && break
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "FAIL browser: wenku serve exited before answering /healthz"
+    server_log
+    exit 1
+  fi
+  sleep 0.1
+done
+if ! healthy; then
+  echo "FAIL browser: no answer from /healthz on port $port within 30 s"
+  server_log
+  exit 1
+fi
+echo "wenku serving at http://127.0.0.1:$port/ (data $tmp/data)"
+
+# The running server's index follower indexes what another process imports.
+if ! "$wenku" import --data "$tmp/data" "$here/fixtures/gated-speech.jsonl" >"$tmp/import.log" 2>&1; then
+  echo "FAIL browser: importing fixtures/gated-speech.jsonl"
+  cat "$tmp/import.log"
+  exit 1
+fi
+
+status=0
+WENKU_URL="http://127.0.0.1:$port" WENKU_ADMIN_TOKEN="$token" WENKU_GATED_ID=browser-gated-speech \
+  WENKU_ARTIFACTS="$artifacts" WENKU_CHROMIUM="$chromium" \
+  node "$here/site.test.mjs" || status=1
+if ! kill -0 "$server_pid" 2>/dev/null; then
+  echo "FAIL browser: wenku serve died during the tests"
+  status=1
+fi
+[ $status -eq 0 ] || server_log
+stop_server
+exit $status

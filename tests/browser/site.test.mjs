@@ -1,0 +1,322 @@
+// Browser tests of the Wenku website in headless Debian Chromium (playwright-core).
+//
+// Started by tests/browser/run.sh, which runs the real `wenku serve --demo` and passes:
+//   WENKU_URL          base URL of the running server, e.g. http://127.0.0.1:41234
+//   WENKU_ADMIN_TOKEN  the --admin-token the server was started with
+//   WENKU_GATED_ID     id of a long document imported from fixtures/gated-speech.jsonl
+//   WENKU_ARTIFACTS    directory for the screenshots
+//   WENKU_CHROMIUM     the Chromium executable (default /usr/bin/chromium)
+// Every check is a hard assertion: a missing element fails its step. Steps run in order and
+// each prints PASS or FAIL; the last line is "browser: N passed, N failed" and the exit code
+// is 1 when any step failed.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const base = requiredEnv('WENKU_URL');
+const adminToken = requiredEnv('WENKU_ADMIN_TOKEN');
+const gatedId = requiredEnv('WENKU_GATED_ID');
+const artifacts = requiredEnv('WENKU_ARTIFACTS');
+const executablePath = process.env.WENKU_CHROMIUM || '/usr/bin/chromium';
+
+const kGateText = '想阅读完全部图文内容，您需要先登录！';
+const kTimeoutMs = 10_000;
+
+function requiredEnv(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`browser: ${name} is not set (run tests/browser/run.sh)`);
+    process.exit(2);
+  }
+  return value;
+}
+
+// ---- a minimal step runner ------------------------------------------------------------
+
+const results = [];
+async function step(name, fn) {
+  const start = Date.now();
+  try {
+    await fn();
+    results.push(true);
+    console.log(`PASS ${name} (${Date.now() - start} ms)`);
+  } catch (e) {
+    results.push(false);
+    console.log(`FAIL ${name}: ${e && e.message ? e.message.split('\n').slice(0, 6).join('\n  ') : e}`);
+  }
+}
+
+// ---- helpers ----------------------------------------------------------------------------
+
+// Navigates and asserts an HTTP status; returns the response.
+async function open(page, target, status = 200) {
+  const response = await page.goto(base + target, { waitUntil: 'load' });
+  assert.ok(response, `no response for ${target}`);
+  assert.equal(response.status(), status, `GET ${target}: status`);
+  return response;
+}
+
+// Asserts that `selector` matches at least `min` elements and returns the locator.
+async function expectCount(page, selector, min = 1) {
+  const locator = page.locator(selector);
+  const n = await locator.count();
+  assert.ok(n >= min, `expected at least ${min} × ${selector} on ${page.url()}, found ${n}`);
+  return locator;
+}
+
+async function expectText(page, selector, text) {
+  const locator = await expectCount(page, selector);
+  const content = (await locator.first().innerText()).replace(/\s+/g, ' ');
+  assert.ok(content.includes(text), `${selector} should contain "${text}", has "${content.slice(0, 200)}"`);
+  return locator;
+}
+
+// Searches through the search form of the current page; returns the hit links.
+async function searchWithForm(page, query) {
+  const input = page.locator('form#search-form input[name=q]').first();
+  await input.fill(query);
+  await Promise.all([page.waitForURL(/\/search\?/), input.press('Enter')]);
+  return page.locator('ol.hits li.hit a[href^="/doc/"]');
+}
+
+// Repeats a search until a hit links to /doc/{id}: the server's index follower picks up new
+// documents within a second or two.
+async function waitForSearchHit(page, query, id, timeoutMs = kTimeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await open(page, `/search?q=${encodeURIComponent(query)}`);
+    const n = await page.locator(`ol.hits a[href="/doc/${id}"]`).count();
+    if (n > 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`search "${query}" found no /doc/${id} within ${timeoutMs} ms`);
+    }
+    await page.waitForTimeout(500);
+  }
+}
+
+// ---- the tests ---------------------------------------------------------------------------
+
+const browser = await chromium.launch({ executablePath, headless: true });
+const problems = [];  // uncaught page errors and console errors (CSP violations show here)
+async function newContext(options = {}) {
+  const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  context.setDefaultTimeout(kTimeoutMs);
+  context.on('page', watchPage);
+  return context;
+}
+function watchPage(page) {
+  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
+  page.on('console', (m) => {
+    // Only ours: a 404 fetched on purpose (the QR of an unknown id) logs a resource error.
+    if (m.type() === 'error' && !m.text().includes('404')) problems.push(`${page.url()}: ${m.text()}`);
+  });
+}
+
+const guest = await newContext();
+const page = await guest.newPage();
+let docId = null;  // a demo document reached through search
+
+await step('home page: search form, categories, latest, hot tabs, topics', async () => {
+  await open(page, '/');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN', 'html lang');
+  await expectCount(page, 'form#search-form input[name=q]');
+  await expectCount(page, 'ul.category-list a[href^="/category/"]');
+  await expectCount(page, 'section#latest a[href^="/doc/"]');
+  await expectCount(page, 'section#hot button#hot-tab-week');
+  await expectCount(page, 'section#hot button#hot-tab-month');
+  await expectCount(page, 'section#topics');
+});
+
+await step('search through the form shows hits', async () => {
+  await open(page, '/');
+  const hits = await searchWithForm(page, '安全生产');
+  assert.ok((await hits.count()) >= 1, 'no hits for 安全生产');
+  await expectCount(page, 'ol.hits li.hit .snippet mark');
+  const href = await hits.first().getAttribute('href');
+  docId = decodeURIComponent(href.slice('/doc/'.length));
+  await Promise.all([page.waitForURL(/\/doc\//), hits.first().click()]);
+});
+
+await step('document page: title, meta, breadcrumb, tags, body, share, about, related, sidebar', async () => {
+  assert.ok(docId, 'no document opened by the search step');
+  await open(page, `/doc/${encodeURIComponent(docId)}`);
+  await expectCount(page, 'h1.doc-title');
+  const published = await (await expectCount(page, 'time.doc-published')).first().innerText();
+  assert.match(published.trim(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'time.doc-published format');
+  await expectCount(page, 'span.doc-views');
+  await expectText(page, 'nav.breadcrumb', '首页');
+  await expectCount(page, 'nav.breadcrumb a[href^="/category/"]');
+  await expectCount(page, 'ul.tags li');
+  await expectCount(page, 'div.doc-body p[id^="p"]');
+  await expectCount(page, 'section#share svg');
+  await expectText(page, 'section#share', '微信扫一扫在手机阅读、分享本文');
+  const url = await (await expectCount(page, 'section#share button#copy-link')).getAttribute('data-url');
+  assert.ok(url && url.endsWith(`/doc/${docId}`) && /^https?:\/\//.test(url), `copy-link data-url "${url}"`);
+  await expectText(page, 'section#about', '本文标题');
+  await expectText(page, 'section#about', '链接地址');
+  await expectCount(page, 'section#related a[href^="/doc/"]');
+  await expectText(page, 'aside.sidebar', '微信订阅号');
+  await expectCount(page, 'aside.sidebar img, aside.sidebar svg');
+  await expectText(page, 'aside.sidebar a[href="/feedback"]', '联系客服');
+  await expectCount(page, 'a.btn-template');
+  await expectCount(page, 'button.btn-favorite');
+});
+
+await step('收藏 keeps the document in localStorage across a reload', async () => {
+  assert.ok(docId, 'no document opened by the search step');
+  await open(page, `/doc/${encodeURIComponent(docId)}`);
+  const favorite = page.locator('button.btn-favorite').first();
+  assert.notEqual(await favorite.getAttribute('aria-pressed'), 'true', 'already pressed on a first visit');
+  await favorite.click();
+  assert.equal(await favorite.getAttribute('aria-pressed'), 'true', 'aria-pressed after clicking 收藏');
+  const stored = await page.evaluate(() => Object.values({ ...window.localStorage }).join('\n'));
+  assert.ok(stored.includes(docId), `localStorage does not hold ${docId}: ${stored.slice(0, 200)}`);
+  await page.reload();
+  assert.equal(await favorite.getAttribute('aria-pressed'), 'true', 'not pressed after a reload');
+  await favorite.click();
+  assert.equal(await favorite.getAttribute('aria-pressed'), 'false', 'still pressed after clicking again');
+});
+
+await step('guest sees the preview and the 阅读全文 block of a long document', async () => {
+  await open(page, `/doc/${gatedId}`);
+  // The outline lists the whole text; entries past the preview lead to the gate.
+  const targets = await (await expectCount(page, 'nav.outline a[href^="#"]', 3)).evaluateAll((links) =>
+    links.map((a) => a.getAttribute('href')),
+  );
+  for (const target of targets) {
+    assert.equal(await page.locator(target).count(), 1, `outline link ${target} has no target`);
+  }
+  assert.ok(targets.includes('#read-more'), 'no outline entry leads past the preview');
+  const paragraphs = await page.locator('div.doc-body p').allInnerTexts();
+  const shown = paragraphs.join('').length;
+  assert.ok(shown > 50 && shown < 1000, `preview shows ${shown} characters of a 1,346-character text`);
+  assert.ok(!paragraphs.join('').includes('善作善成'), 'the closing paragraph is shown to a guest');
+  await expectText(page, 'div#read-more', kGateText);
+  assert.equal(await page.locator('div#read-more a.btn-login').getAttribute('href'), '/login');
+  assert.equal(await page.locator('div#read-more a.btn-register').getAttribute('href'), '/register');
+});
+
+await step('login and register buttons lead to their pages', async () => {
+  for (const [button, target] of [['a.btn-login', '/login'], ['a.btn-register', '/register']]) {
+    await open(page, `/doc/${gatedId}`);
+    await Promise.all([page.waitForURL(base + target), page.locator(`div#read-more ${button}`).click()]);
+    await expectText(page, 'main, body', '注册与登录即将开放');
+  }
+});
+
+await step('本周热门 / 本月热门 tabs toggle the hidden attribute', async () => {
+  await open(page, `/doc/${gatedId}`);
+  const week = page.locator('div#hot-week');
+  const month = page.locator('div#hot-month');
+  await page.locator('button#hot-tab-month').click();
+  assert.equal(await month.getAttribute('hidden'), null, 'month list hidden after clicking 本月热门');
+  assert.notEqual(await week.getAttribute('hidden'), null, 'week list visible after clicking 本月热门');
+  assert.ok(await month.isVisible(), 'month list not visible');
+  await page.locator('button#hot-tab-week').click();
+  assert.equal(await week.getAttribute('hidden'), null, 'week list hidden after clicking 本周热门');
+  assert.notEqual(await month.getAttribute('hidden'), null, 'month list visible after clicking 本周热门');
+  assert.ok(await week.isVisible(), 'week list not visible');
+});
+
+await step('QR code SVG of a document', async () => {
+  const response = await open(page, `/qr/doc/${gatedId}.svg`);
+  assert.match(response.headers()['content-type'] || '', /^image\/svg\+xml/, 'content type');
+  const body = await response.text();
+  assert.match(body, /<svg[\s>]/, 'body is not an SVG');
+  await expectCount(page, 'svg');
+  await open(page, '/qr/doc/no-such-document-xyz.svg', 404);
+});
+
+await step('联系客服 form shows the flash after sending', async () => {
+  await open(page, '/feedback');
+  await expectCount(page, 'form#feedback-form');
+  // The honeypot may be hidden or moved off the page; either way no one sees it.
+  const honeypot = page.locator('form#feedback-form input[name=website]');
+  const box = await honeypot.boundingBox();
+  const seen = box && box.width > 1 && box.height > 1 && box.x + box.width > 0 && box.y + box.height > 0;
+  assert.ok(!seen, `the honeypot field is visible at ${JSON.stringify(box)}`);
+  assert.equal(await honeypot.inputValue(), '', 'the honeypot field is not empty');
+  await page.locator('form#feedback-form textarea[name=message]').fill('浏览器测试：页面显示正常，谢谢！');
+  await page.locator('form#feedback-form input[name=contact]').fill('browser-test@example.com');
+  await Promise.all([
+    page.waitForURL(/\/feedback\?sent=1$/),
+    page.locator('form#feedback-form [type=submit]').first().click(),
+  ]);
+  await expectText(page, 'p.flash', '已收到您的留言');
+});
+
+await step('screenshots of the document page at 375 px and 1280 px', async () => {
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const width of [375, 1280]) {
+    const context = await newContext({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
+    const shot = await context.newPage();
+    await open(shot, `/doc/${gatedId}`);
+    // How far the page sticks out to the right, and the elements that do.
+    const [overflow, wide] = await shot.evaluate(() => [
+      document.documentElement.scrollWidth - window.innerWidth,
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .slice(0, 5)
+        .map((e) => {
+          const cls = e.getAttribute('class');
+          return e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (cls ? `.${cls}` : '');
+        }),
+    ]);
+    const file = path.join(artifacts, `doc-${width}.png`);
+    await shot.screenshot({ path: file, fullPage: true });
+    console.log(`screenshot: ${file}`);
+    await context.close();
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than ${width} px: ${wide.join(', ')}`);
+  }
+});
+
+await step('admin: log in with the token, upload a .md file, find it by search', async () => {
+  const admin = await newContext();
+  const adminPage = await admin.newPage();
+  await open(adminPage, '/admin/login');
+  await adminPage.locator('input[name=token]').fill(adminToken);
+  await Promise.all([
+    adminPage.waitForURL(base + '/admin'),
+    adminPage.locator('input[name=token]').press('Enter'),
+  ]);
+  const cookie = (await admin.cookies()).find((c) => c.name === 'wenku_admin');
+  assert.ok(cookie, 'no wenku_admin cookie after login');
+  assert.ok(cookie.httpOnly, 'wenku_admin cookie is not HttpOnly');
+
+  const marker = `wkb${Date.now().toString(36)}`;
+  const id = `browser-upload-${marker}`;
+  const file = `${id}.md`;
+  const text = [`# 浏览器上传测试 ${marker}`, `这是一篇由浏览器测试上传的文档，编号 ${marker}。`, '上传之后应当能被搜索到。']
+    .join('\n\n');
+  await open(adminPage, '/admin/upload');
+  await adminPage.locator('form#upload-form input[type=file][name=files]').setInputFiles({
+    name: file,
+    mimeType: 'text/markdown',
+    buffer: Buffer.from(text, 'utf8'),
+  });
+  await adminPage.locator('form#upload-form [type=submit]').first().click();
+  const report = adminPage.locator('ul#upload-report li');
+  await report.first().waitFor();
+  const line = await report.first().innerText();
+  assert.ok(line.includes(file), `upload report "${line}" does not name ${file}`);
+  assert.ok(line.includes('新增'), `upload report "${line}" does not say 新增`);
+
+  await waitForSearchHit(page, marker, id);
+  await Promise.all([
+    page.waitForURL(base + `/doc/${id}`),
+    page.locator(`ol.hits a[href="/doc/${id}"]`).first().click(),
+  ]);
+  await expectText(page, 'h1.doc-title', `浏览器上传测试 ${marker}`);
+  await admin.close();
+});
+
+await step('no JavaScript errors or CSP violations on any page', async () => {
+  assert.deepEqual(problems, []);
+});
+
+await browser.close();
+const passed = results.filter(Boolean).length;
+const failed = results.length - passed;
+console.log(`browser: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
