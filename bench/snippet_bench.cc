@@ -174,7 +174,6 @@ std::vector<Match> marks_in(std::string_view key, std::size_t start, std::size_t
   return marks;
 }
 
-
 std::string make_snippet(std::string_view text, const std::vector<std::string>& terms,
                          std::size_t max_chars) {
   std::vector<std::string> needles;
@@ -217,7 +216,6 @@ std::string make_snippet(std::string_view text, const std::vector<std::string>& 
   if (end < key.size()) out += "…";
   return out;
 }
-
 
 }  // namespace before
 
@@ -275,7 +273,8 @@ struct Library {
     std::vector<doc::Document> chosen(docs.begin(),
                                       docs.begin() + std::min<std::size_t>(200, docs.size()));
     for (const auto& d : chosen) sample.push_back(hit_of(d));
-    std::ranges::sort(docs, std::greater<>(), [](const doc::Document& d) { return d.content.size(); });
+    std::ranges::sort(docs, std::greater<>(),
+                      [](const doc::Document& d) { return d.content.size(); });
     for (std::size_t i = 0; i < docs.size() && i < 40; ++i) {
       longest.push_back(hit_of(docs[i]));
       chosen.push_back(docs[i]);
@@ -361,12 +360,12 @@ void check_same_snippets() {
   std::fprintf(stderr, "snippet_bench: %zu snippets identical on both paths\n", compared);
 }
 
-#define SNIPPET_BENCHMARKS(name, longest, guest)                                          \
-  BENCHMARK_CAPTURE(BM_Snippets, name##_load_only, Path::kLoadOnly, longest, guest)      \
-      ->Unit(benchmark::kMillisecond);                                                    \
-  BENCHMARK_CAPTURE(BM_Snippets, name##_before, Path::kBefore, longest, guest)           \
-      ->Unit(benchmark::kMillisecond);                                                    \
-  BENCHMARK_CAPTURE(BM_Snippets, name##_after, Path::kAfter, longest, guest)             \
+#define SNIPPET_BENCHMARKS(name, longest, guest)                                    \
+  BENCHMARK_CAPTURE(BM_Snippets, name##_load_only, Path::kLoadOnly, longest, guest) \
+      ->Unit(benchmark::kMillisecond);                                              \
+  BENCHMARK_CAPTURE(BM_Snippets, name##_before, Path::kBefore, longest, guest)      \
+      ->Unit(benchmark::kMillisecond);                                              \
+  BENCHMARK_CAPTURE(BM_Snippets, name##_after, Path::kAfter, longest, guest)        \
       ->Unit(benchmark::kMillisecond)
 
 SNIPPET_BENCHMARKS(longest40_member, true, false);

@@ -1,4 +1,5 @@
-// Wenku public pages: 本周/本月热门 tabs, copy-link, 收藏 (favourites in localStorage).
+// Wenku public pages: 本周/本月热门 tabs, 提纲 opened on wide screens, copy-link, 收藏
+// (favourites in localStorage).
 // Loaded with `defer` from /static (the CSP forbids inline scripts); every feature is an
 // enhancement: without JavaScript both hot lists show as plain sections and the permalink
 // stays readable under 关于本文.
@@ -114,7 +115,16 @@
     });
   }
 
+  // 提纲 is a collapsed <details> (phones); on a wide screen there is room to open it.
+  function openOutlineOnWideScreens() {
+    if (!window.matchMedia || !window.matchMedia('(min-width: 960px)').matches) return;
+    Array.prototype.forEach.call(document.querySelectorAll('nav.outline details'), function (d) {
+      d.open = true;
+    });
+  }
+
   function init() {
+    openOutlineOnWideScreens();
     Array.prototype.forEach.call(document.querySelectorAll('section.hot'), setUpTabs);
     var copy = document.getElementById('copy-link');
     if (copy) setUpCopyLink(copy);

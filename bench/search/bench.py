@@ -32,8 +32,10 @@ def parse_args():
     p.add_argument("--seed", type=int, default=5)
     p.add_argument("--engines", default="wenku,groonga,sphinx,xapian,fts5,postgres")
     p.add_argument("--wrk-seconds", type=int, default=15)
+    p.add_argument("--repeat", type=int, default=3,
+                   help="timed passes per engine and concurrency (medians are reported)")
     p.add_argument("--publish", action="store_true",
-                   help="write the table and chart into bench/search/README.md")
+                   help="write the table and chart into bench/README.md")
     return p.parse_args()
 
 
@@ -119,41 +121,71 @@ def make_engine(name, args):
             "postgres": lambda: engines.Postgres(work)}[name]()
 
 
-def run_engine(engine, docs, queries, truth, corpus_bytes):
+def load_1min():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def timed(engine, queries, conc, cpu, repeat):
+    """`repeat` timed passes at concurrency `conc`; the median of each statistic, and the
+    1-minute load average at the start of every pass. A server with a query cache is
+    restarted before each pass, so that no pass is answered from it."""
+    passes, loads = [], []
+    for _ in range(repeat):
+        if engine.has_query_cache:
+            engine.restart()
+        loads.append(load_1min())
+        lat, qps = measure(engine, queries, conc, cpu)
+        passes.append({"p50_ms": percentile(lat, 50) * 1e3, "p95_ms": percentile(lat, 95) * 1e3,
+                       "p99_ms": percentile(lat, 99) * 1e3, "mean_ms": statistics.mean(lat) * 1e3,
+                       "qps": qps})
+    out = {k: statistics.median(p[k] for p in passes) for k in passes[0]}
+    out["passes"] = passes
+    out["loads"] = loads
+    return out
+
+
+def run_engine(engine, docs, queries, truth, corpus_bytes, repeat):
     print("== %s: building" % engine.name, flush=True)
     engine.prepare(docs)
     in_process = engine.protocol.startswith("in-process")
     everywhere = os.sched_getaffinity(0)
     if in_process:  # the engine builds inside this process: one core, like the servers
         os.sched_setaffinity(0, {int(engines.SERVER_CPU)})
+    build_load = load_1min()
     t = time.perf_counter()
     engine.build(docs)
     build_s = time.perf_counter() - t
     os.sched_setaffinity(0, everywhere)
     engine.start()
     row = {"engine": engine.name, "protocol": engine.protocol, "snippets": engine.snippets,
-           "exact_count": engine.exact_count, "build_s": build_s,
+           "exact_count": engine.exact_count, "build_s": build_s, "build_load": build_load,
            "build_mb_s": corpus_bytes / 1e6 / build_s, "size_mb": engine.size() / 1e6}
     print("   built in %.1f s, %.1f MB; checking" % (build_s, row["size_mb"]), flush=True)
     row.update(correctness(engine, queries, truth))
     row["floor_ms"] = round_trip_floor(engine)
     cpu = int(engines.SERVER_CPU) if in_process else CLIENT_CPU
     for conc in (1, 4):
-        print("   timing at concurrency %d" % conc, flush=True)
-        lat, qps = measure(engine, queries, conc, cpu)
-        row["c%d" % conc] = {"p50_ms": percentile(lat, 50) * 1e3,
-                             "p95_ms": percentile(lat, 95) * 1e3,
-                             "p99_ms": percentile(lat, 99) * 1e3,
-                             "mean_ms": statistics.mean(lat) * 1e3, "qps": qps}
+        print("   timing at concurrency %d (%d passes)" % (conc, repeat), flush=True)
+        row["c%d" % conc] = timed(engine, queries, conc, cpu, repeat)
+    if engine.has_query_cache:
+        # Once more without a restart: every query is then in the cache.
+        load = load_1min()
+        lat, qps = measure(engine, queries, 1, cpu)
+        row["c1_warm"] = {"p50_ms": percentile(lat, 50) * 1e3, "p99_ms": percentile(lat, 99) * 1e3,
+                          "qps": qps, "load": load}
     print("   " + json.dumps(row, ensure_ascii=False), flush=True)
     return row
 
 
 def wrk_qps(port, path, queries, seconds, work):
-    """Requests/s that wrk (one thread, 4 connections) gets from `path` cycling `queries`."""
+    """Requests/s that wrk (one thread, 4 connections) gets from `path` cycling `queries`.
+    `limit` goes round 10..13 with each cycle, so a query comes back as another Groonga
+    command 4,200 requests later: more than the server's query cache holds (2,000)."""
     script = os.path.join(work, "queries.lua")
     paths = [path + "?" + urllib.parse.urlencode({"q": engines.wenku_query(q["terms"]),
-                                                  "limit": engines.LIMIT}) for q in queries]
+                                                  "limit": engines.LIMIT + extra})
+             for extra in range(4) for q in queries]
     with open(script, "w") as f:
         f.write("local paths = {%s}\nlocal i = 0\nrequest = function()\n  i = i + 1\n"
                 "  return wrk.format('GET', paths[(i %% #paths) + 1])\nend\n"
@@ -169,18 +201,24 @@ def wrk_qps(port, path, queries, seconds, work):
 
 
 def wenku_scaling(args, queries):
-    """Wenku throughput with one and two workers on both cores (wrk as the client)."""
+    """Wenku throughput with one and two worker processes (one thread each) on both cores,
+    wrk as the client (on the same two cores: nothing else is free). `repeat` runs of each,
+    alternating, each on a fresh server; medians."""
     engine = engines.Wenku(args.work, args.wenku, fresh=False)  # the index built above
-    result = {}
-    for workers in (1, 2):
-        engine.start(cpus="0,1", workers=workers)
-        try:
-            wrk_qps(engine.port, engine.path, queries, 2, args.work)  # warm-up
-            result[workers] = wrk_qps(engine.port, engine.path, queries, args.wrk_seconds,
-                                      args.work)
-        finally:
-            engine.stop()
-    return {"qps_1": result[1], "qps_2": result[2], "ratio": result[2] / result[1]}
+    runs = {"1": [], "2": []}
+    for _ in range(args.repeat):
+        for workers in (1, 2):
+            engine.start(cpus="0,1", workers=workers)
+            try:
+                wrk_qps(engine.port, engine.path, queries, 2, args.work)  # warm-up
+                load = load_1min()
+                qps = wrk_qps(engine.port, engine.path, queries, args.wrk_seconds, args.work)
+                runs[str(workers)].append({"qps": qps, "load": load})
+            finally:
+                engine.stop()
+    q1 = statistics.median(r["qps"] for r in runs["1"])
+    q2 = statistics.median(r["qps"] for r in runs["2"])
+    return {"qps_1": q1, "qps_2": q2, "ratio": q2 / q1, "runs": runs}
 
 
 def freeze_wenku(args):
@@ -211,14 +249,16 @@ def main():
     queries += corpus.natural_queries(os.path.join(HERE, "natural_queries.txt"))
     with open(os.path.join(args.work, "queries.json"), "w") as f:
         json.dump(queries, f, ensure_ascii=False, indent=0)
-    truth = corpus.GroundTruth(docs)
+    truths = {False: corpus.GroundTruth(docs),
+              True: corpus.GroundTruth(docs, corpus.traditional_folder())}
     print("%d docs (%.1f MB), %d queries" % (len(docs), corpus_bytes / 1e6, len(queries)),
           flush=True)
     rows, failures = [], {}
     for name in args.engines.split(","):
         engine = make_engine(name, args)
         try:
-            rows.append(run_engine(engine, docs, queries, truth, corpus_bytes))
+            rows.append(run_engine(engine, docs, queries, truths[engine.folds_traditional],
+                                   corpus_bytes, args.repeat))
         except Exception as e:  # one broken anchor must not lose the others' numbers
             traceback.print_exc()
             failures[engine.name] = "%s: %s" % (type(e).__name__, e)
@@ -244,7 +284,7 @@ def main():
         f.write(table)
     if args.publish:
         report.chart(rows, os.path.join(HERE, "search-bench.png"))
-        report.publish(table, os.path.join(HERE, "README.md"))
+        report.publish(table, os.path.join(HERE, "..", "README.md"))
     return 1 if failures else 0
 
 

@@ -28,6 +28,26 @@ def normalise(text):
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+# Han blocks whose characters OpenCC's t2s.json may change.
+HAN_RANGES = [(0x2E80, 0x2FDF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+              (0x20000, 0x3FFFF)]
+
+
+def traditional_folder():
+    """A function folding Traditional characters to Simplified one character at a time, as
+    Wenku's text::normalize_key does: OpenCC's t2s.json (the `opencc` tool of the same
+    OpenCC release as the library) applied to every Han character on a line of its own, so
+    that no phrase rule applies; characters that do not become exactly one character stay."""
+    chars = [chr(c) for lo, hi in HAN_RANGES for c in range(lo, hi + 1)
+             if not 0xD800 <= c <= 0xDFFF]
+    out = subprocess.run(["opencc", "-c", "t2s.json"], input="\n".join(chars) + "\n",
+                         capture_output=True, text=True, check=True).stdout.split("\n")
+    table = {ord(c): o for c, o in zip(chars, out) if len(o) == 1 and o != c}
+    for _ in range(3):  # closed under repetition, as normalize_key's table
+        table = {c: table.get(ord(o), o) for c, o in table.items()}
+    return lambda text: normalise(text).translate(table)
+
+
 def read_corpus(corpus_dir):
     """Yields every record of the corpus in file order (.zst files through `zstd -dc`)."""
     for name in CORPUS_FILES:
@@ -53,13 +73,15 @@ def sample_corpus(corpus_dir, limit, seed):
 
 
 class GroundTruth:
-    """Brute-force substring matching over normalised title + content of every document."""
+    """Brute-force substring matching over normalised title + content of every document;
+    `fold` is the normalisation (default `normalise`)."""
 
-    def __init__(self, docs):
+    def __init__(self, docs, fold=normalise):
+        self.fold = fold
         parts, self.starts = [], []
         offset = 0
         for d in docs:
-            text = normalise(d["title"] + "\n" + d["content"])
+            text = fold(d["title"] + "\n" + d["content"])
             self.starts.append(offset)
             parts.append(text)
             offset += len(text) + 1
@@ -71,7 +93,7 @@ class GroundTruth:
 
     def docs_with(self, term):
         """Indexes of the documents whose normalised text contains `term`."""
-        term = normalise(term)
+        term = self.fold(term)
         if term not in self._cache:
             found, pos = set(), self.text.find(term)
             while pos >= 0:
@@ -96,7 +118,7 @@ class GroundTruth:
             return False
         end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
         body = self.text[self.starts[i]:end]
-        return all(normalise(t) in body for t in terms)
+        return all(self.fold(t) in body for t in terms)
 
 
 def _cjk_lines(doc, min_len):

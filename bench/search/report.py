@@ -1,33 +1,42 @@
-"""Turns results.json rows into the markdown table and PNG chart of bench/search/README.md."""
+"""Turns results.json rows into the markdown table and PNG chart of bench/README.md."""
 
-BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+BEGIN, END = "<!-- search-results:begin -->", "<!-- search-results:end -->"
 
 
 def _pct(x):
     return "%.1f%%" % (100 * x)
 
 
+def _loads(values):
+    """A range of 1-minute load averages, e.g. "0.4–1.2"."""
+    lo, hi = min(values), max(values)
+    return "%.1f" % lo if abs(hi - lo) < 0.05 else "%.1f–%.1f" % (lo, hi)
+
+
 def markdown(meta, rows):
+    repeat = len(rows[0]["c1"].get("passes", [0])) if rows else 0
     lines = [
         "Run %s: %d documents (%.1f MB of title + content), %d queries (seed %d), %d CPUs; "
-        "load average %s before, %s after." % (
+        "load average %s before, %s after. Latencies and q/s are medians of %d timed passes; "
+        "*load* is the 1-minute load average at the start of the build and of each pass." % (
             meta["started"], meta["docs"], meta["corpus_mb"], meta["queries"], meta["seed"],
-            meta["cpus"], meta["load_before"], meta["load_after"]),
+            meta["cpus"], meta["load_before"], meta["load_after"], repeat),
         "",
-        "| engine | build s | MB/s | size MB | recall | count exact | false hits (top 10) "
-        "| c1 p50 ms | c1 p95 ms | c1 p99 ms | c1 q/s | c4 p50 ms | c4 p99 ms | c4 q/s "
-        "| ping ms |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| engine | build s | MB/s | size MB | load (build) | recall | count exact "
+        "| false hits (top 10) | c1 p50 ms | c1 p95 ms | c1 p99 ms | c1 q/s | c4 p50 ms "
+        "| c4 p99 ms | c4 q/s | load (timing) | ping ms |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in rows:
         c1, c4 = r["c1"], r["c4"]
-        lines.append("| %s | %.1f | %.2f | %.0f | %s | %s%s | %d / %d | %.2f | %.2f | %.2f | %.0f "
-                     "| %.2f | %.2f | %.0f | %.3f |" % (
+        lines.append("| %s | %.1f | %.2f | %.0f | %.1f | %s | %s%s | %d / %d | %.2f | %.2f | %.2f "
+                     "| %.0f | %.2f | %.2f | %.0f | %s | %.3f |" % (
                          r["engine"], r["build_s"], r["build_mb_s"], r["size_mb"],
-                         _pct(r["recall"]), _pct(r["count_exact"]),
+                         r["build_load"], _pct(r["recall"]), _pct(r["count_exact"]),
                          "" if r["exact_count"] else " (estimate)", r["false_hits"],
                          r["returned"], c1["p50_ms"], c1["p95_ms"], c1["p99_ms"], c1["qps"],
-                         c4["p50_ms"], c4["p99_ms"], c4["qps"], r["floor_ms"]))
+                         c4["p50_ms"], c4["p99_ms"], c4["qps"],
+                         _loads(c1["loads"] + c4["loads"]), r["floor_ms"]))
     lines += ["", "| engine | queried over | snippets |", "|---|---|---|"]
     lines += ["| %s | %s | %s |" % (r["engine"], r["protocol"], r["snippets"]) for r in rows]
     lines += targets(meta, rows)
@@ -66,14 +75,22 @@ def targets(meta, rows):
                w["c1"]["p99_ms"] <= 5))]
     s = meta.get("wenku_scaling")
     if s:
-        out.append("- two workers ≥ 1.6× one worker on two cores (wrk, 4 connections): "
-                   "%.0f → %.0f q/s = %.2f× (%s)" % (s["qps_1"], s["qps_2"], s["ratio"],
-                                                     _verdict(s["ratio"] >= 1.6)))
+        loads = [r["load"] for runs in s["runs"].values() for r in runs]
+        out.append("- two workers ≥ 1.6× one worker on two cores (wrk, 4 connections, medians "
+                   "of %d runs, load %s): %.0f → %.0f q/s = %.2f× (%s)" % (
+                       len(s["runs"]["1"]), _loads(loads),
+                       s["qps_1"], s["qps_2"], s["ratio"], _verdict(s["ratio"] >= 1.6)))
     if g:
         ratio = w["build_s"] / g["build_s"]
         out.append("- import (store + analysis + index) ≤ 2× Groonga's bare index build: "
-                   "%.1f s vs %.1f s = %.1f× (%s)" % (w["build_s"], g["build_s"], ratio,
-                                                       _verdict(ratio <= 2)))
+                   "%.1f s vs %.1f s = %.1f× (load %.1f / %.1f) (%s)" % (
+                       w["build_s"], g["build_s"], ratio, w["build_load"], g["build_load"],
+                       _verdict(ratio <= 2)))
+    warm = w.get("c1_warm")
+    if warm:
+        out.append("- for comparison, Wenku with its query cache warm (every query asked "
+                   "before; load %.1f): c1 p50 %.2f ms, p99 %.2f ms, %.0f q/s" % (
+                       warm["load"], warm["p50_ms"], warm["p99_ms"], warm["qps"]))
     return out
 
 
@@ -100,6 +117,9 @@ def chart(rows, path):
     ax2.set_ylabel("queries/s (one server core)")
     ax2.set_xticks(range(len(rows)), names, rotation=20)
     ax2.legend()
+    loads = [x for r in rows for x in r["c1"]["loads"] + r["c4"]["loads"]]
+    fig.suptitle("medians of timed passes; 1-minute load average while timing: %s" % _loads(loads),
+                 fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
 

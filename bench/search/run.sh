@@ -4,8 +4,9 @@
 #
 #   bench/search/run.sh [--smoke] [--publish] [--docs N] [--queries N] [--engines a,b] ...
 #
-# --smoke    500 documents, 60 queries, 2 s of wrk: checks the harness end to end (< 2 min).
-# --publish  writes the table and chart into bench/search/README.md (use for full runs only).
+# --smoke    500 documents, 60 queries, one timed pass, 2 s of wrk: checks the harness end to
+#            end (a few minutes).
+# --publish  writes the table and chart into bench/README.md (use for full runs only).
 # Other options go to bench.py (see `python3 bench/search/bench.py --help`).
 #
 # Installs the engines from Debian (idempotent), builds build/wenku when it is missing,
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 PACKAGES=(groonga-bin sphinxsearch xapian-tools python3-xapian python3-psycopg2 python3-pymysql
-  python3-matplotlib postgresql-15 postgresql-contrib wrk zstd util-linux)
+  python3-matplotlib postgresql-15 postgresql-contrib wrk zstd util-linux opencc)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -39,7 +40,8 @@ fi
 args=()
 for a in "$@"; do
   case "$a" in
-    --smoke) args+=(--docs 500 --queries 60 --wrk-seconds 2 --work /tmp/wenku-search-bench-smoke) ;;
+    --smoke) args+=(--docs 500 --queries 60 --repeat 1 --wrk-seconds 2
+                    --work /tmp/wenku-search-bench-smoke) ;;
     *) args+=("$a") ;;
   esac
 done

@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 namespace wenku::app {
@@ -100,8 +101,13 @@ class Supervisor {
       : library_(library), options_(options), slots_(std::max(1u, options.workers)) {}
 
   int run() {
-    if (thread_count() > 1) {
-      throw std::logic_error("run_workers: the process already runs threads; fork would lose them");
+    // A thread that was just joined may still be listed for a moment.
+    for (int wait = 0; thread_count() > 1; ++wait) {
+      if (wait == 100) {
+        throw std::logic_error(
+            "run_workers: the process already runs threads; fork would lose them");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     sigset_t handled;
     sigemptyset(&handled);
@@ -187,6 +193,7 @@ class Supervisor {
         for (auto& slot : slots_) {
           if (slot.pid > 0) ::kill(slot.pid, SIGKILL);
         }
+        kill_at = Clock::now() + std::chrono::seconds(1);  // then wait for SIGCHLD
       }
       if (kill_at) continue;
       for (auto& slot : slots_) {
@@ -229,7 +236,8 @@ class Supervisor {
   }
 
   std::size_t running() const {
-    return static_cast<std::size_t>(std::ranges::count_if(slots_, [](auto& s) { return s.pid > 0; }));
+    return static_cast<std::size_t>(
+        std::ranges::count_if(slots_, [](auto& s) { return s.pid > 0; }));
   }
 
   // Milliseconds until the next thing to do without a signal: a restart or SIGKILL.

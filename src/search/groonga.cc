@@ -137,8 +137,8 @@ grn_obj* Context::object(std::string_view name) {
 }
 
 grn_obj* Context::column(std::string_view table, std::string_view name) {
-  grn_obj* found = grn_obj_column(ctx_, object(table), name.data(),
-                                  static_cast<unsigned int>(name.size()));
+  grn_obj* found =
+      grn_obj_column(ctx_, object(table), name.data(), static_cast<unsigned int>(name.size()));
   if (found == nullptr) {
     throw IndexError("groonga: no column " + std::string(table) + "." + std::string(name));
   }

@@ -220,10 +220,10 @@ struct Index::Impl {
 
   fs::path dir;
   const text::Segmenter& segmenter;
-  OpenMarker marker;                        // first in, last out: removed after the database is closed
+  OpenMarker marker;  // first in, last out: removed after the database is closed
   std::unique_ptr<groonga::Context> writer;  // owns the live database; catch_up and rebuild use it
-  std::string generation;                   // directory name of the live database
-  std::optional<FileStamp> current_stamp;   // of CURRENT when `generation` was read
+  std::string generation;                    // directory name of the live database
+  std::optional<FileStamp> current_stamp;    // of CURRENT when `generation` was read
   mutable groonga::ContextPool readers;
   // Shared by searches, exclusive while the live database is switched.
   mutable std::shared_mutex storage_mutex;

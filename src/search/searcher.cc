@@ -120,7 +120,8 @@ std::vector<std::size_t> map_to_text(std::string_view key, std::string_view orig
   for (auto target : key_offsets) {
     target = std::min(target, key.size());
     if (target > k) {
-      o += code_points_bytes(original.substr(o), text::count_code_points(key.substr(k, target - k)));
+      o +=
+          code_points_bytes(original.substr(o), text::count_code_points(key.substr(k, target - k)));
       k = target;
     }
     out.push_back(o);
@@ -245,13 +246,14 @@ std::string make_snippet_from_key(std::string_view text, std::string_view key,
 }
 
 std::string snippet_for_hit(const Index& index, const doc::Document& d, std::string_view visible,
-                        const std::vector<std::string>& terms) {
+                            const std::vector<std::string>& terms) {
   if (visible.size() > kNormaliseInPlaceBytes && d.content.starts_with(visible)) {
     if (auto key = index.content_key(d.id, d.seq)) {
       std::string_view whole = *key;
-      auto prefix = visible.size() == d.content.size()
-                        ? whole
-                        : whole.substr(0, code_points_bytes(whole, text::count_code_points(visible)));
+      auto prefix =
+          visible.size() == d.content.size()
+              ? whole
+              : whole.substr(0, code_points_bytes(whole, text::count_code_points(visible)));
       return make_snippet_from_key(visible, prefix, terms);
     }
   }

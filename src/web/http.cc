@@ -88,18 +88,18 @@ std::uint64_t& client_secret_seed() {
 
 }  // namespace
 
-Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
-            std::string body, const ResponseOptions& extra) {
-  bool vary = false;
-  bool gzipped = false;
-  if (body.size() >= kMinCompressBytes && compressible(content_type)) {
-    vary = true;
-    auto accept = req->header().opt_value_of(restinio::http_field::accept_encoding);
-    if (accept && accepts_gzip(*accept)) {
-      body = gzip(body);
-      gzipped = true;
-    }
-  }
+namespace {
+
+bool request_accepts_gzip(const Request& req) {
+  auto accept = req->header().opt_value_of(restinio::http_field::accept_encoding);
+  return accept && accepts_gzip(*accept);
+}
+
+// `send` once the encoding is chosen: `vary` when another encoding could have been sent,
+// `gzipped` when `body` is compressed.
+Status send_encoded(const Request& req, restinio::http_status_line_t status,
+                    std::string_view content_type, restinio::writable_item_t body,
+                    const ResponseOptions& extra, bool vary, bool gzipped) {
   auto add_headers = [&](auto& response) {
     response.append_header(restinio::http_field::content_type, std::string(content_type))
         .append_header("X-Content-Type-Options", "nosniff")
@@ -136,6 +136,26 @@ Status send(const Request& req, restinio::http_status_line_t status, std::string
   auto response = req->create_response(std::move(status));
   add_headers(response);
   return response.set_body(std::move(body)).done();
+}
+
+}  // namespace
+
+Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
+            std::string body, const ResponseOptions& extra) {
+  const bool vary = body.size() >= kMinCompressBytes && compressible(content_type);
+  const bool gzipped = vary && request_accepts_gzip(req);
+  if (gzipped) body = gzip(body);
+  return send_encoded(req, std::move(status), content_type,
+                      restinio::writable_item_t(std::move(body)), extra, vary, gzipped);
+}
+
+Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
+            const std::shared_ptr<const CompressedBody>& body, const ResponseOptions& extra) {
+  const bool gzipped = request_accepts_gzip(req);
+  // Shares the cached text instead of copying it.
+  std::shared_ptr<const std::string> text(body, gzipped ? &body->gzipped : &body->plain);
+  return send_encoded(req, std::move(status), content_type,
+                      restinio::writable_item_t(std::move(text)), extra, true, gzipped);
 }
 
 Status redirect(const Request& req, std::string location, const ResponseOptions& extra) {

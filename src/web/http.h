@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,17 @@ struct ResponseOptions {
 // request, or a 304 status, gets the same headers, Content-Length included, but no body.
 Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
             std::string body, const ResponseOptions& extra = {});
+
+// A compressible body kept in both forms (a cached page), so it is not compressed per request.
+struct CompressedBody {
+  std::string plain;
+  std::string gzipped;  // gzip(plain)
+};
+
+// As `send` for `body->plain`, sending `body->gzipped` instead when the client accepts gzip;
+// the response shares the text (no copy).
+Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
+            const std::shared_ptr<const CompressedBody>& body, const ResponseOptions& extra = {});
 
 // A 303 See Other to `location` (after a form POST).
 Status redirect(const Request& req, std::string location, const ResponseOptions& extra = {});

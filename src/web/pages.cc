@@ -181,12 +181,22 @@ mstch::map doc_context(const doc::Document& d, const doc::Analysis& analysis, Do
           {"on_tasks", tab == DocTab::kTasks}};
 }
 
-// The paragraphs of `content` with their 1-based anchors.
-mstch::array paragraphs_view(std::string_view content) {
+// The paragraphs of `content` with their 1-based anchors; those whose 0-based index is the
+// `para` of an item of `outline` are marked as headings.
+mstch::array paragraphs_view(std::string_view content,
+                             const std::vector<doc::OutlineItem>& outline = {}) {
+  std::vector<bool> heading;
+  for (const auto& item : outline) {
+    if (item.para >= heading.size()) heading.resize(item.para + 1);
+    heading[item.para] = true;
+  }
   mstch::array paragraphs;
   std::size_t n = 0;
   for (auto p : doc::paragraphs(content)) {
-    paragraphs.push_back(mstch::map{{"n", std::to_string(++n)}, {"text", std::string(p)}});
+    paragraphs.push_back(mstch::map{{"n", std::to_string(n + 1)},
+                                    {"text", std::string(p)},
+                                    {"heading", n < heading.size() && heading[n]}});
+    ++n;
   }
   return paragraphs;
 }
@@ -320,7 +330,7 @@ std::string Pages::document(const PageEnv& env, const doc::Document& d,
   // <time datetime>: the same instant in ISO 8601 with its offset.
   context["published_iso"] =
       published.empty() ? "" : published.substr(0, 10) + "T" + published.substr(11) + "+08:00";
-  context["paragraphs"] = paragraphs_view(visible.content);
+  context["paragraphs"] = paragraphs_view(visible.content, analysis.outline);
   context["has_outline"] = !analysis.outline.empty();
   context["outline"] = outline_view(analysis.outline, shown);
   context["has_keywords"] = !d.keywords.empty();
@@ -479,6 +489,55 @@ std::string Pages::error(const PageEnv& env, int status) const {
   head.title = page_title(env, heading);
   head.noindex = true;
   return render_page(renderer_, script_, "error", env, head, std::move(context));
+}
+
+}  // namespace wenku::web
+
+namespace wenku::web {
+
+namespace {
+std::size_t size_of(const CompressedBody& page) { return page.plain.size() + page.gzipped.size(); }
+}  // namespace
+
+PageCache::PageCache(std::chrono::steady_clock::duration ttl, std::size_t max_bytes)
+    : ttl_(ttl), max_bytes_(max_bytes) {}
+
+std::shared_ptr<const CompressedBody> PageCache::get(const std::string& key,
+                                                     const std::string& stamp,
+                                                     const std::function<std::string()>& render) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = index_.find(key);
+    if (it != index_.end() && it->second->stamp == stamp && now - it->second->stored_at < ttl_) {
+      order_.splice(order_.begin(), order_, it->second);
+      return it->second->page;
+    }
+  }
+  std::string html = render();
+  std::string gzipped = gzip(html);
+  auto page =
+      std::make_shared<const CompressedBody>(CompressedBody{std::move(html), std::move(gzipped)});
+  std::lock_guard lock(mutex_);
+  if (auto it = index_.find(key); it != index_.end()) {
+    bytes_ -= size_of(*it->second->page);
+    order_.erase(it->second);
+    index_.erase(it);
+  }
+  order_.push_front(Entry{key, stamp, now, page});
+  index_.emplace(key, order_.begin());
+  bytes_ += size_of(*page);
+  while (bytes_ > max_bytes_ && order_.size() > 1) {
+    bytes_ -= size_of(*order_.back().page);
+    index_.erase(order_.back().key);
+    order_.pop_back();
+  }
+  return page;
+}
+
+std::size_t PageCache::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
 }
 
 }  // namespace wenku::web

@@ -5,10 +5,16 @@
 // made by qr_svg.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "access/visible.h"
@@ -17,6 +23,7 @@
 #include "search/searcher.h"
 #include "store/store.h"
 #include "web/hot.h"
+#include "web/http.h"
 #include "web/render.h"
 #include "web/settings.h"
 
@@ -144,6 +151,42 @@ class Pages {
  private:
   const Renderer& renderer_;
   std::string script_;  // versioned address of static/site.js
+};
+
+// Rendered pages (the guest's document page) with their gzip form, so a warm page is neither
+// rendered nor compressed again. An entry is found by its key (which page, for whom) and
+// used only while its stamp (everything the page shows that may change: the document's
+// change seq and views, the settings version and policy) is the one asked for and it is
+// younger than the time to live, which bounds the staleness of what has no stamp (hot lists,
+// related documents). Bounded in bytes, least recently used entries go first. Thread-safe.
+class PageCache {
+ public:
+  PageCache(std::chrono::steady_clock::duration ttl, std::size_t max_bytes);
+
+  // The page stored under `key` with `stamp` less than the time to live ago; else `render()`,
+  // compressed, stored and returned. `render` runs without the lock (two threads missing at
+  // once both render); an exception from it propagates and stores nothing.
+  std::shared_ptr<const CompressedBody> get(const std::string& key, const std::string& stamp,
+                                            const std::function<std::string()>& render);
+
+  // Bytes of the pages held (plain and gzip).
+  std::size_t bytes() const;
+
+ private:
+  struct Entry {
+    std::string key;
+    std::string stamp;
+    std::chrono::steady_clock::time_point stored_at;
+    std::shared_ptr<const CompressedBody> page;
+  };
+  using Order = std::list<Entry>;  // most recently used first
+
+  const std::chrono::steady_clock::duration ttl_;
+  const std::size_t max_bytes_;
+  mutable std::mutex mutex_;
+  Order order_;
+  std::unordered_map<std::string, Order::iterator> index_;
+  std::size_t bytes_ = 0;
 };
 
 }  // namespace wenku::web

@@ -43,7 +43,12 @@ class Renderer {
   std::string render_bare(const std::string& name, const mstch::map& context) const;
 
  private:
-  std::map<std::string, std::string> templates_;  // by name without ".mustache"
+  // mstch parses a template text, and every partial it is given, on each render call, and
+  // has no pre-parsed template type. So each template is kept with its {{> name}} partials
+  // spliced in (recursively, once, at construction): a render parses only what the page
+  // uses, once.
+  std::map<std::string, std::string, std::less<>> bare_;   // by name without ".mustache"
+  std::map<std::string, std::string, std::less<>> paged_;  // the layout with each as content
   std::string stylesheet_;
 };
 

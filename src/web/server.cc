@@ -273,10 +273,20 @@ class Site {
       views_.record(d->id, visitor.key, user_agent(req));
       if (!visitor.set_cookie.empty()) options.set_cookies.push_back(std::move(visitor.set_cookie));
     }
-    const PageEnv page_env = env(req, *site);
-    DocumentExtras extras{related(d->id, site->policy()), hot_tabs(),
-                          *qr(page_env.base_url + "/doc/" + d->id)};
-    return html(req, pages_.document(page_env, *d, visible, extras), options);
+    // The page as a guest sees it, cached: the key names the page and the stamp everything
+    // that decides what it shows (access::visible's output depends on the viewer, always a
+    // guest here, and the policy, part of the settings).
+    const std::string base = base_url(req, *site);
+    const auto policy = site->policy();
+    const std::string key = fmt::format("{}:{}\n{}", d->id.size(), d->id, base);
+    const std::string stamp = fmt::format("guest {} {} {} {} {}", d->seq, d->views, site->version,
+                                          policy.guests_read_full_text, policy.preview_chars);
+    auto page = page_cache_.get(key, stamp, [&] {
+      const PageEnv page_env = env(req, *site);
+      DocumentExtras extras{related(d->id, policy), hot_tabs(), *qr(base + "/doc/" + d->id)};
+      return pages_.document(page_env, *d, visible, extras);
+    });
+    return send(req, restinio::status_ok(), kHtml, page, options);
   }
 
   // /qr/doc/{id}.svg: the QR code of the document's permalink.
@@ -459,6 +469,8 @@ class Site {
   mutable ViewCounter views_;
   mutable TtlCache<std::string> qr_cache_{std::chrono::hours(1), 512};
   mutable TtlCache<std::vector<search::RelatedDoc>> related_cache_{std::chrono::minutes(5), 2000};
+  // Guest document pages: a 10 s time to live bounds how stale hot lists and 相关内容 look.
+  mutable PageCache page_cache_{std::chrono::seconds(10), 64 << 20};
   const std::string listen_;        // the listen address, "host:port"
   const std::int64_t static_time_;  // Last-Modified of the static files
 };

@@ -13,8 +13,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <thread>
@@ -292,9 +292,9 @@ TEST_F(WorkersTest, AnAddressInUseStopsTheServerWithAnError) {
   ASSERT_EQ(listen(taken, 1), 0);
   socklen_t length = sizeof addr;
   getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &length);
-  auto result = testing::run({testing::wenku_binary().string(), "serve", "--data", data(),
-                              "--workers", "2", "--listen",
-                              "127.0.0.1:" + std::to_string(ntohs(addr.sin_port))});
+  auto result =
+      testing::run({testing::wenku_binary().string(), "serve", "--data", data(), "--workers", "2",
+                    "--listen", "127.0.0.1:" + std::to_string(ntohs(addr.sin_port))});
   close(taken);
   EXPECT_EQ(result.exit_code, 1) << result.out;
   EXPECT_NE(result.out.find("could not start"), std::string::npos) << result.out;

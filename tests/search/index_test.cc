@@ -496,7 +496,8 @@ TEST_F(IndexTest, ContentKeyIsTheNormalisedTextOfTheIndexedVersion) {
 
 TEST_F(IndexTest, NewestOrdersByDateThenChangeAsTheStringsDid) {
   put({make_doc("year-only", "甲", "排序测试", "2021"), make_doc("undated", "乙", "排序测试", ""),
-       make_doc("full", "丙", "排序测试", "2021-01-01"), make_doc("later", "丁", "排序测试", "2021-12-31"),
+       make_doc("full", "丙", "排序测试", "2021-01-01"),
+       make_doc("later", "丁", "排序测试", "2021-12-31"),
        make_doc("same-day-first", "戊", "排序测试", "2020-05-05"),
        make_doc("same-day-second", "己", "排序测试", "2020-05-05")});
   auto index = open_index();

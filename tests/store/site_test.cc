@@ -3,6 +3,8 @@
 // 回收站 listing of soft-deleted documents.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -153,9 +155,7 @@ TEST_F(SiteStoreTest, HotOverManyViewRows) {
   for (int i = 0; i < kDocuments; ++i) docs.push_back(make_doc("d" + std::to_string(i)));
   store_->put(docs);
   auto day_name = [](int day) {  // 0-based
-    char name[16];
-    std::snprintf(name, sizeof name, "2024-%02d-%02d", 1 + day / 31, 1 + day % 31);
-    return std::string(name);
+    return fmt::format("2024-{:02}-{:02}", 1 + day / 31, 1 + day % 31);
   };
   const auto fill_start = std::chrono::steady_clock::now();
   for (int day = 0; day < kDays; ++day) {

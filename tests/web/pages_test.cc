@@ -3,12 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <regex>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "doc/analysis.h"
 #include "testing/test_support.h"
 #include "web/qr.h"
 
@@ -132,6 +134,60 @@ TEST_F(PagesTest, DocumentShowsTitleMetaAndNumberedParagraphs) {
   EXPECT_FALSE(contains(html, "noindex"));
   EXPECT_FALSE(contains(html, "阅读全文"));
   EXPECT_FALSE(contains(html, "read-more"));
+}
+
+TEST_F(PagesTest, OutlineHeadingsAreMarkedInTheTextAndTheOutlineFolds) {
+  auto d = sample_document();
+  doc::Analysis analysis;
+  analysis.outline = {{1, "一、统一思想", 2}};
+  d.analysis = doc::analysis_to_json(analysis).dump();
+  auto html = doc_page(d, full_text(d));
+  EXPECT_TRUE(contains(html, R"(<p id="p3" class="doc-heading">一、统一思想</p>)"));
+  EXPECT_TRUE(contains(html, R"(<p id="p2">今天召开全区领导干部大会。</p>)"));
+  EXPECT_TRUE(contains(html, R"(<details class="outline-box">)")) << "collapsed: no open";
+  EXPECT_TRUE(contains(html, R"(<a href="#p3">一、统一思想</a>)"));
+}
+
+TEST(PageCacheTest, RendersOnceAStampAndFollowsChanges) {
+  PageCache cache(std::chrono::seconds(10), 1 << 20);
+  int renders = 0;
+  auto render = [&](std::string text) {
+    return [&renders, text] {
+      ++renders;
+      return text;
+    };
+  };
+  EXPECT_EQ(cache.get("a", "1", render("page a"))->plain, "page a");
+  EXPECT_EQ(cache.get("a", "1", render("other"))->plain, "page a");
+  EXPECT_EQ(renders, 1);
+  EXPECT_EQ(cache.get("b", "1", render("page b"))->plain, "page b") << "keys never share";
+  EXPECT_EQ(cache.get("a", "2", render("page a2"))->plain, "page a2") << "a new stamp";
+  EXPECT_EQ(renders, 3);
+  auto page = cache.get("a", "2", render("unused"));
+  EXPECT_EQ(page->gzipped, gzip("page a2"));
+  EXPECT_EQ(cache.bytes(), page->plain.size() + page->gzipped.size() +
+                               cache.get("b", "1", render("unused"))->plain.size() +
+                               gzip("page b").size());
+}
+
+TEST(PageCacheTest, ExpiresAndStaysWithinItsBytes) {
+  PageCache expiring(std::chrono::milliseconds(0), 1 << 20);
+  int renders = 0;
+  auto render = [&] {
+    ++renders;
+    return std::string(1000, 'x');
+  };
+  expiring.get("a", "1", render);
+  expiring.get("a", "1", render);
+  EXPECT_EQ(renders, 2);
+  PageCache small(std::chrono::seconds(10), 3000);
+  for (int i = 0; i < 10; ++i) small.get(std::to_string(i), "1", render);
+  EXPECT_LE(small.bytes(), 3000u);
+  renders = 0;
+  small.get("9", "1", render);
+  EXPECT_EQ(renders, 0) << "the most recent page stays";
+  small.get("0", "1", render);
+  EXPECT_EQ(renders, 1) << "the oldest went first";
 }
 
 TEST_F(PagesTest, DocumentShowsShareAboutRelatedHotAndSideBar) {
@@ -333,7 +389,8 @@ TEST_F(PagesTest, HotPageShowsPeriodViews) {
 
 TEST_F(PagesTest, TopicPageListsItsDocuments) {
   store::Collection topic{"xiangcun", std::string(kHostile), "专题说明", 0, {"a", "b"}};
-  auto html = pages_.topic(env_, topic, {{"a", "甲", "", "", 0, "", ""}, {"b", "乙", "", "", 0, "", ""}});
+  auto html =
+      pages_.topic(env_, topic, {{"a", "甲", "", "", 0, "", ""}, {"b", "乙", "", "", 0, "", ""}});
   EXPECT_TRUE(contains(html, "<h1>" + std::string(kHostileEscaped) + "</h1>"));
   EXPECT_TRUE(contains(html, "专题说明"));
   EXPECT_LT(html.find(">甲</a>"), html.find(">乙</a>"));

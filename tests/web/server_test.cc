@@ -214,7 +214,7 @@ TEST_F(DemoSiteTest, DocumentPageShowsOutlineAndToolButtons) {
   EXPECT_TRUE(contains(r.body, R"(<nav class="outline")"));
   // para 6 (0-based) of the analysis is the paragraph anchored p7.
   EXPECT_TRUE(contains(r.body, R"(<a href="#p7">（二）在降本上下功夫</a>)")) << r.body;
-  EXPECT_TRUE(contains(r.body, R"(<p id="p7">（二）在降本上下功夫。)"));
+  EXPECT_TRUE(contains(r.body, R"(<p id="p7" class="doc-heading">（二）在降本上下功夫。)"));
   EXPECT_TRUE(contains(r.body, R"(href="/doc/demo-yingshang-huanjing/template">模板版</a>)"));
   EXPECT_TRUE(contains(r.body, R"(href="/doc/demo-yingshang-huanjing/tasks">任务分解表</a>)"));
 }

@@ -26,6 +26,7 @@
 #include "web/hot.h"
 #include "web/http.h"
 #include "web/qr.h"
+#include "web/settings.h"
 #include "web/url.h"
 
 namespace wenku::web {
@@ -525,6 +526,53 @@ TEST(GuestFullTextTest, FlagTurnsTheLoginWallOff) {
   EXPECT_TRUE(contains(r.body, "最后一段只有会员才能读到。"));
   EXPECT_FALSE(contains(r.body, "read-more"));
   EXPECT_FALSE(contains(r.body, "您需要先登录"));
+}
+
+// The guest's document page is cached; an edit of the document (a new change seq) or a
+// policy change shows on the next requests, well within the cache's 10 s lifetime, and each
+// document has its own entry.
+TEST(DocumentPageCacheTest, FollowsDocumentAndPolicyChanges) {
+  RunningSite site(
+      jsonl_line("doc-a", "甲文", "2022-01-01", "讲话稿", long_text(40, "甲的最后一段。")) +
+          jsonl_line("doc-b", "乙文", "2022-01-02", "讲话稿", "乙的正文。"),
+      {});
+  ASSERT_TRUE(site.ready());
+  auto page = [&](const std::string& id) {
+    auto r = fetch(site.port(), http::verb::get, "/doc/" + id);
+    EXPECT_EQ(r.status, 200);
+    return r.body;
+  };
+  for (int round = 0; round < 2; ++round) {  // the second round is served from the cache
+    const auto a = page("doc-a");
+    const auto b = page("doc-b");
+    EXPECT_TRUE(contains(a, R"(<h1 class="doc-title">甲文</h1>)"));
+    EXPECT_FALSE(contains(a, "乙的正文。"));
+    EXPECT_TRUE(contains(b, R"(<h1 class="doc-title">乙文</h1>)"));
+    EXPECT_TRUE(contains(b, "乙的正文。"));
+    EXPECT_FALSE(contains(b, "甲文</h1>"));
+  }
+
+  auto store = store::open_sqlite(site.data() / "wenku.sqlite");
+  auto edited = store->get("doc-b");
+  ASSERT_TRUE(edited);
+  edited->title = "乙文（修订）";
+  edited->content = "修订后的正文。";
+  store->put({*edited});
+  const auto b = page("doc-b");
+  EXPECT_TRUE(contains(b, R"(<h1 class="doc-title">乙文（修订）</h1>)"));
+  EXPECT_TRUE(contains(b, "修订后的正文。"));
+  EXPECT_FALSE(contains(b, "乙的正文。"));
+
+  EXPECT_FALSE(contains(page("doc-a"), "甲的最后一段。")) << "the login wall is on";
+  store->set_settings({{setting_keys::kGuestsReadFullText, "1"}});
+  std::string a;
+  // The settings are re-checked once a second; 3 s stays well below the cache's lifetime.
+  for (int i = 0; i < 30 && !contains(a, "甲的最后一段。"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    a = page("doc-a");
+  }
+  EXPECT_TRUE(contains(a, "甲的最后一段。"));
+  EXPECT_FALSE(contains(a, "read-more"));
 }
 
 }  // namespace
