@@ -28,6 +28,10 @@ struct Visible {
   std::string content;    // what this viewer may read (paragraphs joined by '\n')
 };
 
+// True when `viewer` may know that a document with this `deleted` flag exists: the `exists`
+// answer of `visible`, for callers that decide from a store::DocStamp before reading the text.
+bool may_know(bool deleted, const Viewer& viewer);
+
 // Returns what `viewer` may see of `d` under `policy`: nothing of a soft-deleted document
 // unless the viewer is an admin; the whole text for members, admins, or guests when the
 // policy opens it; otherwise the guest preview (the first `preview_chars` characters cut at

@@ -58,6 +58,8 @@ constexpr std::string_view kSelectDocumentsSince =
     WENKU_SELECT_DOCUMENT " WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 #undef WENKU_SELECT_DOCUMENT
 
+// Columns before `content`, so the text's overflow pages are never read (001_init.sql).
+constexpr std::string_view kStampById = "SELECT seq, views, deleted FROM documents WHERE id = ?1";
 constexpr std::string_view kCount = "SELECT COUNT(*) FROM documents WHERE deleted = 0";
 constexpr std::string_view kCategories =
     "SELECT category, COUNT(*) AS n FROM documents WHERE deleted = 0"
@@ -433,6 +435,14 @@ class SqliteStore final : public Store {
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
     return read_document(q);
+  }
+
+  std::optional<DocStamp> stamp(std::string_view id) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kStampById).use();
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return DocStamp{q.integer(0), q.integer(1), q.integer(2) != 0};
   }
 
   std::vector<doc::Document> changes_since(std::int64_t after, std::size_t limit) override {

@@ -23,6 +23,14 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What changes when a document is written, viewed or deleted: enough for a cache to tell
+// whether what it rendered of the document is still current.
+struct DocStamp {
+  std::int64_t seq = 0;    // change sequence number of the latest write
+  std::int64_t views = 0;  // total view count
+  bool deleted = false;
+};
+
 struct PutResult {
   std::string id;
   bool inserted = false;  // false when an existing document with this id was replaced
@@ -156,6 +164,9 @@ class Store {
 
   // Returns the document with `id`, including soft-deleted ones (check `deleted`).
   virtual std::optional<doc::Document> get(std::string_view id) = 0;
+
+  // The stamp of document `id` (soft-deleted ones included) without reading its text; cheap.
+  virtual std::optional<DocStamp> stamp(std::string_view id) = 0;
 
   // Returns up to `limit` documents whose change sequence number is greater than `after`,
   // in ascending sequence order, soft-deleted ones included (so followers can drop them).

@@ -263,31 +263,44 @@ class Site {
 
   Status document(const Request& req, std::string_view id) const {
     const auto site = settings_.get();
-    auto d = services_.store.get(id);
-    if (!d) return error(req, 404);
-    auto visible = access::visible(*d, access::Viewer{}, site->policy());
-    if (!visible.exists) return error(req, 404);
-    ResponseOptions options;
-    if (req->header().method() == restinio::http_method_get()) {
-      auto visitor = visitor_of(req);
-      views_.record(d->id, visitor.key, user_agent(req));
-      if (!visitor.set_cookie.empty()) options.set_cookies.push_back(std::move(visitor.set_cookie));
-    }
+    const access::Viewer viewer;  // a guest (accounts come later)
+    // The cheap stamp decides existence and cache validity; the text is read only to render.
+    const auto doc_stamp = services_.store.stamp(id);
+    if (!doc_stamp || !access::may_know(doc_stamp->deleted, viewer)) return error(req, 404);
     // The page as a guest sees it, cached: the key names the page and the stamp everything
     // that decides what it shows (access::visible's output depends on the viewer, always a
     // guest here, and the policy, part of the settings).
     const std::string base = base_url(req, *site);
     const auto policy = site->policy();
-    const std::string key = fmt::format("{}:{}\n{}", d->id.size(), d->id, base);
-    const std::string stamp = fmt::format("guest {} {} {} {} {}", d->seq, d->views, site->version,
-                                          policy.guests_read_full_text, policy.preview_chars);
-    auto page = page_cache_.get(key, stamp, [&] {
-      const PageEnv page_env = env(req, *site);
-      DocumentExtras extras{related(d->id, policy), hot_tabs(), *qr(base + "/doc/" + d->id)};
-      return pages_.document(page_env, *d, visible, extras);
-    });
+    const std::string key = fmt::format("{}:{}\n{}", id.size(), id, base);
+    const std::string stamp =
+        fmt::format("guest {} {} {} {} {}", doc_stamp->seq, doc_stamp->views, site->version,
+                    policy.guests_read_full_text, policy.preview_chars);
+    std::shared_ptr<const CompressedBody> page;
+    try {
+      page = page_cache_.get(key, stamp, [&] {
+        auto d = services_.store.get(id);
+        if (!d) throw DocumentGone{};
+        auto visible = access::visible(*d, viewer, policy);
+        if (!visible.exists) throw DocumentGone{};
+        const PageEnv page_env = env(req, *site);
+        DocumentExtras extras{related(d->id, policy), hot_tabs(), *qr(base + "/doc/" + d->id)};
+        return pages_.document(page_env, *d, visible, extras);
+      });
+    } catch (const DocumentGone&) {  // deleted between the stamp and the read
+      return error(req, 404);
+    }
+    ResponseOptions options;
+    if (req->header().method() == restinio::http_method_get()) {
+      auto visitor = visitor_of(req);
+      views_.record(id, visitor.key, user_agent(req));
+      if (!visitor.set_cookie.empty()) options.set_cookies.push_back(std::move(visitor.set_cookie));
+    }
     return send(req, restinio::status_ok(), kHtml, page, options);
   }
+
+  // Thrown by a page render that finds its document gone.
+  struct DocumentGone {};
 
   // /qr/doc/{id}.svg: the QR code of the document's permalink.
   Status document_qr(const Request& req, std::string_view id) const {

@@ -150,5 +150,21 @@ TEST(Visible, PreviewsOfRealSpeechesEndAtSentenceOrParagraphEnds) {
   EXPECT_GT(cut, 20);
 }
 
+TEST(Visible, MayKnowAgreesWithVisible) {
+  for (bool deleted : {false, true}) {
+    for (Role role : {Role::kGuest, Role::kMember, Role::kAdmin}) {
+      doc::Document d;
+      d.id = "x";
+      d.title = "t";
+      d.content = "正文。";
+      d.deleted = deleted;
+      const Viewer viewer{role, role == Role::kGuest ? "" : "u"};
+      EXPECT_EQ(may_know(deleted, viewer), visible(d, viewer, Policy{}).exists);
+    }
+  }
+  EXPECT_FALSE(may_know(true, Viewer{}));
+  EXPECT_TRUE(may_know(true, Viewer{Role::kAdmin, "a"}));
+}
+
 }  // namespace
 }  // namespace wenku::access

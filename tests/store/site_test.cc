@@ -447,3 +447,25 @@ TEST_F(SiteStoreTest, ListSelectsUncategorizedWithAnEmptyCategoryAndEverythingWi
 
 }  // namespace
 }  // namespace wenku::store
+
+namespace wenku::store {
+namespace {
+
+TEST_F(SiteStoreTest, StampFollowsWritesViewsAndDeletion) {
+  EXPECT_FALSE(store_->stamp("missing"));
+  const auto put = store_->put({make_doc("s")});
+  auto stamp = store_->stamp("s");
+  ASSERT_TRUE(stamp);
+  EXPECT_EQ(stamp->seq, put[0].seq);
+  EXPECT_EQ(stamp->views, 0);
+  EXPECT_FALSE(stamp->deleted);
+  store_->add_views(visits("s", "2024-05-01", 3));
+  EXPECT_EQ(store_->stamp("s")->views, 3);
+  store_->set_deleted("s", true);
+  stamp = store_->stamp("s");
+  EXPECT_TRUE(stamp->deleted);
+  EXPECT_GT(stamp->seq, put[0].seq);
+}
+
+}  // namespace
+}  // namespace wenku::store
