@@ -1,11 +1,10 @@
 // Unit tests of the request helpers in web/http.h, qr.h and settings.h that need no server.
 #include <gtest/gtest.h>
 
-#include <zlib.h>
-
 #include <regex>
 #include <string>
 
+#include "http_client.h"
 #include "web/http.h"
 #include "web/qr.h"
 #include "web/settings.h"
@@ -13,25 +12,7 @@
 namespace wenku::web {
 namespace {
 
-// Inflates a gzip stream (the inverse of web::gzip) with zlib.
-std::string gunzip(const std::string& data) {
-  z_stream stream{};
-  EXPECT_EQ(inflateInit2(&stream, 15 + 16), Z_OK);
-  std::string out;
-  char buffer[4096];
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof buffer;
-    rc = inflate(&stream, Z_NO_FLUSH);
-    out.append(buffer, sizeof buffer - stream.avail_out);
-  }
-  inflateEnd(&stream);
-  EXPECT_EQ(rc, Z_STREAM_END);
-  return out;
-}
+using testing_http::gunzip;
 
 TEST(Http, AcceptsGzip) {
   EXPECT_TRUE(accepts_gzip("gzip"));
