@@ -9,13 +9,13 @@
 #include <stdexcept>
 #include <utility>
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <xxhash.h>
 
 #include "text/utf8.h"
+#include "web/hot.h"
 
 namespace wenku::web {
 
@@ -43,13 +43,6 @@ constexpr std::array<std::string_view, 19> kBotMarkers{"bot",
                                                        "facebookexternalhit"};
 
 constexpr std::size_t kVisitorIdBytes = 16;
-
-// The local calendar day of `t` as YYYY-MM-DD.
-std::string local_day(std::time_t t) {
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  return fmt::format("{:%Y-%m-%d}", tm);
-}
 
 bool is_visitor_id(std::string_view value) {
   return value.size() == 2 * kVisitorIdBytes && std::all_of(value.begin(), value.end(), [](char c) {
