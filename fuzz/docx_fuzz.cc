@@ -26,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string core(nul == input.npos ? std::string_view() : input.substr(nul + 1));
     archive = testing::make_docx(document, core, /*store=*/true);
   }
-  const doc::Document* d =
-      fuzz::check_importer_promises(io::parse_docx(archive, "fuzz.docx"), "fuzz.docx");
+  const io::Parsed parsed = io::parse_docx(archive, "fuzz.docx");
+  const doc::Document* d = fuzz::check_importer_promises(parsed, "fuzz.docx");
   if (d == nullptr) return 0;
   fuzz::require(io::detail::is_valid_date(d->date) && (d->date.empty() || d->date.size() == 10));
   return 0;

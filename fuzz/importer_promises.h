@@ -16,7 +16,8 @@ inline void require(bool condition) {
   if (!condition) std::abort();
 }
 
-// Checks `parsed` against the promises above; returns the document, or nullptr for a reason.
+// Checks `parsed` against the promises above; returns the document (pointing into `parsed`),
+// or nullptr for a reason.
 inline const doc::Document* check_importer_promises(const io::Parsed& parsed,
                                                     std::string_view file_name) {
   if (!parsed.doc) {
@@ -30,5 +31,9 @@ inline const doc::Document* check_importer_promises(const io::Parsed& parsed,
   require(io::detail::normalize_paragraphs(d.content) == d.content);
   return &d;
 }
+
+// The document returned would point into a temporary.
+const doc::Document* check_importer_promises(io::Parsed&& parsed,
+                                             std::string_view file_name) = delete;
 
 }  // namespace wenku::fuzz
