@@ -20,18 +20,13 @@ using namespace wenku;
 // files: full names map to their proper part, short forms to themselves.
 const doc::PlaceNames& places() {
   static const doc::PlaceNames names = [] {
-    doc::PlaceNames p;
+    std::map<std::string, std::size_t, std::less<>> proper;
     for (std::string_view name : {"浙江省", "浙江", "杭州市", "杭州", "西湖区", "安吉县"}) {
-      const std::size_t proper = name.ends_with("省") || name.ends_with("市") ||
-                                         name.ends_with("区") || name.ends_with("县")
-                                     ? name.size() - 3
-                                     : name.size();
-      p.names.emplace(std::string(name), proper);
-      p.max_chars = std::max(p.max_chars, text::count_code_points(name));
-      std::size_t pos = 0;
-      p.first_chars.insert(text::decode_at(name, pos));
+      const bool level = name.ends_with("省") || name.ends_with("市") || name.ends_with("区") ||
+                         name.ends_with("县");
+      proper.emplace(name, level ? name.size() - 3 : name.size());
     }
-    return p;
+    return doc::PlaceNames(proper);
   }();
   return names;
 }

@@ -131,6 +131,10 @@ void refresh_keywords_timed(Library& library) {
 int import_command(const LibraryConfig& config, const std::vector<fs::path>& files,
                    std::size_t batch_size) {
   Library library(config);
+  // Each text is segmented for its keywords and SimHash, then again by the index and by a
+  // keyword refresh: remembered, it is segmented once (memory: about the texts' size).
+  constexpr std::size_t kRememberedWordsBytes = std::size_t{1} << 30;
+  library.segmenter().remember_words(kRememberedWordsBytes);
   ProgressBar bar(stderr);
   io::ImportOptions options;
   options.batch_size = batch_size;

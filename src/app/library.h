@@ -34,6 +34,7 @@ class Library {
   store::Store& store() { return *store_; }
   search::Index& index() { return *index_; }
   const text::Segmenter& segmenter() const { return *segmenter_; }
+  text::Segmenter& segmenter() { return *segmenter_; }
   const Enricher& enricher() const { return *enricher_; }
   Enricher& enricher() { return *enricher_; }
 

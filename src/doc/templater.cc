@@ -1,7 +1,11 @@
 #include "doc/templater.h"
 
+#include <unicode/bytestrie.h>
+#include <unicode/bytestriebuilder.h>
+
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -40,6 +44,23 @@ bool starts_with_any(std::string_view s, const std::array<std::string_view, N>& 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& words, std::string_view w) {
   return std::find(words.begin(), words.end(), w) != words.end();
+}
+
+// A set of code points of the Basic Multilingual Plane, one bit each: a membership test that
+// rejects most positions of a text before any string comparison.
+using BmpSet = std::bitset<0x10000>;
+
+bool contains(const BmpSet& set, char32_t cp) { return cp < set.size() && set[cp]; }
+
+// The first code points of `words` (valid UTF-8, each starting with a BMP code point).
+template <std::size_t N>
+BmpSet first_code_points(const std::array<std::string_view, N>& words) {
+  BmpSet set;
+  for (std::string_view word : words) {
+    std::size_t pos = 0;
+    set.set(text::decode_at(word, pos));
+  }
+  return set;
 }
 
 // ---- numbers in digits --------------------------------------------------------------------
@@ -82,8 +103,9 @@ bool digits_stay(std::string_view s, std::size_t begin, std::size_t end) {
 
 void digit_spans(std::string_view s, std::vector<TemplateSpan>& out) {
   for (std::size_t pos = 0; pos < s.size();) {
-    if (!is_digit(code_point_at(s, pos))) {
-      text::decode_at(s, pos);
+    std::size_t next = pos;
+    if (!is_digit(text::decode_at(s, next))) {
+      pos = next;
       continue;
     }
     const std::size_t end = digits_end(s, pos);
@@ -104,9 +126,12 @@ constexpr std::array<std::string_view, 58> kMeasureWords{
 constexpr std::array<std::string_view, 2> kFractionWords{"百分之", "千分之"};
 
 void numeral_spans(std::string_view s, std::vector<TemplateSpan>& out) {
+  static const BmpSet kFractionStarts = first_code_points(kFractionWords);
   for (std::size_t pos = 0; pos < s.size();) {
     const std::string_view rest = s.substr(pos);
-    if (starts_with_any(rest, kFractionWords)) {
+    std::size_t next = pos;
+    if (contains(kFractionStarts, text::decode_at(s, next)) &&
+        starts_with_any(rest, kFractionWords)) {
       const std::size_t begin = pos + kFractionWords[0].size();
       std::size_t end = begin + chinese_numeral_prefix(s.substr(begin)).bytes;
       if (end > begin && s.substr(end).starts_with("点")) {  // 百分之八点五
@@ -119,7 +144,7 @@ void numeral_spans(std::string_view s, std::vector<TemplateSpan>& out) {
     }
     const NumeralRun run = chinese_numeral_prefix(rest);
     if (run.bytes == 0) {
-      text::decode_at(s, pos);
+      pos = next;
       continue;
     }
     const std::string_view after = rest.substr(run.bytes);
@@ -247,12 +272,18 @@ std::size_t name_end(std::string_view s, std::size_t begin, std::string_view tit
 }
 
 void person_spans(std::string_view s, std::vector<TemplateSpan>& out) {
+  static const BmpSet kTitleStarts = first_code_points(kTitles);
   for (std::size_t pos = 0; pos < s.size();) {
+    std::size_t next = pos;
+    if (!contains(kTitleStarts, text::decode_at(s, next))) {
+      pos = next;
+      continue;
+    }
     const std::string_view rest = s.substr(pos);
     const auto title =
         std::find_if(kTitles.begin(), kTitles.end(), [&](auto t) { return rest.starts_with(t); });
     if (title == kTitles.end()) {
-      text::decode_at(s, pos);
+      pos = next;
       continue;
     }
     std::size_t end = pos;
@@ -295,23 +326,31 @@ void university_spans(std::string_view s, std::vector<TemplateSpan>& out) {
 
 // ---- place names --------------------------------------------------------------------------
 
+bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+
+// Whether a name may start at byte `pos` of `s`, by its first code point: the whole UTF-8
+// sequence (1 to 4 bytes) is there, and its code point, decoded from the lead and continuation
+// bits without validation (equal bytes decode equally, which is all a filter needs), is in
+// `first_chars` or outside the BMP (not filtered).
+bool may_start_name(const BmpSet& first_chars, std::string_view s, std::size_t pos) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[pos + i]); };
+  const std::size_t left = s.size() - pos;
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return first_chars[lead];
+  if ((lead & 0xE0) == 0xC0 && left >= 2)
+    return first_chars[((lead & 0x1F) << 6) | (byte(1) & 0x3F)];
+  if ((lead & 0xF0) == 0xE0 && left >= 3) {
+    return first_chars[((lead & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F)];
+  }
+  return (lead & 0xF8) == 0xF0 && left >= 4;
+}
+
 void place_spans(std::string_view s, const PlaceNames& places, std::vector<TemplateSpan>& out) {
   for (std::size_t pos = 0; pos < s.size();) {
-    std::size_t matched = 0;
-    if (!places.first_chars.contains(code_point_at(s, pos))) {
-      text::decode_at(s, pos);
-      continue;
-    }
-    for (std::size_t chars = places.max_chars; chars >= 2 && matched == 0; --chars) {
-      const std::string_view candidate = text::prefix_code_points(s.substr(pos), chars);
-      if (text::count_code_points(candidate) < chars) continue;
-      if (auto it = places.names.find(candidate); it != places.names.end()) {
-        out.push_back({pos, pos + it->second, SpanKind::kPlace});
-        matched = candidate.size();
-      }
-    }
-    if (matched > 0) {
-      pos += matched;
+    const PlaceNames::Match match = places.longest_name_at(s, pos);
+    if (match.bytes > 0) {
+      out.push_back({pos, pos + match.proper_bytes, SpanKind::kPlace});
+      pos += match.bytes;
     } else {
       text::decode_at(s, pos);
     }
@@ -371,27 +410,61 @@ constexpr std::array<std::string_view, 5> kGenericAreas{"新城区", "老城区"
 constexpr std::array<std::string_view, 8> kZoneMarkers{"开发区", "管理区", "示范区", "园区",
                                                        "管委会", "委员会", "群岛",   "新城"};
 
-void add_name(PlaceNames& places, std::string_view name, std::size_t proper_bytes) {
-  places.names.emplace(std::string(name), proper_bytes);
-  places.max_chars = std::max(places.max_chars, text::count_code_points(name));
-  places.first_chars.insert(code_point_at(name, 0));
-}
+using NameMap = std::map<std::string, std::size_t, std::less<>>;
 
 }  // namespace
 
+PlaceNames::PlaceNames(const NameMap& proper_bytes) : size_(proper_bytes.size()) {
+  if (proper_bytes.empty()) return;
+  UErrorCode status = U_ZERO_ERROR;
+  icu::BytesTrieBuilder builder(status);
+  for (const auto& [name, proper] : proper_bytes) {
+    builder.add(icu::StringPiece(name.data(), static_cast<std::int32_t>(name.size())),
+                static_cast<std::int32_t>(proper), status);
+    std::size_t pos = 0;
+    if (const char32_t first = name.empty() ? 0 : text::decode_at(name, pos); first < 0x10000)
+      first_chars_.set(first);
+  }
+  const icu::StringPiece bytes = builder.buildStringPiece(USTRINGTRIE_BUILD_FAST, status);
+  if (U_FAILURE(status)) {
+    throw std::runtime_error(std::string("cannot build the place-name trie: ") +
+                             u_errorName(status));
+  }
+  trie_.assign(bytes.data(), static_cast<std::size_t>(bytes.size()));
+}
+
+PlaceNames::Match PlaceNames::longest_name_at(std::string_view s, std::size_t pos) const {
+  Match match;
+  if (trie_.empty() || pos >= s.size()) return match;
+  if (!may_start_name(first_chars_, s, pos)) return match;  // most positions end here
+  icu::BytesTrie trie(trie_.data());
+  std::size_t chars = 0;
+  for (std::size_t at = pos; at < s.size();) {
+    const auto byte = static_cast<unsigned char>(s[at++]);
+    chars += !is_continuation(byte);
+    const UStringTrieResult result = trie.next(byte);
+    if (USTRINGTRIE_HAS_VALUE(result) && chars >= 2 &&
+        (at == s.size() || !is_continuation(static_cast<unsigned char>(s[at])))) {
+      match = {at - pos, static_cast<std::size_t>(trie.getValue())};
+    }
+    if (!USTRINGTRIE_HAS_NEXT(result)) break;
+  }
+  return match;
+}
+
 PlaceNames load_place_names(const std::filesystem::path& dir) {
-  PlaceNames places;
+  NameMap places;
   for (const std::string& name : division_names(dir / "provinces.json")) {
     const std::string_view proper = strip_suffix(name, kProvinceSuffixes);
-    add_name(places, name, proper.size());
-    add_name(places, proper, proper.size());
+    places.emplace(name, proper.size());
+    places.emplace(proper, proper.size());
   }
   for (const std::string& name : division_names(dir / "cities.json")) {
     const std::string_view proper = strip_suffix(name, kCitySuffixes);
-    add_name(places, name, proper.size());
+    places.emplace(name, proper.size());
     const bool plain = name.ends_with("市") || name.ends_with("地区");
     if (plain && text::count_code_points(proper) >= 2 && !contains(kAmbiguousCities, proper)) {
-      add_name(places, proper, proper.size());
+      places.emplace(proper, proper.size());
     }
   }
   for (const std::string& name : division_names(dir / "areas.json")) {
@@ -400,9 +473,9 @@ PlaceNames load_place_names(const std::filesystem::path& dir) {
                     [&](std::string_view m) { return name.find(m) != std::string::npos; })) {
       continue;
     }
-    add_name(places, name, strip_suffix(name, kAreaSuffixes).size());
+    places.emplace(name, strip_suffix(name, kAreaSuffixes).size());
   }
-  return places;
+  return PlaceNames(places);
 }
 
 std::vector<TemplateSpan> template_spans(std::string_view text, const PlaceNames& places) {
@@ -424,6 +497,7 @@ std::vector<TemplateSpan> template_spans(std::string_view text, const PlaceNames
 
 std::string make_template(std::string_view text, const PlaceNames& places) {
   std::string out;
+  out.reserve(text.size());
   std::size_t copied = 0;
   for (const TemplateSpan& span : template_spans(text, places)) {
     out.append(text.substr(copied, span.begin - copied));

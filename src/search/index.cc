@@ -211,6 +211,7 @@ struct Index::Impl {
   void follow_current();
   void remove_other_generations() const;
   void set_applied_seq(std::int64_t seq);
+  std::string words_of(std::string_view title, std::string_view content) const;
   json record(const doc::Document& d) const;
   void apply_page(const std::vector<doc::Document>& page);
   std::int64_t bulk_load(groonga::Context& db, store::Store& store, std::int64_t& last_seq);
@@ -368,6 +369,16 @@ void Index::Impl::set_applied_seq(std::int64_t seq) {
   applied_seq = seq;
 }
 
+// The words column: the words of the title, then those of the text. Segmented apart (a
+// line break between them only separates words, so this equals segmenting them joined), so
+// that the text's words come from the segmenter's memory during an import.
+std::string Index::Impl::words_of(std::string_view title, std::string_view content) const {
+  std::string words = segmenter.words_for_index(title);
+  std::string content_words = segmenter.words_for_index(content);
+  if (!words.empty() && !content_words.empty()) words += ' ';
+  return words += content_words;
+}
+
 json Index::Impl::record(const doc::Document& d) const {
   std::string title = text::normalize_key(d.title);
   std::string content = text::normalize_key(d.content);
@@ -377,7 +388,7 @@ json Index::Impl::record(const doc::Document& d) const {
       {"label", short_text(d.title)},
       {"content", content},
       {"outline", text::normalize_key(outline_headings(d.analysis))},
-      {"words", segmenter.words_for_index(title + '\n' + content)},
+      {"words", words_of(title, content)},
       {"simhash", d.simhash},
       {"recency", recency(d)},
       {"year", doc::year_of(d.date)},

@@ -2,12 +2,15 @@
 
 #include <unicode/uchar.h>
 
+#include <xxhash.h>
 #include <cppjieba/DictTrie.hpp>
 #include <cppjieba/HMMModel.hpp>
 #include <cppjieba/HMMSegment.hpp>
 #include <cppjieba/MPSegment.hpp>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "text/utf8.h"
 
@@ -172,7 +175,30 @@ struct Segmenter::Impl {
   cppjieba::HMMModel model;
   cppjieba::MPSegment dag;
   cppjieba::HMMSegment hmm;
+
+  // Remembered words_for_index results, keyed by the 128-bit XXH3 hash of the text (a
+  // collision among even a billion texts has a probability below 1e-20).
+  struct TextHash {
+    std::size_t operator()(const XXH128_hash_t& h) const { return h.low64; }
+  };
+  struct TextEqual {
+    bool operator()(const XXH128_hash_t& a, const XXH128_hash_t& b) const {
+      return XXH128_isEqual(a, b);
+    }
+  };
+  mutable std::mutex memo_mutex;
+  std::unordered_map<XXH128_hash_t, std::string, TextHash, TextEqual> memo;
+  std::size_t memo_bytes = 0;
+  std::size_t memo_max_bytes = 0;
 };
+
+namespace {
+
+// Texts shorter than this are segmented every time: hashing and locking would cost about as
+// much as segmenting them.
+constexpr std::size_t kMinRememberedText = 1024;
+
+}  // namespace
 
 void Segmenter::Impl::cut_text(RuneIt begin, RuneIt end,
                                std::vector<cppjieba::WordRange>& out) const {
@@ -259,6 +285,13 @@ std::vector<std::string> Segmenter::cut(std::string_view text) const {
 }
 
 std::string Segmenter::words_for_index(std::string_view text) const {
+  XXH128_hash_t hash{};
+  const bool remembered = impl_->memo_max_bytes > 0 && text.size() >= kMinRememberedText;
+  if (remembered) {
+    hash = XXH3_128bits(text.data(), text.size());
+    std::lock_guard lock(impl_->memo_mutex);
+    if (auto it = impl_->memo.find(hash); it != impl_->memo.end()) return it->second;
+  }
   const auto& tokens = impl_->tokenize(text, "Segmenter::words_for_index");
   std::string out;
   out.reserve(text.size() + text.size() / 4);
@@ -267,7 +300,21 @@ std::string Segmenter::words_for_index(std::string_view text) const {
     if (!out.empty()) out += ' ';
     out += token.text;
   }
+  if (remembered) {
+    std::lock_guard lock(impl_->memo_mutex);
+    if (impl_->memo_bytes + out.size() <= impl_->memo_max_bytes &&
+        impl_->memo.try_emplace(hash, out).second) {
+      impl_->memo_bytes += out.size();
+    }
+  }
   return out;
+}
+
+void Segmenter::remember_words(std::size_t max_bytes) {
+  std::lock_guard lock(impl_->memo_mutex);
+  impl_->memo.clear();
+  impl_->memo_bytes = 0;
+  impl_->memo_max_bytes = max_bytes;
 }
 
 fs::path find_dict_dir(const fs::path& configured) {

@@ -40,8 +40,17 @@ class Segmenter {
 
   // Returns the words of `text` joined by single spaces, with punctuation-only tokens
   // dropped: the form stored in the index's words column (TokenDelimit). Same contract as
-  // cut_views.
+  // cut_views. While remember_words is on, a text segmented before (same bytes) is answered
+  // from memory; the result is the same either way.
   std::string words_for_index(std::string_view text) const;
+
+  // Makes words_for_index remember its results for texts of at least 1 KiB, up to
+  // `max_bytes` of remembered words (texts met after that are segmented every time), and
+  // forgets what it remembered; 0 turns remembering off. An import segments each text up to
+  // four times (keywords and SimHash, the index's words column, the library's word
+  // frequencies, the keywords recomputed with them): remembering makes that one. Not safe
+  // while other threads segment; words_for_index itself stays thread-safe.
+  void remember_words(std::size_t max_bytes);
 
  private:
   struct Impl;

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string>
 
 #include "doc/corpus_reader.h"
 #include "testing/test_support.h"
@@ -20,10 +21,10 @@ const PlaceNames& places() {
 
 TEST(PlaceNames, LoadsFullNamesAndSafeShortForms) {
   const PlaceNames& p = places();
-  EXPECT_GT(p.names.size(), 3000u);
+  EXPECT_GT(p.size(), 3000u);
   auto proper = [&](std::string_view name) -> std::string {
-    auto it = p.names.find(name);
-    return it == p.names.end() ? "<none>" : std::string(name.substr(0, it->second));
+    const PlaceNames::Match match = p.longest_name_at(name, 0);
+    return match.bytes != name.size() ? "<none>" : std::string(name.substr(0, match.proper_bytes));
   };
   EXPECT_EQ(proper("浙江省"), "浙江");
   EXPECT_EQ(proper("浙江"), "浙江");
@@ -41,6 +42,25 @@ TEST(PlaceNames, LoadsFullNamesAndSafeShortForms) {
 
 TEST(PlaceNames, MissingDirectoryThrows) {
   EXPECT_THROW(load_place_names("/nonexistent/china-division"), std::runtime_error);
+}
+
+TEST(PlaceNames, FindsTheLongestWholeNameAtAPosition) {
+  const PlaceNames p({{"浙江", 6}, {"浙江省", 6}, {"杭州市", 6}, {"杭", 3}});
+  EXPECT_EQ(p.size(), 4u);
+  auto at = [&](std::string_view s, std::size_t pos) {
+    const PlaceNames::Match m = p.longest_name_at(s, pos);
+    return std::to_string(m.bytes) + "/" + std::to_string(m.proper_bytes);  // name/proper bytes
+  };
+  const std::string_view s = "在浙江省杭州市";
+  EXPECT_EQ(at(s, 3), "9/6");   // 浙江省 over 浙江
+  EXPECT_EQ(at(s, 12), "9/6");  // 杭州市
+  EXPECT_EQ(at(s, 0), "0/0");
+  EXPECT_EQ(at(s, s.size()), "0/0");
+  EXPECT_EQ(at("杭州", 0), "0/0");  // one character: never
+  // A name must end where a code point starts: a stray continuation byte after it blocks it.
+  EXPECT_EQ(at("浙江\x80", 0), "0/0");
+  EXPECT_EQ(at("浙江省\x80", 0), "6/6");
+  EXPECT_EQ(PlaceNames().longest_name_at("浙江", 0).bytes, 0u);
 }
 
 TEST(Template, ReplacesNumbersDatesNamesAndPlaces) {

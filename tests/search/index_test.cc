@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <random>
 #include <thread>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -129,6 +131,46 @@ TEST_F(IndexTest, TitleRanksAboveBodyAndTiesGoToNewer) {
   EXPECT_THAT(search_ids(*index, "防汛抗旱"), ElementsAre("new", "old"));
   auto r = index->search(query_for("安全生产"));
   EXPECT_GT(r.hits[0].score, r.hits[1].score);
+}
+
+// Relevance pages are ordered by score, then views, then recency, also inside long runs of
+// equal scores (a word every document holds once), and pages neither skip nor repeat.
+TEST_F(IndexTest, RelevancePagesStayExactAcrossLongRunsOfEqualScores) {
+  struct Expected {
+    int occurrences;
+    int year;
+    std::string id;
+  };
+  std::vector<Expected> expected;
+  std::vector<doc::Document> docs;
+  int year = 1900;
+  for (auto [occurrences, count] : {std::pair{3, 20}, std::pair{2, 20}, std::pair{1, 100}}) {
+    for (int i = 0; i < count; ++i, ++year) {
+      std::string id = "k" + std::to_string(occurrences) + "-" + std::to_string(year);
+      std::string content;
+      for (int k = 0; k < occurrences; ++k) content += "今年防汛抗旱工作。";
+      docs.push_back(make_doc(id, "年度报告", content, std::to_string(year) + "-06-15"));
+      expected.push_back({occurrences, year, id});
+    }
+  }
+  std::shuffle(docs.begin(), docs.end(), std::mt19937(7));
+  put(docs);
+  auto index = open_index();
+  index->catch_up(*store_);
+  std::ranges::sort(expected, [](const Expected& a, const Expected& b) {
+    return std::tie(a.occurrences, a.year) > std::tie(b.occurrences, b.year);
+  });
+  std::vector<std::string> want;
+  for (const auto& e : expected) want.push_back(e.id);
+  for (std::size_t limit : {7u, 10u, 25u}) {
+    std::vector<std::string> got;
+    for (std::size_t offset = 0; offset < want.size() + limit; offset += limit) {
+      auto r = index->search(query_for("防汛抗旱", limit, offset));
+      EXPECT_EQ(r.total, static_cast<std::int64_t>(want.size()));
+      for (auto& id : ids(r)) got.push_back(id);
+    }
+    EXPECT_EQ(got, want) << "pages of " << limit;
+  }
 }
 
 TEST_F(IndexTest, EmptyQueryFindsNothing) {

@@ -7,6 +7,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "doc/corpus_reader.h"
 #include "testing/test_support.h"
 #include "text/utf8.h"
 
@@ -167,6 +168,50 @@ TEST(FindDictDirTest, EnvironmentVariableIsUsed) {
   setenv("WENKU_DICT_DIR", testing::dict_dir().c_str(), 1);
   EXPECT_EQ(find_dict_dir(), testing::dict_dir());
   unsetenv("WENKU_DICT_DIR");
+}
+
+// The index segments a document's title and text apart and joins the words with a space:
+// that must equal segmenting "title\ntext" as one (a line break only separates words).
+TEST(SegmenterCorpusTest, TitleAndTextSegmentedApartEqualSegmentedJoined) {
+  const auto dir = testing::corpus_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/corpus is absent";
+  auto docs = doc::testing::read_corpus_docs(dir / "xi_speeches_2020.jsonl");
+  docs.merge(doc::testing::read_corpus_docs(dir / "gov_work_reports.jsonl"));
+  ASSERT_GT(docs.size(), 100u);
+  for (const auto& [id, d] : docs) {
+    const std::string apart = shared_segmenter().words_for_index(d.title) + ' ' +
+                              shared_segmenter().words_for_index(d.content);
+    ASSERT_EQ(shared_segmenter().words_for_index(d.title + '\n' + d.content), apart) << id;
+  }
+}
+
+TEST(SegmenterCorpusTest, RememberedWordsEqualFreshlySegmentedOnes) {
+  const auto dir = testing::corpus_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/corpus is absent";
+  const auto docs = doc::testing::read_corpus_docs(dir / "cpc_congress_reports.jsonl");
+  ASSERT_FALSE(docs.empty());
+  Segmenter remembering(testing::dict_dir());
+  // Room for about half of the texts' words: the rest are segmented every time.
+  std::size_t bytes = 0;
+  for (const auto& [id, d] : docs) bytes += d.content.size();
+  remembering.remember_words(bytes / 2);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& [id, d] : docs) {
+      ASSERT_EQ(remembering.words_for_index(d.content),
+                shared_segmenter().words_for_index(d.content))
+          << id << " pass " << pass;
+    }
+  }
+  // Texts that differ in one character are not confused.
+  const std::string& text = docs.begin()->second.content;
+  std::string changed = text;
+  changed.replace(changed.rfind("发展"), 6, "改革");
+  EXPECT_NE(remembering.words_for_index(changed), remembering.words_for_index(text));
+  EXPECT_EQ(remembering.words_for_index(changed), shared_segmenter().words_for_index(changed));
+  // Invalid input is still refused when remembering.
+  EXPECT_THROW(remembering.words_for_index(text + "\xff"), std::invalid_argument);
+  remembering.remember_words(0);
+  EXPECT_EQ(remembering.words_for_index(text), shared_segmenter().words_for_index(text));
 }
 
 }  // namespace
