@@ -77,7 +77,7 @@ KeywordExtractor::KeywordExtractor(const std::filesystem::path& dict_dir) {
 }
 
 bool KeywordExtractor::is_candidate(std::string_view key) const {
-  if (count_code_points(key) < 2 || stop_words_.contains(std::string(key))) return false;
+  if (count_code_points(key) < 2 || stop_words_.contains(key)) return false;
   std::size_t pos = 0;
   while (pos < key.size()) {
     if (u_isalpha(static_cast<UChar32>(decode_at(key, pos)))) return true;
@@ -86,13 +86,12 @@ bool KeywordExtractor::is_candidate(std::string_view key) const {
 }
 
 double KeywordExtractor::idf(std::string_view key, const DocumentFrequencies& library) const {
-  const std::string k(key);
   if (library.documents >= kMinLibraryDocuments) {
-    if (auto it = library.counts.find(k); it != library.counts.end() && it->second > 0) {
+    if (auto it = library.counts.find(key); it != library.counts.end() && it->second > 0) {
       return std::log(static_cast<double>(library.documents) / static_cast<double>(it->second));
     }
   }
-  if (auto it = idf_.find(k); it != idf_.end()) return it->second;
+  if (auto it = idf_.find(key); it != idf_.end()) return it->second;
   return median_idf_;
 }
 

@@ -29,9 +29,19 @@ struct Word {
 std::vector<Word> segment_words(const Segmenter& segmenter, std::string_view text);
 
 // How many of the library's documents contain each word key: the IDF source.
+// Hash of strings that also takes string views, so lookups by a view build no string.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// A map from string keys that is searched with string views.
+template <typename Value>
+using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
+
 struct DocumentFrequencies {
-  std::int64_t documents = 0;                            // documents counted
-  std::unordered_map<std::string, std::int64_t> counts;  // word key → documents containing it
+  std::int64_t documents = 0;      // documents counted
+  StringMap<std::int64_t> counts;  // word key → documents containing it
 };
 
 // Keyword extraction by TF-IDF. Immutable after construction: safe to share between threads.
@@ -62,8 +72,8 @@ class KeywordExtractor {
                                std::size_t k) const;
 
  private:
-  std::unordered_map<std::string, double> idf_;
-  std::unordered_set<std::string> stop_words_;
+  StringMap<double> idf_;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> stop_words_;
   double median_idf_ = 0;
 };
 
