@@ -167,6 +167,18 @@ std::string Context::text_value(std::string_view table, std::string_view name, g
   return out;
 }
 
+std::int64_t Context::table_size(std::string_view table) {
+  return static_cast<std::int64_t>(grn_table_size(ctx_, object(table)));
+}
+
+std::int64_t Context::documents_with_key(std::string_view lexicon, std::string_view index_column,
+                                         std::string_view key) {
+  const grn_id term = record_id(lexicon, key);
+  if (term == GRN_ID_NIL) return 0;
+  auto* ii = reinterpret_cast<grn_ii*>(column(lexicon, index_column));
+  return static_cast<std::int64_t>(grn_ii_estimate_size(ctx_, ii, term));
+}
+
 void ContextPool::reset(grn_obj* db) {
   std::lock_guard lock(mutex_);
   idle_.clear();

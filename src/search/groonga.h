@@ -50,6 +50,13 @@ class Context {
   grn_id record_id(std::string_view table, std::string_view key);
   std::int64_t int64_value(std::string_view table, std::string_view column, grn_id record);
   std::string text_value(std::string_view table, std::string_view column, grn_id record);
+  // Number of records of `table`.
+  std::int64_t table_size(std::string_view table);
+  // Groonga's estimate of the number of records the index column `lexicon`.`index_column`
+  // lists for the key `key` of `lexicon` (its document frequency); 0 when the lexicon has
+  // no such key.
+  std::int64_t documents_with_key(std::string_view lexicon, std::string_view index_column,
+                                  std::string_view key);
 
  private:
   std::string send(std::string_view text, std::string_view what);
@@ -73,6 +80,7 @@ class ContextPool {
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     Context* operator->() const { return context_.get(); }
+    Context& operator*() const { return *context_; }
 
    private:
     ContextPool& pool_;

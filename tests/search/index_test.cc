@@ -311,6 +311,24 @@ TEST_F(IndexTest, RankingBoostsTitleOutlinePhraseAndSortsByChoice) {
   EXPECT_THAT(search_ids(*index, "学习 贯彻"), ElementsAre("together", "apart"));
 }
 
+// Whole words weigh by how rare they are in the library (TF-IDF over the words column): with
+// the same number of occurrences, more of the rare word wins over more of the common one.
+TEST_F(IndexTest, RareWholeWordsOutweighCommonOnes) {
+  std::vector<doc::Document> docs;
+  for (int i = 0; i < 18; ++i) {
+    docs.push_back(
+        make_doc("filler" + std::to_string(i), "材料" + std::to_string(i), "今天的工作。"));
+  }
+  docs.push_back(make_doc("rare-twice", "甲", "乡村振兴。乡村振兴。工作。", "2020-01-01"));
+  docs.push_back(make_doc("common-twice", "乙", "乡村振兴。工作。工作。", "2024-01-01"));
+  put(docs);
+  auto index = open_index();
+  index->catch_up(*store_);
+  auto r = index->search(query_for("乡村振兴 工作"));
+  EXPECT_THAT(ids(r), ElementsAre("rare-twice", "common-twice"));
+  EXPECT_GT(r.hits[0].score, r.hits[1].score);
+}
+
 TEST_F(IndexTest, HotSortAndTiesGoToViews) {
   put({make_doc("quiet", "同样的标题", "同样的正文", "2024-01-01"),
        make_doc("popular", "同样的标题", "同样的正文", "2020-01-01")});
