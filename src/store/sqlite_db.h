@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "base/embedded.h"
+#include "base/string_map.h"
 #include "store/store.h"
 
 struct sqlite3;
@@ -48,13 +48,8 @@ class Connection {
   sqlite3* handle() const { return db_; }
 
  private:
-  struct TextHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<Statement>, TextHash, std::equal_to<>>
-      statements_;
+  StringMap<std::unique_ptr<Statement>> statements_;
 };
 
 // A prepared statement. Use it through Statement::Use, which resets it afterwards so no

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "text/normalize.h"
 #include "text/utf8.h"

@@ -6,10 +6,9 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
+#include "base/string_map.h"
 #include "text/segmenter.h"
 
 namespace wenku::text {
@@ -29,16 +28,6 @@ struct Word {
 std::vector<Word> segment_words(const Segmenter& segmenter, std::string_view text);
 
 // How many of the library's documents contain each word key: the IDF source.
-// Hash of strings that also takes string views, so lookups by a view build no string.
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
-// A map from string keys that is searched with string views.
-template <typename Value>
-using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
-
 struct DocumentFrequencies {
   std::int64_t documents = 0;      // documents counted
   StringMap<std::int64_t> counts;  // word key → documents containing it
@@ -73,7 +62,7 @@ class KeywordExtractor {
 
  private:
   StringMap<double> idf_;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> stop_words_;
+  StringSet stop_words_;
   double median_idf_ = 0;
 };
 

@@ -42,6 +42,10 @@ constexpr const char* kUserDictionaries[] = {"user.dict.utf8", "gongwen.dict.utf
 // 2 (cppjieba's MixSegment) give F1 0.837/0.834, runs of 3 give 0.852/0.844.
 constexpr std::size_t kMinHmmRun = 3;
 
+// Texts shorter than this are segmented every time by words_for_index, also while it
+// remembers: hashing and locking would cost about as much as segmenting them.
+constexpr std::size_t kMinRememberedText = 1024;
+
 enum class CharClass { kSpace, kDigit, kLetter, kPunct, kText };
 
 bool is_digit(char32_t cp) { return (cp >= U'0' && cp <= U'9') || (cp >= U'０' && cp <= U'９'); }
@@ -191,14 +195,6 @@ struct Segmenter::Impl {
   std::size_t memo_bytes = 0;
   std::size_t memo_max_bytes = 0;
 };
-
-namespace {
-
-// Texts shorter than this are segmented every time: hashing and locking would cost about as
-// much as segmenting them.
-constexpr std::size_t kMinRememberedText = 1024;
-
-}  // namespace
 
 void Segmenter::Impl::cut_text(RuneIt begin, RuneIt end,
                                std::vector<cppjieba::WordRange>& out) const {
