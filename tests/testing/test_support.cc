@@ -128,10 +128,13 @@ ChildProcess::ChildProcess(const std::vector<std::string>& args) {
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    setpgid(0, 0);
     auto argv = to_argv(args);
     execv(argv[0], argv.data());
     _exit(127);
   }
+  setpgid(pid_, pid_);  // also here, so the group exists whichever process runs first
+  group_ = pid_;
 }
 
 bool ChildProcess::running() {
@@ -145,14 +148,17 @@ bool ChildProcess::running() {
 }
 
 ChildProcess::~ChildProcess() {
-  if (!running()) return;
-  kill(pid_, SIGTERM);
-  for (int i = 0; i < 100; ++i) {
-    if (!running()) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (running()) {
+    kill(pid_, SIGTERM);
+    for (int i = 0; i < 100 && running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (running()) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
   }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
+  if (group_ > 0) kill(-group_, SIGKILL);
 }
 
 HttpResponse http_get(int port, const std::string& target) {

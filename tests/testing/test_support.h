@@ -54,8 +54,9 @@ RunResult run(const std::vector<std::string>& argv);
 // A port on 127.0.0.1 that was free a moment ago.
 int free_port();
 
-// Starts `argv` in the background; kills (SIGTERM, then SIGKILL) and reaps it on
-// destruction.
+// Starts `argv` in the background, in a process group of its own; on destruction sends it
+// SIGTERM, then SIGKILL after 5 s, reaps it, and kills whatever is left in its group (worker
+// processes of a server that did not stop them), so no leftover keeps CTest's output open.
 class ChildProcess {
  public:
   explicit ChildProcess(const std::vector<std::string>& argv);
@@ -68,6 +69,7 @@ class ChildProcess {
 
  private:
   int pid_ = -1;
+  int group_ = -1;
 };
 
 // Minimal HTTP/1.1 client for tests: GET http://127.0.0.1:port/target.
