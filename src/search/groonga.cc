@@ -2,6 +2,7 @@
 
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 #include "search/index.h"
@@ -153,7 +154,8 @@ std::int64_t Context::int64_value(std::string_view table, std::string_view name,
   grn_obj value;
   GRN_INT64_INIT(&value, 0);
   grn_obj_get_value(ctx_, column(table, name), record, &value);
-  std::int64_t out = GRN_BULK_VSIZE(&value) == sizeof(std::int64_t) ? GRN_INT64_VALUE(&value) : 0;
+  std::int64_t out = 0;
+  if (GRN_BULK_VSIZE(&value) == sizeof out) std::memcpy(&out, GRN_BULK_HEAD(&value), sizeof out);
   GRN_OBJ_FIN(ctx_, &value);
   return out;
 }
@@ -177,6 +179,149 @@ std::int64_t Context::documents_with_key(std::string_view lexicon, std::string_v
   if (term == GRN_ID_NIL) return 0;
   auto* ii = reinterpret_cast<grn_ii*>(column(lexicon, index_column));
   return static_cast<std::int64_t>(grn_ii_estimate_size(ctx_, ii, term));
+}
+
+grn_column_cache* Context::open_column_cache(std::string_view table, std::string_view name) {
+  grn_column_cache* cache = grn_column_cache_open(ctx_, column(table, name));
+  if (cache == nullptr) {
+    throw IndexError("groonga: " + std::string(table) + "." + std::string(name) +
+                     " is not a fixed-size column");
+  }
+  return cache;
+}
+
+namespace {
+
+// Owns an object Groonga made for this context (an expression, a result table, an accessor).
+class Owned {
+ public:
+  Owned(grn_ctx* ctx, grn_obj* obj) : ctx_(ctx), obj_(obj) {}
+  ~Owned() {
+    if (obj_ != nullptr) grn_obj_unlink(ctx_, obj_);
+  }
+  Owned(const Owned&) = delete;
+  Owned& operator=(const Owned&) = delete;
+  grn_obj* get() const { return obj_; }
+
+ private:
+  grn_ctx* ctx_;
+  grn_obj* obj_;
+};
+
+// Throws IndexError naming `what` when the last call on `ctx` failed; clears the error.
+void require_success(grn_ctx* ctx, std::string_view what) {
+  if (ctx->rc == GRN_SUCCESS) return;
+  std::string reason = ctx->errbuf;
+  const grn_rc rc = ctx->rc;
+  ctx->rc = GRN_SUCCESS;
+  ctx->errbuf[0] = '\0';
+  throw IndexError("groonga: " + std::string(what) + " failed (" + std::to_string(rc) +
+                   "): " + reason);
+}
+
+// A new query expression on `table` (with its variable).
+grn_obj* new_expression(grn_ctx* ctx, grn_obj* table) {
+  grn_obj* expr = nullptr;
+  grn_obj* record = nullptr;
+  GRN_EXPR_CREATE_FOR_QUERY(ctx, table, expr, record);
+  if (expr == nullptr) require_success(ctx, "expression");
+  return expr;
+}
+
+void parse_into(grn_ctx* ctx, grn_obj* expr, std::string_view text, grn_obj* default_column,
+                grn_operator default_op, grn_expr_flags flags, std::string_view what) {
+  grn_expr_parse(ctx, expr, text.data(), static_cast<unsigned int>(text.size()), default_column,
+                 GRN_OP_MATCH, default_op, flags);
+  require_success(ctx, what);
+}
+
+}  // namespace
+
+std::vector<ScoredRecord> Context::select(std::string_view table_name, const SelectExpressions& e) {
+  for (auto text : {e.match_columns, e.query, e.filter}) {
+    if (text.size() > UINT_MAX) throw IndexError("groonga: select expression too large");
+  }
+  grn_obj* table = object(table_name);
+  // The condition as the select command builds it: the query over the match columns, the
+  // filter appended with AND.
+  Owned match_columns(ctx_, e.match_columns.empty() ? nullptr : new_expression(ctx_, table));
+  if (match_columns.get() != nullptr) {
+    parse_into(ctx_, match_columns.get(), e.match_columns, nullptr, GRN_OP_AND,
+               GRN_EXPR_SYNTAX_SCRIPT, "match columns");
+  }
+  Owned condition(ctx_, new_expression(ctx_, table));
+  if (!e.query.empty()) {
+    parse_into(ctx_, condition.get(), e.query, match_columns.get(), GRN_OP_AND,
+               GRN_EXPR_SYNTAX_QUERY | GRN_EXPR_ALLOW_PRAGMA | GRN_EXPR_ALLOW_COLUMN, "query");
+  }
+  if (!e.filter.empty()) {
+    parse_into(ctx_, condition.get(), e.filter, match_columns.get(), GRN_OP_AND,
+               GRN_EXPR_SYNTAX_SCRIPT, "filter");
+    if (!e.query.empty()) {
+      grn_expr_append_op(ctx_, condition.get(), GRN_OP_AND, 2);
+      require_success(ctx_, "filter");
+    }
+  }
+  Owned hits(ctx_, grn_table_create(ctx_, nullptr, 0, nullptr,
+                                    GRN_OBJ_TABLE_HASH_KEY | GRN_OBJ_WITH_SUBREC, table, nullptr));
+  if (hits.get() == nullptr) require_success(ctx_, "result table");
+  grn_table_select(ctx_, table, condition.get(), hits.get(), GRN_OP_OR);
+  require_success(ctx_, "select");
+  if (grn_table_size(ctx_, hits.get()) > 0) {
+    for (const auto& boost : e.boosts) add_boost(table_name, boost, hits.get());
+  }
+  std::vector<ScoredRecord> out;
+  out.reserve(grn_table_size(ctx_, hits.get()));
+  Owned score(ctx_,
+              grn_obj_column(ctx_, hits.get(), GRN_COLUMN_NAME_SCORE, GRN_COLUMN_NAME_SCORE_LEN));
+  if (score.get() == nullptr) require_success(ctx_, "score");
+  grn_obj value;
+  GRN_FLOAT_INIT(&value, 0);
+  grn_table_cursor* cursor =
+      grn_table_cursor_open(ctx_, hits.get(), nullptr, 0, nullptr, 0, 0, -1, 0);
+  if (cursor == nullptr) {
+    GRN_OBJ_FIN(ctx_, &value);
+    require_success(ctx_, "result cursor");
+    return out;
+  }
+  for (grn_id hit; (hit = grn_table_cursor_next(ctx_, cursor)) != GRN_ID_NIL;) {
+    void* key = nullptr;
+    grn_table_cursor_get_key(ctx_, cursor, &key);
+    grn_id record = GRN_ID_NIL;
+    std::memcpy(&record, key, sizeof record);
+    GRN_BULK_REWIND(&value);
+    grn_obj_get_value(ctx_, score.get(), hit, &value);
+    out.push_back({record, GRN_FLOAT_VALUE(&value)});
+  }
+  grn_table_cursor_close(ctx_, cursor);
+  GRN_OBJ_FIN(ctx_, &value);
+  return out;
+}
+
+void Context::add_boost(std::string_view table, const ScoreBoost& boost, grn_obj* hits) {
+  // As the select command applies an --adjuster term: an exact search of the column's index
+  // for the value, adding `factor` per occurrence to the hits it finds (Groonga passes the
+  // factor in vector_size).
+  grn_obj* index = nullptr;
+  if (grn_column_index(ctx_, column(table, boost.column), GRN_OP_MATCH, &index, 1, nullptr) == 0) {
+    throw IndexError("groonga: " + std::string(table) + "." + boost.column + " has no index");
+  }
+  if (boost.value.size() > UINT_MAX) throw IndexError("groonga: boost value too large");
+  grn_obj value;
+  GRN_TEXT_INIT(&value, 0);
+  GRN_TEXT_SET(ctx_, &value, boost.value.data(), boost.value.size());
+  grn_search_optarg options{};
+  options.mode = GRN_OP_EXACT;
+  options.vector_size = boost.factor;
+  grn_obj_search(ctx_, index, &value, hits, GRN_OP_ADJUST, &options);
+  GRN_OBJ_FIN(ctx_, &value);
+  require_success(ctx_, "boost");
+}
+
+std::string Context::key_text(std::string_view table, grn_id record) {
+  char key[GRN_TABLE_MAX_KEY_SIZE];
+  const int size = grn_table_get_key(ctx_, object(table), record, key, sizeof key);
+  return size > 0 ? std::string(key, static_cast<std::size_t>(size)) : std::string();
 }
 
 void ContextPool::reset(grn_obj* db) {

@@ -2,10 +2,13 @@
 #pragma once
 
 #include <groonga.h>
+#include <groonga/column.h>
 
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +16,32 @@
 #include <nlohmann/json.hpp>
 
 namespace wenku::search::groonga {
+
+// A hit of Context::select: a record of the searched table and its score.
+struct ScoredRecord {
+  grn_id record = GRN_ID_NIL;
+  double score = 0;
+};
+
+// Raises the score of each hit whose `column` holds `value` (as its index finds it) by
+// `factor` per occurrence: one term of the select command's --adjuster
+// (`column @ "value" * factor`).
+struct ScoreBoost {
+  std::string column;
+  std::string value;
+  int factor = 1;
+};
+
+// The expressions of one Context::select; an empty one is left out.
+struct SelectExpressions {
+  std::string_view match_columns;  // script syntax with weights: "title * 10 || content"
+  std::string_view query;          // query syntax over match_columns; columns allowed (x:@y)
+  std::string_view filter;         // script syntax: "year >= 2018 && year <= 2021"
+  std::span<const ScoreBoost> boosts;
+};
+
+template <typename T>
+class FixedColumn;
 
 // One Groonga context. A context is used by one thread at a time; several contexts may
 // share one database (each thread its own context). Errors throw search::IndexError.
@@ -58,7 +87,26 @@ class Context {
   std::int64_t documents_with_key(std::string_view lexicon, std::string_view index_column,
                                   std::string_view key);
 
+  // Every record of `table` matching `e.query` (over `e.match_columns`) and `e.filter`, as
+  // the `select` command finds them, with its score (match weights, then `e.boosts` as its
+  // --adjuster would add them), in
+  // no particular order; nothing is sorted, grouped or printed, so callers rank and count
+  // hits themselves (the command sorts every hit for a sort by several keys and builds a
+  // temporary table per drilldown, several times the cost of the match itself for large
+  // results). `e.query` or `e.filter` must be non-empty. Throws IndexError when an
+  // expression does not parse.
+  std::vector<ScoredRecord> select(std::string_view table, const SelectExpressions& e);
+  // The key of `record` of `table` (a table keyed by text); "" when there is none.
+  std::string key_text(std::string_view table, grn_id record);
+
  private:
+  template <typename T>
+  friend class FixedColumn;
+  // Applies `boost` to `hits`, a result table of `table`.
+  void add_boost(std::string_view table, const ScoreBoost& boost, grn_obj* hits);
+  // Throws IndexError unless `table`.`name` is a fixed-size scalar column.
+  grn_column_cache* open_column_cache(std::string_view table, std::string_view name);
+
   std::string send(std::string_view text, std::string_view what);
   grn_obj* object(std::string_view name);
   grn_obj* column(std::string_view table, std::string_view name);
@@ -66,6 +114,33 @@ class Context {
   grn_ctx* ctx_ = nullptr;
   grn_obj* db_ = nullptr;  // owned only when opened or created by this context
   bool owns_db_ = false;
+};
+
+// Reads of one fixed-size scalar column (numbers, references to records of another table)
+// straight from Groonga's storage through its column cache, for per-hit values of large
+// results. T must have the column's value size (UInt32 -> std::uint32_t, a reference ->
+// grn_id); a value of another size, or of a record past the column's end, reads as T{}.
+// Lives no longer than the Context that made it, and is used by that context's thread only.
+template <typename T>
+class FixedColumn {
+ public:
+  FixedColumn(Context& context, std::string_view table, std::string_view column)
+      : ctx_(context.ctx_), cache_(context.open_column_cache(table, column)) {}
+  ~FixedColumn() { grn_column_cache_close(ctx_, cache_); }
+  FixedColumn(const FixedColumn&) = delete;
+  FixedColumn& operator=(const FixedColumn&) = delete;
+
+  T operator[](grn_id record) const {
+    std::size_t size = 0;
+    const void* value = grn_column_cache_ref(ctx_, cache_, record, &size);
+    T out{};
+    if (value != nullptr && size == sizeof(T)) std::memcpy(&out, value, sizeof(T));
+    return out;
+  }
+
+ private:
+  grn_ctx* ctx_;
+  grn_column_cache* cache_;
 };
 
 // Idle contexts on one shared database, handed out one per concurrent caller and reused.

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
-#include <climits>
 #include <cmath>
 #include <fstream>
 #include <mutex>
@@ -135,11 +134,6 @@ std::uint64_t recency(const doc::Document& d) {
   constexpr int kSeqBits = 37;
   const auto seq = std::clamp<std::int64_t>(d.seq, 0, (std::int64_t{1} << kSeqBits) - 1);
   return (ymd << kSeqBits) | static_cast<std::uint64_t>(seq);
-}
-
-std::string number_argument(std::size_t n, long long if_too_large) {
-  return std::to_string(n > static_cast<std::size_t>(INT_MAX) ? if_too_large
-                                                              : static_cast<long long>(n));
 }
 
 // Database generations: the Groonga database lives in DIR/groonga-<n>/db and DIR/CURRENT
@@ -570,10 +564,10 @@ std::string groonga_filter(const ParsedQuery& q) {
 // also a substring match. That merge cost 3.5 ms for a word in 19,500 documents; an adjuster
 // only raises the scores of hits. Groonga's adjuster takes integer factors, so words in
 // more than ~78 % of the documents weigh 0 and are left out.) Terms of every positive
-// clause count, OR alternatives too; field terms (标题:, 提纲:) do not. "" when none counts.
-std::string words_adjuster(const ParsedQuery& q, groonga::Context& db) {
+// clause count, OR alternatives too; field terms (标题:, 提纲:) do not.
+void add_word_boosts(const ParsedQuery& q, groonga::Context& db,
+                     std::vector<groonga::ScoreBoost>& out) {
   const auto documents = static_cast<double>(db.table_size("Docs"));
-  std::string out;
   for (const auto& clause : q.clauses) {
     if (clause.exclude) continue;
     for (const auto& term : clause.any_of) {
@@ -583,16 +577,14 @@ std::string words_adjuster(const ParsedQuery& q, groonga::Context& db) {
       if (holding <= 0) continue;
       const long factor = std::lround(kWordsWeight * std::log(documents / holding));
       if (factor < 1) continue;
-      if (!out.empty()) out += " + ";
-      out += fmt::format("words @ {} * {}", quote_query_phrase(key), factor);
+      out.push_back({"words", key, static_cast<int>(factor)});
     }
   }
-  return out;
 }
 
 // Boosts documents holding the plain words of the query as one phrase (学习 贯彻 ->
-// 学习贯彻); "" when there are fewer than two such words.
-std::string phrase_adjuster(const ParsedQuery& q) {
+// 学习贯彻); none when there are fewer than two such words.
+void add_phrase_boosts(const ParsedQuery& q, std::vector<groonga::ScoreBoost>& out) {
   std::string joined;
   int words = 0;
   for (const auto& clause : q.clauses) {
@@ -602,88 +594,103 @@ std::string phrase_adjuster(const ParsedQuery& q) {
     joined += text::normalize_key(clause.any_of[0].text);
     ++words;
   }
-  if (words < 2) return "";
-  auto phrase = quote_query_phrase(short_text(joined));
-  return fmt::format("title @ {} * {} + content @ {} * {}", phrase, kPhraseBoost, phrase,
-                     kPhraseBoost);
+  if (words < 2) return;
+  const std::string phrase(short_text(joined));
+  out.push_back({"title", phrase, kPhraseBoost});
+  out.push_back({"content", phrase, kPhraseBoost});
 }
 
-std::string_view sort_keys(SortOrder order) {
+// What ranks a hit: its score and the document's popularity and recency.
+struct RankedHit {
+  double score = 0;
+  std::uint32_t views = 0;
+  std::uint64_t recency = 0;
+  grn_id record = GRN_ID_NIL;
+};
+
+// True when `a` comes before `b` in `order`: 相关度 by score, then views, then recency; 最新 by
+// recency (unique: it ends with the change sequence number); 最热 by views, then score, then
+// recency. Equal hits (same numbers) go by record id, so pages never overlap.
+bool ranks_before(const RankedHit& a, const RankedHit& b, SortOrder order) {
   switch (order) {
     case SortOrder::kNewest:
-      return "-recency";
+      break;
     case SortOrder::kHot:
-      return "-views,-_score,-recency";
+      if (a.views != b.views) return a.views > b.views;
+      if (a.score != b.score) return a.score > b.score;
+      break;
     case SortOrder::kRelevance:
+      if (a.score != b.score) return a.score > b.score;
+      if (a.views != b.views) return a.views > b.views;
       break;
   }
-  return "-_score,-views,-recency";
+  if (a.recency != b.recency) return a.recency > b.recency;
+  return a.record < b.record;
 }
 
-constexpr std::string_view kFacetArguments =
-    " --drilldowns[category].keys category --drilldowns[category].sort_keys -_nsubrecs,_key"
-    " --drilldowns[category].output_columns _key,_nsubrecs --drilldowns[category].limit -1"
-    " --drilldowns[year].keys year --drilldowns[year].sort_keys -_key"
-    " --drilldowns[year].output_columns _key,_nsubrecs --drilldowns[year].limit -1";
-
-// Reads one labelled drilldown ([[n], [columns], [key, count], ...]) of a select output.
-std::vector<FacetCount> parse_facet(const json& output, std::string_view label, bool numeric) {
-  std::vector<FacetCount> facets;
-  if (output.size() < 2 || !output[1].is_object() || !output[1].contains(label)) return facets;
-  const auto& rows = output[1][std::string(label)];
-  for (std::size_t i = 2; i < rows.size(); ++i) {
-    const auto& row = rows[i];
-    std::string value =
-        numeric ? std::to_string(row.at(0).get<std::int64_t>()) : row.at(0).get<std::string>();
-    if (numeric && value == "0") continue;  // unknown year
-    facets.push_back({std::move(value), row.at(1).get<std::int64_t>()});
+// Facet counts of the hits, counted from the category and year columns: categories by
+// count (largest first, then by name; "" for documents without one), years newest first
+// (unknown years left out).
+void count_facets(groonga::Context& db, std::span<const groonga::ScoredRecord> hits,
+                  IndexResult& result) {
+  groonga::FixedColumn<grn_id> category(db, "Docs", "category");
+  groonga::FixedColumn<std::uint16_t> year(db, "Docs", "year");
+  std::vector<std::int64_t> by_category;
+  std::vector<std::int64_t> by_year;
+  auto count = [](std::vector<std::int64_t>& counts, std::size_t at) {
+    if (at >= counts.size()) counts.resize(at + 1);
+    ++counts[at];
+  };
+  for (const auto& hit : hits) {
+    count(by_category, category[hit.record]);
+    count(by_year, year[hit.record]);
   }
-  return facets;
+  for (std::size_t c = 0; c < by_category.size(); ++c) {
+    if (by_category[c] == 0) continue;
+    result.categories.push_back(
+        {c == GRN_ID_NIL ? "" : db.key_text("Categories", static_cast<grn_id>(c)), by_category[c]});
+  }
+  std::ranges::sort(result.categories, [](const FacetCount& a, const FacetCount& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  });
+  for (std::size_t y = by_year.size(); y-- > 1;) {
+    if (by_year[y] > 0) result.years.push_back({std::to_string(y), by_year[y]});
+  }
 }
 
 }  // namespace
 
 IndexResult Index::search(const IndexQuery& q) const {
-  auto query = groonga_query(q.query, q.any_clause);
-  auto filter = groonga_filter(q.query);
+  const auto query = groonga_query(q.query, q.any_clause);
+  const auto filter = groonga_filter(q.query);
   if (query.empty() && filter.empty()) return {};
   impl_->follow_current();
   std::shared_lock lock(impl_->storage_mutex);
   auto lease = impl_->readers.acquire();
-  std::string cmd = "select Docs";
+  std::vector<groonga::ScoreBoost> boosts;
   if (!query.empty()) {
-    cmd += " --match_columns " + quote_command_argument(kMatchColumns) + " --query " +
-           quote_command_argument(query) + " --query_flags ALLOW_COLUMN";
-    std::string adjuster = phrase_adjuster(q.query);
-    if (auto words = words_adjuster(q.query, *lease); !words.empty()) {
-      adjuster += (adjuster.empty() ? "" : " + ") + words;
-    }
-    if (!adjuster.empty()) cmd += " --adjuster " + quote_command_argument(adjuster);
+    add_phrase_boosts(q.query, boosts);
+    add_word_boosts(q.query, *lease, boosts);
   }
-  if (!filter.empty()) cmd += " --filter " + quote_command_argument(filter);
-  cmd += " --sort_keys " + quote_command_argument(sort_keys(q.sort)) +
-         " --output_columns _key,_score --offset " + number_argument(q.offset, INT_MAX) +
-         " --limit " + number_argument(q.limit, -1);
-  if (q.facets) cmd += kFacetArguments;
-  auto output = lease->query(cmd);
-  auto selected = groonga::parse_select(output);
+  const auto hits = lease->select("Docs", {kMatchColumns, query, filter, boosts});
   IndexResult result;
-  result.total = selected.total;
-  for (const auto& row : selected.rows) {
-    result.hits.push_back({row.at(0).get<std::string>(), row.at(1).get<double>()});
+  result.total = static_cast<std::int64_t>(hits.size());
+  if (q.facets) count_facets(*lease, hits, result);
+  if (q.offset >= hits.size() || q.limit == 0) return result;
+
+  groonga::FixedColumn<std::uint32_t> views(*lease, "Docs", "views");
+  groonga::FixedColumn<std::uint64_t> recency(*lease, "Docs", "recency");
+  std::vector<RankedHit> ranked;
+  ranked.reserve(hits.size());
+  for (const auto& hit : hits) {
+    ranked.push_back({hit.score, views[hit.record], recency[hit.record], hit.record});
   }
-  if (q.facets) {
-    result.categories = parse_facet(output, "category", false);
-    // Groonga keeps no key for an empty category: what the drilldown misses is 未分类.
-    std::int64_t categorised = 0;
-    for (const auto& f : result.categories) categorised += f.count;
-    if (result.total > categorised) {
-      FacetCount uncategorised{"", result.total - categorised};
-      auto at = std::ranges::find_if(
-          result.categories, [&](const FacetCount& f) { return f.count < uncategorised.count; });
-      result.categories.insert(at, std::move(uncategorised));
-    }
-    result.years = parse_facet(output, "year", true);
+  const std::size_t end = q.offset + std::min(q.limit, hits.size() - q.offset);
+  std::partial_sort(
+      ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(),
+      [&](const RankedHit& a, const RankedHit& b) { return ranks_before(a, b, q.sort); });
+  for (std::size_t i = q.offset; i < end; ++i) {
+    result.hits.push_back({lease->key_text("Docs", ranked[i].record), ranked[i].score});
   }
   return result;
 }

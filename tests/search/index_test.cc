@@ -291,6 +291,29 @@ TEST_F(IndexTest, FacetsCountEveryHitByCategoryAndYear) {
   EXPECT_EQ(r.years[1].count, 5);
 }
 
+TEST_F(IndexTest, UncategorisedHitsCountAsAFacetInCountOrder) {
+  std::vector<doc::Document> docs;
+  for (int i = 0; i < 3; ++i) {
+    docs.push_back(make_doc("none" + std::to_string(i), "标题", "共同的词", "2020", ""));
+  }
+  for (int i = 0; i < 4; ++i) {
+    docs.push_back(make_doc("law" + std::to_string(i), "标题", "共同的词", "2020", "法律"));
+  }
+  docs.push_back(make_doc("speech", "标题", "共同的词", "2020", "讲话稿"));
+  put(docs);
+  auto index = open_index();
+  index->catch_up(*store_);
+  auto q = query_for("共同的词", 1);
+  q.facets = true;
+  auto r = index->search(q);
+  EXPECT_EQ(r.total, 8);
+  ASSERT_EQ(r.categories.size(), 3u);
+  EXPECT_EQ(r.categories[0].value, "法律");
+  EXPECT_EQ(r.categories[1].value, "");
+  EXPECT_EQ(r.categories[1].count, 3);
+  EXPECT_EQ(r.categories[2].value, "讲话稿");
+}
+
 TEST_F(IndexTest, RankingBoostsTitleOutlinePhraseAndSortsByChoice) {
   auto body = make_doc("body", "会议材料", "这里顺带提到乡村振兴。", "2024-01-01");
   auto title = make_doc("title", "关于乡村振兴的报告", "正文没有那个词。", "2020-01-01");
