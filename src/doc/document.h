@@ -31,6 +31,8 @@ struct Document {
   bool deleted = false;    // soft-deleted documents are kept but never listed or indexed
   std::string created_at;  // "YYYY-MM-DD HH:MM:SS" UTC, set on first insert
   std::string updated_at;  // "YYYY-MM-DD HH:MM:SS" UTC, set on every write
+
+  bool operator==(const Document&) const = default;
 };
 
 // A document without its text, for listings.

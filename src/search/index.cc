@@ -583,7 +583,10 @@ void add_word_boosts(const ParsedQuery& q, groonga::Context& db,
 }
 
 // Boosts documents holding the plain words of the query as one phrase (学习 贯彻 ->
-// 学习贯彻); none when there are fewer than two such words.
+// 学习贯彻); none when there are fewer than two such words. A boost searches the column's
+// whole index, and title, outline and content share one: the phrase in any of them adds
+// 2 × kPhraseBoost per occurrence (what `title @ p * 20 + content @ p * 20` always added),
+// in one search of the index instead of two.
 void add_phrase_boosts(const ParsedQuery& q, std::vector<groonga::ScoreBoost>& out) {
   std::string joined;
   int words = 0;
@@ -596,8 +599,7 @@ void add_phrase_boosts(const ParsedQuery& q, std::vector<groonga::ScoreBoost>& o
   }
   if (words < 2) return;
   const std::string phrase(short_text(joined));
-  out.push_back({"title", phrase, kPhraseBoost});
-  out.push_back({"content", phrase, kPhraseBoost});
+  out.push_back({"content", phrase, 2 * kPhraseBoost});
 }
 
 // What ranks a hit: its score and the document's popularity and recency.

@@ -320,7 +320,7 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
   response.years = std::move(found.years);
   for (const auto& hit : found.hits) {
     // The index may lag behind the store by a moment: skip what is gone or hidden.
-    auto d = store.get(hit.id);
+    auto d = store.get_text(hit.id);
     if (!d) continue;
     auto visible = access::visible(*d, viewer, policy);
     if (!visible.exists) continue;
@@ -351,7 +351,7 @@ std::optional<std::vector<RelatedDoc>> find_related(const Index& index, store::S
   for (const auto& hit : index.related(*d, limit + duplicates.size())) {
     if (related.size() == limit) break;
     if (duplicates.contains(hit.id)) continue;
-    auto other = store.get(hit.id);
+    auto other = store.get_text(hit.id);
     if (!other) continue;
     auto visible = access::visible(*other, viewer, policy);
     if (!visible.exists) continue;

@@ -49,14 +49,20 @@ constexpr std::string_view kUpsertFeatures =
 constexpr std::string_view kSetDeleted =
     "UPDATE documents SET deleted = ?2, seq = ?3, updated_at = datetime('now') WHERE id = ?1";
 
-#define WENKU_SELECT_DOCUMENT                                                                   \
-  "SELECT d.id, title, date, category, subcategory, source, url, content, seq, views, deleted," \
-  " created_at, updated_at, f.keywords, f.simhash, f.analysis"                                  \
+#define WENKU_DOCUMENT_TEXT_COLUMNS                                                      \
+  "d.id, title, date, category, subcategory, source, url, content, seq, views, deleted," \
+  " created_at, updated_at"
+#define WENKU_SELECT_DOCUMENT           \
+  "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS \
+  ", f.keywords, f.simhash, f.analysis" \
   " FROM documents d LEFT JOIN doc_features f ON f.id = d.id"
 constexpr std::string_view kSelectDocumentById = WENKU_SELECT_DOCUMENT " WHERE d.id = ?1";
+constexpr std::string_view kSelectDocumentTextById =
+    "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS " FROM documents d WHERE d.id = ?1";
 constexpr std::string_view kSelectDocumentsSince =
     WENKU_SELECT_DOCUMENT " WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 #undef WENKU_SELECT_DOCUMENT
+#undef WENKU_DOCUMENT_TEXT_COLUMNS
 
 // Columns before `content`, so the text's overflow pages are never read (001_init.sql).
 constexpr std::string_view kStampById = "SELECT seq, views, deleted FROM documents WHERE id = ?1";
@@ -275,7 +281,8 @@ void bind_fields(Statement::Use& q, const doc::Document& d, std::int64_t seq) {
   q.bind(6, d.source).bind(7, d.url).bind(8, d.content).bind(9, seq);
 }
 
-doc::Document read_document(const Statement::Use& row) {
+// Reads the first 13 columns of kSelectDocument* (all but the derived features).
+doc::Document read_document_text(const Statement::Use& row) {
   doc::Document d;
   d.id = row.text(0);
   d.title = row.text(1);
@@ -290,6 +297,11 @@ doc::Document read_document(const Statement::Use& row) {
   d.deleted = row.integer(10) != 0;
   d.created_at = row.text(11);
   d.updated_at = row.text(12);
+  return d;
+}
+
+doc::Document read_document(const Statement::Use& row) {
+  doc::Document d = read_document_text(row);
   if (auto keywords = row.text(13); !keywords.empty()) {
     d.keywords = nlohmann::json::parse(keywords).get<std::vector<std::string>>();
   }
@@ -435,6 +447,14 @@ class SqliteStore final : public Store {
     q.bind(1, id);
     if (!q.step()) return std::nullopt;
     return read_document(q);
+  }
+
+  std::optional<doc::Document> get_text(std::string_view id) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kSelectDocumentTextById).use();
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_document_text(q);
   }
 
   std::optional<DocStamp> stamp(std::string_view id) override {

@@ -87,5 +87,30 @@ TEST_F(SimilarStoreTest, SetKeywordsUpdatesBothCopiesAndNotTheSequence) {
   EXPECT_EQ(d->seq, seq);
 }
 
+TEST_F(SimilarStoreTest, GetTextIsGetWithoutTheDerivedFeatures) {
+  auto original = doc_with("a", 5);
+  original.date = "2021-03-04";
+  original.category = "讲话稿";
+  original.url = "https://example.org/a";
+  store_->put({original, doc_with("b", 6)});
+  store_->set_deleted("b", true);
+  for (const auto* id : {"a", "b"}) {
+    auto full = store_->get(id);
+    auto text = store_->get_text(id);
+    ASSERT_TRUE(full && text) << id;
+    EXPECT_FALSE(full->keywords.empty());
+    EXPECT_FALSE(full->analysis.empty());
+    EXPECT_TRUE(text->keywords.empty());
+    EXPECT_TRUE(text->analysis.empty());
+    EXPECT_EQ(text->simhash, 0u);
+    full->keywords.clear();
+    full->analysis.clear();
+    full->simhash = 0;
+    EXPECT_EQ(*text, *full) << id;
+  }
+  EXPECT_TRUE(store_->get_text("b")->deleted);
+  EXPECT_FALSE(store_->get_text("missing"));
+}
+
 }  // namespace
 }  // namespace wenku::store
