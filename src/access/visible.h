@@ -38,4 +38,12 @@ bool may_know(bool deleted, const Viewer& viewer);
 // a paragraph or sentence end by doc::preview, never inside a UTF-8 sequence).
 Visible visible(const doc::Document& d, const Viewer& viewer, const Policy& policy);
 
+// How many leading bytes of a document's text `visible` needs: given a document whose
+// content is the text cut to at most this many bytes (back to a code point boundary),
+// `visible` returns exactly what it returns for the whole text. SIZE_MAX (the whole text)
+// for viewers who read full texts; 4 × preview_chars + 4 for guests (the preview looks at
+// its first preview_chars characters and one byte after them). Lets callers that show many
+// documents (search hits, related lists) read no more of each text than that.
+std::size_t text_bytes_needed(const Viewer& viewer, const Policy& policy);
+
 }  // namespace wenku::access

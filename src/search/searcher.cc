@@ -318,9 +318,12 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
   response.total = found.total;
   response.categories = std::move(found.categories);
   response.years = std::move(found.years);
+  // Only what the viewer may see of each text is read (a guest's preview of a long law, not
+  // the law); snippets are made from the visible text.
+  const auto text_bytes = access::text_bytes_needed(viewer, policy);
   for (const auto& hit : found.hits) {
     // The index may lag behind the store by a moment: skip what is gone or hidden.
-    auto d = store.get_text(hit.id);
+    auto d = store.get_text(hit.id, text_bytes);
     if (!d) continue;
     auto visible = access::visible(*d, viewer, policy);
     if (!visible.exists) continue;
@@ -347,11 +350,12 @@ std::optional<std::vector<RelatedDoc>> find_related(const Index& index, store::S
   // Near-duplicates the store linked at import are not "related": they are the same text.
   std::set<std::string> duplicates;
   for (const auto& similar : store.similar(id)) duplicates.insert(similar.doc.id);
+  const auto text_bytes = access::text_bytes_needed(viewer, policy);
   std::vector<RelatedDoc> related;
   for (const auto& hit : index.related(*d, limit + duplicates.size())) {
     if (related.size() == limit) break;
     if (duplicates.contains(hit.id)) continue;
-    auto other = store.get_text(hit.id);
+    auto other = store.get_text(hit.id, text_bytes);
     if (!other) continue;
     auto visible = access::visible(*other, viewer, policy);
     if (!visible.exists) continue;

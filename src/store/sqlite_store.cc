@@ -59,6 +59,12 @@ constexpr std::string_view kSetDeleted =
 constexpr std::string_view kSelectDocumentById = WENKU_SELECT_DOCUMENT " WHERE d.id = ?1";
 constexpr std::string_view kSelectDocumentTextById =
     "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS " FROM documents d WHERE d.id = ?1";
+// The same with the text cut to ?2 bytes. As a BLOB, substr counts bytes and SQLite reads
+// only the overflow pages it needs (TEXT substr counts characters from the start).
+constexpr std::string_view kSelectDocumentOpeningById =
+    "SELECT d.id, title, date, category, subcategory, source, url,"
+    " substr(CAST(content AS BLOB), 1, ?2), seq, views, deleted, created_at, updated_at"
+    " FROM documents d WHERE d.id = ?1";
 constexpr std::string_view kSelectDocumentsSince =
     WENKU_SELECT_DOCUMENT " WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 #undef WENKU_SELECT_DOCUMENT
@@ -449,12 +455,17 @@ class SqliteStore final : public Store {
     return read_document(q);
   }
 
-  std::optional<doc::Document> get_text(std::string_view id) override {
+  std::optional<doc::Document> get_text(std::string_view id,
+                                        std::size_t max_content_bytes) override {
+    const bool whole = max_content_bytes >= static_cast<std::size_t>(INT64_MAX);
     auto conn = readers_.borrow();
-    auto q = conn->statement(kSelectDocumentTextById).use();
+    auto q = conn->statement(whole ? kSelectDocumentTextById : kSelectDocumentOpeningById).use();
     q.bind(1, id);
+    if (!whole) q.bind(2, static_cast<std::int64_t>(max_content_bytes));
     if (!q.step()) return std::nullopt;
-    return read_document_text(q);
+    auto d = read_document_text(q);
+    if (!whole) d.content.resize(text::whole_code_points(d.content).size());
+    return d;
   }
 
   std::optional<DocStamp> stamp(std::string_view id) override {

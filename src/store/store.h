@@ -164,9 +164,13 @@ class Store {
 
   // Returns the document with `id`, including soft-deleted ones (check `deleted`).
   virtual std::optional<doc::Document> get(std::string_view id) = 0;
-  // As `get`, without the derived features (keywords, simhash and analysis left empty):
-  // for lists of hits, which show the text only, at about half the cost of `get`.
-  virtual std::optional<doc::Document> get_text(std::string_view id) = 0;
+  // As `get`, without the derived features (keywords, simhash and analysis left empty), and
+  // with `content` cut to at most `max_content_bytes` bytes of the text, back to a code
+  // point boundary (SIZE_MAX: the whole text). For lists of hits, which show the text only,
+  // often just its opening (access::text_bytes_needed): the rest of a long text is never
+  // read (a 300 KB law costs what a short text costs).
+  virtual std::optional<doc::Document> get_text(std::string_view id,
+                                                std::size_t max_content_bytes) = 0;
 
   // The stamp of document `id` (soft-deleted ones included) without reading its text; cheap.
   virtual std::optional<DocStamp> stamp(std::string_view id) = 0;

@@ -71,6 +71,18 @@ std::string_view prefix_code_points(std::string_view s, std::size_t max_code_poi
   return s;
 }
 
+std::string_view whole_code_points(std::string_view s) {
+  std::size_t start = s.size();
+  while (start > 0 && s.size() - start < 4 &&
+         is_continuation(static_cast<unsigned char>(s[start - 1]))) {
+    --start;
+  }
+  if (start == 0) return s.substr(0, 0);
+  const auto lead = static_cast<unsigned char>(s[start - 1]);
+  const std::size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+  return start - 1 + length <= s.size() ? s : s.substr(0, start - 1);
+}
+
 std::string_view trim(std::string_view s) {
   constexpr std::string_view kAsciiSpace = " \t\n\v\f\r";
   constexpr std::string_view kIdeographicSpace = "\u3000";

@@ -25,6 +25,10 @@ std::size_t count_code_points(std::string_view s);
 // points (never cuts inside a sequence).
 std::string_view prefix_code_points(std::string_view s, std::size_t max_code_points);
 
+// Returns the longest prefix of `s`, valid UTF-8 cut at any byte, that ends on a code point
+// boundary: drops a last sequence the cut left incomplete.
+std::string_view whole_code_points(std::string_view s);
+
 // Trims ASCII whitespace and U+3000 (ideographic space) from both ends.
 std::string_view trim(std::string_view s);
 

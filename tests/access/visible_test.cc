@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 
 #include "testing/test_support.h"
@@ -148,6 +151,50 @@ TEST(Visible, PreviewsOfRealSpeechesEndAtSentenceOrParagraphEnds) {
     EXPECT_TRUE(sentence_end || next == '\n') << v.content;
   }
   EXPECT_GT(cut, 20);
+}
+
+// `visible` of the text cut to text_bytes_needed (back to a code point) equals `visible` of
+// the whole text, for every viewer: random texts heavy in 4-byte characters, boundaries and
+// markup, and real speeches.
+TEST(Visible, TheNeededOpeningGivesWhatTheWholeTextGives) {
+  const std::vector<std::string> alphabet = {"𠀀", "𡈽", "中", "。", "，", "\n", "”", "<",
+                                             ">",  "&",  ";",  "a",  "1",  " ",  "é"};
+  std::vector<std::string> texts;
+  std::mt19937 random(11);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    const auto length = random() % 160;
+    for (std::size_t c = 0; c < length; ++c) text += alphabet[random() % alphabet.size()];
+    texts.push_back(std::move(text));
+  }
+  if (const auto dir = wenku::testing::corpus_dir(); !dir.empty()) {
+    std::ifstream in(dir / "xi_speeches_2020.jsonl");
+    for (std::string line; std::getline(in, line) && texts.size() < 3100;) {
+      texts.push_back(nlohmann::json::parse(line).at("content").get<std::string>());
+    }
+  }
+  int cut = 0;
+  for (const auto& text : texts) {
+    for (std::size_t chars : {0, 1, 2, 3, 7, 20, 41, 600}) {
+      for (const auto& viewer : {kGuest, kMember}) {
+        const Policy policy{false, chars};
+        const auto needed = text_bytes_needed(viewer, policy);
+        auto opening = make_doc(std::string(text::whole_code_points(
+            std::string_view(text).substr(0, std::min(needed, text.size())))));
+        cut += opening.content.size() < text.size() ? 1 : 0;
+        const auto expected = visible(make_doc(text), viewer, policy);
+        const auto actual = visible(opening, viewer, policy);
+        ASSERT_EQ(actual.content, expected.content) << text << " / " << chars;
+        ASSERT_EQ(actual.complete, expected.complete) << text << " / " << chars;
+        ASSERT_EQ(actual.exists, expected.exists);
+      }
+    }
+  }
+  EXPECT_GT(cut, 10000);
+  EXPECT_EQ(text_bytes_needed(kMember, Policy{}), std::numeric_limits<std::size_t>::max());
+  EXPECT_EQ(text_bytes_needed(kGuest, Policy{true, 600}), std::numeric_limits<std::size_t>::max());
+  EXPECT_EQ(text_bytes_needed(kGuest, Policy{false, std::numeric_limits<std::size_t>::max()}),
+            std::numeric_limits<std::size_t>::max());
 }
 
 TEST(Visible, MayKnowAgreesWithVisible) {

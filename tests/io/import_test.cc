@@ -53,8 +53,8 @@ class RecordingStore final : public store::Store {
     return inner_.set_deleted(id, deleted);
   }
   std::optional<doc::Document> get(std::string_view id) override { return inner_.get(id); }
-  std::optional<doc::Document> get_text(std::string_view id) override {
-    return inner_.get_text(id);
+  std::optional<doc::Document> get_text(std::string_view id, std::size_t max_bytes) override {
+    return inner_.get_text(id, max_bytes);
   }
   std::optional<store::DocStamp> stamp(std::string_view id) override { return inner_.stamp(id); }
   std::vector<doc::Document> changes_since(std::int64_t after, std::size_t limit) override {

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <chrono>
 
 #include "search/search_test_support.h"
@@ -127,6 +129,27 @@ TEST_F(RunSearchTest, FillsHitsFromTheStore) {
   EXPECT_EQ(open.snippet_html, "<mark>秘密词语</mark> &amp; 其他内容");
 }
 
+TEST_F(RunSearchTest, HitsTheStoreNoLongerShowsAreSkippedAndScoresStayWithTheirDocuments) {
+  store_->put(
+      {make_doc("title-hit", "秘密词语汇编", "秘密词语，再说一次秘密词语。", "2023-01-01")});
+  index_->catch_up(*store_);
+  IndexQuery query{parse_query("秘密词语"), 10};
+  std::map<std::string, double> index_scores;
+  for (const auto& hit : index_->search(query).hits) index_scores[hit.id] = hit.score;
+  ASSERT_EQ(index_scores.size(), 3u);
+  // Deleted in the store; the index has not followed yet.
+  store_->set_deleted("open", true);
+  auto r = search("秘密词语", access::Role::kMember);
+  EXPECT_EQ(r.total, 3);  // the index's count
+  ASSERT_EQ(r.hits.size(), 2u);
+  for (const auto& hit : r.hits) {
+    EXPECT_NE(hit.id, "open");
+    EXPECT_EQ(hit.score, index_scores.at(hit.id)) << hit.id;
+  }
+  EXPECT_EQ(r.hits[0].id, "title-hit");
+  EXPECT_GT(r.hits[0].score, r.hits[1].score);
+}
+
 // Long texts take the index's normalised copy (Index::content_key) instead of being
 // normalised: the snippets must be exactly make_snippet's, for whole texts and previews, and
 // when the index holds another version of the document.
@@ -154,6 +177,14 @@ TEST(SnippetForHit, IsMakeSnippetWhateverTheKeyComesFrom) {
       EXPECT_EQ(snippet_for_hit(index, *d, visible.content, terms),
                 make_snippet(visible.content, terms))
           << chars << " characters visible";
+      // What run_search reads for a guest: the opening of the text only.
+      auto opening = store->get_text("long", access::text_bytes_needed(access::Viewer{}, policy));
+      ASSERT_TRUE(opening.has_value());
+      auto seen = access::visible(*opening, access::Viewer{}, policy);
+      EXPECT_EQ(seen.content, visible.content);
+      EXPECT_EQ(snippet_for_hit(index, *opening, seen.content, terms),
+                make_snippet(visible.content, terms))
+          << chars << " characters visible, opening read";
     }
   }
   EXPECT_THAT(snippet_for_hit(index, *d, d->content, {"关键词语"}),

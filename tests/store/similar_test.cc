@@ -2,10 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 
 #include "doc/analysis.h"
 #include "store/store.h"
 #include "testing/test_support.h"
+#include "text/utf8.h"
 
 namespace wenku::store {
 namespace {
@@ -87,16 +89,17 @@ TEST_F(SimilarStoreTest, SetKeywordsUpdatesBothCopiesAndNotTheSequence) {
   EXPECT_EQ(d->seq, seq);
 }
 
-TEST_F(SimilarStoreTest, GetTextIsGetWithoutTheDerivedFeatures) {
+TEST_F(SimilarStoreTest, GetTextIsGetWithoutTheDerivedFeaturesAndCutsTheText) {
   auto original = doc_with("a", 5);
   original.date = "2021-03-04";
   original.category = "讲话稿";
   original.url = "https://example.org/a";
+  original.content = "第一段：中国𠀀。\n第二段";
   store_->put({original, doc_with("b", 6)});
   store_->set_deleted("b", true);
   for (const auto* id : {"a", "b"}) {
     auto full = store_->get(id);
-    auto text = store_->get_text(id);
+    auto text = store_->get_text(id, SIZE_MAX);
     ASSERT_TRUE(full && text) << id;
     EXPECT_FALSE(full->keywords.empty());
     EXPECT_FALSE(full->analysis.empty());
@@ -108,8 +111,21 @@ TEST_F(SimilarStoreTest, GetTextIsGetWithoutTheDerivedFeatures) {
     full->simhash = 0;
     EXPECT_EQ(*text, *full) << id;
   }
-  EXPECT_TRUE(store_->get_text("b")->deleted);
-  EXPECT_FALSE(store_->get_text("missing"));
+  EXPECT_TRUE(store_->get_text("b", SIZE_MAX)->deleted);
+  EXPECT_FALSE(store_->get_text("missing", SIZE_MAX));
+  // Cut texts end on a code point: 第一段：中国 are 3-byte characters, 𠀀 has 4 bytes.
+  const std::string& content = original.content;
+  for (std::size_t max = 0; max <= content.size() + 2; ++max) {
+    auto cut = store_->get_text("a", max);
+    ASSERT_TRUE(cut);
+    EXPECT_EQ(cut->content, text::whole_code_points(
+                                std::string_view(content).substr(0, std::min(max, content.size()))))
+        << max;
+    EXPECT_EQ(cut->title, original.title);
+  }
+  EXPECT_EQ(store_->get_text("a", 18)->content, "第一段：中国");
+  EXPECT_EQ(store_->get_text("a", 21)->content, "第一段：中国");
+  EXPECT_EQ(store_->get_text("a", 22)->content, "第一段：中国𠀀");
 }
 
 }  // namespace

@@ -70,6 +70,16 @@ TEST(Utf8, PrefixNeverCutsInsideASequence) {
   EXPECT_EQ(prefix_code_points("", 5), "");
 }
 
+TEST(Utf8, WholeCodePointsDropsASequenceTheCutLeftIncomplete) {
+  const std::string text = "a中𠀀é";  // 1, 3, 4 and 2 bytes
+  const std::vector<std::size_t> expected_ends = {0, 1, 1, 1, 4, 4, 4, 4, 8, 8, 10};
+  for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+    EXPECT_EQ(whole_code_points(std::string_view(text).substr(0, cut)).size(), expected_ends[cut])
+        << cut;
+  }
+  EXPECT_EQ(whole_code_points(""), "");
+}
+
 TEST(Utf8, TrimsAsciiWhitespaceAndIdeographicSpace) {
   EXPECT_EQ(trim("　　第一条　本法适用于全国。 \r\n"), "第一条　本法适用于全国。");
   EXPECT_EQ(trim(" \t\u3000x\u3000 "), "x");
