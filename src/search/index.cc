@@ -30,7 +30,7 @@ using nlohmann::json;
 namespace {
 
 // Bump whenever the schema below changes: an index of another version is rebuilt.
-constexpr std::int64_t kSchemaVersion = 3;
+constexpr std::int64_t kSchemaVersion = 4;
 // Documents per store page and per Groonga load.
 constexpr std::size_t kPageSize = 500;
 // An empty index catching up with at least this many documents takes the bulk path.
@@ -76,7 +76,9 @@ constexpr std::string_view kDocsSchema[] = {
 };
 // Index columns: created after a bulk load, which is about twice as fast as loading into
 // indexed columns. Bigrams with positions give exact substring matches (also across
-// symbols, thanks to SplitSymbolAlphaDigit); the words lexicon holds the segmenter's words.
+// symbols, thanks to SplitSymbolAlphaDigit); the words lexicon holds the segmenter's words,
+// and its index keeps term frequencies but no positions (nothing searches phrases of words:
+// the same scores, built in 3.6 s instead of 4.6 s on the corpus).
 constexpr std::string_view kIndexSchema[] = {
     "table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer "
     "TokenBigramSplitSymbolAlphaDigit --normalizer NormalizerNFKC100",
@@ -84,7 +86,7 @@ constexpr std::string_view kIndexSchema[] = {
     "title,content,outline",
     "table_create Words TABLE_PAT_KEY ShortText --default_tokenizer TokenDelimit "
     "--normalizer NormalizerNFKC100",
-    "column_create Words docs_words COLUMN_INDEX|WITH_POSITION Docs words",
+    "column_create Words docs_words COLUMN_INDEX Docs words",
     "column_create Categories docs_category COLUMN_INDEX Docs category",
 };
 
