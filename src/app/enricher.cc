@@ -61,8 +61,25 @@ std::vector<text::Word> Enricher::words(std::string_view text) const {
   return text::segment_words(segmenter_, text);
 }
 
+namespace {
+
+// Adds the distinct keys of `words` (one document) to `counted`.
+void count_document(const std::vector<text::Word>& words, text::DocumentFrequencies& counted) {
+  std::unordered_set<std::string_view> distinct;
+  for (const auto& w : words) {
+    if (distinct.insert(w.key).second) ++counted.counts[w.key];
+  }
+  ++counted.documents;
+}
+
+}  // namespace
+
 void Enricher::add_text_features(doc::Document& d) const {
   const auto words_of_content = words(d.content);
+  if (counted_ != nullptr) {
+    std::lock_guard lock(counting_);
+    count_document(words_of_content, *counted_);
+  }
   d.keywords = keywords_.top(words_of_content, frequencies(), kKeywordsPerDocument);
   std::vector<std::string_view> keys;
   keys.reserve(words_of_content.size());
@@ -87,6 +104,8 @@ const text::DocumentFrequencies& Enricher::frequencies() const {
   return frequencies_;
 }
 
+void Enricher::count_words_into(text::DocumentFrequencies* counted) { counted_ = counted; }
+
 void Enricher::set_frequencies(text::DocumentFrequencies frequencies) {
   std::call_once(loaded_, [] {});  // the source is not needed any more
   frequencies_ = std::move(frequencies);
@@ -101,22 +120,23 @@ text::DocumentFrequencies load_frequencies(store::Store& store) {
   return out;
 }
 
-std::int64_t refresh_keywords(store::Store& store, Enricher& enricher) {
-  text::DocumentFrequencies counted;
-  std::mutex merge;
-  for_each_page(store, [&](const std::vector<doc::Document>& page) {
-    parallel_for(page.size(), [&](std::size_t i) {
-      std::unordered_set<std::string> distinct;
-      for (auto& w : enricher.words(page[i].content)) distinct.insert(std::move(w.key));
-      std::lock_guard lock(merge);
-      for (const auto& key : distinct) ++counted.counts[key];
-      ++counted.documents;
+std::int64_t refresh_keywords(store::Store& store, Enricher& enricher,
+                              std::optional<text::DocumentFrequencies> counted) {
+  if (!counted) {
+    counted.emplace();
+    std::mutex merge;
+    for_each_page(store, [&](const std::vector<doc::Document>& page) {
+      parallel_for(page.size(), [&](std::size_t i) {
+        const auto words = enricher.words(page[i].content);
+        std::lock_guard lock(merge);
+        count_document(words, *counted);
+      });
     });
-  });
-  store::WordFrequencies stored{counted.documents, {}};
-  stored.counts.assign(counted.counts.begin(), counted.counts.end());
+  }
+  store::WordFrequencies stored{counted->documents, {}};
+  stored.counts.assign(counted->counts.begin(), counted->counts.end());
   store.replace_word_frequencies(stored);
-  enricher.set_frequencies(std::move(counted));
+  enricher.set_frequencies(std::move(*counted));
 
   for_each_page(store, [&](const std::vector<doc::Document>& page) {
     std::vector<std::pair<std::string, std::vector<std::string>>> keywords(page.size());

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "doc/analysis.h"
@@ -54,6 +55,13 @@ class Enricher {
   // Replaces the frequencies used from now on. Not safe while enrich() runs in other threads.
   void set_frequencies(text::DocumentFrequencies frequencies);
 
+  // From now on, add_text_features (and so enrich) also counts each document's words into
+  // `counted` (a word key once per document, `documents` once per call): the frequencies of an
+  // import into an empty library, which refresh_keywords then need not count again. Null
+  // stops counting. Not safe while enrich() runs in other threads; `counted` must outlive
+  // the counting.
+  void count_words_into(text::DocumentFrequencies* counted);
+
   // The words of `text` in key form, segmented as for keywords and SimHash.
   std::vector<text::Word> words(std::string_view text) const;
 
@@ -69,6 +77,8 @@ class Enricher {
   FrequencySource source_;
   mutable std::once_flag loaded_;
   mutable text::DocumentFrequencies frequencies_;
+  text::DocumentFrequencies* counted_ = nullptr;
+  mutable std::mutex counting_;
 };
 
 // Loads the word document frequencies stored in `store`.
@@ -77,9 +87,12 @@ text::DocumentFrequencies load_frequencies(store::Store& store);
 // Recounts the word document frequencies over every non-deleted document of `store` (each
 // document counts a word key once), stores them, hands them to `enricher` and rewrites every
 // non-deleted document's keywords with them (store::Store::set_keywords; the change sequence
-// is left alone). Reads the library twice, a page at a time, segmenting in parallel. Returns
-// the number of documents counted.
-std::int64_t refresh_keywords(store::Store& store, Enricher& enricher);
+// is left alone). Reads the library twice, a page at a time, segmenting in parallel; once
+// when `counted` is given, which must then be the frequencies of exactly the non-deleted
+// documents of `store` (Enricher::count_words_into during an import into an empty library).
+// Returns the number of documents counted.
+std::int64_t refresh_keywords(store::Store& store, Enricher& enricher,
+                              std::optional<text::DocumentFrequencies> counted = std::nullopt);
 
 // True when the frequencies `enricher` uses no longer describe `store`: the library holds
 // at least text::KeywordExtractor::kMinLibraryDocuments documents and their number differs
