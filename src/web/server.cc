@@ -33,6 +33,7 @@
 #include "web/qr.h"
 #include "web/render.h"
 #include "web/sitemap.h"
+#include "web/stop_once.h"
 #include "web/ttl_cache.h"
 #include "web/url.h"
 #include "web/views.h"
@@ -510,24 +511,27 @@ void serve(Services services, const ServerOptions& options,
       }};
   restinio::on_pool_runner_t<Server> runner{std::max(1u, options.threads), server};
 
+  StopOnce stop([&runner] { runner.stop(); });
   restinio::asio_ns::signal_set signals{server.io_context(), SIGINT, SIGTERM};
-  signals.async_wait([&runner](const restinio::asio_ns::error_code& ec, int signal) {
+  signals.async_wait([&stop](const restinio::asio_ns::error_code& ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
-    runner.stop();
+    stop.request();
   });
 
   std::exception_ptr open_error;
   std::exception_ptr listening_error;
   runner.start(
       [&]() noexcept {
-        if (!on_listening) return;
-        try {
-          on_listening();
-        } catch (...) {
-          listening_error = std::current_exception();
-          runner.stop();
+        if (on_listening) {
+          try {
+            on_listening();
+          } catch (...) {
+            listening_error = std::current_exception();
+            stop.request();
+          }
         }
+        stop.listening();
       },
       [&](std::exception_ptr e) noexcept { open_error = std::move(e); });
   runner.wait();
