@@ -252,7 +252,7 @@ std::vector<ScoredRecord> Context::select(std::string_view table_name, const Sel
   Owned condition(ctx_, new_expression(ctx_, table));
   if (!e.query.empty()) {
     parse_into(ctx_, condition.get(), e.query, match_columns.get(), GRN_OP_AND,
-               GRN_EXPR_SYNTAX_QUERY | GRN_EXPR_ALLOW_PRAGMA | GRN_EXPR_ALLOW_COLUMN, "query");
+               GRN_EXPR_SYNTAX_QUERY | GRN_EXPR_ALLOW_COLUMN, "query");
   }
   if (!e.filter.empty()) {
     parse_into(ctx_, condition.get(), e.filter, match_columns.get(), GRN_OP_AND,

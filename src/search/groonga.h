@@ -35,7 +35,7 @@ struct ScoreBoost {
 // The expressions of one Context::select; an empty one is left out.
 struct SelectExpressions {
   std::string_view match_columns;  // script syntax with weights: "title * 10 || content"
-  std::string_view query;          // query syntax over match_columns; columns allowed (x:@y)
+  std::string_view query;          // query syntax over match_columns; columns (x:@y), no pragmas
   std::string_view filter;         // script syntax: "year >= 2018 && year <= 2021"
   std::span<const ScoreBoost> boosts;
 };
