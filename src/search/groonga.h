@@ -1,4 +1,5 @@
-// Internal to the search module: a thin RAII layer over libgroonga's command interface.
+// Internal to the search module: a thin RAII layer over libgroonga: its command interface,
+// and the C API for searches (Context::select, FixedColumn).
 #pragma once
 
 #include <groonga.h>
@@ -89,12 +90,11 @@ class Context {
 
   // Every record of `table` matching `e.query` (over `e.match_columns`) and `e.filter`, as
   // the `select` command finds them, with its score (match weights, then `e.boosts` as its
-  // --adjuster would add them), in
-  // no particular order; nothing is sorted, grouped or printed, so callers rank and count
-  // hits themselves (the command sorts every hit for a sort by several keys and builds a
-  // temporary table per drilldown, several times the cost of the match itself for large
-  // results). `e.query` or `e.filter` must be non-empty. Throws IndexError when an
-  // expression does not parse.
+  // --adjuster would add them), in no particular order. Nothing is sorted, grouped or
+  // printed: callers rank and count hits themselves (the command sorts every hit for a sort
+  // by several keys and builds a temporary table per drilldown, several times the cost of
+  // the match itself for large results). `e.query` or `e.filter` must be non-empty. Throws
+  // IndexError when an expression does not parse or a boosted column has no index.
   std::vector<ScoredRecord> select(std::string_view table, const SelectExpressions& e);
   // The key of `record` of `table` (a table keyed by text); "" when there is none.
   std::string key_text(std::string_view table, grn_id record);
