@@ -9,11 +9,13 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <list>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
 #include <string>
 
+#include "base/string_map.h"
 #include "search/groonga.h"
 #include "search/open_marker.h"
 #include "store/store.h"
@@ -49,8 +51,11 @@ constexpr int kRelatedCandidates = 60;
 constexpr double kSameCategoryBonus = 1.5;
 constexpr std::size_t kSeedChars = 3000;
 constexpr std::size_t kMaxSeedKeywords = 20;
-// Query results Groonga keeps per process (default 100); repeated queries are then free.
+// Query results Groonga keeps per process (default 100) for the commands still used (related,
+// suggestions); repeated ones are then free.
 constexpr int kCacheLimit = 2000;
+// Search results each process keeps (see SearchCache).
+constexpr std::size_t kSearchCacheEntries = 2000;
 
 constexpr std::string_view kMetaSchema[] = {
     "table_create Meta TABLE_HASH_KEY ShortText",
@@ -177,6 +182,64 @@ void run_all(groonga::Context& db, std::span<const std::string_view> commands) {
   for (auto cmd : commands) db.command(cmd);
 }
 
+// The change sequence number the database has applied, as its writer last recorded it (0
+// before the first record). Readers in other processes see it move when the writer indexes.
+std::int64_t recorded_applied_seq(groonga::Context& db) {
+  const grn_id record = db.record_id("Meta", "applied_seq");
+  return record == GRN_ID_NIL ? 0 : db.int64_value("Meta", "value", record);
+}
+
+// The results of recent searches, least recently used first out, each with the applied
+// change sequence number of the database it was computed on: a result of another number
+// is stale. The writer records a new number after every page it indexes, so a process
+// stops using its results as soon as the writer changed the database (every reader process
+// of `wenku serve` has its own cache, like Groonga's query cache it replaces). Thread-safe.
+class SearchCache {
+ public:
+  std::optional<IndexResult> find(const std::string& key, std::int64_t applied_seq) {
+    std::lock_guard lock(mutex_);
+    auto it = index_.find(key);
+    if (it == index_.end()) return std::nullopt;
+    if (it->second->applied_seq != applied_seq) {
+      entries_.erase(it->second);
+      index_.erase(it);
+      return std::nullopt;
+    }
+    entries_.splice(entries_.begin(), entries_, it->second);
+    return it->second->result;
+  }
+
+  void add(const std::string& key, std::int64_t applied_seq, const IndexResult& result) {
+    std::lock_guard lock(mutex_);
+    if (auto it = index_.find(key); it != index_.end()) {
+      entries_.erase(it->second);
+      index_.erase(it);
+    }
+    entries_.push_front({key, applied_seq, result});
+    index_.emplace(key, entries_.begin());
+    if (entries_.size() > kSearchCacheEntries) {
+      index_.erase(entries_.back().key);
+      entries_.pop_back();
+    }
+  }
+
+  void clear() {
+    std::lock_guard lock(mutex_);
+    index_.clear();
+    entries_.clear();
+  }
+
+ private:
+  struct Entry {
+    std::string key;
+    std::int64_t applied_seq = 0;
+    IndexResult result;
+  };
+  std::mutex mutex_;
+  std::list<Entry> entries_;  // most recently used first
+  StringMap<std::list<Entry>::iterator> index_;
+};
+
 }  // namespace
 
 struct Index::Impl {
@@ -224,6 +287,7 @@ struct Index::Impl {
   std::string generation;                    // directory name of the live database
   std::optional<FileStamp> current_stamp;    // of CURRENT when `generation` was read
   mutable groonga::ContextPool readers;
+  mutable SearchCache search_cache;  // of the live database; cleared when it is switched
   // Shared by searches, exclusive while the live database is switched.
   mutable std::shared_mutex storage_mutex;
   std::atomic<std::int64_t> applied_seq{0};
@@ -326,6 +390,7 @@ void Index::Impl::publish(Generation g) {
 }
 
 void Index::Impl::install(Generation g) {
+  search_cache.clear();
   readers.reset(nullptr);
   writer = std::move(g.db);
   generation = std::move(g.name);
@@ -662,6 +727,32 @@ void count_facets(groonga::Context& db, std::span<const groonga::ScoredRecord> h
   }
 }
 
+// The search of `q` on `db`: `query`, `filter` and `boosts` are its Groonga expressions.
+IndexResult compute_search(groonga::Context& db, const IndexQuery& q, const std::string& query,
+                           const std::string& filter, std::span<const groonga::ScoreBoost> boosts) {
+  const auto hits = db.select("Docs", {kMatchColumns, query, filter, boosts});
+  IndexResult result;
+  result.total = static_cast<std::int64_t>(hits.size());
+  if (q.facets) count_facets(db, hits, result);
+  if (q.offset >= hits.size() || q.limit == 0) return result;
+
+  groonga::FixedColumn<std::uint32_t> views(db, "Docs", "views");
+  groonga::FixedColumn<std::uint64_t> recency(db, "Docs", "recency");
+  std::vector<RankedHit> ranked;
+  ranked.reserve(hits.size());
+  for (const auto& hit : hits) {
+    ranked.push_back({hit.score, views[hit.record], recency[hit.record], hit.record});
+  }
+  const std::size_t end = q.offset + std::min(q.limit, hits.size() - q.offset);
+  std::partial_sort(
+      ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(),
+      [&](const RankedHit& a, const RankedHit& b) { return ranks_before(a, b, q.sort); });
+  for (std::size_t i = q.offset; i < end; ++i) {
+    result.hits.push_back({db.key_text("Docs", ranked[i].record), ranked[i].score});
+  }
+  return result;
+}
+
 }  // namespace
 
 IndexResult Index::search(const IndexQuery& q) const {
@@ -676,26 +767,16 @@ IndexResult Index::search(const IndexQuery& q) const {
     add_phrase_boosts(q.query, boosts);
     add_word_boosts(q.query, *lease, boosts);
   }
-  const auto hits = lease->select("Docs", {kMatchColumns, query, filter, boosts});
-  IndexResult result;
-  result.total = static_cast<std::int64_t>(hits.size());
-  if (q.facets) count_facets(*lease, hits, result);
-  if (q.offset >= hits.size() || q.limit == 0) return result;
-
-  groonga::FixedColumn<std::uint32_t> views(*lease, "Docs", "views");
-  groonga::FixedColumn<std::uint64_t> recency(*lease, "Docs", "recency");
-  std::vector<RankedHit> ranked;
-  ranked.reserve(hits.size());
-  for (const auto& hit : hits) {
-    ranked.push_back({hit.score, views[hit.record], recency[hit.record], hit.record});
+  // Everything the result depends on besides the database.
+  std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", query, filter,
+                                static_cast<int>(q.sort), q.offset, q.limit, q.facets);
+  for (const auto& boost : boosts) {
+    key += fmt::format("\x1f{}\x1e{}\x1e{}", boost.column, boost.value, boost.factor);
   }
-  const std::size_t end = q.offset + std::min(q.limit, hits.size() - q.offset);
-  std::partial_sort(
-      ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(),
-      [&](const RankedHit& a, const RankedHit& b) { return ranks_before(a, b, q.sort); });
-  for (std::size_t i = q.offset; i < end; ++i) {
-    result.hits.push_back({lease->key_text("Docs", ranked[i].record), ranked[i].score});
-  }
+  const auto applied_seq = recorded_applied_seq(*lease);
+  if (auto cached = impl_->search_cache.find(key, applied_seq)) return std::move(*cached);
+  auto result = compute_search(*lease, q, query, filter, boosts);
+  impl_->search_cache.add(key, applied_seq, result);
   return result;
 }
 

@@ -291,6 +291,36 @@ TEST_F(IndexTest, FacetsCountEveryHitByCategoryAndYear) {
   EXPECT_EQ(r.years[1].count, 5);
 }
 
+// Searches are remembered per process until the index changes: repeated, they give the
+// same answer; after the writer indexed a change, the new one.
+TEST_F(IndexTest, RepeatedSearchesAnswerAlikeUntilTheIndexChanges) {
+  put({make_doc("a", "甲", "乡村振兴的内容", "2020-01-01", "讲话稿")});
+  auto index = open_index();
+  index->catch_up(*store_);
+  auto q = query_for("乡村振兴", 10);
+  q.facets = true;
+  const auto first = index->search(q);
+  const auto again = index->search(q);
+  EXPECT_EQ(ids(again), ids(first));
+  EXPECT_EQ(again.total, 1);
+  ASSERT_EQ(again.categories.size(), 1u);
+  EXPECT_EQ(again.categories[0].count, 1);
+  put({make_doc("b", "乙", "又是乡村振兴", "2021-01-01", "讲话稿")});
+  index->catch_up(*store_);
+  const auto after = index->search(q);
+  EXPECT_EQ(after.total, 2);
+  EXPECT_THAT(ids(after), UnorderedElementsAre("a", "b"));
+  ASSERT_EQ(after.categories.size(), 1u);
+  EXPECT_EQ(after.categories[0].count, 2);
+  ASSERT_EQ(after.years.size(), 2u);
+  // Other pages and orders are other searches.
+  auto second_page = query_for("乡村振兴", 1, 1);
+  EXPECT_EQ(index->search(second_page).hits.size(), 1u);
+  second_page.sort = SortOrder::kNewest;
+  EXPECT_THAT(ids(index->search(second_page)), ElementsAre("a"));
+  EXPECT_THAT(ids(index->search(query_for("乡村振兴 -又是", 10))), ElementsAre("a"));
+}
+
 TEST_F(IndexTest, UncategorisedHitsCountAsAFacetInCountOrder) {
   std::vector<doc::Document> docs;
   for (int i = 0; i < 3; ++i) {
@@ -523,10 +553,20 @@ TEST_F(IndexTest, ReaderFollowsTheWritersChangesAndRebuilds) {
   EXPECT_FALSE(reader->writable());
   EXPECT_THROW(reader->catch_up(*store_), IndexError);
   EXPECT_THAT(search_ids(*reader, "最初"), ElementsAre("a"));
+  EXPECT_THAT(search_ids(*reader, "内容"), ElementsAre("a"));
 
   put({make_doc("b", "乙", "后来写入的内容")});
   writer->catch_up(*store_);
   EXPECT_THAT(search_ids(*reader, "后来写入"), ElementsAre("b"));
+  // The same search again: not the result remembered before the writer's change.
+  EXPECT_THAT(search_ids(*reader, "内容"), UnorderedElementsAre("a", "b"));
+  store_->set_deleted("a", true);
+  writer->catch_up(*store_);
+  EXPECT_THAT(search_ids(*reader, "内容"), ElementsAre("b"));
+  EXPECT_THAT(search_ids(*writer, "内容"), ElementsAre("b"));
+  store_->set_deleted("a", false);
+  writer->catch_up(*store_);
+  EXPECT_THAT(search_ids(*reader, "内容"), UnorderedElementsAre("a", "b"));
 
   const auto before = testing::read_file(index_dir() / "CURRENT");
   put({make_doc("c", "丙", "重建之后才有的内容")});
