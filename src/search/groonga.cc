@@ -291,7 +291,11 @@ std::vector<ScoredRecord> Context::select(std::string_view table_name, const Sel
     std::memcpy(&record, key, sizeof record);
     GRN_BULK_REWIND(&value);
     grn_obj_get_value(ctx_, score.get(), hit, &value);
-    out.push_back({record, GRN_FLOAT_VALUE(&value)});
+    double hit_score = 0;  // GRN_FLOAT_VALUE casts the char buffer (-Wcast-align)
+    if (GRN_BULK_VSIZE(&value) == sizeof hit_score) {
+      std::memcpy(&hit_score, GRN_BULK_HEAD(&value), sizeof hit_score);
+    }
+    out.push_back({record, hit_score});
   }
   grn_table_cursor_close(ctx_, cursor);
   GRN_OBJ_FIN(ctx_, &value);
