@@ -53,6 +53,17 @@ class IndexTest : public ::testing::Test {
     return ids(index.search(query_for(text)));
   }
 
+  // Stores `docs`, indexes them and returns the first `limit` hits of `text` with facets.
+  IndexResult search_with_facets(const std::vector<doc::Document>& docs, std::string_view text,
+                                 std::size_t limit) {
+    put(docs);
+    auto index = open_index();
+    index->catch_up(*store_);
+    auto q = query_for(text, limit);
+    q.facets = true;
+    return index->search(q);
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<store::Store> store_;
 };
@@ -271,12 +282,7 @@ TEST_F(IndexTest, FacetsCountEveryHitByCategoryAndYear) {
   docs.push_back(make_doc("b", "标题", "共同的词", "2021", "法律"));
   docs.push_back(make_doc("c", "标题", "共同的词", "", "法律"));
   docs.push_back(make_doc("d", "标题", "别的词", "2022", "其他"));
-  put(docs);
-  auto index = open_index();
-  index->catch_up(*store_);
-  auto q = query_for("共同的词", 2);
-  q.facets = true;
-  auto r = index->search(q);
+  auto r = search_with_facets(docs, "共同的词", 2);
   EXPECT_EQ(r.total, 7);
   EXPECT_EQ(r.hits.size(), 2u);
   ASSERT_EQ(r.categories.size(), 2u);
@@ -330,12 +336,7 @@ TEST_F(IndexTest, UncategorisedHitsCountAsAFacetInCountOrder) {
     docs.push_back(make_doc("law" + std::to_string(i), "标题", "共同的词", "2020", "法律"));
   }
   docs.push_back(make_doc("speech", "标题", "共同的词", "2020", "讲话稿"));
-  put(docs);
-  auto index = open_index();
-  index->catch_up(*store_);
-  auto q = query_for("共同的词", 1);
-  q.facets = true;
-  auto r = index->search(q);
+  auto r = search_with_facets(docs, "共同的词", 1);
   EXPECT_EQ(r.total, 8);
   ASSERT_EQ(r.categories.size(), 3u);
   EXPECT_EQ(r.categories[0].value, "法律");
