@@ -9,7 +9,6 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
-#include <list>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
@@ -189,55 +188,40 @@ std::int64_t recorded_applied_seq(groonga::Context& db) {
   return record == GRN_ID_NIL ? 0 : db.int64_value("Meta", "value", record);
 }
 
-// The results of recent searches, least recently used first out, each with the applied
-// change sequence number of the database it was computed on: a result of another number
-// is stale. The writer records a new number after every page it indexes, so a process
-// stops using its results as soon as the writer changed the database (every reader process
-// of `wenku serve` has its own cache, like Groonga's query cache it replaces). Thread-safe.
+// The results of recent searches, each with the applied change sequence number of the
+// database it was computed on: a result of another number is stale. The writer records a new
+// number after every page it indexes, so a process stops using its results as soon as the
+// writer changed the database (every reader process of `wenku serve` has its own cache, like
+// Groonga's query cache it replaces). When kSearchCacheEntries are held the cache is emptied
+// before the next insertion, as web::TtlCache does: a result costs about a millisecond to
+// recompute. Thread-safe.
 class SearchCache {
  public:
   std::optional<IndexResult> find(const std::string& key, std::int64_t applied_seq) {
     std::lock_guard lock(mutex_);
-    auto it = index_.find(key);
-    if (it == index_.end()) return std::nullopt;
-    if (it->second->applied_seq != applied_seq) {
-      entries_.erase(it->second);
-      index_.erase(it);
-      return std::nullopt;
-    }
-    entries_.splice(entries_.begin(), entries_, it->second);
-    return it->second->result;
+    auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.applied_seq != applied_seq) return std::nullopt;
+    return it->second.result;
   }
 
   void add(const std::string& key, std::int64_t applied_seq, const IndexResult& result) {
     std::lock_guard lock(mutex_);
-    if (auto it = index_.find(key); it != index_.end()) {
-      entries_.erase(it->second);
-      index_.erase(it);
-    }
-    entries_.push_front({key, applied_seq, result});
-    index_.emplace(key, entries_.begin());
-    if (entries_.size() > kSearchCacheEntries) {
-      index_.erase(entries_.back().key);
-      entries_.pop_back();
-    }
+    if (entries_.size() >= kSearchCacheEntries && !entries_.contains(key)) entries_.clear();
+    entries_.insert_or_assign(key, Entry{applied_seq, result});
   }
 
   void clear() {
     std::lock_guard lock(mutex_);
-    index_.clear();
     entries_.clear();
   }
 
  private:
   struct Entry {
-    std::string key;
     std::int64_t applied_seq = 0;
     IndexResult result;
   };
   std::mutex mutex_;
-  std::list<Entry> entries_;  // most recently used first
-  StringMap<std::list<Entry>::iterator> index_;
+  StringMap<Entry> entries_;
 };
 
 }  // namespace

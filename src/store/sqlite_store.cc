@@ -49,22 +49,21 @@ constexpr std::string_view kUpsertFeatures =
 constexpr std::string_view kSetDeleted =
     "UPDATE documents SET deleted = ?2, seq = ?3, updated_at = datetime('now') WHERE id = ?1";
 
-#define WENKU_DOCUMENT_TEXT_COLUMNS                                                      \
-  "d.id, title, date, category, subcategory, source, url, content, seq, views, deleted," \
-  " created_at, updated_at"
-#define WENKU_SELECT_DOCUMENT           \
-  "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS \
-  ", f.keywords, f.simhash, f.analysis" \
+// The columns read_document_text reads, with `content` the expression of the text column.
+#define WENKU_DOCUMENT_TEXT_COLUMNS(content)                        \
+  "d.id, title, date, category, subcategory, source, url, " content \
+  ", seq, views, deleted, created_at, updated_at"
+#define WENKU_SELECT_DOCUMENT \
+  "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS("content") \
+  ", f.keywords, f.simhash, f.analysis"              \
   " FROM documents d LEFT JOIN doc_features f ON f.id = d.id"
 constexpr std::string_view kSelectDocumentById = WENKU_SELECT_DOCUMENT " WHERE d.id = ?1";
 constexpr std::string_view kSelectDocumentTextById =
-    "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS " FROM documents d WHERE d.id = ?1";
+    "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS("content") " FROM documents d WHERE d.id = ?1";
 // The same with the text cut to ?2 bytes. As a BLOB, substr counts bytes and SQLite reads
 // only the overflow pages it needs (TEXT substr counts characters from the start).
-constexpr std::string_view kSelectDocumentOpeningById =
-    "SELECT d.id, title, date, category, subcategory, source, url,"
-    " substr(CAST(content AS BLOB), 1, ?2), seq, views, deleted, created_at, updated_at"
-    " FROM documents d WHERE d.id = ?1";
+constexpr std::string_view kSelectDocumentOpeningById = "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS(
+    "substr(CAST(content AS BLOB), 1, ?2)") " FROM documents d WHERE d.id = ?1";
 constexpr std::string_view kSelectDocumentsSince =
     WENKU_SELECT_DOCUMENT " WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 #undef WENKU_SELECT_DOCUMENT
