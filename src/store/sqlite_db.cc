@@ -74,6 +74,23 @@ Statement& Connection::statement(std::string_view sql) {
 
 std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
+std::string Connection::read_prefix(const char* table, const char* column, std::int64_t rowid,
+                                    std::size_t max_bytes) {
+  sqlite3_blob* blob = nullptr;
+  if (sqlite3_blob_open(db_, "main", table, column, rowid, 0, &blob) != SQLITE_OK) {
+    fail(fmt::format("open {}.{} of row {}", table, column, rowid));
+  }
+  const auto size = static_cast<std::size_t>(sqlite3_blob_bytes(blob));
+  std::string out(std::min(size, max_bytes), '\0');
+  if (sqlite3_blob_read(blob, out.data(), static_cast<int>(out.size()), 0) != SQLITE_OK) {
+    const std::string error = sqlite3_errmsg(db_);
+    sqlite3_blob_close(blob);
+    throw StoreError(fmt::format("sqlite: read {}.{} of row {}: {}", table, column, rowid, error));
+  }
+  sqlite3_blob_close(blob);
+  return out;
+}
+
 void Connection::fail(std::string_view operation) const {
   throw StoreError(fmt::format("sqlite: {}: {}", operation, sqlite3_errmsg(db_)));
 }

@@ -42,6 +42,16 @@ class Connection {
   // Rows changed by the most recent INSERT, UPDATE or DELETE.
   std::int64_t changes() const;
 
+  // The first min(max_bytes, size) bytes of the TEXT or BLOB value in column `column` of
+  // the row with rowid `rowid` of table `table`, read with SQLite's incremental BLOB I/O:
+  // only the pages holding those bytes are read (an SQL expression such as substr() loads
+  // the whole value, every overflow page of a long text, first). Reads in the transaction
+  // open on the connection, e.g. that of a statement still stepping, so it sees the same
+  // snapshot. Throws StoreError when the row does not exist or the value is neither TEXT
+  // nor BLOB.
+  std::string read_prefix(const char* table, const char* column, std::int64_t rowid,
+                          std::size_t max_bytes);
+
   // Throws StoreError "sqlite: <operation>: <sqlite3_errmsg>".
   [[noreturn]] void fail(std::string_view operation) const;
 

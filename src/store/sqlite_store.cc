@@ -60,10 +60,11 @@ constexpr std::string_view kSetDeleted =
 constexpr std::string_view kSelectDocumentById = WENKU_SELECT_DOCUMENT " WHERE d.id = ?1";
 constexpr std::string_view kSelectDocumentTextById =
     "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS("content") " FROM documents d WHERE d.id = ?1";
-// The same with the text cut to ?2 bytes. As a BLOB, substr counts bytes and SQLite reads
-// only the overflow pages it needs (TEXT substr counts characters from the start).
-constexpr std::string_view kSelectDocumentOpeningById = "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS(
-    "substr(CAST(content AS BLOB), 1, ?2)") " FROM documents d WHERE d.id = ?1";
+// The same without the text and with the rowid last, for reading an opening of the text
+// with Connection::read_prefix.
+constexpr std::string_view kSelectDocumentButTextById =
+    "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS("''") ", d.rowid FROM documents d WHERE d.id = ?1";
+constexpr int kRowidColumnOfButText = 13;
 constexpr std::string_view kSelectDocumentsSince =
     WENKU_SELECT_DOCUMENT " WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 #undef WENKU_SELECT_DOCUMENT
@@ -458,12 +459,16 @@ class SqliteStore final : public Store {
                                         std::size_t max_content_bytes) override {
     const bool whole = max_content_bytes >= static_cast<std::size_t>(INT64_MAX);
     auto conn = readers_.borrow();
-    auto q = conn->statement(whole ? kSelectDocumentTextById : kSelectDocumentOpeningById).use();
+    auto q = conn->statement(whole ? kSelectDocumentTextById : kSelectDocumentButTextById).use();
     q.bind(1, id);
-    if (!whole) q.bind(2, static_cast<std::int64_t>(max_content_bytes));
     if (!q.step()) return std::nullopt;
     auto d = read_document_text(q);
-    if (!whole) d.content.resize(text::whole_code_points(d.content).size());
+    if (!whole) {
+      // While q still holds its row, so the opening comes from the same snapshot.
+      d.content = conn->read_prefix("documents", "content", q.integer(kRowidColumnOfButText),
+                                    max_content_bytes);
+      d.content.resize(text::whole_code_points(d.content).size());
+    }
     return d;
   }
 

@@ -1,4 +1,5 @@
 // The store's near-duplicate links, word frequencies and keyword updates (003_similar.sql).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -126,6 +127,38 @@ TEST_F(SimilarStoreTest, GetTextIsGetWithoutTheDerivedFeaturesAndCutsTheText) {
   EXPECT_EQ(store_->get_text("a", 18)->content, "第一段：中国");
   EXPECT_EQ(store_->get_text("a", 21)->content, "第一段：中国");
   EXPECT_EQ(store_->get_text("a", 22)->content, "第一段：中国𠀀");
+}
+
+// Openings of texts spanning many overflow pages are read from the right row and version.
+TEST_F(SimilarStoreTest, GetTextCutsLongTextsOfEveryVersion) {
+  auto long_text = [](std::string_view unit, std::size_t bytes) {
+    std::string out;
+    for (int n = 0; out.size() < bytes; ++n) out += fmt::format("{}{}\n", unit, n);
+    return out;
+  };
+  auto a = doc_with("a", 5);
+  auto b = doc_with("b", 6);
+  a.content = long_text("第一条　本法所称环境𠀀", 300'000);
+  b.content = long_text("乙", 120'000);
+  store_->put({a, b});
+  for (int version = 0; version < 2; ++version) {
+    for (const auto& d : {a, b}) {
+      for (std::size_t max : {std::size_t{0}, std::size_t{1}, std::size_t{2404}, std::size_t{4095},
+                              std::size_t{70'001}, d.content.size() - 1, d.content.size(),
+                              d.content.size() + 9}) {
+        auto cut = store_->get_text(d.id, max);
+        ASSERT_TRUE(cut) << d.id;
+        EXPECT_EQ(cut->content,
+                  text::whole_code_points(std::string_view(d.content).substr(0, max)))
+            << d.id << " " << max << " version " << version;
+        EXPECT_EQ(cut->seq, store_->get(d.id)->seq);
+      }
+    }
+    a.content = long_text("第二版", 90'000);
+    b.content = long_text("乙二", 500'000);
+    store_->put({a, b});
+  }
+  EXPECT_FALSE(store_->get_text("missing", 2404));
 }
 
 }  // namespace
