@@ -302,6 +302,26 @@ std::vector<ScoredRecord> Context::select(std::string_view table_name, const Sel
   return out;
 }
 
+std::vector<Posting> Context::postings(std::string_view lexicon, std::string_view index_column,
+                                       std::string_view key) {
+  std::vector<Posting> out;
+  const grn_id term = record_id(lexicon, key);
+  if (term == GRN_ID_NIL) return out;
+  auto* ii = reinterpret_cast<grn_ii*>(column(lexicon, index_column));
+  out.reserve(static_cast<std::size_t>(grn_ii_estimate_size(ctx_, ii, term)));
+  grn_ii_cursor* cursor = grn_ii_cursor_open(ctx_, ii, term, GRN_ID_NIL, GRN_ID_MAX,
+                                             static_cast<int>(grn_ii_get_n_elements(ctx_, ii)), 0);
+  if (cursor == nullptr) {
+    require_success(ctx_, "postings");
+    return out;  // no posting list yet
+  }
+  while (const grn_posting* posting = grn_ii_cursor_next(ctx_, cursor)) {
+    out.push_back({posting->rid, posting->tf});
+  }
+  grn_ii_cursor_close(ctx_, cursor);
+  return out;
+}
+
 void Context::add_boost(std::string_view table, const ScoreBoost& boost, grn_obj* hits) {
   // As the select command applies an --adjuster term: an exact search of the column's index
   // for the value, adding `factor` per occurrence to the hits it finds (Groonga passes the

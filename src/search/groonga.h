@@ -5,6 +5,7 @@
 #include <groonga.h>
 #include <groonga/column.h>
 
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -22,6 +23,12 @@ namespace wenku::search::groonga {
 struct ScoredRecord {
   grn_id record = GRN_ID_NIL;
   double score = 0;
+};
+
+// A record of an index column's posting list: the record holds the key `occurrences` times.
+struct Posting {
+  grn_id record = GRN_ID_NIL;
+  std::uint32_t occurrences = 0;
 };
 
 // Raises the score of each hit whose `column` holds `value` (as its index finds it) by
@@ -88,6 +95,12 @@ class Context {
   std::int64_t documents_with_key(std::string_view lexicon, std::string_view index_column,
                                   std::string_view key);
 
+  // The posting list of the key `key` of `lexicon` in its index column `index_column`: every
+  // record whose indexed value holds the key, with the key's number of occurrences there
+  // (what an --adjuster term on the column multiplies by its factor), by record id. Empty
+  // when the lexicon has no such key. Throws IndexError for an unknown table or column.
+  std::vector<Posting> postings(std::string_view lexicon, std::string_view index_column,
+                                std::string_view key);
   // Every record of `table` matching `e.query` (over `e.match_columns`) and `e.filter`, as
   // the `select` command finds them, with its score (match weights, then `e.boosts` as its
   // --adjuster would add them), in no particular order. Nothing is sorted, grouped or

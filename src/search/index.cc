@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <shared_mutex>
 #include <span>
@@ -53,8 +54,11 @@ constexpr std::size_t kMaxSeedKeywords = 20;
 // Query results Groonga keeps per process (default 100) for the commands still used (related,
 // suggestions); repeated ones are then free.
 constexpr int kCacheLimit = 2000;
-// Search results each process keeps (see SearchCache).
+// Search results each process keeps (see DerivedCache).
 constexpr std::size_t kSearchCacheEntries = 2000;
+// Decoded postings of the words index each process keeps for whole-word scores (8 bytes
+// each: 16 MB; the longest list of the corpus has ~20,000).
+constexpr std::size_t kCachedPostings = 2'000'000;
 
 constexpr std::string_view kMetaSchema[] = {
     "table_create Meta TABLE_HASH_KEY ShortText",
@@ -188,41 +192,66 @@ std::int64_t recorded_applied_seq(groonga::Context& db) {
   return record == GRN_ID_NIL ? 0 : db.int64_value("Meta", "value", record);
 }
 
-// The results of recent searches, each with the applied change sequence number of the
-// database it was computed on: a result of another number is stale. The writer records a new
-// number after every page it indexes, so a process stops using its results as soon as the
-// writer changed the database (every reader process of `wenku serve` has its own cache, like
-// Groonga's query cache it replaces). When kSearchCacheEntries are held the cache is emptied
-// before the next insertion, as web::TtlCache does: a result costs about a millisecond to
-// recompute. Thread-safe.
-class SearchCache {
+// Values derived from the live database (search results, decoded posting lists), each kept
+// with the applied change sequence number of the database it was computed from: a value of
+// another number is stale. The writer records a new number after every page it indexes, so
+// a process stops using its values as soon as the writer changed the database (every reader
+// process of `wenku serve` has its own caches, like Groonga's query cache they replace).
+// When the costs of the values held (cost_of) would exceed `capacity`, the cache is emptied
+// before the insertion, as web::TtlCache does: each value costs about a millisecond or less
+// to recompute. A value costing more than `capacity` alone is not kept. Thread-safe.
+template <typename Value>
+class DerivedCache {
  public:
-  std::optional<IndexResult> find(const std::string& key, std::int64_t applied_seq) {
+  using CostOf = std::size_t (*)(const Value&);
+  DerivedCache(std::size_t capacity, CostOf cost_of) : capacity_(capacity), cost_of_(cost_of) {}
+
+  std::optional<Value> find(const std::string& key, std::int64_t applied_seq) {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
     if (it == entries_.end() || it->second.applied_seq != applied_seq) return std::nullopt;
-    return it->second.result;
+    return it->second.value;
   }
 
-  void add(const std::string& key, std::int64_t applied_seq, const IndexResult& result) {
+  void add(const std::string& key, std::int64_t applied_seq, const Value& value) {
+    const std::size_t cost = cost_of_(value);
+    if (cost > capacity_) return;
     std::lock_guard lock(mutex_);
-    if (entries_.size() >= kSearchCacheEntries && !entries_.contains(key)) entries_.clear();
-    entries_.insert_or_assign(key, Entry{applied_seq, result});
+    if (auto it = entries_.find(key); it != entries_.end()) {
+      held_ -= cost_of_(it->second.value);
+      entries_.erase(it);
+    }
+    if (held_ + cost > capacity_) clear_locked();
+    entries_.emplace(key, Entry{applied_seq, value});
+    held_ += cost;
   }
 
   void clear() {
     std::lock_guard lock(mutex_);
-    entries_.clear();
+    clear_locked();
   }
 
  private:
   struct Entry {
     std::int64_t applied_seq = 0;
-    IndexResult result;
+    Value value;
   };
+  void clear_locked() {
+    entries_.clear();
+    held_ = 0;
+  }
+  const std::size_t capacity_;
+  const CostOf cost_of_;
   std::mutex mutex_;
   StringMap<Entry> entries_;
+  std::size_t held_ = 0;
 };
+
+// The posting list of a word of the words index, shared by the searches using it.
+using WordPostings = std::shared_ptr<const std::vector<groonga::Posting>>;
+
+std::size_t one_result(const IndexResult&) { return 1; }
+std::size_t postings_held(const WordPostings& postings) { return postings->size(); }
 
 }  // namespace
 
@@ -271,7 +300,9 @@ struct Index::Impl {
   std::string generation;                    // directory name of the live database
   std::optional<FileStamp> current_stamp;    // of CURRENT when `generation` was read
   mutable groonga::ContextPool readers;
-  mutable SearchCache search_cache;  // of the live database; cleared when it is switched
+  // Of the live database; cleared when it is switched.
+  mutable DerivedCache<IndexResult> search_cache{kSearchCacheEntries, one_result};
+  mutable DerivedCache<WordPostings> postings_cache{kCachedPostings, postings_held};
   // Shared by searches, exclusive while the live database is switched.
   mutable std::shared_mutex storage_mutex;
   std::atomic<std::int64_t> applied_seq{0};
@@ -375,6 +406,7 @@ void Index::Impl::publish(Generation g) {
 
 void Index::Impl::install(Generation g) {
   search_cache.clear();
+  postings_cache.clear();
   readers.reset(nullptr);
   writer = std::move(g.db);
   generation = std::move(g.name);
@@ -608,16 +640,23 @@ std::string groonga_filter(const ParsedQuery& q) {
   return out;
 }
 
+// A whole-word score: each occurrence of `word` in a hit's words column adds `factor`.
+struct WordBoost {
+  std::string word;  // a key of the words lexicon
+  int factor = 1;
+};
+
 // Whole-word relevance: each occurrence of a term of the query that the segmenter indexed as
 // a word adds round(kWordsWeight * ln(documents / documents holding the word)), TF-IDF over
 // the words column. (As a match column, scorer_tf_idf(words), the words index was searched
 // and its hits merged into the bigram hits, which they never extend: a whole-word match is
-// also a substring match. That merge cost 3.5 ms for a word in 19,500 documents; an adjuster
-// only raises the scores of hits. Groonga's adjuster takes integer factors, so words in
-// more than ~78 % of the documents weigh 0 and are left out.) Terms of every positive
-// clause count, OR alternatives too; field terms (标题:, 提纲:) do not.
-void add_word_boosts(const ParsedQuery& q, groonga::Context& db,
-                     std::vector<groonga::ScoreBoost>& out) {
+// also a substring match. That merge cost 3.5 ms for a word in 19,500 documents; only the
+// scores of hits are raised, see add_word_scores. Factors are integers, as Groonga's
+// adjusters took them, so words in more than ~78 % of the documents weigh 0 and are left
+// out.) Terms of every positive clause count, OR alternatives too; field terms (标题:,
+// 提纲:) do not.
+std::vector<WordBoost> word_boosts(const ParsedQuery& q, groonga::Context& db) {
+  std::vector<WordBoost> out;
   const auto documents = static_cast<double>(db.table_size("Docs"));
   for (const auto& clause : q.clauses) {
     if (clause.exclude) continue;
@@ -628,9 +667,10 @@ void add_word_boosts(const ParsedQuery& q, groonga::Context& db,
       if (holding <= 0) continue;
       const long factor = std::lround(kWordsWeight * std::log(documents / holding));
       if (factor < 1) continue;
-      out.push_back({"words", key, static_cast<int>(factor)});
+      out.push_back({key, static_cast<int>(factor)});
     }
   }
+  return out;
 }
 
 // Boosts documents holding the plain words of the query as one phrase (学习 贯彻 ->
@@ -711,10 +751,37 @@ void count_facets(groonga::Context& db, std::span<const groonga::ScoredRecord> h
   }
 }
 
-// The search of `q` on `db`: `query`, `filter` and `boosts` are its Groonga expressions.
+// Adds the whole-word scores of `boosts` to `hits`: factor × occurrences for each hit in the
+// word's posting list (postings_of). The same sums as Groonga's adjuster on the words index
+// (tested), which looks every posting up in the result table; here the posting lists come
+// decoded from a per-process cache and hits are found through an array indexed by record.
+void add_word_scores(std::vector<groonga::ScoredRecord>& hits, std::span<const WordBoost> boosts,
+                     const std::function<WordPostings(const std::string&)>& postings_of) {
+  if (hits.empty() || boosts.empty()) return;
+  grn_id last = GRN_ID_NIL;
+  for (const auto& hit : hits) last = std::max(last, hit.record);
+  std::vector<std::uint32_t> hit_at(last + 1, 0);  // 1 + index into hits; 0: not a hit
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    hit_at[hits[i].record] = static_cast<std::uint32_t>(i + 1);
+  }
+  for (const auto& boost : boosts) {
+    const auto postings = postings_of(boost.word);
+    for (const auto& posting : *postings) {
+      if (posting.record > last || hit_at[posting.record] == 0) continue;
+      hits[hit_at[posting.record] - 1].score +=
+          static_cast<double>(boost.factor) * static_cast<double>(posting.occurrences);
+    }
+  }
+}
+
+// The search of `q` on `db`: `query`, `filter` and `boosts` are its Groonga expressions,
+// `words` its whole-word scores.
 IndexResult compute_search(groonga::Context& db, const IndexQuery& q, const std::string& query,
-                           const std::string& filter, std::span<const groonga::ScoreBoost> boosts) {
-  const auto hits = db.select("Docs", {kMatchColumns, query, filter, boosts});
+                           const std::string& filter, std::span<const groonga::ScoreBoost> boosts,
+                           std::span<const WordBoost> words,
+                           const std::function<WordPostings(const std::string&)>& postings_of) {
+  auto hits = db.select("Docs", {kMatchColumns, query, filter, boosts});
+  add_word_scores(hits, words, postings_of);
   IndexResult result;
   result.total = static_cast<std::int64_t>(hits.size());
   if (q.facets) count_facets(db, hits, result);
@@ -747,9 +814,10 @@ IndexResult Index::search(const IndexQuery& q) const {
   std::shared_lock lock(impl_->storage_mutex);
   auto lease = impl_->readers.acquire();
   std::vector<groonga::ScoreBoost> boosts;
+  std::vector<WordBoost> words;
   if (!query.empty()) {
     add_phrase_boosts(q.query, boosts);
-    add_word_boosts(q.query, *lease, boosts);
+    words = word_boosts(q.query, *lease);
   }
   // Everything the result depends on besides the database.
   std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", query, filter,
@@ -757,9 +825,17 @@ IndexResult Index::search(const IndexQuery& q) const {
   for (const auto& boost : boosts) {
     key += fmt::format("\x1f{}\x1e{}\x1e{}", boost.column, boost.value, boost.factor);
   }
+  for (const auto& word : words) key += fmt::format("\x1f{}\x1e{}", word.word, word.factor);
   const auto applied_seq = recorded_applied_seq(*lease);
   if (auto cached = impl_->search_cache.find(key, applied_seq)) return std::move(*cached);
-  auto result = compute_search(*lease, q, query, filter, boosts);
+  auto postings_of = [&](const std::string& word) {
+    if (auto cached = impl_->postings_cache.find(word, applied_seq)) return std::move(*cached);
+    WordPostings postings = std::make_shared<const std::vector<groonga::Posting>>(
+        lease->postings("Words", "docs_words", word));
+    impl_->postings_cache.add(word, applied_seq, postings);
+    return postings;
+  };
+  auto result = compute_search(*lease, q, query, filter, boosts, words, postings_of);
   impl_->search_cache.add(key, applied_seq, result);
   return result;
 }

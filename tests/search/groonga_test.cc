@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
@@ -51,6 +52,7 @@ class GroongaSelectTest : public ::testing::Test {
     std::mt19937 random(7);
     auto pick = [&](const std::vector<std::string>& from) { return from[random() % from.size()]; };
     auto records = nlohmann::json::array();
+    words_of_.resize(400);
     for (int i = 0; i < 400; ++i) {
       std::string title = pick(vocabulary) + pick(vocabulary);
       std::string content, words;
@@ -59,6 +61,7 @@ class GroongaSelectTest : public ::testing::Test {
         auto word = pick(vocabulary);
         content += word + (w % 5 == 4 ? "。" : "");
         words += (words.empty() ? "" : " ") + word;
+        words_of_[i].push_back(word);
       }
       records.push_back({{"_key", "d" + std::to_string(i)},
                          {"title", title},
@@ -90,6 +93,7 @@ class GroongaSelectTest : public ::testing::Test {
 
   testing::TempDir dir_;
   Context db_;
+  std::vector<std::vector<std::string>> words_of_;  // the words column of record "d<i>"
 };
 
 constexpr std::string_view kMatchColumns = "title * 10 || content";
@@ -142,6 +146,43 @@ TEST_F(GroongaSelectTest, BoostsAddWhatTheAdjusterAdds) {
   int raised = 0;
   for (const auto& [key, score] : plain) raised += actual.at(key) > score ? 1 : 0;
   EXPECT_GT(raised, 10);
+}
+
+// A posting list holds every record whose words hold the key, with its number of
+// occurrences, and adding factor × occurrences to the scores of hits gives what the adjuster
+// gives (Index::search adds whole-word scores that way).
+TEST_F(GroongaSelectTest, PostingsCountOccurrencesAsTheAdjusterDoes) {
+  for (const std::string word : {"乡村振兴", "发展", "高质量", "工作"}) {
+    std::map<grn_id, std::uint32_t> expected;
+    for (std::size_t i = 0; i < words_of_.size(); ++i) {
+      const auto n = std::ranges::count(words_of_[i], word);
+      if (n > 0) expected[db_.record_id("Docs", "d" + std::to_string(i))] = n;
+    }
+    std::map<grn_id, std::uint32_t> actual;
+    grn_id previous = GRN_ID_NIL;
+    for (const auto& posting : db_.postings("Words", "docs_words", word)) {
+      EXPECT_GT(posting.record, previous) << word;
+      previous = posting.record;
+      actual[posting.record] = posting.occurrences;
+    }
+    EXPECT_EQ(actual, expected) << word;
+    EXPECT_GT(actual.size(), 50u) << word;
+
+    const std::vector<ScoreBoost> boost = {{"words", word, 3}};
+    const std::string query = "\"改革\" OR \"人民\"";
+    auto plain = db_.select("Docs", {kMatchColumns, query, "", {}});
+    std::map<grn_id, double> added;
+    for (const auto& hit : plain) {
+      added[hit.record] = hit.score + 3.0 * (actual.contains(hit.record) ? actual[hit.record] : 0);
+    }
+    std::map<grn_id, double> adjusted;
+    for (const auto& hit : db_.select("Docs", {kMatchColumns, query, "", boost})) {
+      adjusted[hit.record] = hit.score;
+    }
+    EXPECT_EQ(added, adjusted) << word;
+  }
+  EXPECT_TRUE(db_.postings("Words", "docs_words", "没有这个词").empty());
+  EXPECT_THROW(db_.postings("Words", "no_such_index", "发展"), IndexError);
 }
 
 TEST_F(GroongaSelectTest, BadExpressionsThrowAndLeaveTheContextUsable) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <map>
 #include <random>
 #include <thread>
 #include <tuple>
@@ -381,6 +382,39 @@ TEST_F(IndexTest, RareWholeWordsOutweighCommonOnes) {
   auto r = index->search(query_for("乡村振兴 工作"));
   EXPECT_THAT(ids(r), ElementsAre("rare-twice", "common-twice"));
   EXPECT_GT(r.hits[0].score, r.hits[1].score);
+}
+
+// Whole-word scores come from posting lists each process keeps decoded: after the writer
+// changed a text, a reader scores it as an index opened afresh does, not from the posting
+// list it read before.
+TEST_F(IndexTest, WholeWordScoresFollowTheWritersChanges) {
+  std::vector<doc::Document> docs;
+  for (int i = 0; i < 12; ++i) {
+    docs.push_back(
+        make_doc("filler" + std::to_string(i), "材料" + std::to_string(i), "今天的工作。"));
+  }
+  docs.push_back(make_doc("a", "甲", "乡村振兴。工作。"));
+  docs.push_back(make_doc("b", "乙", "乡村振兴。乡村振兴。乡村振兴。"));
+  put(docs);
+  auto writer = open_index();
+  writer->catch_up(*store_);
+  auto reader = open_index();
+  auto scores = [](const IndexResult& r) {
+    std::map<std::string, double> out;
+    for (const auto& hit : r.hits) out[hit.id] = hit.score;
+    return out;
+  };
+  const auto q = query_for("乡村振兴 工作");
+  const auto before = scores(reader->search(query_for("乡村振兴")));
+  EXPECT_GT(before.at("b"), before.at("a"));
+  EXPECT_EQ(scores(reader->search(q)).size(), 1u);
+  put({make_doc("a", "甲", "乡村振兴。乡村振兴。乡村振兴。乡村振兴。乡村振兴。工作。")});
+  writer->catch_up(*store_);
+  const auto after = scores(reader->search(query_for("乡村振兴")));
+  EXPECT_EQ(after, scores(open_index()->search(query_for("乡村振兴"))));
+  EXPECT_GT(after.at("a"), after.at("b"));
+  EXPECT_GT(after.at("a") - before.at("a"), 0);
+  EXPECT_EQ(scores(reader->search(q)), scores(open_index()->search(q)));
 }
 
 TEST_F(IndexTest, HotSortAndTiesGoToViews) {
