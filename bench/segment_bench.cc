@@ -1,6 +1,8 @@
 // Segmentation throughput on corpus text, one core. The text is every paragraph of the three
 // plain corpus files (government work reports, congress reports, speeches: about 4.9 MB);
 // bench/run_segment_bench.sh runs python3-jieba on the same paragraphs for the baseline ratio.
+// The dictionary step alone is measured side by side: cppjieba's MPSegment (the baseline)
+// and text::DictionaryPath, which replaced it, on the same paragraphs and DictTrie.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -10,6 +12,9 @@
 #include <string>
 #include <vector>
 
+#include <cppjieba/MPSegment.hpp>
+
+#include "text/dictionary_path.h"
 #include "text/segmenter.h"
 
 namespace {
@@ -103,6 +108,71 @@ void BM_WordsForIndex(benchmark::State& state) {
   });
 }
 
+// The dictionary step: cppjieba's DictTrie as the segmenter loads it, and the paragraphs
+// decoded to runes once.
+struct DictionaryStep {
+  std::vector<fs::path> files;
+  cppjieba::DictTrie trie;
+  wenku::text::DictionaryPath path;
+  std::vector<cppjieba::RuneStrArray> runes;
+
+  DictionaryStep()
+      : files{fs::path(WENKU_BUILD_DICT_DIR) / "jieba.dict.utf8",
+              fs::path(WENKU_BUILD_DICT_DIR) / "user.dict.utf8",
+              fs::path(WENKU_BUILD_DICT_DIR) / "gongwen.dict.utf8"},
+        trie(files[0].string(), files[1].string() + "|" + files[2].string()),
+        path(trie, files) {
+    for (const auto& line : corpus_paragraphs().lines) {
+      cppjieba::DecodeUTF8RunesInString(line, runes.emplace_back());
+    }
+  }
+};
+
+const DictionaryStep& dictionary_step() {
+  static const DictionaryStep step;
+  return step;
+}
+
+// Runs `cut(paragraph index, words)` over every paragraph per iteration.
+template <typename Cut>
+void run_dictionary_step(benchmark::State& state, Cut cut) {
+  if (corpus_paragraphs().lines.empty()) {
+    state.SkipWithError("corpus absent: no ../shared/corpus/*.jsonl");
+    return;
+  }
+  const auto& step = dictionary_step();
+  std::vector<cppjieba::WordRange> words;
+  std::size_t count = 0;
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < step.runes.size(); ++i) {
+      words.clear();
+      cut(i, words);
+      count += words.size();
+    }
+  }
+  state.SetBytesProcessed(
+      static_cast<std::int64_t>(state.iterations() * corpus_paragraphs().bytes));
+  state.counters["words/s"] =
+      benchmark::Counter(static_cast<double>(count), benchmark::Counter::kIsRate);
+}
+
+void BM_DictionaryStepCppjieba(benchmark::State& state) {
+  const auto& step = dictionary_step();
+  const cppjieba::MPSegment mp(&step.trie);
+  run_dictionary_step(state, [&](std::size_t i, std::vector<cppjieba::WordRange>& words) {
+    mp.Cut(step.runes[i].begin(), step.runes[i].end(), words);
+  });
+}
+
+void BM_DictionaryStepWenku(benchmark::State& state) {
+  const auto& step = dictionary_step();
+  run_dictionary_step(state, [&](std::size_t i, std::vector<cppjieba::WordRange>& words) {
+    step.path.cut(step.runes[i].begin(), step.runes[i].end(), corpus_paragraphs().lines[i], words);
+  });
+}
+
+BENCHMARK(BM_DictionaryStepCppjieba)->Unit(benchmark::kMillisecond)->Repetitions(5);
+BENCHMARK(BM_DictionaryStepWenku)->Unit(benchmark::kMillisecond)->Repetitions(5);
 BENCHMARK(BM_SegmentViews)->Unit(benchmark::kMillisecond)->Repetitions(5);
 BENCHMARK(BM_SegmentStrings)->Unit(benchmark::kMillisecond)->Repetitions(5);
 BENCHMARK(BM_WordsForIndex)->Unit(benchmark::kMillisecond)->Repetitions(5);

@@ -6,12 +6,12 @@
 #include <cppjieba/DictTrie.hpp>
 #include <cppjieba/HMMModel.hpp>
 #include <cppjieba/HMMSegment.hpp>
-#include <cppjieba/MPSegment.hpp>
 #include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
 
+#include "text/dictionary_path.h"
 #include "text/utf8.h"
 
 namespace wenku::text {
@@ -152,6 +152,13 @@ std::string user_dictionary_paths(const fs::path& dir) {
   return paths;
 }
 
+// The dictionary and the user dictionaries, in the order cppjieba loads them.
+std::vector<fs::path> dictionary_files(const fs::path& dir) {
+  std::vector<fs::path> files = {existing_file(dir, kDictionary)};
+  for (const char* name : kUserDictionaries) files.emplace_back(existing_file(dir, name));
+  return files;
+}
+
 // One token of the segmentation: a view into the input, and whether it is punctuation.
 struct Token {
   std::string_view text;
@@ -164,12 +171,13 @@ struct Segmenter::Impl {
   explicit Impl(const fs::path& dir)
       : trie(existing_file(dir, kDictionary), user_dictionary_paths(dir)),
         model(existing_file(dir, kHmmModel)),
-        dag(&trie),
+        dag(trie, dictionary_files(dir)),
         hmm(&model) {}
 
-  // Appends the words of the text run [begin, end) to `out`: the dictionary's most probable
-  // path, with runs of unknown single characters handed to the HMM.
-  void cut_text(RuneIt begin, RuneIt end, std::vector<cppjieba::WordRange>& out) const;
+  // Appends the words of the text run [begin, end) of `text` to `out`: the dictionary's most
+  // probable path, with runs of unknown single characters handed to the HMM.
+  void cut_text(RuneIt begin, RuneIt end, std::string_view text,
+                std::vector<cppjieba::WordRange>& out) const;
 
   // Returns the tokens of `text`, in a per-thread buffer that the next call on this thread
   // overwrites. Throws std::invalid_argument naming `caller` when `text` is not valid UTF-8.
@@ -177,7 +185,7 @@ struct Segmenter::Impl {
 
   cppjieba::DictTrie trie;
   cppjieba::HMMModel model;
-  cppjieba::MPSegment dag;
+  DictionaryPath dag;
   cppjieba::HMMSegment hmm;
 
   // Remembered words_for_index results, keyed by the 128-bit XXH3 hash of the text (a
@@ -196,13 +204,13 @@ struct Segmenter::Impl {
   std::size_t memo_max_bytes = 0;
 };
 
-void Segmenter::Impl::cut_text(RuneIt begin, RuneIt end,
+void Segmenter::Impl::cut_text(RuneIt begin, RuneIt end, std::string_view text,
                                std::vector<cppjieba::WordRange>& out) const {
   thread_local std::vector<cppjieba::WordRange> words;
   words.clear();
-  dag.Cut(begin, end, words);
+  dag.cut(begin, end, text, words);
   auto unknown_single = [this](const cppjieba::WordRange& w) {
-    return w.left == w.right && !dag.IsUserDictSingleChineseWord(w.left->rune);
+    return w.left == w.right && !trie.IsUserDictSingleChineseWord(w.left->rune);
   };
   for (std::size_t i = 0; i < words.size();) {
     std::size_t j = i;
@@ -254,7 +262,7 @@ const std::vector<Token>& Segmenter::Impl::tokenize(std::string_view text,
       case CharClass::kText:
         while (next != end && classify(next->rune) == CharClass::kText) ++next;
         ranges.clear();
-        cut_text(it, next, ranges);
+        cut_text(it, next, text, ranges);
         for (const auto& range : ranges) emit(range.left, range.right, false);
         break;
     }

@@ -143,13 +143,12 @@ TEST_F(SimilarStoreTest, GetTextCutsLongTextsOfEveryVersion) {
   store_->put({a, b});
   for (int version = 0; version < 2; ++version) {
     for (const auto& d : {a, b}) {
-      for (std::size_t max : {std::size_t{0}, std::size_t{1}, std::size_t{2404}, std::size_t{4095},
-                              std::size_t{70'001}, d.content.size() - 1, d.content.size(),
-                              d.content.size() + 9}) {
+      for (std::size_t max :
+           {std::size_t{0}, std::size_t{1}, std::size_t{2404}, std::size_t{4095},
+            std::size_t{70'001}, d.content.size() - 1, d.content.size(), d.content.size() + 9}) {
         auto cut = store_->get_text(d.id, max);
         ASSERT_TRUE(cut) << d.id;
-        EXPECT_EQ(cut->content,
-                  text::whole_code_points(std::string_view(d.content).substr(0, max)))
+        EXPECT_EQ(cut->content, text::whole_code_points(std::string_view(d.content).substr(0, max)))
             << d.id << " " << max << " version " << version;
         EXPECT_EQ(cut->seq, store_->get(d.id)->seq);
       }
