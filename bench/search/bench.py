@@ -178,8 +178,16 @@ def run_engine(engine, docs, queries, truth, corpus_bytes, repeat):
     return row
 
 
+# Connections of the scaling test. Each worker of `wenku serve --workers N` listens with
+# SO_REUSEPORT and the kernel assigns connections by a hash: of 4 connections all went to one
+# worker in one run of three (2026-11-28 01:42: 1,044 q/s, the one-worker rate); with 16,
+# every worker gets its share. (A site behind a proxy also sees more connections than 4.)
+SCALING_CONNECTIONS = 16
+
+
 def wrk_qps(port, path, queries, seconds, work):
-    """Requests/s that wrk (one thread, 4 connections) gets from `path` cycling `queries`.
+    """Requests/s that wrk (one thread, SCALING_CONNECTIONS connections) gets from `path`
+    cycling `queries`.
     `limit` goes round 10..13 with each cycle, so a query comes back as another Groonga
     command 4,200 requests later: more than the server's query cache holds (2,000)."""
     script = os.path.join(work, "queries.lua")
@@ -190,9 +198,9 @@ def wrk_qps(port, path, queries, seconds, work):
         f.write("local paths = {%s}\nlocal i = 0\nrequest = function()\n  i = i + 1\n"
                 "  return wrk.format('GET', paths[(i %% #paths) + 1])\nend\n"
                 % ",".join(json.dumps(p) for p in paths))
-    out = subprocess.run(["wrk", "-t1", "-c4", "-d%ds" % seconds, "-s", script,
-                          "http://127.0.0.1:%d" % port], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(["wrk", "-t1", "-c%d" % SCALING_CONNECTIONS, "-d%ds" % seconds,
+                          "-s", script, "http://127.0.0.1:%d" % port],
+                         capture_output=True, text=True, check=True).stdout
     non2xx = [line for line in out.splitlines() if "Non-2xx" in line]
     if non2xx:
         raise RuntimeError("wrk: " + non2xx[0])
@@ -218,7 +226,8 @@ def wenku_scaling(args, queries):
                 engine.stop()
     q1 = statistics.median(r["qps"] for r in runs["1"])
     q2 = statistics.median(r["qps"] for r in runs["2"])
-    return {"qps_1": q1, "qps_2": q2, "ratio": q2 / q1, "runs": runs}
+    return {"qps_1": q1, "qps_2": q2, "ratio": q2 / q1, "runs": runs,
+            "connections": SCALING_CONNECTIONS}
 
 
 def freeze_wenku(args):

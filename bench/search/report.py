@@ -76,9 +76,9 @@ def targets(meta, rows):
     s = meta.get("wenku_scaling")
     if s:
         loads = [r["load"] for runs in s["runs"].values() for r in runs]
-        out.append("- two workers ≥ 1.6× one worker on two cores (wrk, 4 connections, medians "
+        out.append("- two workers ≥ 1.6× one worker on two cores (wrk, %d connections, medians "
                    "of %d runs, load %s): %.0f → %.0f q/s = %.2f× (%s)" % (
-                       len(s["runs"]["1"]), _loads(loads),
+                       s.get("connections", 4), len(s["runs"]["1"]), _loads(loads),
                        s["qps_1"], s["qps_2"], s["ratio"], _verdict(s["ratio"] >= 1.6)))
     if g:
         ratio = w["build_s"] / g["build_s"]
