@@ -34,6 +34,11 @@ std::string numbered_words(int n, int offset = 0) {
 TEST(SimHashTest, IsStableAcrossRunsAndVersions) {
   // A fixed value: SimHashes are stored, so the hash must never change silently.
   EXPECT_EQ(simhash(split("推动 高质量 发展 建设 现代化 经济体系")), 17737049663311332257u);
+  // Long texts (more than 255 distinct shingles, counted in batches): values of the version
+  // that counted each bit of each shingle one by one.
+  EXPECT_EQ(simhash(split(numbered_words(257, 3))), 14465029221765685411u);
+  EXPECT_EQ(simhash(split(numbered_words(1000))), 14609182278702400646u);
+  EXPECT_EQ(simhash(split(numbered_words(5000, 11))), 15754775580104281182u);
 }
 
 TEST(SimHashTest, EmptyIsZeroAndShortTextsStillHash) {
