@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <thread>
-#include <unordered_set>
 
 #include "doc/outline.h"
 #include "doc/tasks.h"
@@ -63,11 +62,24 @@ std::vector<text::Word> Enricher::words(std::string_view text) const {
 
 namespace {
 
-// Adds the distinct keys of `words` (one document) to `counted`.
-void count_document(const std::vector<text::Word>& words, text::DocumentFrequencies& counted) {
-  std::unordered_set<std::string_view> distinct;
-  for (const auto& w : words) {
-    if (distinct.insert(w.key).second) ++counted.counts[w.key];
+// The distinct keys of `words` (sorted: cheaper than a hash set of a long text's words).
+std::vector<std::string_view> distinct_keys(const std::vector<text::Word>& words) {
+  std::vector<std::string_view> keys;
+  keys.reserve(words.size());
+  for (const auto& w : words) keys.push_back(w.key);
+  std::ranges::sort(keys);
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+// Counts one more document, holding the distinct keys `keys`, in `counted`.
+void count_document(const std::vector<std::string_view>& keys, text::DocumentFrequencies& counted) {
+  for (const auto key : keys) {
+    if (auto it = counted.counts.find(key); it != counted.counts.end()) {
+      ++it->second;
+    } else {
+      counted.counts.emplace(key, 1);
+    }
   }
   ++counted.documents;
 }
@@ -77,8 +89,9 @@ void count_document(const std::vector<text::Word>& words, text::DocumentFrequenc
 void Enricher::add_text_features(doc::Document& d) const {
   const auto words_of_content = words(d.content);
   if (counted_ != nullptr) {
+    const auto keys = distinct_keys(words_of_content);
     std::lock_guard lock(counting_);
-    count_document(words_of_content, *counted_);
+    count_document(keys, *counted_);
   }
   d.keywords = keywords_.top(words_of_content, frequencies(), kKeywordsPerDocument);
   std::vector<std::string_view> keys;
@@ -128,8 +141,9 @@ std::int64_t refresh_keywords(store::Store& store, Enricher& enricher,
     for_each_page(store, [&](const std::vector<doc::Document>& page) {
       parallel_for(page.size(), [&](std::size_t i) {
         const auto words = enricher.words(page[i].content);
+        const auto keys = distinct_keys(words);
         std::lock_guard lock(merge);
-        count_document(words, *counted);
+        count_document(keys, *counted);
       });
     });
   }
