@@ -120,13 +120,12 @@ void link_near_duplicates(store::Store& store, const std::vector<store::SimilarP
   if (pairs.size() > kMaxShown) fmt::print("  … and {} more\n", pairs.size() - kMaxShown);
 }
 
-// Recounts the library's word frequencies (unless `counted` holds them) and rewrites every
+// Recounts the library's word frequencies (unless `tally` holds them) and rewrites every
 // document's keywords.
-void refresh_keywords_timed(Library& library,
-                            std::optional<text::DocumentFrequencies> counted = std::nullopt) {
+void refresh_keywords_timed(Library& library, std::optional<ImportTally> tally = std::nullopt) {
   const auto start = std::chrono::steady_clock::now();
-  const auto n = refresh_keywords(library.store(), library.enricher(), std::move(counted));
-  fmt::print("keywords recomputed with word frequencies over {} documents in {:.1f} s\n", n,
+  const auto n = refresh_keywords(library.store(), library.enricher(), std::move(tally));
+  fmt::print("keywords computed with word frequencies over {} documents in {:.1f} s\n", n,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
@@ -143,10 +142,10 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   NearDuplicateFinder near_duplicates(library.store());
   std::vector<store::SimilarPair> similar;
   // Into a library that never held a document, the import's own word counts are the
-  // library's: the keyword refresh after it need not read and count every text again.
-  text::DocumentFrequencies counted;
+  // library's: keywords are computed once, after the import, from the tally.
+  ImportTally tally;
   const bool first_import = library.store().last_seq() == 0;
-  if (first_import) library.enricher().count_words_into(&counted);
+  if (first_import) library.enricher().tally_into(&tally);
   options.derive = [&](std::vector<doc::Document>& docs) {
     library.enricher().enrich_all(docs);
     auto found = near_duplicates.check(docs);
@@ -184,14 +183,17 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   } else {
     fmt::print("; the running server indexes them\n");
   }
-  library.enricher().count_words_into(nullptr);
+  library.enricher().tally_into(nullptr);
   link_near_duplicates(library.store(), similar);
-  if (keywords_stale(library.store(), library.enricher())) {
-    // Every counted document is stored and live unless a record failed after counting or an
-    // id came twice: then the numbers differ and the refresh counts for itself.
-    const bool counted_all = first_import && counted.documents == library.store().count();
-    refresh_keywords_timed(library,
-                           counted_all ? std::make_optional(std::move(counted)) : std::nullopt);
+  if (first_import) {
+    // The tally covers the library unless a record failed after it was tallied or an id
+    // came twice: then the refresh counts for itself.
+    const auto live = library.store().count();
+    const bool complete = tally.frequencies.documents == live &&
+                          static_cast<std::int64_t>(tally.candidates.size()) == live;
+    refresh_keywords_timed(library, complete ? std::make_optional(std::move(tally)) : std::nullopt);
+  } else if (keywords_stale(library.store(), library.enricher())) {
+    refresh_keywords_timed(library);
   }
   return committed == 0 && !stats.issues.empty() ? 1 : 0;
 }

@@ -88,12 +88,16 @@ void count_document(const std::vector<std::string_view>& keys, text::DocumentFre
 
 void Enricher::add_text_features(doc::Document& d) const {
   const auto words_of_content = words(d.content);
-  if (counted_ != nullptr) {
-    const auto keys = distinct_keys(words_of_content);
-    std::lock_guard lock(counting_);
-    count_document(keys, *counted_);
+  if (tally_ != nullptr) {
+    std::vector<std::string_view> keys;
+    auto candidates = keywords_.candidates(words_of_content, &keys);
+    std::lock_guard lock(tallying_);
+    count_document(keys, tally_->frequencies);
+    tally_->candidates.insert_or_assign(d.id, std::move(candidates));
+    d.keywords.clear();
+  } else {
+    d.keywords = keywords_.top(words_of_content, frequencies(), kKeywordsPerDocument);
   }
-  d.keywords = keywords_.top(words_of_content, frequencies(), kKeywordsPerDocument);
   std::vector<std::string_view> keys;
   keys.reserve(words_of_content.size());
   for (const auto& w : words_of_content) keys.push_back(w.key);
@@ -102,7 +106,9 @@ void Enricher::add_text_features(doc::Document& d) const {
 
 void Enricher::enrich(doc::Document& d) const {
   add_text_features(d);
-  d.analysis = doc::analysis_to_json(analyze(d)).dump();
+  auto analysis = analyze(d);
+  analysis.keywords.clear();  // kept in d.keywords: a keyword refresh rewrites only those
+  d.analysis = doc::analysis_to_json(analysis).dump();
 }
 
 void Enricher::enrich_all(std::vector<doc::Document>& docs) const {
@@ -117,7 +123,7 @@ const text::DocumentFrequencies& Enricher::frequencies() const {
   return frequencies_;
 }
 
-void Enricher::count_words_into(text::DocumentFrequencies* counted) { counted_ = counted; }
+void Enricher::tally_into(ImportTally* tally) { tally_ = tally; }
 
 void Enricher::set_frequencies(text::DocumentFrequencies frequencies) {
   std::call_once(loaded_, [] {});  // the source is not needed any more
@@ -133,27 +139,59 @@ text::DocumentFrequencies load_frequencies(store::Store& store) {
   return out;
 }
 
-std::int64_t refresh_keywords(store::Store& store, Enricher& enricher,
-                              std::optional<text::DocumentFrequencies> counted) {
-  if (!counted) {
-    counted.emplace();
-    std::mutex merge;
-    for_each_page(store, [&](const std::vector<doc::Document>& page) {
-      parallel_for(page.size(), [&](std::size_t i) {
-        const auto words = enricher.words(page[i].content);
-        const auto keys = distinct_keys(words);
-        std::lock_guard lock(merge);
-        count_document(keys, *counted);
-      });
-    });
-  }
-  store::WordFrequencies stored{counted->documents, {}};
-  stored.counts.assign(counted->counts.begin(), counted->counts.end());
-  store.replace_word_frequencies(stored);
-  enricher.set_frequencies(std::move(*counted));
+namespace {
 
+// The word document frequencies of the non-deleted documents of `store`.
+text::DocumentFrequencies count_frequencies(store::Store& store, const Enricher& enricher) {
+  text::DocumentFrequencies counted;
+  std::mutex merge;
   for_each_page(store, [&](const std::vector<doc::Document>& page) {
-    std::vector<std::pair<std::string, std::vector<std::string>>> keywords(page.size());
+    parallel_for(page.size(), [&](std::size_t i) {
+      const auto words = enricher.words(page[i].content);
+      const auto keys = distinct_keys(words);
+      std::lock_guard lock(merge);
+      count_document(keys, counted);
+    });
+  });
+  return counted;
+}
+
+using KeywordLists = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+// Computes the keywords of the tallied documents and stores them, a page at a time.
+void store_tallied_keywords(store::Store& store, const Enricher& enricher,
+                            const StringMap<text::KeywordCandidates>& tallied) {
+  std::vector<const std::pair<const std::string, text::KeywordCandidates>*> documents;
+  documents.reserve(tallied.size());
+  for (const auto& entry : tallied) documents.push_back(&entry);
+  for (std::size_t start = 0; start < documents.size(); start += kPageSize) {
+    const std::size_t n = std::min(kPageSize, documents.size() - start);
+    KeywordLists keywords(n);
+    parallel_for(n, [&](std::size_t i) {
+      const auto& [id, candidates] = *documents[start + i];
+      keywords[i] = {
+          id, enricher.keywords().top(candidates, enricher.frequencies(), kKeywordsPerDocument)};
+    });
+    store.set_keywords(keywords);
+  }
+}
+
+}  // namespace
+
+std::int64_t refresh_keywords(store::Store& store, Enricher& enricher,
+                              std::optional<ImportTally> tally) {
+  auto counted = tally ? std::move(tally->frequencies) : count_frequencies(store, enricher);
+  store::WordFrequencies stored{counted.documents, {}};
+  stored.counts.assign(counted.counts.begin(), counted.counts.end());
+  store.replace_word_frequencies(stored);
+  enricher.set_frequencies(std::move(counted));
+
+  if (tally) {
+    store_tallied_keywords(store, enricher, tally->candidates);
+    return stored.documents;
+  }
+  for_each_page(store, [&](const std::vector<doc::Document>& page) {
+    KeywordLists keywords(page.size());
     parallel_for(page.size(), [&](std::size_t i) {
       keywords[i] = {page[i].id,
                      enricher.keywords().top(enricher.words(page[i].content),
@@ -167,8 +205,9 @@ std::int64_t refresh_keywords(store::Store& store, Enricher& enricher,
 bool keywords_stale(store::Store& store, const Enricher& enricher) {
   const std::int64_t now = store.count();
   const std::int64_t counted = enricher.frequencies().documents;
+  if (counted == 0) return now > 0;
   if (now < text::KeywordExtractor::kMinLibraryDocuments) return false;
-  return counted == 0 || std::llabs(now - counted) * 5 > counted;
+  return std::llabs(now - counted) * 5 > counted;
 }
 
 NearDuplicateFinder::NearDuplicateFinder(store::Store& store) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/string_map.h"
 #include "doc/analysis.h"
 #include "doc/document.h"
 #include "doc/templater.h"
@@ -22,6 +23,15 @@ namespace wenku::app {
 
 // Keywords stored per document.
 inline constexpr std::size_t kKeywordsPerDocument = 10;
+
+// What an import into an empty library gathers while enriching (Enricher::tally_into), so
+// that keywords are computed once, with the library's own frequencies, and no text is read
+// or segmented again for them: the word document frequencies and each document's keyword
+// candidates.
+struct ImportTally {
+  text::DocumentFrequencies frequencies;
+  StringMap<text::KeywordCandidates> candidates;  // by document id
+};
 
 class Enricher {
  public:
@@ -37,13 +47,16 @@ class Enricher {
   // The outline, templated text and tasks of `d` (keywords as stored in `d`).
   doc::Analysis analyze(const doc::Document& d) const;
 
-  // Sets `d.keywords` (TF-IDF, kKeywordsPerDocument) and `d.simhash` from `d.content`.
-  // Throws text::InvalidUtf8 when the content is not valid UTF-8.
+  // Sets `d.keywords` (TF-IDF, kKeywordsPerDocument) and `d.simhash` from `d.content`, or,
+  // while tallying (tally_into), counts the words and keeps the keyword candidates of `d` in
+  // the tally and leaves `d.keywords` empty. Throws text::InvalidUtf8 when the content is not
+  // valid UTF-8.
   void add_text_features(doc::Document& d) const;
 
-  // add_text_features, then sets `d.analysis` to the JSON of its outline, templated text,
-  // tasks and keywords. Pure in `d`'s text and the current frequencies: calling it twice gives
-  // the same result. Safe to call from several threads.
+  // add_text_features, then sets `d.analysis` to the JSON of its outline, templated text and
+  // tasks (its keywords are stored apart, in `d.keywords`). Pure in `d`'s text and the
+  // current frequencies: calling it twice gives the same result. Safe to call from several
+  // threads.
   void enrich(doc::Document& d) const;
 
   // enrich() on every document of `docs`, spread over the machine's cores.
@@ -55,12 +68,13 @@ class Enricher {
   // Replaces the frequencies used from now on. Not safe while enrich() runs in other threads.
   void set_frequencies(text::DocumentFrequencies frequencies);
 
-  // From now on, add_text_features (and so enrich) also counts each document's words into
-  // `counted` (a word key once per document, `documents` once per call): the frequencies of an
-  // import into an empty library, which refresh_keywords then need not count again. Null
-  // stops counting. Not safe while enrich() runs in other threads; `counted` must outlive
-  // the counting.
-  void count_words_into(text::DocumentFrequencies* counted);
+  // From now on, add_text_features (and so enrich) tallies every document into `tally`
+  // instead of computing its keywords: a word key counts once per document and `documents`
+  // once per call; the document's candidates are kept under its id (a later call for the
+  // same id replaces them). For an import into an empty library, whose keywords
+  // refresh_keywords then computes from the tally. Null stops tallying. Not safe while
+  // enrich() runs in other threads; `tally` must outlive the tallying.
+  void tally_into(ImportTally* tally);
 
   // The words of `text` in key form, segmented as for keywords and SimHash.
   std::vector<text::Word> words(std::string_view text) const;
@@ -77,8 +91,8 @@ class Enricher {
   FrequencySource source_;
   mutable std::once_flag loaded_;
   mutable text::DocumentFrequencies frequencies_;
-  text::DocumentFrequencies* counted_ = nullptr;
-  mutable std::mutex counting_;
+  ImportTally* tally_ = nullptr;
+  mutable std::mutex tallying_;
 };
 
 // Loads the word document frequencies stored in `store`.
@@ -87,16 +101,19 @@ text::DocumentFrequencies load_frequencies(store::Store& store);
 // Recounts the word document frequencies over every non-deleted document of `store` (each
 // document counts a word key once), stores them, hands them to `enricher` and rewrites every
 // non-deleted document's keywords with them (store::Store::set_keywords; the change sequence
-// is left alone). Reads the library twice, a page at a time, segmenting in parallel; once
-// when `counted` is given, which must then be the frequencies of exactly the non-deleted
-// documents of `store` (Enricher::count_words_into during an import into an empty library).
+// is left alone). Reads the library twice, a page at a time, segmenting in parallel. Given a
+// `tally`, which must then cover exactly the non-deleted documents of `store` (frequencies
+// counted over them and candidates for each id; Enricher::tally_into during an import into
+// an empty library), it takes the frequencies and keywords from the tally and reads no text.
 // Returns the number of documents counted.
 std::int64_t refresh_keywords(store::Store& store, Enricher& enricher,
-                              std::optional<text::DocumentFrequencies> counted = std::nullopt);
+                              std::optional<ImportTally> tally = std::nullopt);
 
-// True when the frequencies `enricher` uses no longer describe `store`: the library holds
-// at least text::KeywordExtractor::kMinLibraryDocuments documents and their number differs
-// from the number counted by more than a fifth (or nothing was counted yet).
+// True when the frequencies `enricher` uses no longer describe `store`: nothing was counted
+// yet while the library holds a document (so also after a first import cut short, whose
+// documents have no keywords yet), or the library holds at least
+// text::KeywordExtractor::kMinLibraryDocuments documents and their number differs from the
+// number counted by more than a fifth.
 bool keywords_stale(store::Store& store, const Enricher& enricher);
 
 // Finds near-duplicates of newly imported documents among the library's documents and the

@@ -23,7 +23,9 @@ struct Document {
   // Derived from the text at import (app::Enricher), stored with the document.
   std::vector<std::string> keywords;  // top keywords, best first
   std::uint64_t simhash = 0;          // 64-bit SimHash over word shingles; 0: not computed
-  std::string analysis;               // JSON of doc::analysis_to_json; "" when not analysed
+  // JSON of doc::analysis_to_json with the keywords left out (they are `keywords`); "" when
+  // not analysed.
+  std::string analysis;
 
   // Maintained by the store; ignored on write.
   std::int64_t seq = 0;    // change sequence number of the latest write

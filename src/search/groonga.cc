@@ -119,15 +119,54 @@ nlohmann::json Context::query(std::string_view cmd) {
   return parsed;
 }
 
-void Context::load(std::string_view table, const nlohmann::json& records) {
-  if (records.empty()) return;
-  // The load command reads its values from the next message, so they need no quoting.
-  command("load --table " + std::string(table));
-  auto values = records.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  auto output = send(values, "load");
-  if (output != std::to_string(records.size())) {
-    throw IndexError("groonga: load into " + std::string(table) + " took " + output + " of " +
-                     std::to_string(records.size()) + " records");
+grn_id Context::put(std::string_view table, std::string_view key, std::span<const Field> fields) {
+  grn_obj* records = object(table);
+  if (key.size() > GRN_TABLE_MAX_KEY_SIZE) {
+    throw IndexError("groonga: key over " + std::to_string(GRN_TABLE_MAX_KEY_SIZE) + " bytes");
+  }
+  const grn_id id =
+      grn_table_add(ctx_, records, key.data(), static_cast<unsigned int>(key.size()), nullptr);
+  if (id == GRN_ID_NIL) {
+    throw IndexError("groonga: cannot add a record to " + std::string(table) + ": " + ctx_->errbuf);
+  }
+  grn_obj text, signed_number, unsigned_number;
+  GRN_TEXT_INIT(&text, GRN_OBJ_DO_SHALLOW_COPY);
+  GRN_INT64_INIT(&signed_number, 0);
+  GRN_UINT64_INIT(&unsigned_number, 0);
+  auto value_of = [&](const Field& f) -> grn_obj* {
+    if (const auto* t = std::get_if<std::string_view>(&f.value)) {
+      GRN_TEXT_SET_REF(&text, t->data(), t->size());
+      return &text;
+    }
+    if (const auto* n = std::get_if<std::int64_t>(&f.value)) {
+      GRN_INT64_SET(ctx_, &signed_number, *n);
+      return &signed_number;
+    }
+    GRN_UINT64_SET(ctx_, &unsigned_number, std::get<std::uint64_t>(f.value));
+    return &unsigned_number;
+  };
+  grn_rc rc = GRN_SUCCESS;
+  std::string failed;
+  for (const Field& f : fields) {
+    rc = grn_obj_set_value(ctx_, column(table, f.column), id, value_of(f), GRN_OBJ_SET);
+    if (rc != GRN_SUCCESS) {
+      failed = std::string(table) + "." + std::string(f.column) + ": " + ctx_->errbuf;
+      break;
+    }
+  }
+  GRN_OBJ_FIN(ctx_, &text);
+  GRN_OBJ_FIN(ctx_, &signed_number);
+  GRN_OBJ_FIN(ctx_, &unsigned_number);
+  if (rc != GRN_SUCCESS) throw IndexError("groonga: cannot set " + failed);
+  return id;
+}
+
+void Context::remove(std::string_view table, std::string_view key) {
+  if (key.size() > GRN_TABLE_MAX_KEY_SIZE) return;  // no such key can be there
+  const grn_rc rc =
+      grn_table_delete(ctx_, object(table), key.data(), static_cast<unsigned int>(key.size()));
+  if (rc != GRN_SUCCESS && rc != GRN_INVALID_ARGUMENT) {
+    throw IndexError("groonga: cannot delete from " + std::string(table) + ": " + ctx_->errbuf);
   }
 }
 

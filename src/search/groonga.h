@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -51,6 +52,13 @@ struct SelectExpressions {
 template <typename T>
 class FixedColumn;
 
+// One value of a record for Context::put: text (for a reference column, the key of the
+// referenced record) or a number, in the column named `column`.
+struct Field {
+  std::string_view column;
+  std::variant<std::string_view, std::int64_t, std::uint64_t> value;
+};
+
 // One Groonga context. A context is used by one thread at a time; several contexts may
 // share one database (each thread its own context). Errors throw search::IndexError.
 class Context {
@@ -77,9 +85,15 @@ class Context {
   std::string command(std::string_view cmd);
   // Runs one command and parses its JSON output.
   nlohmann::json query(std::string_view cmd);
-  // Loads `records` (a JSON array of objects keyed by column name) into `table` and
-  // checks that every record was taken.
-  void load(std::string_view table, const nlohmann::json& records);
+  // Adds the record `key` to `table` unless it is there and sets its `fields`, as the load
+  // command would with the same values (numbers converted to the column's type, a text given
+  // to a reference column adds the referenced key, "" references nothing; indexes over the
+  // columns follow), through the C API: no JSON is built or parsed. Returns the record's id.
+  // Throws IndexError for an unknown table or column, a key over 4 KiB or a value Groonga
+  // refuses (the fields set before it stay set). Callers cut ShortText values to 4 KiB.
+  grn_id put(std::string_view table, std::string_view key, std::span<const Field> fields);
+  // Deletes the record `key` of `table` (and its postings); nothing when there is none.
+  void remove(std::string_view table, std::string_view key);
 
   // Direct reads through the C API, without a command and its JSON: the record of `table`
   // whose key is `key` (GRN_ID_NIL when none), and the value of a scalar Int64 or text

@@ -32,7 +32,7 @@ using nlohmann::json;
 namespace {
 
 // Bump whenever the schema below changes: an index of another version is rebuilt.
-constexpr std::int64_t kSchemaVersion = 4;
+constexpr std::int64_t kSchemaVersion = 5;
 // Documents per store page and per Groonga load.
 constexpr std::size_t kPageSize = 500;
 // An empty index catching up with at least this many documents takes the bulk path.
@@ -92,8 +92,9 @@ constexpr std::string_view kIndexSchema[] = {
     "TokenBigramSplitSymbolAlphaDigit --normalizer NormalizerNFKC100",
     "column_create Terms docs_text COLUMN_INDEX|WITH_POSITION|WITH_SECTION Docs "
     "title,content,outline",
-    "table_create Words TABLE_PAT_KEY ShortText --default_tokenizer TokenDelimit "
-    "--normalizer NormalizerNFKC100",
+    // No normalizer: the words are normalize_key'd already, and so are the words looked up
+    // (3.5 s instead of 4.6 s to build on the corpus).
+    "table_create Words TABLE_PAT_KEY ShortText --default_tokenizer TokenDelimit",
     "column_create Words docs_words COLUMN_INDEX Docs words",
     "column_create Categories docs_category COLUMN_INDEX Docs category",
 };
@@ -177,8 +178,14 @@ std::optional<FileStamp> stamp_of(const fs::path& path) {
   return FileStamp{st.st_ino, std::int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec};
 }
 
+// Sets the Meta record `key` to `value`.
+void write_meta(groonga::Context& db, std::string_view key, std::int64_t value) {
+  const groonga::Field field{"value", value};
+  db.put("Meta", key, std::span(&field, 1));
+}
+
 void write_applied_seq(groonga::Context& db, std::int64_t seq) {
-  db.load("Meta", json::array({{{"_key", "applied_seq"}, {"value", seq}}}));
+  write_meta(db, "applied_seq", seq);
 }
 
 void run_all(groonga::Context& db, std::span<const std::string_view> commands) {
@@ -286,7 +293,8 @@ struct Index::Impl {
   void remove_other_generations() const;
   void set_applied_seq(std::int64_t seq);
   std::string words_of(std::string_view title, std::string_view content) const;
-  json record(const doc::Document& d) const;
+  // Adds or replaces the record of the live document `d` in `db`.
+  void put_record(groonga::Context& db, const doc::Document& d) const;
   void apply_page(const std::vector<doc::Document>& page);
   std::int64_t bulk_load(groonga::Context& db, store::Store& store, std::int64_t& last_seq);
   std::int64_t count();
@@ -384,7 +392,7 @@ Index::Impl::Generation Index::Impl::create_generation(bool with_indexes) {
   run_all(*g.db, kDocsSchema);
   if (with_indexes) run_all(*g.db, kIndexSchema);
   write_applied_seq(*g.db, 0);
-  g.db->load("Meta", json::array({{{"_key", "schema_version"}, {"value", kSchemaVersion}}}));
+  write_meta(*g.db, "schema_version", kSchemaVersion);
   return g;
 }
 
@@ -458,36 +466,36 @@ std::string Index::Impl::words_of(std::string_view title, std::string_view conte
   return words += content_words;
 }
 
-json Index::Impl::record(const doc::Document& d) const {
-  std::string title = text::normalize_key(d.title);
-  std::string content = text::normalize_key(d.content);
-  return {
-      {"_key", short_text(d.id)},
+void Index::Impl::put_record(groonga::Context& db, const doc::Document& d) const {
+  const std::string title = text::normalize_key(d.title);
+  const std::string content = text::normalize_key(d.content);
+  const std::string outline = text::normalize_key(outline_headings(d.analysis));
+  const std::string words = words_of(title, content);
+  const groonga::Field fields[] = {
       {"title", short_text(title)},
       {"label", short_text(d.title)},
       {"content", content},
-      {"outline", text::normalize_key(outline_headings(d.analysis))},
-      {"words", words_of(title, content)},
-      {"simhash", d.simhash},
+      {"outline", outline},
+      {"words", words},
+      {"simhash", std::uint64_t{d.simhash}},
       {"recency", recency(d)},
-      {"year", doc::year_of(d.date)},
+      {"year", std::int64_t{doc::year_of(d.date)}},
       {"category", short_text(d.category)},
       {"views", std::clamp<std::int64_t>(d.views, 0, UINT32_MAX)},
       {"seq", d.seq},
   };
+  db.put("Docs", short_text(d.id), fields);
 }
 
 // Upserts the live documents of `page` and removes the deleted ones.
 void Index::Impl::apply_page(const std::vector<doc::Document>& page) {
-  json records = json::array();
   for (const auto& d : page) {
     if (d.deleted) {
-      writer->command("delete Docs --key " + quote_command_argument(short_text(d.id)));
+      writer->remove("Docs", short_text(d.id));
     } else {
-      records.push_back(record(d));
+      put_record(*writer, d);
     }
   }
-  writer->load("Docs", records);
 }
 
 // Loads every live document of `store` into `db` page by page; returns how many, and the
@@ -499,12 +507,11 @@ std::int64_t Index::Impl::bulk_load(groonga::Context& db, store::Store& store,
   for (;;) {
     auto page = store.changes_since(last_seq, kPageSize);
     if (page.empty()) return loaded;
-    json records = json::array();
     for (const auto& d : page) {
-      if (!d.deleted) records.push_back(record(d));
+      if (d.deleted) continue;
+      put_record(db, d);
+      ++loaded;
     }
-    db.load("Docs", records);
-    loaded += static_cast<std::int64_t>(records.size());
     last_seq = page.back().seq;
   }
 }

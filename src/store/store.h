@@ -213,9 +213,8 @@ class Store {
   virtual void replace_word_frequencies(const WordFrequencies& frequencies) = 0;
 
   // Sets the keywords of existing documents (id, keywords best first) in one transaction,
-  // in doc_features and in the "keywords" member of a non-empty `analysis` JSON, leaving
-  // everything else, including the change sequence, as it is: keywords are shown with a
-  // document but not indexed. Unknown ids are ignored.
+  // leaving everything else, including the change sequence and `analysis`, as it is:
+  // keywords are shown with a document but not indexed. Unknown ids are ignored.
   virtual void set_keywords(
       const std::vector<std::pair<std::string, std::vector<std::string>>>& keywords) = 0;
 

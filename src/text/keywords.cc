@@ -6,7 +6,6 @@
 #include <cmath>
 #include <fstream>
 #include <stdexcept>
-#include <unordered_map>
 
 #include "text/normalize.h"
 #include "text/utf8.h"
@@ -96,32 +95,76 @@ double KeywordExtractor::idf(std::string_view key, const DocumentFrequencies& li
   return median_idf_;
 }
 
+KeywordCandidates::Entry KeywordCandidates::operator[](std::size_t i) const {
+  const Packed& p = entries_[i];
+  const std::string_view key(bytes_.data() + p.offset, p.key_size);
+  const std::string_view surface =
+      p.surface_size == 0 ? key
+                          : std::string_view(bytes_.data() + p.offset + p.key_size, p.surface_size);
+  return Entry{key, surface, p.count};
+}
+
+void KeywordCandidates::add(std::string_view key, std::string_view surface, std::uint32_t count) {
+  const bool own_surface = surface != key;
+  const std::size_t size = key.size() + (own_surface ? surface.size() : 0);
+  if (bytes_.size() + size > UINT32_MAX) throw std::length_error("keyword candidates over 4 GiB");
+  entries_.push_back(Packed{static_cast<std::uint32_t>(bytes_.size()),
+                            static_cast<std::uint32_t>(key.size()),
+                            static_cast<std::uint32_t>(own_surface ? surface.size() : 0), count});
+  bytes_ += key;
+  if (own_surface) bytes_ += surface;
+}
+
+KeywordCandidates KeywordExtractor::candidates(const std::vector<Word>& words,
+                                               std::vector<std::string_view>* distinct_keys) const {
+  // Sorting the positions by key groups equal keys with their first occurrence first; for a
+  // long text it is cheaper than a hash map node per distinct word.
+  std::vector<std::uint32_t> order(words.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+  std::ranges::sort(order, [&](std::uint32_t a, std::uint32_t b) {
+    const int c = words[a].key.compare(words[b].key);
+    return c != 0 ? c < 0 : a < b;
+  });
+  KeywordCandidates out;
+  if (distinct_keys) distinct_keys->clear();
+  for (std::size_t i = 0; i < order.size();) {
+    const Word& first = words[order[i]];
+    std::size_t j = i + 1;
+    while (j < order.size() && words[order[j]].key == first.key) ++j;
+    if (distinct_keys) distinct_keys->push_back(first.key);
+    if (is_candidate(first.key)) {
+      out.add(first.key, first.surface, static_cast<std::uint32_t>(j - i));
+    }
+    i = j;
+  }
+  return out;
+}
+
 std::vector<std::string> KeywordExtractor::top(const std::vector<Word>& words,
                                                const DocumentFrequencies& library,
                                                std::size_t k) const {
-  struct Candidate {
-    std::string_view surface;  // first occurrence
-    std::size_t count = 0;
-    double score = 0;
+  return top(candidates(words), library, k);
+}
+
+std::vector<std::string> KeywordExtractor::top(const KeywordCandidates& candidates,
+                                               const DocumentFrequencies& library,
+                                               std::size_t k) const {
+  struct Ranked {
+    std::size_t index;  // in candidates, which are in key order
+    double score;
   };
-  std::unordered_map<std::string_view, Candidate> candidates;
-  for (const auto& w : words) {
-    if (auto it = candidates.find(w.key); it != candidates.end()) {
-      ++it->second.count;
-    } else if (is_candidate(w.key)) {
-      candidates.emplace(w.key, Candidate{w.surface, 1, 0});
-    }
+  std::vector<Ranked> ranked(candidates.size());
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    const auto c = candidates[i];
+    ranked[i] = Ranked{i, static_cast<double>(c.count) * idf(c.key, library)};
   }
-  std::vector<std::pair<std::string_view, Candidate>> ranked(candidates.begin(), candidates.end());
-  for (auto& [key, c] : ranked) c.score = static_cast<double>(c.count) * idf(key, library);
   const std::size_t n = std::min(k, ranked.size());
   std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n), ranked.end(),
-                    [](const auto& a, const auto& b) {
-                      return a.second.score != b.second.score ? a.second.score > b.second.score
-                                                              : a.first < b.first;
+                    [](const Ranked& a, const Ranked& b) {
+                      return a.score != b.score ? a.score > b.score : a.index < b.index;
                     });
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < n; ++i) out.emplace_back(ranked[i].second.surface);
+  for (std::size_t i = 0; i < n; ++i) out.emplace_back(candidates[ranked[i].index].surface);
   return out;
 }
 

@@ -33,6 +33,38 @@ struct DocumentFrequencies {
   StringMap<std::int64_t> counts;  // word key → documents containing it
 };
 
+// The keyword candidates of one text (KeywordExtractor::candidates): each distinct key that
+// may be a keyword, with its number of occurrences and its first surface form, in key byte
+// order. Owns its bytes, so it outlives the text and its words (about 20 bytes a candidate:
+// an import keeps one per document until the library's frequencies are known). Holds texts
+// of up to 4 GiB.
+class KeywordCandidates {
+ public:
+  struct Entry {
+    std::string_view key;
+    std::string_view surface;
+    std::uint32_t count = 0;
+  };
+
+  std::size_t size() const { return entries_.size(); }
+  Entry operator[](std::size_t i) const;
+
+ private:
+  friend class KeywordExtractor;
+  // The key's bytes at `offset` in bytes_, the surface's right after them when it differs
+  // from the key (surface_size 0: the surface is the key).
+  struct Packed {
+    std::uint32_t offset = 0;
+    std::uint32_t key_size = 0;
+    std::uint32_t surface_size = 0;
+    std::uint32_t count = 0;
+  };
+  void add(std::string_view key, std::string_view surface, std::uint32_t count);
+
+  std::string bytes_;
+  std::vector<Packed> entries_;
+};
+
 // Keyword extraction by TF-IDF. Immutable after construction: safe to share between threads.
 class KeywordExtractor {
  public:
@@ -59,6 +91,17 @@ class KeywordExtractor {
   // Distinct keys give distinct keywords.
   std::vector<std::string> top(const std::vector<Word>& words, const DocumentFrequencies& library,
                                std::size_t k) const;
+
+  // The same keywords from the candidates of the words: top(words, …) equals
+  // top(candidates(words), …).
+  std::vector<std::string> top(const KeywordCandidates& candidates,
+                               const DocumentFrequencies& library, std::size_t k) const;
+
+  // The candidate words of `words` (is_candidate) with their counts and first surfaces. When
+  // `distinct_keys` is given, it receives every distinct key of `words` (candidate or not, in
+  // byte order, viewing the words' keys): what DocumentFrequencies counts.
+  KeywordCandidates candidates(const std::vector<Word>& words,
+                               std::vector<std::string_view>* distinct_keys = nullptr) const;
 
  private:
   StringMap<double> idf_;

@@ -46,9 +46,8 @@ class Segmenter {
 
   // Makes words_for_index remember its results for texts of at least 1 KiB, up to
   // `max_bytes` of remembered words (texts met after that are segmented every time), and
-  // forgets what it remembered; 0 turns remembering off. An import segments each text up to
-  // four times (keywords and SimHash, the index's words column, the library's word
-  // frequencies, the keywords recomputed with them): remembering makes that one. Not safe
+  // forgets what it remembered; 0 turns remembering off. An import segments each text twice
+  // (keywords and SimHash, then the index's words column): remembering makes that once. Not safe
   // while other threads segment; words_for_index itself stays thread-safe.
   void remember_words(std::size_t max_bytes);
 

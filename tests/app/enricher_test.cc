@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "doc/analysis.h"
 #include "testing/test_support.h"
 
 namespace wenku::app {
@@ -93,40 +94,83 @@ TEST_F(RefreshKeywordsTest, RecountsLiveDocumentsAndRewritesEveryKeywordList) {
   }
 }
 
-TEST_F(RefreshKeywordsTest, CountsTakenWhileEnrichingSaveTheRecountAndChangeNothing) {
-  text::DocumentFrequencies counted;
-  Enricher counting(testing::dict_dir(), segmenter());
-  counting.count_words_into(&counted);
-  auto with_counts = docs_;
-  counting.enrich_all(with_counts);
-  counting.count_words_into(nullptr);
-  EXPECT_EQ(counted.documents, static_cast<std::int64_t>(kDocuments));
-  auto counted_store = open_store("counted.sqlite");
-  counted_store->put(with_counts);
-  refresh_keywords(*counted_store, counting, std::move(counted));
+TEST_F(RefreshKeywordsTest, ATallyTakenWhileEnrichingGivesWhatARecountGives) {
+  ImportTally tally;
+  Enricher tallying(testing::dict_dir(), segmenter());
+  tallying.tally_into(&tally);
+  auto tallied = docs_;
+  tallying.enrich_all(tallied);
+  tallying.tally_into(nullptr);
+  EXPECT_EQ(tally.frequencies.documents, static_cast<std::int64_t>(kDocuments));
+  EXPECT_EQ(tally.candidates.size(), kDocuments);
+  for (const auto& d : tallied) EXPECT_TRUE(d.keywords.empty()) << d.id;  // computed later
+  auto tallied_store = open_store("tallied.sqlite");
+  tallied_store->put(tallied);
+  EXPECT_EQ(refresh_keywords(*tallied_store, tallying, std::move(tally)),
+            static_cast<std::int64_t>(kDocuments));
 
   Enricher recounting(testing::dict_dir(), segmenter());
-  auto without = docs_;
-  recounting.enrich_all(without);
+  auto recounted = docs_;
+  recounting.enrich_all(recounted);
   auto recounted_store = open_store("recounted.sqlite");
-  recounted_store->put(without);
+  recounted_store->put(recounted);
   refresh_keywords(*recounted_store, recounting);
 
-  EXPECT_EQ(stored_counts(*counted_store), stored_counts(*recounted_store));
-  EXPECT_EQ(counted_store->word_frequencies().documents, static_cast<std::int64_t>(kDocuments));
-  int differ_from_first_import = 0;
-  for (const auto& d : docs_) {
-    const auto a = counted_store->get(d.id);
-    const auto b = recounted_store->get(d.id);
+  EXPECT_EQ(stored_counts(*tallied_store), stored_counts(*recounted_store));
+  EXPECT_EQ(tallied_store->word_frequencies().documents, static_cast<std::int64_t>(kDocuments));
+  int differ_from_idf_utf8 = 0;
+  for (std::size_t i = 0; i < docs_.size(); ++i) {
+    const auto a = tallied_store->get(docs_[i].id);
+    const auto b = recounted_store->get(docs_[i].id);
     ASSERT_TRUE(a && b);
-    EXPECT_EQ(a->keywords, b->keywords) << d.id;
-    EXPECT_EQ(a->analysis, b->analysis) << d.id;
-    const auto& first = *std::find_if(with_counts.begin(), with_counts.end(),
-                                      [&](const doc::Document& x) { return x.id == d.id; });
-    differ_from_first_import += first.keywords != a->keywords ? 1 : 0;
+    EXPECT_EQ(a->keywords.size(), kKeywordsPerDocument) << a->id;
+    EXPECT_EQ(a->keywords, b->keywords) << a->id;
+    EXPECT_EQ(a->analysis, b->analysis) << a->id;
+    EXPECT_EQ(a->simhash, b->simhash) << a->id;
+    // recounted[i] holds the keywords of idf.utf8, before its refresh.
+    differ_from_idf_utf8 += recounted[i].keywords != a->keywords ? 1 : 0;
   }
-  // The refresh did rewrite keywords (library frequencies instead of idf.utf8).
-  EXPECT_GT(differ_from_first_import, 0);
+  // The library's own frequencies did change keywords.
+  EXPECT_GT(differ_from_idf_utf8, 0);
+}
+
+TEST_F(RefreshKeywordsTest, TheStoredAnalysisLeavesKeywordsToTheirColumn) {
+  Enricher enricher(testing::dict_dir(), segmenter());
+  auto d = docs_.front();
+  enricher.enrich(d);
+  ASSERT_FALSE(d.keywords.empty());
+  const auto analysis = doc::analysis_from_json(d.analysis);
+  EXPECT_TRUE(analysis.keywords.empty());
+  auto full = enricher.analyze(d);
+  EXPECT_EQ(full.keywords, d.keywords);
+  full.keywords.clear();
+  EXPECT_EQ(doc::analysis_to_json(analysis), doc::analysis_to_json(full));
+}
+
+TEST(KeywordsStaleTest, UntilCountedAnyDocumentMakesThemStaleThenAFifthMore) {
+  testing::TempDir dir;
+  auto store = store::open_sqlite(dir.path() / "s.sqlite");
+  Enricher enricher(testing::dict_dir(), segmenter());
+  EXPECT_FALSE(keywords_stale(*store, enricher));  // empty, nothing counted
+  doc::Document d;
+  d.id = "a";
+  d.title = "标题";
+  d.content = "推动高质量发展";
+  store->put({d});
+  EXPECT_TRUE(keywords_stale(*store, enricher));  // e.g. a first import cut short
+  refresh_keywords(*store, enricher);
+  EXPECT_FALSE(keywords_stale(*store, enricher));
+  std::vector<doc::Document> more;
+  for (int i = 0; i < 200; ++i) {
+    d.id = "m" + std::to_string(i);
+    more.push_back(d);
+  }
+  store->put(more);
+  EXPECT_TRUE(keywords_stale(*store, enricher));  // 201 documents, 1 counted
+  refresh_keywords(*store, enricher);
+  EXPECT_FALSE(keywords_stale(*store, enricher));
+  store->put({more.front()});  // an update: still 201
+  EXPECT_FALSE(keywords_stale(*store, enricher));
 }
 
 }  // namespace

@@ -21,58 +21,84 @@ namespace fs = std::filesystem;
 // sections, a words column with its own lexicon, a category reference and numbers), filled
 // with random texts over a small vocabulary so that queries hit many records with varied
 // scores.
+// The schema of GroongaSelectTest's database.
+void create_schema(Context& db) {
+  for (auto cmd : {
+           "table_create Categories TABLE_HASH_KEY ShortText",
+           "table_create Docs TABLE_HASH_KEY ShortText",
+           "column_create Docs title COLUMN_SCALAR ShortText",
+           "column_create Docs content COLUMN_SCALAR LongText",
+           "column_create Docs words COLUMN_SCALAR LongText",
+           "column_create Docs year COLUMN_SCALAR UInt16",
+           "column_create Docs views COLUMN_SCALAR UInt32",
+           "column_create Docs recency COLUMN_SCALAR UInt64",
+           "column_create Docs category COLUMN_SCALAR Categories",
+           "table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer "
+           "TokenBigramSplitSymbolAlphaDigit --normalizer NormalizerNFKC100",
+           "column_create Terms docs_text COLUMN_INDEX|WITH_POSITION|WITH_SECTION Docs "
+           "title,content",
+           "table_create Words TABLE_PAT_KEY ShortText --default_tokenizer TokenDelimit "
+           "--normalizer NormalizerNFKC100",
+           "column_create Words docs_words COLUMN_INDEX|WITH_POSITION Docs words",
+           "column_create Categories docs_category COLUMN_INDEX Docs category",
+       }) {
+    db.command(cmd);
+  }
+}
+
+struct TestRecord {
+  std::string key, title, content, words;
+  std::int64_t year = 0;
+  std::int64_t views = 0;
+  std::uint64_t recency = 0;
+  std::string category;
+
+  void put_into(Context& db) const {
+    const Field fields[] = {{"title", title},      {"content", content}, {"words", words},
+                            {"year", year},        {"views", views},     {"recency", recency},
+                            {"category", category}};
+    db.put("Docs", key, fields);
+  }
+  nlohmann::json to_json() const {
+    return {{"_key", key},  {"title", title}, {"content", content}, {"words", words},
+            {"year", year}, {"views", views}, {"recency", recency}, {"category", category}};
+  }
+};
+
+// A small database shaped like the index's (bigram index over title and content with
+// sections, a words column with its own lexicon, a category reference and numbers), filled
+// with random texts over a small vocabulary so that queries hit many records with varied
+// scores.
 class GroongaSelectTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_.create_db(dir_.path() / "db");
-    for (auto cmd : {
-             "table_create Categories TABLE_HASH_KEY ShortText",
-             "table_create Docs TABLE_HASH_KEY ShortText",
-             "column_create Docs title COLUMN_SCALAR ShortText",
-             "column_create Docs content COLUMN_SCALAR LongText",
-             "column_create Docs words COLUMN_SCALAR LongText",
-             "column_create Docs year COLUMN_SCALAR UInt16",
-             "column_create Docs views COLUMN_SCALAR UInt32",
-             "column_create Docs recency COLUMN_SCALAR UInt64",
-             "column_create Docs category COLUMN_SCALAR Categories",
-             "table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer "
-             "TokenBigramSplitSymbolAlphaDigit --normalizer NormalizerNFKC100",
-             "column_create Terms docs_text COLUMN_INDEX|WITH_POSITION|WITH_SECTION Docs "
-             "title,content",
-             "table_create Words TABLE_PAT_KEY ShortText --default_tokenizer TokenDelimit "
-             "--normalizer NormalizerNFKC100",
-             "column_create Words docs_words COLUMN_INDEX|WITH_POSITION Docs words",
-             "column_create Categories docs_category COLUMN_INDEX Docs category",
-         }) {
-      db_.command(cmd);
-    }
+    create_schema(db_);
     const std::vector<std::string> vocabulary = {"乡村振兴", "改革", "开放", "发展",   "人民",
                                                  "生态",     "环境", "保护", "高质量", "工作"};
     const std::vector<std::string> categories = {"讲话稿", "工作报告", "法规", ""};
     std::mt19937 random(7);
     auto pick = [&](const std::vector<std::string>& from) { return from[random() % from.size()]; };
-    auto records = nlohmann::json::array();
     words_of_.resize(400);
     for (int i = 0; i < 400; ++i) {
-      std::string title = pick(vocabulary) + pick(vocabulary);
-      std::string content, words;
+      TestRecord r;
+      r.key = "d" + std::to_string(i);
+      r.title = pick(vocabulary) + pick(vocabulary);
       const int length = 3 + static_cast<int>(random() % 30);
       for (int w = 0; w < length; ++w) {
         auto word = pick(vocabulary);
-        content += word + (w % 5 == 4 ? "。" : "");
-        words += (words.empty() ? "" : " ") + word;
+        r.content += word + (w % 5 == 4 ? "。" : "");
+        r.words += (r.words.empty() ? "" : " ") + word;
         words_of_[i].push_back(word);
       }
-      records.push_back({{"_key", "d" + std::to_string(i)},
-                         {"title", title},
-                         {"content", content},
-                         {"words", words},
-                         {"year", 2015 + static_cast<int>(random() % 8)},
-                         {"views", random() % 5},
-                         {"recency", i},
-                         {"category", pick(categories)}});
+      r.year = 2015 + static_cast<int>(random() % 8);
+      r.views = random() % 5;
+      // One past INT64_MAX: the unsigned path.
+      r.recency = i == 7 ? (std::uint64_t{1} << 63) + 5 : static_cast<std::uint64_t>(i);
+      r.category = pick(categories);
+      r.put_into(db_);
+      records_.push_back(std::move(r));
     }
-    db_.load("Docs", records);
   }
 
   // (key -> score) of `select` with `arguments` added, every hit.
@@ -93,8 +119,70 @@ class GroongaSelectTest : public ::testing::Test {
 
   testing::TempDir dir_;
   Context db_;
+  std::vector<TestRecord> records_;
   std::vector<std::vector<std::string>> words_of_;  // the words column of record "d<i>"
 };
+
+// Every column of every record, and what the indexes find.
+std::string contents_of(Context& db) {
+  std::string out = db.command(
+      "select Docs --output_columns _key,title,content,words,year,views,recency,category "
+      "--sort_keys _key --limit -1");
+  for (const char* query : {"\"发展\"", "\"改革开放\"", "title:@\"人民\""}) {
+    out += db.command("select Docs --match_columns 'title * 10 || content' --query " +
+                      quote_command_argument(query) +
+                      " --output_columns _key,_score --sort_keys _key --limit -1");
+  }
+  out += db.command(
+      "select Docs --match_columns words --query 高质量 --output_columns _key,_score "
+      "--sort_keys _key --limit -1");
+  out += db.command(
+      "select Docs --filter 'category == \"法规\"' --output_columns _key "
+      "--sort_keys _key --limit -1");
+  out += db.command("select Categories --output_columns _key --sort_keys _key");
+  return out;
+}
+
+TEST_F(GroongaSelectTest, PutStoresWhatTheLoadCommandStores) {
+  Context loaded;
+  loaded.create_db(dir_.path() / "loaded");
+  create_schema(loaded);
+  auto values = nlohmann::json::array();
+  for (const auto& r : records_) values.push_back(r.to_json());
+  loaded.command("load --table Docs --values " + quote_command_argument(values.dump()));
+  const auto expected = contents_of(loaded);
+  EXPECT_THAT(expected, ::testing::HasSubstr("9223372036854775813"));  // 2^63 + 5
+  EXPECT_THAT(expected, ::testing::HasSubstr("工作报告"));
+  EXPECT_EQ(contents_of(db_), expected);
+
+  // Put again, changed: the record and the indexes follow, as a load would.
+  TestRecord changed = records_[3];
+  changed.content = "全新的生态环境保护内容";
+  changed.category = "通知";
+  changed.put_into(db_);
+  loaded.command("load --table Docs --values " +
+                 quote_command_argument(nlohmann::json::array({changed.to_json()}).dump()));
+  EXPECT_EQ(contents_of(db_), contents_of(loaded));
+}
+
+TEST_F(GroongaSelectTest, RemoveDeletesTheRecordAndItsPostings) {
+  db_.remove("Docs", "d3");
+  db_.remove("Docs", "no-such-record");
+  EXPECT_EQ(db_.record_id("Docs", "d3"), GRN_ID_NIL);
+  EXPECT_EQ(db_.table_size("Docs"), 399);
+  for (const auto& hit : db_.select("Docs", {"content", "\"发展\"", "", {}})) {
+    EXPECT_NE(db_.key_text("Docs", hit.record), "d3");
+  }
+}
+
+TEST_F(GroongaSelectTest, PutRefusesUnknownTablesAndColumns) {
+  const Field unknown[] = {{"no_such_column", std::string_view("x")}};
+  EXPECT_THROW(db_.put("Docs", "d1", unknown), IndexError);
+  const Field title[] = {{"title", std::string_view("x")}};
+  EXPECT_THROW(db_.put("NoSuchTable", "d1", title), IndexError);
+  const std::string long_key(5000, 'k');
+  EXPECT_THROW(db_.put("Docs", long_key, title), IndexError);
+}
 
 constexpr std::string_view kMatchColumns = "title * 10 || content";
 

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
+#include <unordered_map>
 
+#include "doc/corpus_reader.h"
 #include "testing/test_support.h"
 #include "text/normalize.h"
 
@@ -107,6 +110,108 @@ TEST(KeywordExtractorTest, LibraryFrequenciesChangeTheRanking) {
 TEST(KeywordExtractorTest, EmptyTextHasNoKeywords) {
   EXPECT_TRUE(extractor().top(segment_words(segmenter(), ""), {}, 5).empty());
   EXPECT_TRUE(extractor().top(segment_words(segmenter(), "。，、"), {}, 5).empty());
+}
+
+// The candidates and keywords of `words` worked out the plain way: a map per key, a full sort.
+struct Expected {
+  std::vector<std::string> distinct_keys;
+  std::vector<std::tuple<std::string, std::string, std::uint32_t>> candidates;  // key order
+  std::vector<std::string> top;
+};
+
+Expected expected_for(const std::vector<Word>& words, const DocumentFrequencies& library,
+                      std::size_t k) {
+  std::map<std::string, std::pair<std::string, std::uint32_t>> by_key;  // surface, count
+  for (const auto& w : words) {
+    auto [it, added] = by_key.try_emplace(w.key, std::string(w.surface), 0);
+    ++it->second.second;
+  }
+  Expected e;
+  std::vector<std::pair<double, std::string>> scored;  // -score, key
+  for (const auto& [key, value] : by_key) {
+    e.distinct_keys.push_back(key);
+    if (!extractor().is_candidate(key)) continue;
+    e.candidates.emplace_back(key, value.first, value.second);
+    scored.emplace_back(-static_cast<double>(value.second) * extractor().idf(key, library), key);
+  }
+  std::sort(scored.begin(), scored.end());
+  for (std::size_t i = 0; i < scored.size() && i < k; ++i) {
+    e.top.push_back(by_key.at(scored[i].second).first);
+  }
+  return e;
+}
+
+void expect_candidates_as_expected(std::string_view text, const DocumentFrequencies& library) {
+  const auto words = segment_words(segmenter(), text);
+  const auto expected = expected_for(words, library, 10);
+  std::vector<std::string_view> keys;
+  const auto candidates = extractor().candidates(words, &keys);
+  EXPECT_EQ(std::vector<std::string>(keys.begin(), keys.end()), expected.distinct_keys);
+  ASSERT_EQ(candidates.size(), expected.candidates.size());
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const auto c = candidates[i];
+    EXPECT_EQ(std::tuple(std::string(c.key), std::string(c.surface), c.count),
+              expected.candidates[i]);
+  }
+  EXPECT_EQ(extractor().top(candidates, library, 10), expected.top);
+  EXPECT_EQ(extractor().top(words, library, 10), expected.top);
+  EXPECT_EQ(extractor().candidates(words).size(), candidates.size());
+}
+
+TEST(KeywordCandidatesTest, KeepEachCandidateKeyWithItsCountAndFirstSpelling) {
+  // 發展 (Traditional) is met before 发展: the keyword is spelled as first met.
+  const auto words =
+      segment_words(segmenter(), "堅持發展，推动发展，发展是第一要务。２０２１年发展");
+  const auto candidates = extractor().candidates(words);
+  std::map<std::string, std::pair<std::string, std::uint32_t>> got;
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    got[std::string(candidates[i].key)] = {std::string(candidates[i].surface), candidates[i].count};
+  }
+  ASSERT_TRUE(got.contains("发展"));
+  EXPECT_EQ(got["发展"], std::pair(std::string("發展"), 4u));
+  EXPECT_FALSE(got.contains("2021"));  // a number is no candidate
+  EXPECT_FALSE(got.contains("是"));
+  EXPECT_EQ(extractor().top(candidates, {}, 1), std::vector<std::string>{"發展"});
+  EXPECT_EQ(extractor().candidates(segment_words(segmenter(), "")).size(), 0u);
+}
+
+TEST(KeywordCandidatesTest, EqualScoresRankInKeyByteOrder) {
+  DocumentFrequencies library;
+  library.documents = 1000;
+  library.counts["改革"] = 10;
+  library.counts["开放"] = 10;
+  for (const char* text : {"改革，开放", "开放，改革"}) {
+    const auto words = segment_words(segmenter(), text);
+    // Once each with the same document frequency: equal scores, so 开放 (E5 BC 80) ranks
+    // before 改革 (E6 94 B9) whichever comes first in the text.
+    EXPECT_EQ(extractor().top(extractor().candidates(words), library, 2),
+              (std::vector<std::string>{"开放", "改革"}))
+        << text;
+    expect_candidates_as_expected(text, library);
+  }
+}
+
+TEST(KeywordCandidatesTest, MatchThePlainWayOnCorpusTexts) {
+  const auto dir = testing::corpus_dir();
+  if (dir.empty()) GTEST_SKIP() << "../shared/corpus is absent";
+  std::vector<std::string> texts;
+  for (const char* name : {"xi_speeches_2020.jsonl", "gov_work_reports.jsonl"}) {
+    for (const auto& [id, d] : doc::testing::read_corpus_docs(dir / name)) {
+      texts.push_back(d.title + "\n" + d.content);
+    }
+  }
+  DocumentFrequencies library;  // over these texts: the library's idf decides
+  for (const auto& text : texts) {
+    std::set<std::string> distinct;
+    for (const auto& w : segment_words(segmenter(), text)) distinct.insert(w.key);
+    for (const auto& key : distinct) ++library.counts[key];
+    ++library.documents;
+  }
+  ASSERT_GE(library.documents, KeywordExtractor::kMinLibraryDocuments);
+  for (std::size_t i = 0; i < texts.size(); i += 3) {
+    expect_candidates_as_expected(texts[i], library);
+    if (i % 4 == 0) expect_candidates_as_expected(texts[i], {});  // idf.utf8 decides
+  }
 }
 
 }  // namespace
