@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "base/cpus.h"
 #include "doc/outline.h"
 #include "doc/tasks.h"
 
@@ -15,11 +16,10 @@ namespace {
 // Documents read from the store per page by refresh_keywords.
 constexpr std::size_t kPageSize = 1000;
 
-// Calls fn(i) for every i in [0, n), spread over the machine's cores.
+// Calls fn(i) for every i in [0, n), spread over the CPUs the process may use.
 template <typename Fn>
 void parallel_for(std::size_t n, Fn fn) {
-  const std::size_t workers =
-      std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, n ? n : 1);
+  const std::size_t workers = std::clamp<std::size_t>(usable_cpus(), 1, n ? n : 1);
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i = next++; i < n; i = next++) fn(i);

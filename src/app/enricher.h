@@ -59,7 +59,7 @@ class Enricher {
   // threads.
   void enrich(doc::Document& d) const;
 
-  // enrich() on every document of `docs`, spread over the machine's cores.
+  // enrich() on every document of `docs`, spread over the CPUs the process may use.
   void enrich_all(std::vector<doc::Document>& docs) const;
 
   // The word document frequencies keywords are computed with (loading them when not yet done).
