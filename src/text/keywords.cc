@@ -52,7 +52,14 @@ std::vector<Word> segment_words(const Segmenter& segmenter, std::string_view tex
     if (token.empty() || at == std::string::npos) continue;  // cut keeps words in text order
     advance_together(key, key_pos, at, text, text_pos);
     const std::size_t surface_start = text_pos;
-    advance_together(key, key_pos, at + token.size(), text, text_pos);
+    if (text.compare(text_pos, token.size(), token) == 0) {
+      // Written as its key (most words): the same bytes are the same code points, so both
+      // positions move past it without decoding.
+      key_pos += token.size();
+      text_pos += token.size();
+    } else {
+      advance_together(key, key_pos, at + token.size(), text, text_pos);
+    }
     words.push_back(Word{std::string(token), text.substr(surface_start, text_pos - surface_start)});
   }
   return words;

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <random>
 #include <set>
 #include <unordered_map>
 
 #include "doc/corpus_reader.h"
 #include "testing/test_support.h"
 #include "text/normalize.h"
+#include "text/utf8.h"
 
 namespace wenku::text {
 namespace {
@@ -46,6 +48,41 @@ TEST(SegmentWordsTest, CutsTheKeyAndPointsBackIntoTheOriginal) {
   }
   EXPECT_EQ(keys, "广州共产党gdp增长");  // punctuation dropped
   EXPECT_EQ(surfaces, "廣州共產黨ＧＤＰ增長");
+}
+
+TEST(SegmentWordsTest, SurfacesAreTheKeysCodePointsInTheOriginal) {
+  // Words written as their keys next to words that are not (Traditional, full width, upper
+  // case), with punctuation whose key is shorter or longer in bytes between them.
+  const std::vector<std::string> pieces = {"發展", "发展", "ＧＤＰ", "gdp",  "GDP",
+                                           "，",   "。",   "廣州",   "广州", " ",
+                                           "经济", "ⅱ",    "①",      "𠀀",   "A"};
+  std::mt19937 random(11);
+  for (int round = 0; round < 300; ++round) {
+    std::string text;
+    const int n = 1 + static_cast<int>(random() % 12);
+    for (int i = 0; i < n; ++i) text += pieces[random() % pieces.size()];
+    const std::string key = normalize_key(text);
+    // Byte offset of every code point of `text`, indexed by code point.
+    std::vector<std::size_t> text_offsets;
+    for (std::size_t pos = 0; pos < text.size();) {
+      text_offsets.push_back(pos);
+      decode_at(text, pos);
+    }
+    text_offsets.push_back(text.size());
+    std::size_t key_pos = 0;
+    for (const auto& w : segment_words(segmenter(), text)) {
+      const std::size_t at = key.find(w.key, key_pos);
+      ASSERT_NE(at, std::string::npos) << text;
+      // The word's code point range in the key is the surface's range in the text.
+      const std::size_t first = count_code_points(std::string_view(key).substr(0, at));
+      const std::size_t last = first + count_code_points(w.key);
+      EXPECT_EQ(w.surface.data() - text.data(), static_cast<std::ptrdiff_t>(text_offsets[first]))
+          << text;
+      EXPECT_EQ(w.surface.size(), text_offsets[last] - text_offsets[first]) << text;
+      EXPECT_EQ(normalize_key(w.surface), w.key) << text;
+      key_pos = at + w.key.size();
+    }
+  }
 }
 
 TEST(SegmentWordsTest, TraditionalAndSimplifiedGiveTheSameKeys) {
