@@ -23,7 +23,75 @@ void read_key(const nlohmann::json& j, const char* key, T& out) {
   if (const auto it = j.find(key); it != j.end()) it->get_to(out);
 }
 
+// A SAX reader of an analysis JSON that collects the outline items' "text" strings and stops
+// the parser once the outline array closes.
+class OutlineTextsReader final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  std::vector<std::string> texts;
+  bool outline_complete = false;
+
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool string(string_t& value) override {
+    if (in_outline_ && depth_ == kItemDepth && item_key_ == "text") {
+      texts.push_back(std::move(value));
+    }
+    return true;
+  }
+  bool key(string_t& name) override {
+    if (depth_ == kTopDepth) top_key_ = std::move(name);
+    if (depth_ == kItemDepth) item_key_ = std::move(name);
+    return true;
+  }
+  bool start_object(std::size_t) override {
+    ++depth_;
+    item_key_.clear();
+    return true;
+  }
+  bool end_object() override {
+    --depth_;
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    ++depth_;
+    if (depth_ == kTopDepth + 1 && top_key_ == "outline") in_outline_ = true;
+    return true;
+  }
+  bool end_array() override {
+    --depth_;
+    if (in_outline_ && depth_ == kTopDepth) {
+      outline_complete = true;
+      return false;  // nothing after the outline is needed
+    }
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  // Nesting of the value being read: 1 inside the analysis object, 2 inside the outline
+  // array, 3 inside an outline item.
+  static constexpr int kTopDepth = 1;
+  static constexpr int kItemDepth = 3;
+  int depth_ = 0;
+  bool in_outline_ = false;
+  std::string top_key_;
+  std::string item_key_;
+};
+
 }  // namespace
+
+std::vector<std::string> outline_texts(std::string_view json) {
+  OutlineTextsReader reader;
+  nlohmann::json::sax_parse(json.begin(), json.end(), &reader);
+  if (!reader.outline_complete) return {};
+  return std::move(reader.texts);
+}
 
 void from_json(const nlohmann::json& j, OutlineItem& item) {
   read_key(j, "level", item.level);

@@ -35,4 +35,12 @@ nlohmann::ordered_json analysis_to_json(const Analysis& a);
 // is malformed or a value has the wrong type.
 Analysis analysis_from_json(std::string_view json);
 
+// The texts of the outline headings of `json` (the dump of analysis_to_json), in order, read
+// without parsing past the outline: the template after it, a copy of the whole text, is
+// never lexed (the search index reads the headings of every document this way). Items that
+// are not objects or whose "text" is not a string are skipped. Empty for "", for JSON
+// without an "outline" array, and for JSON malformed before the outline ends; what follows
+// the outline is not checked.
+std::vector<std::string> outline_texts(std::string_view json);
+
 }  // namespace wenku::doc

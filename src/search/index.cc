@@ -16,6 +16,7 @@
 #include <string>
 
 #include "base/string_map.h"
+#include "doc/analysis.h"
 #include "search/groonga.h"
 #include "search/open_marker.h"
 #include "store/store.h"
@@ -114,16 +115,10 @@ const fs::path& created(const fs::path& dir) {
 
 // The outline headings of a doc::analysis_to_json document, one per line; "" when none.
 std::string outline_headings(std::string_view analysis) {
-  if (analysis.empty()) return "";
-  auto parsed = json::parse(analysis, nullptr, false);
-  if (!parsed.is_object() || !parsed.contains("outline") || !parsed["outline"].is_array()) {
-    return "";
-  }
   std::string out;
-  for (const auto& item : parsed["outline"]) {
-    if (!item.is_object() || !item.contains("text") || !item["text"].is_string()) continue;
+  for (const std::string& text : doc::outline_texts(analysis)) {
     if (!out.empty()) out += '\n';
-    out += item["text"].get<std::string>();
+    out += text;
   }
   return out;
 }

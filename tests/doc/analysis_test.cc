@@ -4,6 +4,10 @@
 
 #include <stdexcept>
 
+#include "doc/corpus_reader.h"
+#include "doc/outline.h"
+#include "testing/test_support.h"
+
 namespace wenku::doc {
 namespace {
 
@@ -76,6 +80,57 @@ TEST(Analysis, FromJsonOfNothingMissingKeysAndGarbage) {
   EXPECT_TRUE(partial.tasks.empty());
   EXPECT_THROW(analysis_from_json("{not json"), std::runtime_error);
   EXPECT_THROW(analysis_from_json(R"({"tasks":[{"para":"x"}]})"), std::runtime_error);
+}
+
+std::vector<std::string> texts_of(const std::vector<OutlineItem>& outline) {
+  std::vector<std::string> out;
+  for (const auto& item : outline) out.push_back(item.text);
+  return out;
+}
+
+// The stored analyses of real laws, reports and speeches (outline, the text as template):
+// outline_texts finds what the full parse finds.
+TEST(Analysis, OutlineTextsAreThoseOfTheParsedOutline) {
+  const auto corpus = wenku::testing::corpus_dir();
+  if (corpus.empty()) GTEST_SKIP() << "../shared/corpus is absent";
+  std::size_t documents = 0, headings = 0;
+  for (const char* file :
+       {"laws_regulations.jsonl.zst", "gov_work_reports.jsonl", "xi_speeches_2020.jsonl"}) {
+    std::size_t taken = 0;
+    for (auto& [id, d] : testing::read_corpus_docs(corpus / file)) {
+      if (++taken > 300) break;
+      Analysis a;
+      a.title = d.title;
+      a.outline = extract_outline(d);
+      a.template_text = d.content;
+      a.keywords = {"改革"};
+      const std::string json = analysis_to_json(a).dump();
+      EXPECT_EQ(outline_texts(json), texts_of(analysis_from_json(json).outline)) << id;
+      ++documents;
+      headings += a.outline.size();
+    }
+  }
+  EXPECT_GT(documents, 400u);
+  EXPECT_GT(headings, 5000u);
+}
+
+TEST(Analysis, OutlineTextsStopAtTheEndOfTheOutline) {
+  // What follows the outline is never read: a broken template does not matter.
+  EXPECT_EQ(outline_texts(R"({"title":"t","outline":[{"level":1,"text":"一、总体要求","para":2},)"
+                          R"({"text":"（一）目标"}],"template":"unterminated)"),
+            (std::vector<std::string>{"一、总体要求", "（一）目标"}));
+  // Items that are not objects, texts that are not strings, and "text" keys elsewhere are
+  // skipped.
+  EXPECT_EQ(outline_texts(
+                R"({"tasks":[{"text":"任务"}],"outline":[1,"二、",{"text":3},)"
+                R"({"sub":{"text":"深处"},"text":"三、落实"},[{"text":"数组里"}]],"keywords":[]})"),
+            (std::vector<std::string>{"三、落实"}));
+  EXPECT_TRUE(outline_texts("").empty());
+  EXPECT_TRUE(outline_texts(R"({"title":"t","template":"x"})").empty());
+  EXPECT_TRUE(outline_texts(R"({"outline":{"text":"一、"}})").empty());
+  EXPECT_TRUE(outline_texts(R"({"outline":[{"text":"一、"},{"text":"二、)").empty());
+  EXPECT_TRUE(outline_texts(R"(["outline",[{"text":"一、"}]])").empty());
+  EXPECT_TRUE(outline_texts("{not json").empty());
 }
 
 }  // namespace
