@@ -44,8 +44,11 @@ constexpr std::string_view kUpdate =
     "UPDATE documents SET title = ?2, date = ?3, category = ?4, subcategory = ?5, source = ?6,"
     " url = ?7, content = ?8, seq = ?9, updated_at = datetime('now') WHERE id = ?1";
 constexpr std::string_view kUpsertFeatures =
-    "INSERT INTO doc_features (id, keywords, simhash, analysis) VALUES (?1, ?2, ?3, ?4)"
-    " ON CONFLICT (id) DO UPDATE SET keywords = ?2, simhash = ?3, analysis = ?4";
+    "INSERT INTO doc_features (id, simhash, analysis) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (id) DO UPDATE SET simhash = ?2, analysis = ?3";
+constexpr std::string_view kUpsertKeywords =
+    "INSERT INTO doc_keywords (id, keywords) VALUES (?1, ?2)"
+    " ON CONFLICT (id) DO UPDATE SET keywords = ?2";
 constexpr std::string_view kSetDeleted =
     "UPDATE documents SET deleted = ?2, seq = ?3, updated_at = datetime('now') WHERE id = ?1";
 
@@ -55,8 +58,9 @@ constexpr std::string_view kSetDeleted =
   ", seq, views, deleted, created_at, updated_at"
 #define WENKU_SELECT_DOCUMENT \
   "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS("content") \
-  ", f.keywords, f.simhash, f.analysis"              \
-  " FROM documents d LEFT JOIN doc_features f ON f.id = d.id"
+  ", k.keywords, f.simhash, f.analysis"              \
+  " FROM documents d LEFT JOIN doc_features f ON f.id = d.id"  \
+  " LEFT JOIN doc_keywords k ON k.id = d.id"
 constexpr std::string_view kSelectDocumentById = WENKU_SELECT_DOCUMENT " WHERE d.id = ?1";
 constexpr std::string_view kSelectDocumentTextById =
     "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS("content") " FROM documents d WHERE d.id = ?1";
@@ -112,8 +116,7 @@ constexpr std::string_view kClearWordCounts = "DELETE FROM word_df";
 constexpr std::string_view kInsertWordCount = "INSERT INTO word_df (word, df) VALUES (?1, ?2)";
 constexpr std::string_view kSetWordDocuments =
     "UPDATE word_df_documents SET documents = ?1 WHERE id = 1";
-// The analysis JSON repeats the keywords (doc::analysis_to_json); keep the copies equal.
-constexpr std::string_view kSetKeywords = "UPDATE doc_features SET keywords = ?2 WHERE id = ?1";
+constexpr std::string_view kSetKeywords = "UPDATE doc_keywords SET keywords = ?2 WHERE id = ?1";
 
 // Views and hot lists (004_site.sql). An event counts when it adds its view_seen row, which
 // it does only for an existing document.
@@ -895,9 +898,11 @@ class SqliteStore final : public Store {
       update.step();
     }
     auto features = writer_.statement(kUpsertFeatures).use();
-    features.bind(1, d.id).bind(2, nlohmann::json(d.keywords).dump());
-    features.bind(3, static_cast<std::int64_t>(d.simhash)).bind(4, d.analysis);
+    features.bind(1, d.id).bind(2, static_cast<std::int64_t>(d.simhash)).bind(3, d.analysis);
     features.step();
+    auto keywords = writer_.statement(kUpsertKeywords).use();
+    keywords.bind(1, d.id).bind(2, nlohmann::json(d.keywords).dump());
+    keywords.step();
     return PutResult{d.id, inserted, seq};
   }
 

@@ -118,6 +118,41 @@ TEST_F(SqliteStoreTest, AppliesMigrationsOnceAndReopens) {
   EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'documents'"), "1");
 }
 
+// A database of schema version 4 kept the keywords in doc_features; opened by this program,
+// they are in doc_keywords and read back the same, and doc_features no longer has them.
+TEST_F(SqliteStoreTest, MovesTheKeywordsOfAnOlderDatabaseToTheirOwnTable) {
+  {
+    RawDb raw(db_path());
+    for (const auto& file : embedded::migrations()) {
+      if (sqlite::migration_version(file.path) > 4) break;
+      raw.exec(std::string(file.data));
+    }
+    raw.exec("PRAGMA user_version = 4");
+    raw.exec(
+        "INSERT INTO documents (id, title, seq, created_at, updated_at, content) VALUES "
+        "('a', '甲', 1, '2024-01-01 00:00:00', '2024-01-01 00:00:00', '正文'), "
+        "('b', '乙', 2, '2024-01-01 00:00:00', '2024-01-01 00:00:00', '正文')");
+    raw.exec("UPDATE sequence SET value = 2");
+    raw.exec(
+        "INSERT INTO doc_features (id, keywords, simhash, analysis) VALUES "
+        "('a', '[\"改革\",\"发展\"]', 7, '{\"title\":\"甲\"}'), ('b', '[]', 0, '')");
+  }
+  const auto a = store().get("a");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->keywords, (std::vector<std::string>{"改革", "发展"}));
+  EXPECT_EQ(a->simhash, 7u);
+  EXPECT_EQ(a->analysis, R"({"title":"甲"})");
+  ASSERT_TRUE(store().get("b"));
+  EXPECT_TRUE(store().get("b")->keywords.empty());
+  store().set_keywords({{"b", {"新词"}}});
+  EXPECT_EQ(store().get("b")->keywords, (std::vector<std::string>{"新词"}));
+  RawDb raw(db_path());
+  EXPECT_EQ(raw.scalar("SELECT COUNT(*) FROM pragma_table_info('doc_features') "
+                       "WHERE name = 'keywords'"),
+            "0");
+  EXPECT_EQ(raw.scalar("SELECT keywords FROM doc_keywords WHERE id = 'b'"), R"(["新词"])");
+}
+
 TEST(SqliteMigrations, VersionComesFromTheFileName) {
   EXPECT_EQ(sqlite::migration_version("001_init.sql"), 1);
   EXPECT_EQ(sqlite::migration_version("012_users.sql"), 12);
