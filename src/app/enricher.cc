@@ -62,16 +62,6 @@ std::vector<text::Word> Enricher::words(std::string_view text) const {
 
 namespace {
 
-// The distinct keys of `words` (sorted: cheaper than a hash set of a long text's words).
-std::vector<std::string_view> distinct_keys(const std::vector<text::Word>& words) {
-  std::vector<std::string_view> keys;
-  keys.reserve(words.size());
-  for (const auto& w : words) keys.push_back(w.key);
-  std::ranges::sort(keys);
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  return keys;
-}
-
 // Counts one more document, holding the distinct keys `keys`, in `counted`.
 void count_document(const std::vector<std::string_view>& keys, text::DocumentFrequencies& counted) {
   for (const auto key : keys) {
@@ -148,7 +138,7 @@ text::DocumentFrequencies count_frequencies(store::Store& store, const Enricher&
   for_each_page(store, [&](const std::vector<doc::Document>& page) {
     parallel_for(page.size(), [&](std::size_t i) {
       const auto words = enricher.words(page[i].content);
-      const auto keys = distinct_keys(words);
+      const auto keys = text::distinct_keys(words);
       std::lock_guard lock(merge);
       count_document(keys, counted);
     });

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <fstream>
 #include <stdexcept>
 
@@ -34,7 +35,72 @@ void for_each_line(const std::filesystem::path& file, Fn fn) {
   while (std::getline(in, line)) fn(std::string_view(line));
 }
 
+// A word's position in its text, with the first 8 bytes of its key read as a big-endian
+// number (zero-padded): comparing prefixes orders most pairs of keys as their bytes do
+// without calling memcmp (keys hold no NUL).
+struct KeyedPosition {
+  std::uint64_t prefix;
+  std::uint32_t position;
+};
+
+constexpr std::size_t kPrefixBytes = sizeof(std::uint64_t);
+
+std::uint64_t key_prefix(std::string_view key) {
+  std::uint64_t prefix = 0;
+  const std::size_t n = std::min(key.size(), kPrefixBytes);
+  for (std::size_t i = 0; i < kPrefixBytes; ++i) {
+    prefix = (prefix << 8) | (i < n ? static_cast<unsigned char>(key[i]) : 0u);
+  }
+  return prefix;
+}
+
+// The positions of `words` ordered by key in byte order, equal keys by position: sorting
+// groups equal keys with their first occurrence first, cheaper for a long text than a hash
+// map node per distinct word.
+std::vector<KeyedPosition> positions_by_key(const std::vector<Word>& words) {
+  std::vector<KeyedPosition> order(words.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = {key_prefix(words[i].key), static_cast<std::uint32_t>(i)};
+  }
+  std::ranges::sort(order, [&](const KeyedPosition& a, const KeyedPosition& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    const std::string_view x = words[a.position].key;
+    const std::string_view y = words[b.position].key;
+    // Equal prefixes: a key of at most 8 bytes is the other key or a prefix of it.
+    if (x.size() <= kPrefixBytes || y.size() <= kPrefixBytes) {
+      return x.size() != y.size() ? x.size() < y.size() : a.position < b.position;
+    }
+    const int c = x.substr(kPrefixBytes).compare(y.substr(kPrefixBytes));
+    return c != 0 ? c < 0 : a.position < b.position;
+  });
+  return order;
+}
+
+// Calls `fn(first, occurrences)` for each distinct key of `words` in byte order, with the
+// word of its first occurrence and its number of occurrences.
+template <typename Fn>
+void for_each_distinct_key(const std::vector<Word>& words, Fn fn) {
+  const auto order = positions_by_key(words);
+  for (std::size_t i = 0; i < order.size();) {
+    const Word& first = words[order[i].position];
+    std::size_t j = i + 1;
+    while (j < order.size() && order[j].prefix == order[i].prefix &&
+           words[order[j].position].key == first.key) {
+      ++j;
+    }
+    fn(first, static_cast<std::uint32_t>(j - i));
+    i = j;
+  }
+}
+
 }  // namespace
+
+std::vector<std::string_view> distinct_keys(const std::vector<Word>& words) {
+  std::vector<std::string_view> keys;
+  for_each_distinct_key(words,
+                        [&](const Word& first, std::uint32_t) { keys.push_back(first.key); });
+  return keys;
+}
 
 std::vector<Word> segment_words(const Segmenter& segmenter, std::string_view text) {
   const std::string key = normalize_key(text);
@@ -124,26 +190,12 @@ void KeywordCandidates::add(std::string_view key, std::string_view surface, std:
 
 KeywordCandidates KeywordExtractor::candidates(const std::vector<Word>& words,
                                                std::vector<std::string_view>* distinct_keys) const {
-  // Sorting the positions by key groups equal keys with their first occurrence first; for a
-  // long text it is cheaper than a hash map node per distinct word.
-  std::vector<std::uint32_t> order(words.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
-  std::ranges::sort(order, [&](std::uint32_t a, std::uint32_t b) {
-    const int c = words[a].key.compare(words[b].key);
-    return c != 0 ? c < 0 : a < b;
-  });
   KeywordCandidates out;
   if (distinct_keys) distinct_keys->clear();
-  for (std::size_t i = 0; i < order.size();) {
-    const Word& first = words[order[i]];
-    std::size_t j = i + 1;
-    while (j < order.size() && words[order[j]].key == first.key) ++j;
+  for_each_distinct_key(words, [&](const Word& first, std::uint32_t occurrences) {
     if (distinct_keys) distinct_keys->push_back(first.key);
-    if (is_candidate(first.key)) {
-      out.add(first.key, first.surface, static_cast<std::uint32_t>(j - i));
-    }
-    i = j;
-  }
+    if (is_candidate(first.key)) out.add(first.key, first.surface, occurrences);
+  });
   return out;
 }
 

@@ -27,6 +27,10 @@ struct Word {
 // The result's surfaces point into `text`: keep it alive while they are used.
 std::vector<Word> segment_words(const Segmenter& segmenter, std::string_view text);
 
+// The distinct keys of `words` in byte order, viewing the words' keys: what
+// DocumentFrequencies counts of a text.
+std::vector<std::string_view> distinct_keys(const std::vector<Word>& words);
+
 // How many of the library's documents contain each word key: the IDF source.
 struct DocumentFrequencies {
   std::int64_t documents = 0;      // documents counted

@@ -184,6 +184,8 @@ void expect_candidates_as_expected(std::string_view text, const DocumentFrequenc
   std::vector<std::string_view> keys;
   const auto candidates = extractor().candidates(words, &keys);
   EXPECT_EQ(std::vector<std::string>(keys.begin(), keys.end()), expected.distinct_keys);
+  const auto distinct = distinct_keys(words);
+  EXPECT_EQ(std::vector<std::string>(distinct.begin(), distinct.end()), expected.distinct_keys);
   ASSERT_EQ(candidates.size(), expected.candidates.size());
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const auto c = candidates[i];
@@ -210,6 +212,36 @@ TEST(KeywordCandidatesTest, KeepEachCandidateKeyWithItsCountAndFirstSpelling) {
   EXPECT_FALSE(got.contains("是"));
   EXPECT_EQ(extractor().top(candidates, {}, 1), std::vector<std::string>{"發展"});
   EXPECT_EQ(extractor().candidates(segment_words(segmenter(), "")).size(), 0u);
+}
+
+// Keys that share their first 8 bytes, or are prefixes of each other, come out in byte
+// order, each once with its count of occurrences and first spelling.
+TEST(KeywordCandidatesTest, KeysSharingLongPrefixesAreOrderedAndCountedByTheirBytes) {
+  const std::vector<std::string> keys = {
+      "中国人民解放军", "abcdefghz", "abcdefgh", "中国人民", "abcdefghi",  "abc",
+      "abcdefgh",       "ab",        "中国人",   "中国人民", "abcdefghia", "中国人民解放"};
+  std::vector<Word> words;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    words.push_back(Word{keys[i], i % 2 == 0 ? std::string_view("甲") : std::string_view("乙")});
+  }
+  std::map<std::string, std::pair<std::string, std::uint32_t>> expected;  // first surface, count
+  for (const auto& w : words) {
+    auto [it, added] = expected.try_emplace(w.key, std::string(w.surface), 0);
+    ++it->second.second;
+  }
+  std::vector<std::string> expected_keys;
+  for (const auto& [key, value] : expected) expected_keys.push_back(key);
+  const auto distinct = distinct_keys(words);
+  EXPECT_EQ(std::vector<std::string>(distinct.begin(), distinct.end()), expected_keys);
+  std::vector<std::string_view> seen;
+  const auto candidates = extractor().candidates(words, &seen);
+  EXPECT_EQ(std::vector<std::string>(seen.begin(), seen.end()), expected_keys);
+  ASSERT_GT(candidates.size(), 4u);
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const auto c = candidates[i];
+    ASSERT_TRUE(expected.contains(std::string(c.key))) << c.key;
+    EXPECT_EQ(std::pair(std::string(c.surface), c.count), expected.at(std::string(c.key))) << c.key;
+  }
 }
 
 TEST(KeywordCandidatesTest, EqualScoresRankInKeyByteOrder) {
