@@ -328,21 +328,45 @@ void university_spans(std::string_view s, std::vector<TemplateSpan>& out) {
 
 bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
 
-// Whether a name may start at byte `pos` of `s`, by its first code point: the whole UTF-8
-// sequence (1 to 4 bytes) is there, and its code point, decoded from the lead and continuation
-// bits without validation (equal bytes decode equally, which is all a filter needs), is in
-// `first_chars` or outside the BMP (not filtered).
-bool may_start_name(const BmpSet& first_chars, std::string_view s, std::size_t pos) {
+// The code point of the 1- to 3-byte UTF-8 sequence at byte `pos` of `s`, decoded from the
+// lead and continuation bits without validation (equal bytes decode equally, which is all a
+// filter needs), and the sequence's length; length 0 for anything else: a 4-byte sequence, a
+// continuation byte, a sequence cut by the end of `s`, or `pos` at the end.
+struct BmpBits {
+  char32_t code_point = 0;
+  std::size_t length = 0;
+};
+
+BmpBits bmp_bits_at(std::string_view s, std::size_t pos) {
+  if (pos >= s.size()) return {};
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[pos + i]); };
   const std::size_t left = s.size() - pos;
   const unsigned char lead = byte(0);
-  if (lead < 0x80) return first_chars[lead];
-  if ((lead & 0xE0) == 0xC0 && left >= 2)
-    return first_chars[((lead & 0x1F) << 6) | (byte(1) & 0x3F)];
-  if ((lead & 0xF0) == 0xE0 && left >= 3) {
-    return first_chars[((lead & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F)];
+  if (lead < 0x80) return {lead, 1};
+  if ((lead & 0xE0) == 0xC0 && left >= 2) {
+    return {static_cast<char32_t>(((lead & 0x1F) << 6) | (byte(1) & 0x3F)), 2};
   }
-  return (lead & 0xF8) == 0xF0 && left >= 4;
+  if ((lead & 0xF0) == 0xE0 && left >= 3) {
+    return {
+        static_cast<char32_t>(((lead & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F)),
+        3};
+  }
+  return {};
+}
+
+// Whether a name may start at byte `pos` of `s`: false when its first code point starts no
+// name (`first_chars`) or its first two start none (`first_pairs`). Code points outside the
+// BMP are not filtered; a cut or stray sequence starts nothing.
+bool may_start_name(const BmpSet& first_chars, const text::PairFilter& first_pairs,
+                    std::string_view s, std::size_t pos) {
+  const BmpBits first = bmp_bits_at(s, pos);
+  if (first.length == 0) {
+    const auto lead = static_cast<unsigned char>(s[pos]);
+    return (lead & 0xF8) == 0xF0 && s.size() - pos >= 4;
+  }
+  if (!first_chars[first.code_point]) return false;
+  const BmpBits second = bmp_bits_at(s, pos + first.length);
+  return second.length == 0 || first_pairs.may_start(first.code_point, second.code_point);
 }
 
 void place_spans(std::string_view s, const PlaceNames& places, std::vector<TemplateSpan>& out) {
@@ -422,8 +446,10 @@ PlaceNames::PlaceNames(const NameMap& proper_bytes) : size_(proper_bytes.size())
     builder.add(icu::StringPiece(name.data(), static_cast<std::int32_t>(name.size())),
                 static_cast<std::int32_t>(proper), status);
     std::size_t pos = 0;
-    if (const char32_t first = name.empty() ? 0 : text::decode_at(name, pos); first < 0x10000)
-      first_chars_.set(first);
+    const char32_t first = name.empty() ? 0 : text::decode_at(name, pos);
+    if (first < 0x10000) first_chars_.set(first);
+    const char32_t second = pos < name.size() ? text::decode_at(name, pos) : 0;
+    if (first < 0x10000 && second != 0 && second < 0x10000) first_pairs_.add(first, second);
   }
   const icu::StringPiece bytes = builder.buildStringPiece(USTRINGTRIE_BUILD_FAST, status);
   if (U_FAILURE(status)) {
@@ -436,7 +462,7 @@ PlaceNames::PlaceNames(const NameMap& proper_bytes) : size_(proper_bytes.size())
 PlaceNames::Match PlaceNames::longest_name_at(std::string_view s, std::size_t pos) const {
   Match match;
   if (trie_.empty() || pos >= s.size()) return match;
-  if (!may_start_name(first_chars_, s, pos)) return match;  // most positions end here
+  if (!may_start_name(first_chars_, first_pairs_, s, pos)) return match;  // most end here
   icu::BytesTrie trie(trie_.data());
   std::size_t chars = 0;
   for (std::size_t at = pos; at < s.size();) {

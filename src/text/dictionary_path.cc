@@ -47,7 +47,7 @@ struct Edge {
 
 DictionaryPath::DictionaryPath(const cppjieba::DictTrie& trie,
                                const std::vector<std::filesystem::path>& dictionary_files)
-    : trie_(trie), bmp_(0x10000, -1), pair_bits_((std::size_t{1} << kPairBits) / 64, 0) {
+    : trie_(trie), bmp_(0x10000, -1) {
   std::vector<std::string> words;
   for (const auto& file : dictionary_files) read_words(file, words);
   std::ranges::sort(words);
@@ -93,7 +93,7 @@ DictionaryPath::DictionaryPath(const cppjieba::DictTrie& trie,
       firsts_.back().alone = unit->weight;
       continue;
     }
-    note_pair(c, runes[1].rune);
+    longer_word_starts_.add(c, runes[1].rune);
     UErrorCode status = U_ZERO_ERROR;
     if (!rest) rest = std::make_unique<icu::BytesTrieBuilder>(status);
     const std::string_view tail = std::string_view(word).substr(runes[0].len);
@@ -105,21 +105,6 @@ DictionaryPath::DictionaryPath(const cppjieba::DictTrie& trie,
     weights.push_back(unit->weight);
   }
   finish();
-}
-
-std::size_t DictionaryPath::pair_bit(char32_t first, char32_t second) {
-  const std::uint64_t pair = (std::uint64_t{first} << 21) | second;  // code points: 21 bits
-  return static_cast<std::size_t>((pair * 0x9E3779B97F4A7C15ull) >> (64 - kPairBits));
-}
-
-void DictionaryPath::note_pair(char32_t first, char32_t second) {
-  const std::size_t bit = pair_bit(first, second);
-  pair_bits_[bit / 64] |= std::uint64_t{1} << (bit % 64);
-}
-
-bool DictionaryPath::may_start_longer_word(char32_t first, char32_t second) const {
-  const std::size_t bit = pair_bit(first, second);
-  return ((pair_bits_[bit / 64] >> (bit % 64)) & 1u);
 }
 
 const DictionaryPath::FirstCharacter* DictionaryPath::first(char32_t c) const {
@@ -152,7 +137,7 @@ void DictionaryPath::cut(RuneIt begin, RuneIt end, std::string_view text,
     const FirstCharacter* words_here = first(begin[i].rune);
     edges.push_back({i, words_here != nullptr ? words_here->alone : trie_.GetMinWeight()});
     if (words_here == nullptr || words_here->words == 0) continue;
-    if (i + 1 == n || !may_start_longer_word(begin[i].rune, begin[i + 1].rune)) continue;
+    if (i + 1 == n || !longer_word_starts_.may_start(begin[i].rune, begin[i + 1].rune)) continue;
     const char* weights = words_here->longer.data();
     icu::BytesTrie words(weights + words_here->words * sizeof(double));
     for (std::size_t j = i + 1; j < n && j - i + 1 <= cppjieba::MAX_WORD_LENGTH; ++j) {

@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "text/pair_filter.h"
+
 namespace wenku::text {
 
 class DictionaryPath {
@@ -47,22 +49,15 @@ class DictionaryPath {
   };
   const FirstCharacter* first(char32_t c) const;
 
-  // A filter of the first two characters of the words of two or more: a bit per hash of
-  // the pair, set for every such word, so a clear bit means no word starts with the pair
-  // and the trie is not walked. Half the positions of Han text have a first character that
-  // starts longer words but no word starting with the two characters there; the trie walk
-  // that finds this was most of the dictionary step. Of 2^23 bits (1 MiB) the ~180,000 pairs of
-  // the dictionaries set 2 %: few false positives, and those only cost the walk.
-  static constexpr int kPairBits = 23;
-  static std::size_t pair_bit(char32_t first, char32_t second);
-  void note_pair(char32_t first, char32_t second);
-  bool may_start_longer_word(char32_t first, char32_t second) const;
-
   const cppjieba::DictTrie& trie_;
   std::vector<std::int32_t> bmp_;  // code point -> index into firsts_, -1 when no word
   std::unordered_map<char32_t, std::int32_t> supplementary_;  // the same above U+FFFF
   std::vector<FirstCharacter> firsts_;
-  std::vector<std::uint64_t> pair_bits_;
+  // The first two characters of the words of two or more. Half the positions of Han text
+  // have a first character that starts longer words but no word starting with the two
+  // characters there; the trie walk that found this was most of the dictionary step. The
+  // ~180,000 pairs of the dictionaries set 2 % of 2^23 bits (1 MiB).
+  PairFilter longer_word_starts_{23};
 };
 
 }  // namespace wenku::text

