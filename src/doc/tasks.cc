@@ -175,6 +175,8 @@ int year_of_date(std::u32string_view date) {
 std::optional<Deadline> find_deadline(std::string_view clause, int doc_year) {
   static constexpr std::array<std::u32string_view, 5> kSeasons{U"春节", U"国庆节", U"元旦", U"汛期",
                                                                U"中秋节"};
+  // Most clauses have no 前: they are not decoded.
+  if (clause.find("前") == std::string_view::npos) return std::nullopt;
   std::u32string cps;
   std::vector<std::size_t> offsets;  // byte offset of each code point, plus the end
   for (std::size_t pos = 0; pos < clause.size();) {
