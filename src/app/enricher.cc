@@ -62,9 +62,10 @@ std::vector<text::Word> Enricher::words(std::string_view text) const {
 
 namespace {
 
-// Counts one more document, holding the distinct keys `keys`, in `counted`.
-void count_document(const std::vector<std::string_view>& keys, text::DocumentFrequencies& counted) {
-  for (const auto key : keys) {
+// Counts one more document, whose keyword candidates are `candidates`, in `counted`.
+void count_document(const text::KeywordCandidates& candidates, text::DocumentFrequencies& counted) {
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const std::string_view key = candidates[i].key;
     if (auto it = counted.counts.find(key); it != counted.counts.end()) {
       ++it->second;
     } else {
@@ -79,10 +80,9 @@ void count_document(const std::vector<std::string_view>& keys, text::DocumentFre
 void Enricher::add_text_features(doc::Document& d) const {
   const auto words_of_content = words(d.content);
   if (tally_ != nullptr) {
-    std::vector<std::string_view> keys;
-    auto candidates = keywords_.candidates(words_of_content, &keys);
+    auto candidates = keywords_.candidates(words_of_content);
     std::lock_guard lock(tallying_);
-    count_document(keys, tally_->frequencies);
+    count_document(candidates, tally_->frequencies);
     tally_->candidates.insert_or_assign(d.id, std::move(candidates));
     d.keywords.clear();
   } else {
@@ -138,9 +138,9 @@ text::DocumentFrequencies count_frequencies(store::Store& store, const Enricher&
   for_each_page(store, [&](const std::vector<doc::Document>& page) {
     parallel_for(page.size(), [&](std::size_t i) {
       const auto words = enricher.words(page[i].content);
-      const auto keys = text::distinct_keys(words);
+      const auto candidates = enricher.keywords().candidates(words);
       std::lock_guard lock(merge);
-      count_document(keys, counted);
+      count_document(candidates, counted);
     });
   });
   return counted;

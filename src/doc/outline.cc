@@ -333,6 +333,11 @@ std::size_t heading_marker_size(std::string_view s) {
   return s.size() - rest.size();
 }
 
+bool is_article_heading(std::string_view s) {
+  const auto marker = ordinal(s);
+  return marker && marker->system == System::kArticle;
+}
+
 std::vector<OutlineItem> extract_outline(const Document& d) {
   const std::vector<Candidate> candidates = find_candidates(paragraphs(d.content));
   std::vector<OutlineItem> outline;

@@ -41,4 +41,8 @@ std::vector<OutlineItem> extract_outline(const Document& d);
 // the comma or colon after it: "（二）", "一是", "第一，", "首先，"), 0 when it has none.
 std::size_t heading_marker_size(std::string_view s);
 
+// True when `s` starts with an article marker (第一条, 第12条): an article of a law or
+// regulation, which the outline keeps as a heading of its own with its opening sentence.
+bool is_article_heading(std::string_view s);
+
 }  // namespace wenku::doc

@@ -95,13 +95,6 @@ void for_each_distinct_key(const std::vector<Word>& words, Fn fn) {
 
 }  // namespace
 
-std::vector<std::string_view> distinct_keys(const std::vector<Word>& words) {
-  std::vector<std::string_view> keys;
-  for_each_distinct_key(words,
-                        [&](const Word& first, std::uint32_t) { keys.push_back(first.key); });
-  return keys;
-}
-
 std::vector<Word> segment_words(const Segmenter& segmenter, std::string_view text) {
   const std::string key = normalize_key(text);
   // words_for_index: the segmenter's own rule for dropping punctuation; words hold no spaces.
@@ -131,18 +124,11 @@ std::vector<Word> segment_words(const Segmenter& segmenter, std::string_view tex
   return words;
 }
 
-KeywordExtractor::KeywordExtractor(const std::filesystem::path& dict_dir) {
-  std::vector<double> values;
-  for_each_line(dict_dir / "idf.utf8", [&](std::string_view line) {
-    const auto space = line.rfind(' ');
-    if (space == std::string_view::npos || !is_valid_utf8(line)) return;
-    const double value = std::strtod(std::string(line.substr(space + 1)).c_str(), nullptr);
-    idf_.emplace(normalize_key(line.substr(0, space)), value);
-    values.push_back(value);
-  });
-  if (values.empty()) throw std::runtime_error("idf.utf8 holds no entries in " + dict_dir.string());
-  std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
-  median_idf_ = values[values.size() / 2];
+KeywordExtractor::KeywordExtractor(const std::filesystem::path& dict_dir)
+    : idf_file_(dict_dir / "idf.utf8") {
+  if (!std::filesystem::is_regular_file(idf_file_)) {
+    throw std::runtime_error("keyword dictionary missing: " + idf_file_.string());
+  }
   for_each_line(dict_dir / "stop_words.utf8", [&](std::string_view line) {
     line = trim(line);
     if (!line.empty() && is_valid_utf8(line)) stop_words_.insert(normalize_key(line));
@@ -158,12 +144,27 @@ bool KeywordExtractor::is_candidate(std::string_view key) const {
   return false;
 }
 
+void KeywordExtractor::load_general_idf() const {
+  std::vector<double> values;
+  for_each_line(idf_file_, [&](std::string_view line) {
+    const auto space = line.rfind(' ');
+    if (space == std::string_view::npos || !is_valid_utf8(line)) return;
+    const double value = std::strtod(std::string(line.substr(space + 1)).c_str(), nullptr);
+    idf_.emplace(normalize_key(line.substr(0, space)), value);
+    values.push_back(value);
+  });
+  if (values.empty()) throw std::runtime_error(idf_file_.string() + " holds no entries");
+  std::nth_element(values.begin(), values.begin() + values.size() / 2, values.end());
+  median_idf_ = values[values.size() / 2];
+}
+
 double KeywordExtractor::idf(std::string_view key, const DocumentFrequencies& library) const {
   if (library.documents >= kMinLibraryDocuments) {
     if (auto it = library.counts.find(key); it != library.counts.end() && it->second > 0) {
       return std::log(static_cast<double>(library.documents) / static_cast<double>(it->second));
     }
   }
+  std::call_once(idf_loaded_, [this] { load_general_idf(); });
   if (auto it = idf_.find(key); it != idf_.end()) return it->second;
   return median_idf_;
 }
@@ -188,12 +189,9 @@ void KeywordCandidates::add(std::string_view key, std::string_view surface, std:
   if (own_surface) bytes_ += surface;
 }
 
-KeywordCandidates KeywordExtractor::candidates(const std::vector<Word>& words,
-                                               std::vector<std::string_view>* distinct_keys) const {
+KeywordCandidates KeywordExtractor::candidates(const std::vector<Word>& words) const {
   KeywordCandidates out;
-  if (distinct_keys) distinct_keys->clear();
   for_each_distinct_key(words, [&](const Word& first, std::uint32_t occurrences) {
-    if (distinct_keys) distinct_keys->push_back(first.key);
     if (is_candidate(first.key)) out.add(first.key, first.surface, occurrences);
   });
   return out;

@@ -1,9 +1,13 @@
 // Words of a text in key form (for keywords and SimHash) and TF-IDF keyword extraction.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,14 +31,17 @@ struct Word {
 // The result's surfaces point into `text`: keep it alive while they are used.
 std::vector<Word> segment_words(const Segmenter& segmenter, std::string_view text);
 
-// The distinct keys of `words` in byte order, viewing the words' keys: what
-// DocumentFrequencies counts of a text.
-std::vector<std::string_view> distinct_keys(const std::vector<Word>& words);
-
-// How many of the library's documents contain each word key: the IDF source.
+// How many of the library's documents contain each keyword candidate key (the keys of
+// KeywordExtractor::candidates of their texts): the IDF source. Only candidates are ever
+// ranked, so other words (single characters, numbers, stop words: about half of a text's
+// distinct keys) are not counted.
 struct DocumentFrequencies {
-  std::int64_t documents = 0;      // documents counted
-  StringMap<std::int64_t> counts;  // word key → documents containing it
+  std::int64_t documents = 0;  // documents counted
+  // Candidate key → documents containing it. abseil's open-addressing table: an import
+  // counts ~9 million keys of its documents into ~300,000 entries and looks each up again
+  // for the keywords; std::unordered_map's node per entry cost several cache misses a lookup
+  // (5 % of an import's time).
+  absl::flat_hash_map<std::string, std::int64_t, StringHash, std::equal_to<>> counts;
 };
 
 // The keyword candidates of one text (KeywordExtractor::candidates): each distinct key that
@@ -76,9 +83,10 @@ class KeywordExtractor {
   // that its ratios are too coarse and cppjieba's general idf.utf8 decides alone.
   static constexpr std::int64_t kMinLibraryDocuments = 100;
 
-  // Loads idf.utf8 ("word idf" per line) and stop_words.utf8 (one word per line) from
-  // `dict_dir`, both keyed by normalize_key. Throws std::runtime_error naming a missing or
-  // unreadable file.
+  // Loads stop_words.utf8 (one word per line) from `dict_dir`, keyed by normalize_key; its
+  // idf.utf8 ("word idf" per line, 260,000 lines: 0.3 s) is loaded by the first idf() call
+  // that needs it (an import's keywords never do). Throws std::runtime_error naming a
+  // missing or unreadable file.
   explicit KeywordExtractor(const std::filesystem::path& dict_dir);
 
   // True when a word key may be a keyword: at least two code points, at least one letter
@@ -87,7 +95,8 @@ class KeywordExtractor {
 
   // The inverse document frequency of `key`: ln(N / df) from `library` when it holds at
   // least kMinLibraryDocuments documents and counts the key; else idf.utf8's value; else the
-  // median of idf.utf8 (cppjieba's choice for unknown words).
+  // median of idf.utf8 (cppjieba's choice for unknown words). Thread-safe; throws
+  // std::runtime_error when idf.utf8 cannot be read or holds no entries.
   double idf(std::string_view key, const DocumentFrequencies& library) const;
 
   // The `k` candidate words of `words` with the highest term frequency × idf, best first
@@ -101,16 +110,19 @@ class KeywordExtractor {
   std::vector<std::string> top(const KeywordCandidates& candidates,
                                const DocumentFrequencies& library, std::size_t k) const;
 
-  // The candidate words of `words` (is_candidate) with their counts and first surfaces. When
-  // `distinct_keys` is given, it receives every distinct key of `words` (candidate or not, in
-  // byte order, viewing the words' keys): what DocumentFrequencies counts.
-  KeywordCandidates candidates(const std::vector<Word>& words,
-                               std::vector<std::string_view>* distinct_keys = nullptr) const;
+  // The candidate words of `words` (is_candidate) with their counts and first surfaces: their
+  // keys are what DocumentFrequencies counts of a text.
+  KeywordCandidates candidates(const std::vector<Word>& words) const;
 
  private:
-  StringMap<double> idf_;
+  // Fills idf_ and median_idf_ from idf_file_.
+  void load_general_idf() const;
+
+  std::filesystem::path idf_file_;
+  mutable std::once_flag idf_loaded_;
+  mutable StringMap<double> idf_;
+  mutable double median_idf_ = 0;
   StringSet stop_words_;
-  double median_idf_ = 0;
 };
 
 }  // namespace wenku::text

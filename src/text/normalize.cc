@@ -10,6 +10,7 @@
 #include <unicode/utf8.h>
 #include <opencc/SimpleConverter.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -117,21 +118,25 @@ char32_t normalize_char(char32_t c) {
 }
 
 std::string normalize_key(std::string_view text) {
-  require_valid_utf8(text, "text");
   const auto& table = fold_table();
-  std::string out;
-  out.reserve(text.size());
+  // Validated while folded, in one pass, into a buffer that cannot overflow: a code point
+  // folds to one of at most twice its UTF-8 length (ASCII folds to ASCII).
+  std::string out(2 * text.size(), '\0');
+  auto* const begin = reinterpret_cast<std::uint8_t*>(out.data());
+  std::size_t written = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
     const auto byte = static_cast<unsigned char>(text[pos]);
-    if (byte < 0x80) {  // ASCII fast path: folds to ASCII (only A-Z change)
-      out += static_cast<char>(table[byte]);
+    if (byte < 0x80 && byte != 0) {  // ASCII fast path: folds to ASCII (only A-Z change)
+      begin[written++] = static_cast<std::uint8_t>(table[byte]);
       ++pos;
       continue;
     }
-    const char32_t c = decode_at(text, pos);
-    append_utf8(out, c < kTableEnd ? table[c] : c);
+    const auto c = decode_checked(text, pos);
+    if (!c) throw InvalidUtf8("text", pos);
+    U8_APPEND_UNSAFE(begin, written, *c < kTableEnd ? table[*c] : *c);
   }
+  out.resize(written);
   return out;
 }
 

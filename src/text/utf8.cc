@@ -46,11 +46,20 @@ std::optional<char32_t> decode(std::string_view s, std::size_t& pos) {
 
 }  // namespace
 
+std::optional<char32_t> decode_checked(std::string_view s, std::size_t& pos) {
+  const std::size_t start = pos;
+  auto cp = decode(s, pos);
+  if (cp == char32_t{0}) {
+    pos = start;
+    return std::nullopt;
+  }
+  return cp;
+}
+
 std::optional<std::size_t> find_invalid_utf8(std::string_view s) {
   std::size_t pos = 0;
   while (pos < s.size()) {
-    const std::size_t start = pos;
-    if (auto cp = decode(s, pos); !cp || *cp == 0) return start;
+    if (!decode_checked(s, pos)) return pos;
   }
   return std::nullopt;
 }

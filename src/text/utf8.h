@@ -38,4 +38,9 @@ bool is_han(char32_t cp);
 // Decodes one code point at `s[pos]` of valid UTF-8, advancing `pos`.
 char32_t decode_at(std::string_view s, std::size_t& pos);
 
+// Decodes the code point at `s[pos]` (pos < s.size()) and advances `pos` past it; returns
+// std::nullopt and leaves `pos` unchanged when the sequence there is invalid UTF-8 or NUL
+// (the rules of find_invalid_utf8). For loops that validate while they decode.
+std::optional<char32_t> decode_checked(std::string_view s, std::size_t& pos);
+
 }  // namespace wenku::text

@@ -163,6 +163,19 @@ TEST(Outline, EmptyAndMarkerFreeTexts) {
   EXPECT_TRUE(extract_outline(doc_of("（\n第\n一\n（一\n")).empty());
 }
 
+TEST(Outline, ArticleHeadingsAreThoseOfTheArticleSystem) {
+  EXPECT_TRUE(is_article_heading("第一条 为了保护和改善环境"));
+  EXPECT_TRUE(is_article_heading("第二十三条"));
+  EXPECT_TRUE(is_article_heading("第12条 本条例自公布之日起施行"));
+  EXPECT_FALSE(is_article_heading("第一章 总则"));
+  EXPECT_FALSE(is_article_heading("第一节 一般规定"));
+  EXPECT_FALSE(is_article_heading("第一，坚持党的领导"));
+  EXPECT_FALSE(is_article_heading("一、条件保障"));
+  EXPECT_FALSE(is_article_heading("条例第一条"));
+  EXPECT_FALSE(is_article_heading("第条"));
+  EXPECT_FALSE(is_article_heading(""));
+}
+
 // Heading agreement of extract_outline with a labelled set of corpus documents.
 struct OutlineScore {
   std::size_t docs = 0, expected = 0, found = 0, matched = 0, same_level = 0, same_text = 0;

@@ -250,6 +250,21 @@ doc::Document with_outline(doc::Document d, std::vector<std::string> headings) {
   return d;
 }
 
+TEST_F(IndexTest, OutlineSearchesSeeALawsChaptersButNotItsArticles) {
+  put({with_outline(make_doc("law", "环境保护条例", "第一章 总则\n第一条 为了保护和改善环境。",
+                             "2016-05-01", "地方性法规"),
+                    {"第一章 总则", "第一条 为了保护和改善环境", "第2条 本条例适用于全省"}),
+       with_outline(
+           make_doc("plan", "环境整治方案", "一、改善环境质量\n要改善环境。", "2020", "工作方案"),
+           {"一、改善环境质量"})});
+  auto index = open_index();
+  index->catch_up(*store_);
+  EXPECT_THAT(search_ids(*index, "提纲:总则"), ElementsAre("law"));
+  EXPECT_THAT(search_ids(*index, "提纲:改善环境"), ElementsAre("plan"));
+  EXPECT_THAT(search_ids(*index, "提纲:适用于"), IsEmpty());
+  EXPECT_THAT(search_ids(*index, "改善环境"), UnorderedElementsAre("law", "plan"));
+}
+
 TEST_F(IndexTest, OrExcludeFieldsAndFilters) {
   put({with_outline(make_doc("speech", "在全区经济工作会议上的讲话", "要坚持深化改革，扩大开放。",
                              "2021-03-01", "讲话稿"),
