@@ -1,7 +1,10 @@
 // parse_jsonl_record: one line of the corpus JSON Lines format -> a validated document.
 #include <fmt/format.h>
+#include <simdjson.h>
 
-#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <array>
+#include <new>
 #include <stdexcept>
 
 #include "io/import.h"
@@ -12,8 +15,6 @@
 namespace wenku::io {
 namespace {
 
-using nlohmann::json;
-
 // Why a record was rejected; caught in parse_jsonl_record and turned into Parsed::error.
 class RecordError : public std::runtime_error {
  public:
@@ -23,43 +24,65 @@ class RecordError : public std::runtime_error {
 // Records are flat objects; deeper nesting is refused before it can exhaust memory.
 constexpr int kMaxDepth = 16;
 
-json parse_object(std::string_view line) {
-  auto limit_depth = [](int depth, json::parse_event_t, json&) {
-    if (depth > kMaxDepth) {
+// The fields of a record, each null when absent (or JSON null).
+struct Fields {
+  static constexpr std::array<std::string_view, 8> kNames = {
+      "id", "title", "date", "category", "source", "content", "url", "subcategory"};
+  std::array<simdjson::dom::element, kNames.size()> values;
+  std::array<bool, kNames.size()> present{};
+};
+
+// Parses `line` as one JSON object with simdjson's DOM parser, which validates the whole
+// line (nlohmann's parser was 3 % of an import of the corpus; this is several times faster).
+// The elements stay valid until the next call on this thread.
+Fields parse_fields(std::string_view line) {
+  thread_local simdjson::dom::parser parser = [] {
+    simdjson::dom::parser p;
+    // simdjson counts the record itself as level 1.
+    if (p.allocate(simdjson::SIMDJSON_PADDING, kMaxDepth + 1) != simdjson::SUCCESS) {
+      throw std::bad_alloc();
+    }
+    return p;
+  }();
+  simdjson::dom::element root;
+  if (auto error = parser.parse(line.data(), line.size()).get(root); error) {
+    if (error == simdjson::DEPTH_ERROR) {
       throw RecordError(fmt::format("invalid JSON: nested deeper than {} levels", kMaxDepth));
     }
-    return true;
-  };
-  json record;
-  try {
-    record = json::parse(line.begin(), line.end(), limit_depth);
-  } catch (const json::parse_error& e) {
-    // Drop the "[json.exception.parse_error.101] " prefix: it means nothing to a user.
-    std::string_view what = e.what();
-    auto prefix_end = what.find("] ");
-    if (prefix_end != std::string_view::npos) what.remove_prefix(prefix_end + 2);
-    throw RecordError(fmt::format("invalid JSON: {}", what));
+    throw RecordError(fmt::format("invalid JSON: {}", simdjson::error_message(error)));
   }
-  if (!record.is_object()) throw RecordError("record is not a JSON object");
-  return record;
+  simdjson::dom::object object;
+  if (root.get(object) != simdjson::SUCCESS) throw RecordError("record is not a JSON object");
+  Fields fields;
+  for (const auto field : object) {
+    const auto it = std::ranges::find(Fields::kNames, field.key);
+    if (it == Fields::kNames.end()) continue;
+    const auto i = static_cast<std::size_t>(it - Fields::kNames.begin());
+    fields.values[i] = field.value;  // a repeated key: the last one counts
+    fields.present[i] = true;
+  }
+  return fields;
 }
 
 enum class Presence { kRequired, kOptional };
 
-// The string value of `name`; an optional field may be absent or null (then "").
-std::string string_field(const json& record, const char* name, Presence presence) {
-  auto it = record.find(name);
-  if (it == record.end() || (presence == Presence::kOptional && it->is_null())) {
+// The string value of field `name`; an optional field may be absent or null (then "").
+std::string string_field(const Fields& fields, std::string_view name, Presence presence) {
+  const auto i =
+      static_cast<std::size_t>(std::ranges::find(Fields::kNames, name) - Fields::kNames.begin());
+  if (!fields.present[i] || (presence == Presence::kOptional && fields.values[i].is_null())) {
     if (presence == Presence::kRequired) throw RecordError(fmt::format("missing field '{}'", name));
     return {};
   }
-  if (!it->is_string()) throw RecordError(fmt::format("field '{}' is not a string", name));
-  const auto& value = it->get_ref<const std::string&>();
+  std::string_view value;
+  if (fields.values[i].get(value) != simdjson::SUCCESS) {
+    throw RecordError(fmt::format("field '{}' is not a string", name));
+  }
   // The line was valid UTF-8, but a \u0000 escape still decodes to a NUL byte.
   if (auto error = detail::utf8_error(value)) {
     throw RecordError(fmt::format("field '{}': {}", name, *error));
   }
-  return value;
+  return std::string(value);
 }
 
 void require_non_empty(const std::string& value, const char* name) {
@@ -69,7 +92,7 @@ void require_non_empty(const std::string& value, const char* name) {
 doc::Document to_document(std::string_view line) {
   if (line.size() > kMaxDocumentBytes) throw RecordError(detail::too_large("record"));
   if (auto error = detail::utf8_error(line)) throw RecordError(*error);
-  const json record = parse_object(line);
+  const Fields record = parse_fields(line);
 
   doc::Document d;
   d.id = string_field(record, "id", Presence::kRequired);
