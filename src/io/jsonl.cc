@@ -78,7 +78,9 @@ std::string string_field(const Fields& fields, std::string_view name, Presence p
   if (fields.values[i].get(value) != simdjson::SUCCESS) {
     throw RecordError(fmt::format("field '{}' is not a string", name));
   }
-  // The line was valid UTF-8, but a \u0000 escape still decodes to a NUL byte.
+  // simdjson validated the line's UTF-8 and decodes escapes into valid UTF-8 (it refuses
+  // lone surrogates), but a \u0000 escape still decodes to a NUL byte.
+  if (value.find('\0') == std::string_view::npos) return std::string(value);
   if (auto error = detail::utf8_error(value)) {
     throw RecordError(fmt::format("field '{}': {}", name, *error));
   }
