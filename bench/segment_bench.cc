@@ -108,7 +108,8 @@ void BM_WordsForIndex(benchmark::State& state) {
   });
 }
 
-// The dictionary step: cppjieba's DictTrie as the segmenter loads it, and the paragraphs
+// The dictionary step: cppjieba's DictTrie and DictionaryPath over the segmenter's
+// dictionaries, and the paragraphs
 // decoded to runes once.
 struct DictionaryStep {
   std::vector<fs::path> files;
@@ -121,7 +122,7 @@ struct DictionaryStep {
               fs::path(WENKU_BUILD_DICT_DIR) / "user.dict.utf8",
               fs::path(WENKU_BUILD_DICT_DIR) / "gongwen.dict.utf8"},
         trie(files[0].string(), files[1].string() + "|" + files[2].string()),
-        path(trie, files) {
+        path(files[0], {files[1], files[2]}) {
     for (const auto& line : corpus_paragraphs().lines) {
       cppjieba::DecodeUTF8RunesInString(line, runes.emplace_back());
     }

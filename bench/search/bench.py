@@ -34,6 +34,9 @@ def parse_args():
     p.add_argument("--wrk-seconds", type=int, default=15)
     p.add_argument("--repeat", type=int, default=3,
                    help="timed passes per engine and concurrency (medians are reported)")
+    p.add_argument("--build-rounds", type=int, default=3,
+                   help="interleaved rounds of Wenku's import and Groonga's bare build for "
+                        "the import ratio (0: none; needs both engines)")
     p.add_argument("--publish", action="store_true",
                    help="write the table and chart into bench/README.md")
     return p.parse_args()
@@ -230,6 +233,30 @@ def wenku_scaling(args, queries):
             "connections": SCALING_CONNECTIONS}
 
 
+def build_ratio(args, docs):
+    """Groonga's bare index build and Wenku's import of `docs`, interleaved
+    `args.build_rounds` times, both on the server core: each build's seconds, the medians and
+    their ratio. One build each is no ratio on this machine: its speed drifts by ±15 % within
+    minutes, and the two single builds of the engine table run minutes apart."""
+    work = os.path.join(args.work, "build-ratio")
+    seconds = {"Groonga": [], "Wenku": []}
+    for r in range(args.build_rounds):
+        for engine in (engines.Groonga(work), engines.Wenku(work, args.wenku)):
+            try:
+                engine.prepare(docs)
+                t = time.perf_counter()
+                engine.build(docs)
+                seconds[engine.name].append(time.perf_counter() - t)
+            finally:
+                engine.stop()
+        print("   build round %d: Groonga %.1f s, Wenku %.1f s" % (
+            r + 1, seconds["Groonga"][-1], seconds["Wenku"][-1]), flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    g, w = statistics.median(seconds["Groonga"]), statistics.median(seconds["Wenku"])
+    return {"groonga_s": seconds["Groonga"], "wenku_s": seconds["Wenku"],
+            "groonga_median": g, "wenku_median": w, "ratio": w / g}
+
+
 def freeze_wenku(args):
     """Runs a private copy of the binary, so a rebuild during the run changes nothing; the
     dictionary stays where the original finds it (dict/ beside it)."""
@@ -280,10 +307,18 @@ def main():
         except Exception as e:
             traceback.print_exc()
             failures["Wenku scaling"] = str(e)
+    ratio = None
+    if args.build_rounds > 0 and {"wenku", "groonga"} <= set(args.engines.split(",")):
+        print("== import against Groonga's bare build, interleaved", flush=True)
+        try:
+            ratio = build_ratio(args, docs)
+        except Exception as e:
+            traceback.print_exc()
+            failures["build ratio"] = str(e)
     meta = {"started": started, "docs": len(docs), "corpus_mb": corpus_bytes / 1e6,
             "queries": len(queries), "seed": args.seed, "load_before": load_before,
             "load_after": load_average(), "cpus": os.cpu_count(), "failures": failures,
-            "wenku_scaling": scaling}
+            "wenku_scaling": scaling, "build_ratio": ratio}
     with open(os.path.join(args.work, "results.json"), "w") as f:
         json.dump({"meta": meta, "rows": rows}, f, ensure_ascii=False, indent=1)
     import report

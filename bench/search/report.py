@@ -80,10 +80,18 @@ def targets(meta, rows):
                    "of %d runs, load %s): %.0f → %.0f q/s = %.2f× (%s)" % (
                        s.get("connections", 4), len(s["runs"]["1"]), _loads(loads),
                        s["qps_1"], s["qps_2"], s["ratio"], _verdict(s["ratio"] >= 1.6)))
-    if g:
+    b = meta.get("build_ratio")
+    if b:
+        out.append("- import (store + analysis + index) ≤ 2× Groonga's bare index build, "
+                   "interleaved on one core, medians of %d rounds: %.1f s vs %.1f s = %.2f× "
+                   "(%s; Groonga %s s, Wenku %s s)" % (
+                       len(b["wenku_s"]), b["wenku_median"], b["groonga_median"], b["ratio"],
+                       _verdict(b["ratio"] <= 2), " / ".join("%.1f" % x for x in b["groonga_s"]),
+                       " / ".join("%.1f" % x for x in b["wenku_s"])))
+    elif g:
         ratio = w["build_s"] / g["build_s"]
         out.append("- import (store + analysis + index) ≤ 2× Groonga's bare index build: "
-                   "%.1f s vs %.1f s = %.1f× (load %.1f / %.1f) (%s)" % (
+                   "%.1f s vs %.1f s = %.1f× (load %.1f / %.1f; one build each) (%s)" % (
                        w["build_s"], g["build_s"], ratio, w["build_load"], g["build_load"],
                        _verdict(ratio <= 2)))
     warm = w.get("c1_warm")

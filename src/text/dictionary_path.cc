@@ -3,11 +3,19 @@
 #include <unicode/bytestrie.h>
 #include <unicode/bytestriebuilder.h>
 
+#include <cppjieba/DictTrie.hpp>  // MIN_DOUBLE, MAX_WORD_LENGTH: the path is MPSegment's
+#include <limonp/StringUtil.hpp>
+
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
+
+#include "base/string_map.h"
+#include "text/utf8.h"
 
 namespace wenku::text {
 
@@ -26,14 +34,65 @@ UStringTrieResult next_rune(icu::BytesTrie& words, std::string_view text,
   return result;
 }
 
-// The words of a cppjieba dictionary file: the text before the first space of each line.
-void read_words(const std::filesystem::path& file, std::vector<std::string>& out) {
+// Calls `fn(fields)` for each line of `file`, split at every space as cppjieba splits it
+// (limonp::Split). Throws std::runtime_error when the file cannot be read.
+template <typename Fn>
+void for_each_line(const std::filesystem::path& file, Fn fn) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error("cannot read dictionary " + file.string());
+  std::vector<std::string> fields;
   for (std::string line; std::getline(in, line);) {
-    std::string word = line.substr(0, line.find(' '));
-    if (!word.empty()) out.push_back(std::move(word));
+    limonp::Split(line, fields, " ");
+    fn(line, fields);
   }
+}
+
+// The words of the dictionaries and their weights, as cppjieba::DictTrie computes them.
+struct Weights {
+  StringMap<double> of_word;
+  double min = 0;
+  std::unordered_set<char32_t> user_characters;
+};
+
+Weights load_weights(const std::filesystem::path& dictionary,
+                     const std::vector<std::filesystem::path>& user_dictionaries) {
+  std::vector<std::pair<std::string, double>> entries;  // word, frequency
+  double sum = 0;                                       // in file order, as cppjieba sums
+  for_each_line(dictionary, [&](const std::string& line, const std::vector<std::string>& f) {
+    if (f.size() != 3) {
+      throw std::runtime_error("dictionary " + dictionary.string() + ": not \"word frequency " +
+                               "tag\": " + line);
+    }
+    const double frequency = std::atof(f[1].c_str());
+    sum += frequency;
+    if (is_valid_utf8(f[0])) entries.emplace_back(f[0], frequency);
+  });
+  if (entries.empty()) throw std::runtime_error("dictionary " + dictionary.string() + " is empty");
+  Weights out;
+  out.of_word.reserve(entries.size());
+  std::vector<double> weights;
+  weights.reserve(entries.size());
+  for (auto& [word, frequency] : entries) {
+    const double weight = std::log(frequency / sum);
+    weights.push_back(weight);
+    out.of_word.insert_or_assign(std::move(word), weight);
+  }
+  out.min = *std::ranges::min_element(weights);
+  std::nth_element(weights.begin(),
+                   weights.begin() + static_cast<std::ptrdiff_t>(weights.size() / 2),
+                   weights.end());
+  const double median = weights[weights.size() / 2];
+  cppjieba::RuneStrArray runes;
+  for (const auto& file : user_dictionaries) {
+    for_each_line(file, [&](const std::string& line, const std::vector<std::string>& f) {
+      if (line.empty() || f.empty() || f.size() > 3 || !is_valid_utf8(f[0])) return;
+      const double weight = f.size() == 3 ? std::log(std::atoi(f[1].c_str()) / sum) : median;
+      if (!cppjieba::DecodeUTF8RunesInString(f[0], runes)) return;
+      if (runes.size() == 1) out.user_characters.insert(runes[0].rune);
+      out.of_word.insert_or_assign(f[0], weight);
+    });
+  }
+  return out;
 }
 
 // A dictionary word that may start at one position (or the character alone): the position of
@@ -45,66 +104,62 @@ struct Edge {
 
 }  // namespace
 
-DictionaryPath::DictionaryPath(const cppjieba::DictTrie& trie,
-                               const std::vector<std::filesystem::path>& dictionary_files)
-    : trie_(trie), bmp_(0x10000, -1) {
-  std::vector<std::string> words;
-  for (const auto& file : dictionary_files) read_words(file, words);
-  std::ranges::sort(words);
-  words.erase(std::unique(words.begin(), words.end()), words.end());
-  // Sorted words: those with the same first character are adjacent, the word of that
-  // character alone first.
+DictionaryPath::DictionaryPath(const std::filesystem::path& dictionary,
+                               const std::vector<std::filesystem::path>& user_dictionaries)
+    : bmp_(0x10000, -1) {
+  Weights weights = load_weights(dictionary, user_dictionaries);
+  min_weight_ = weights.min;
+  user_characters_ = std::move(weights.user_characters);
+  // The longer words of each first character: the rest of the word and its weight.
+  std::vector<std::vector<std::pair<std::string_view, double>>> longer;
   cppjieba::RuneStrArray runes;
-  std::unique_ptr<icu::BytesTrieBuilder> rest;  // of the current first character
-  std::vector<double> weights;                  // of its longer words
-  auto finish = [&] {
-    if (!rest) return;
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::StringPiece built = rest->buildStringPiece(USTRINGTRIE_BUILD_FAST, status);
-    if (U_FAILURE(status)) {
-      throw std::runtime_error(std::string("dictionary trie: ") + u_errorName(status));
-    }
-    auto& entry = firsts_.back();
-    entry.words = weights.size();
-    entry.longer.assign(reinterpret_cast<const char*>(weights.data()),
-                        weights.size() * sizeof(double));
-    entry.longer.append(built.data(), static_cast<std::size_t>(built.size()));
-    rest.reset();
-    weights.clear();
-  };
-  char32_t current = 0;
-  for (const auto& word : words) {
+  for (const auto& [word, weight] : weights.of_word) {
     if (!cppjieba::DecodeUTF8RunesInString(word, runes) || runes.empty()) continue;
-    const cppjieba::DictUnit* unit = trie.Find(runes.begin(), runes.end());
-    if (unit == nullptr) continue;  // a line cppjieba did not take
     const char32_t c = runes[0].rune;
-    if (firsts_.empty() || c != current) {
-      finish();
-      current = c;
-      const auto index = static_cast<std::int32_t>(firsts_.size());
+    std::int32_t index = -1;
+    if (c < bmp_.size()) {
+      index = bmp_[c];
+    } else if (auto it = supplementary_.find(c); it != supplementary_.end()) {
+      index = it->second;
+    }
+    if (index < 0) {
+      index = static_cast<std::int32_t>(firsts_.size());
       if (c < bmp_.size()) {
         bmp_[c] = index;
       } else {
         supplementary_[c] = index;
       }
-      firsts_.push_back({trie.GetMinWeight(), 0, ""});
+      firsts_.push_back({min_weight_, 0, ""});
+      longer.emplace_back();
     }
+    const auto i = static_cast<std::size_t>(index);
     if (runes.size() == 1) {
-      firsts_.back().alone = unit->weight;
+      firsts_[i].alone = weight;
       continue;
     }
     longer_word_starts_.add(c, runes[1].rune);
+    longer[i].emplace_back(std::string_view(word).substr(runes[0].len), weight);
+  }
+  for (std::size_t i = 0; i < firsts_.size(); ++i) {
+    if (longer[i].empty()) continue;
     UErrorCode status = U_ZERO_ERROR;
-    if (!rest) rest = std::make_unique<icu::BytesTrieBuilder>(status);
-    const std::string_view tail = std::string_view(word).substr(runes[0].len);
-    rest->add(icu::StringPiece(tail.data(), static_cast<int32_t>(tail.size())),
-              static_cast<int32_t>(weights.size()), status);
+    icu::BytesTrieBuilder rest(status);
+    std::vector<double> weights_of_rest;
+    for (const auto& [tail, weight] : longer[i]) {
+      rest.add(icu::StringPiece(tail.data(), static_cast<int32_t>(tail.size())),
+               static_cast<int32_t>(weights_of_rest.size()), status);
+      weights_of_rest.push_back(weight);
+    }
+    const icu::StringPiece built = rest.buildStringPiece(USTRINGTRIE_BUILD_FAST, status);
     if (U_FAILURE(status)) {
       throw std::runtime_error(std::string("dictionary trie: ") + u_errorName(status));
     }
-    weights.push_back(unit->weight);
+    auto& entry = firsts_[i];
+    entry.words = weights_of_rest.size();
+    entry.longer.assign(reinterpret_cast<const char*>(weights_of_rest.data()),
+                        weights_of_rest.size() * sizeof(double));
+    entry.longer.append(built.data(), static_cast<std::size_t>(built.size()));
   }
-  finish();
 }
 
 const DictionaryPath::FirstCharacter* DictionaryPath::first(char32_t c) const {
@@ -135,7 +190,7 @@ void DictionaryPath::cut(RuneIt begin, RuneIt end, std::string_view text,
   for (std::size_t i = 0; i < n; ++i) {
     first_edge[i] = edges.size();
     const FirstCharacter* words_here = first(begin[i].rune);
-    edges.push_back({i, words_here != nullptr ? words_here->alone : trie_.GetMinWeight()});
+    edges.push_back({i, words_here != nullptr ? words_here->alone : min_weight_});
     if (words_here == nullptr || words_here->words == 0) continue;
     if (i + 1 == n || !longer_word_starts_.may_start(begin[i].rune, begin[i + 1].rune)) continue;
     const char* weights = words_here->longer.data();

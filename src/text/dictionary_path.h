@@ -1,18 +1,21 @@
 // Internal to the text module: the dictionary step of segmentation, cppjieba's
-// maximum-probability path (MPSegment) over the words of its DictTrie, computed with the
+// maximum-probability path (MPSegment) over the words of its dictionaries, computed with the
 // words indexed by their first character (a table over the BMP) and the rest of each word in
 // a small ICU BytesTrie per first character. cppjieba walks its own trie, an
 // std::unordered_map per node, for every character of every text (11 % of an import of the
 // corpus); one BytesTrie of all words was slower still (its root branches over thousands of
-// lead bytes). The words, their weights and the path are cppjieba's (tested on corpus texts).
+// lead bytes). The words, their weights and the path are cppjieba's (tested on corpus texts
+// against MPSegment over cppjieba's DictTrie), but the dictionaries are read here: building a
+// DictTrie only to take its weights was most of every command's start-up (0.4 s).
 #pragma once
 
-#include <cppjieba/DictTrie.hpp>
+#include <cppjieba/Unicode.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "text/pair_filter.h"
@@ -21,12 +24,20 @@ namespace wenku::text {
 
 class DictionaryPath {
  public:
-  // The words of `trie`, which cppjieba loaded from `dictionary_files` (its main dictionary
-  // and user dictionaries, one word per line before the first space): each word cppjieba's
-  // trie holds keeps the entry (weight) the trie holds for it. Throws std::runtime_error when
-  // a file cannot be read. `trie` must outlive this object.
-  DictionaryPath(const cppjieba::DictTrie& trie,
-                 const std::vector<std::filesystem::path>& dictionary_files);
+  // Loads the words and weights exactly as cppjieba::DictTrie(dictionary, user dictionaries)
+  // does. `dictionary` has lines "word frequency tag": a word weighs
+  // ln(frequency / sum of the file's frequencies), and a character that is no word weighs
+  // the smallest of these. The user dictionaries have lines "word", "word tag" (the median
+  // weight of `dictionary`) or "word frequency tag" (ln(frequency / the same sum)); empty
+  // lines and lines of other shapes or not valid UTF-8 are skipped. A word listed again
+  // takes its last weight. Throws std::runtime_error when a file cannot be read or a line of
+  // `dictionary` is not of three fields.
+  DictionaryPath(const std::filesystem::path& dictionary,
+                 const std::vector<std::filesystem::path>& user_dictionaries);
+
+  // True when a user dictionary lists the character `c` alone as a word
+  // (cppjieba::DictTrie::IsUserDictSingleChineseWord).
+  bool is_user_word_character(char32_t c) const { return user_characters_.contains(c); }
 
   // Appends to `out` the words of the maximum-probability path through the runes
   // [begin, end) of `text` (whose offsets and lengths they hold), exactly as
@@ -49,7 +60,8 @@ class DictionaryPath {
   };
   const FirstCharacter* first(char32_t c) const;
 
-  const cppjieba::DictTrie& trie_;
+  double min_weight_ = 0;  // of a character that is no word
+  std::unordered_set<char32_t> user_characters_;
   std::vector<std::int32_t> bmp_;  // code point -> index into firsts_, -1 when no word
   std::unordered_map<char32_t, std::int32_t> supplementary_;  // the same above U+FFFF
   std::vector<FirstCharacter> firsts_;

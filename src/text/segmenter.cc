@@ -3,7 +3,7 @@
 #include <unicode/uchar.h>
 
 #include <xxhash.h>
-#include <cppjieba/DictTrie.hpp>
+#include <cppjieba/DictTrie.hpp>  // the HMM headers need its logging and MIN_DOUBLE
 #include <cppjieba/HMMModel.hpp>
 #include <cppjieba/HMMSegment.hpp>
 #include <cstdlib>
@@ -143,18 +143,9 @@ std::string existing_file(const fs::path& dir, const char* name) {
   return file.string();
 }
 
-std::string user_dictionary_paths(const fs::path& dir) {
-  std::string paths;
-  for (const char* name : kUserDictionaries) {
-    if (!paths.empty()) paths += '|';  // cppjieba's separator for several user dictionaries
-    paths += existing_file(dir, name);
-  }
-  return paths;
-}
-
-// The dictionary and the user dictionaries, in the order cppjieba loads them.
-std::vector<fs::path> dictionary_files(const fs::path& dir) {
-  std::vector<fs::path> files = {existing_file(dir, kDictionary)};
+// The user dictionaries, in the order they are loaded.
+std::vector<fs::path> user_dictionary_files(const fs::path& dir) {
+  std::vector<fs::path> files;
   for (const char* name : kUserDictionaries) files.emplace_back(existing_file(dir, name));
   return files;
 }
@@ -169,9 +160,8 @@ struct Token {
 
 struct Segmenter::Impl {
   explicit Impl(const fs::path& dir)
-      : trie(existing_file(dir, kDictionary), user_dictionary_paths(dir)),
-        model(existing_file(dir, kHmmModel)),
-        dag(trie, dictionary_files(dir)),
+      : model(existing_file(dir, kHmmModel)),
+        dag(existing_file(dir, kDictionary), user_dictionary_files(dir)),
         hmm(&model) {}
 
   // Appends the words of the text run [begin, end) of `text` to `out`: the dictionary's most
@@ -183,7 +173,6 @@ struct Segmenter::Impl {
   // overwrites. Throws std::invalid_argument naming `caller` when `text` is not valid UTF-8.
   const std::vector<Token>& tokenize(std::string_view text, const char* caller) const;
 
-  cppjieba::DictTrie trie;
   cppjieba::HMMModel model;
   DictionaryPath dag;
   cppjieba::HMMSegment hmm;
@@ -210,7 +199,7 @@ void Segmenter::Impl::cut_text(RuneIt begin, RuneIt end, std::string_view text,
   words.clear();
   dag.cut(begin, end, text, words);
   auto unknown_single = [this](const cppjieba::WordRange& w) {
-    return w.left == w.right && !trie.IsUserDictSingleChineseWord(w.left->rune);
+    return w.left == w.right && !dag.is_user_word_character(w.left->rune);
   };
   for (std::size_t i = 0; i < words.size();) {
     std::size_t j = i;

@@ -16,7 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// cppjieba's own MPSegment and DictionaryPath over the same DictTrie, as the segmenter loads it.
+// cppjieba's own MPSegment over its DictTrie and DictionaryPath over the same dictionaries, as
+// the segmenter loads them.
 class DictionaryPathTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -24,7 +25,7 @@ class DictionaryPathTest : public ::testing::Test {
     files_ = {dir / "jieba.dict.utf8", dir / "user.dict.utf8", dir / "gongwen.dict.utf8"};
     trie_ =
         new cppjieba::DictTrie(files_[0].string(), files_[1].string() + "|" + files_[2].string());
-    path_ = new DictionaryPath(*trie_, files_);
+    path_ = new DictionaryPath(files_[0], {files_[1], files_[2]});
   }
   static void TearDownTestSuite() {
     delete path_;
@@ -131,10 +132,56 @@ TEST_F(DictionaryPathTest, CutsAsCppjiebaOnRandomMixtures) {
   }
 }
 
-TEST(DictionaryPathFileTest, MissingDictionaryThrows) {
+// (The shipped user dictionaries list no character alone; WeighsSmallDictionariesAsCppjieba
+// has one that does.)
+TEST_F(DictionaryPathTest, KnowsTheUserDictionariesCharactersAsCppjiebaDoes) {
+  for (char32_t c = 1; c < 0x30000; ++c) {
+    ASSERT_EQ(path_->is_user_word_character(c), trie_->IsUserDictSingleChineseWord(c))
+        << static_cast<std::uint32_t>(c);
+  }
+}
+
+// Small dictionaries: every weight rule of cppjieba's DictTrie, each checked by a cut that
+// only comes out as MPSegment's when the weights are the same.
+TEST(DictionaryPathFileTest, WeighsSmallDictionariesAsCppjieba) {
+  const fs::path dir = fs::path(::testing::TempDir()) / "dictionary_path_weights";
+  fs::create_directories(dir);
+  auto write = [&](const char* name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+    return dir / name;
+  };
+  const auto main = write("main.dict",
+                          "中国 500 ns\n人民 300 n\n中国人 20 n\n国人 60 n\n"
+                          "共和国 80 n\n和 900 c\n人 400 n\n民 10 n\n中国 30 ns\n");
+  const auto user =
+      write("user.dict", "\n人民共和国\n中国人民 n\n华人 900 n\n和国 3 n\n民\n甲 乙 丙 丁\n");
+  cppjieba::DictTrie trie(main.string(), user.string());
+  DictionaryPath path(main, {user});
+  for (const std::string text : {"中国人民共和国", "中国人和国人", "华人民和", "甲乙丙丁中国人",
+                                 "中华人民共和国人民", "国人中国人民中国"}) {
+    cppjieba::RuneStrArray runes;
+    ASSERT_TRUE(cppjieba::DecodeUTF8RunesInString(text, runes));
+    std::vector<cppjieba::WordRange> expected, actual;
+    cppjieba::MPSegment(&trie).Cut(runes.begin(), runes.end(), expected);
+    path.cut(runes.begin(), runes.end(), text, actual);
+    ASSERT_EQ(actual.size(), expected.size()) << text;
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+      EXPECT_EQ(actual[i].left->offset, expected[i].left->offset) << text;
+      EXPECT_EQ(actual[i].right->offset, expected[i].right->offset) << text;
+    }
+  }
+  EXPECT_TRUE(path.is_user_word_character(U'民'));
+  EXPECT_FALSE(path.is_user_word_character(U'和'));
+}
+
+TEST(DictionaryPathFileTest, MissingOrMalformedDictionaryThrows) {
   const fs::path dir = testing::dict_dir();
-  cppjieba::DictTrie trie((dir / "jieba.dict.utf8").string());
-  EXPECT_THROW(DictionaryPath(trie, {dir / "no-such.dict.utf8"}), std::runtime_error);
+  EXPECT_THROW(DictionaryPath(dir / "no-such.dict.utf8", {}), std::runtime_error);
+  EXPECT_THROW(DictionaryPath(dir / "jieba.dict.utf8", {dir / "no-such.dict.utf8"}),
+               std::runtime_error);
+  const fs::path bad = fs::path(::testing::TempDir()) / "two_fields.dict";
+  std::ofstream(bad) << "中国 500\n";
+  EXPECT_THROW(DictionaryPath(bad, {}), std::runtime_error);
 }
 
 }  // namespace
