@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <memory>
 #include <stdexcept>
 
 #include "base/string_map.h"
@@ -34,7 +33,7 @@ UStringTrieResult next_rune(icu::BytesTrie& words, std::string_view text,
   return result;
 }
 
-// Calls `fn(fields)` for each line of `file`, split at every space as cppjieba splits it
+// Calls `fn(line, fields)` for each line of `file`, split at every space as cppjieba splits it
 // (limonp::Split). Throws std::runtime_error when the file cannot be read.
 template <typename Fn>
 void for_each_line(const std::filesystem::path& file, Fn fn) {
