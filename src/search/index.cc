@@ -556,7 +556,10 @@ std::int64_t Index::Impl::count() {
   follow_current();
   std::shared_lock lock(storage_mutex);
   auto lease = readers.acquire();
-  return groonga::parse_select(lease->query("select Docs --output_columns _id --limit 0")).total;
+  // grn_table_size, not a `select`, which Groonga's query cache answers: once in a test run a
+  // count taken before a catch-up outlived it (0 documents right after catching up with 38);
+  // the cache stamps results and modifications by the second, the likely cause.
+  return lease->table_size("Docs");
 }
 
 Index::Index(const fs::path& dir, const text::Segmenter& segmenter)
