@@ -92,8 +92,9 @@ constexpr std::string_view kDocsSchema[] = {
 // text::normalize_key'd text, whose folding maps one code point to one, so the bigrams of a
 // query are exactly those of each text holding it. Groonga then gives the tokenizer no
 // character types: every character, blanks included, is bigrammed, which is exact substring
-// matching over the keys (a phrase no longer matches across a line break). The title and
-// content index builds in 17.9 s instead of 23.3 s with NormalizerNFKC100.
+// matching over the keys (with NormalizerNFKC100 a quoted phrase with a space, "学习 贯彻",
+// also matched 学习贯彻). The bigram index builds in 5.5 % fewer instructions (groonga CLI,
+// 1,006 documents: 3.99 G instead of 4.22 G).
 constexpr std::string_view kIndexSchema[] = {
     "table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer "
     "TokenBigramSplitSymbolAlphaDigit",
