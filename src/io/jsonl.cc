@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <new>
@@ -24,19 +26,59 @@ class RecordError : public std::runtime_error {
 // Records are flat objects; deeper nesting is refused before it can exhaust memory.
 constexpr int kMaxDepth = 16;
 
-// The fields of a record, each null when absent (or JSON null).
-struct Fields {
-  static constexpr std::array<std::string_view, 8> kNames = {
-      "id", "title", "date", "category", "source", "content", "url", "subcategory"};
-  std::array<simdjson::dom::element, kNames.size()> values;
-  std::array<bool, kNames.size()> present{};
+constexpr std::array<std::string_view, 8> kFieldNames = {
+    "id", "title", "date", "category", "source", "content", "url", "subcategory"};
+
+// One field of a record as read: absent, JSON null, a string (its decoded text, valid until
+// the next parse on this thread) or another value.
+struct Field {
+  enum class Kind { kAbsent, kNull, kString, kOther };
+  Kind kind = Kind::kAbsent;
+  std::string_view text;
 };
+using Fields = std::array<Field, kFieldNames.size()>;
+
+// Sets the field `key` names (the last of repeated keys counts); other keys are ignored.
+void set_field(Fields& fields, std::string_view key, Field value) {
+  const auto it = std::ranges::find(kFieldNames, key);
+  if (it != kFieldNames.end()) fields[static_cast<std::size_t>(it - kFieldNames.begin())] = value;
+}
+
+[[noreturn]] void throw_too_deep() {
+  throw RecordError(fmt::format("invalid JSON: nested deeper than {} levels", kMaxDepth));
+}
+
+// The fallback for the numbers simdjson refuses: integers beyond 64 bits are valid JSON,
+// which nlohmann reads as doubles (both refuse doubles beyond ±1.8e308, "1e400"). Slower, and
+// only for such lines.
+Fields parse_fields_with_nlohmann(std::string_view line) {
+  using nlohmann::json;
+  auto limit_depth = [](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxDepth) throw_too_deep();
+    return true;
+  };
+  thread_local json record;
+  try {
+    record = json::parse(line.begin(), line.end(), limit_depth);
+  } catch (const json::exception& e) {
+    // Drop the "[json.exception.parse_error.101] " prefix: it means nothing to a user.
+    std::string_view what = e.what();
+    if (auto end = what.find("] "); end != std::string_view::npos) what.remove_prefix(end + 2);
+    throw RecordError(fmt::format("invalid JSON: {}", what));
+  }
+  if (!record.is_object()) throw RecordError("record is not a JSON object");
+  Fields fields;
+  for (const auto& [key, value] : record.items()) {
+    Field field{value.is_null() ? Field::Kind::kNull : Field::Kind::kOther, {}};
+    if (value.is_string()) field = {Field::Kind::kString, value.get_ref<const std::string&>()};
+    set_field(fields, key, field);
+  }
+  return fields;
+}
 
 // Parses `line` as one JSON object with simdjson's DOM parser, which validates the whole
-// line (nlohmann's parser was 3 % of an import of the corpus; this is several times faster).
-// Unlike nlohmann, it refuses numbers outside 64-bit integers and doubles (an integer of 30
-// digits, 1e400) anywhere in the record: "invalid JSON: Problem while parsing a number".
-// The elements stay valid until the next call on this thread.
+// line (nlohmann's parser was 3 % of an import of the corpus; this is several times faster),
+// or with nlohmann for a number simdjson refuses.
 Fields parse_fields(std::string_view line) {
   thread_local simdjson::dom::parser parser = [] {
     simdjson::dom::parser p;
@@ -48,20 +90,21 @@ Fields parse_fields(std::string_view line) {
   }();
   simdjson::dom::element root;
   if (auto error = parser.parse(line.data(), line.size()).get(root); error) {
-    if (error == simdjson::DEPTH_ERROR) {
-      throw RecordError(fmt::format("invalid JSON: nested deeper than {} levels", kMaxDepth));
+    if (error == simdjson::DEPTH_ERROR) throw_too_deep();
+    if (error == simdjson::NUMBER_ERROR || error == simdjson::NUMBER_OUT_OF_RANGE) {
+      return parse_fields_with_nlohmann(line);
     }
     throw RecordError(fmt::format("invalid JSON: {}", simdjson::error_message(error)));
   }
   simdjson::dom::object object;
   if (root.get(object) != simdjson::SUCCESS) throw RecordError("record is not a JSON object");
   Fields fields;
-  for (const auto field : object) {
-    const auto it = std::ranges::find(Fields::kNames, field.key);
-    if (it == Fields::kNames.end()) continue;
-    const auto i = static_cast<std::size_t>(it - Fields::kNames.begin());
-    fields.values[i] = field.value;  // a repeated key: the last one counts
-    fields.present[i] = true;
+  for (const auto member : object) {
+    Field field{member.value.is_null() ? Field::Kind::kNull : Field::Kind::kOther, {}};
+    if (std::string_view text; member.value.get(text) == simdjson::SUCCESS) {
+      field = {Field::Kind::kString, text};
+    }
+    set_field(fields, member.key, field);
   }
   return fields;
 }
@@ -70,23 +113,23 @@ enum class Presence { kRequired, kOptional };
 
 // The string value of field `name`; an optional field may be absent or null (then "").
 std::string string_field(const Fields& fields, std::string_view name, Presence presence) {
-  const auto i =
-      static_cast<std::size_t>(std::ranges::find(Fields::kNames, name) - Fields::kNames.begin());
-  if (!fields.present[i] || (presence == Presence::kOptional && fields.values[i].is_null())) {
+  const Field& field =
+      fields[static_cast<std::size_t>(std::ranges::find(kFieldNames, name) - kFieldNames.begin())];
+  if (field.kind == Field::Kind::kAbsent ||
+      (presence == Presence::kOptional && field.kind == Field::Kind::kNull)) {
     if (presence == Presence::kRequired) throw RecordError(fmt::format("missing field '{}'", name));
     return {};
   }
-  std::string_view value;
-  if (fields.values[i].get(value) != simdjson::SUCCESS) {
+  if (field.kind != Field::Kind::kString) {
     throw RecordError(fmt::format("field '{}' is not a string", name));
   }
-  // simdjson validated the line's UTF-8 and decodes escapes into valid UTF-8 (it refuses
-  // lone surrogates), but a \u0000 escape still decodes to a NUL byte.
-  if (value.find('\0') == std::string_view::npos) return std::string(value);
-  if (auto error = detail::utf8_error(value)) {
+  // The line is valid UTF-8 and both parsers decode escapes into valid UTF-8 (lone surrogates
+  // are refused), but a \u0000 escape still decodes to a NUL byte.
+  if (field.text.find('\0') == std::string_view::npos) return std::string(field.text);
+  if (auto error = detail::utf8_error(field.text)) {
     throw RecordError(fmt::format("field '{}': {}", name, *error));
   }
-  return std::string(value);
+  return std::string(field.text);
 }
 
 void require_non_empty(const std::string& value, const char* name) {

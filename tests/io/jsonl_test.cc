@@ -132,6 +132,34 @@ TEST(ParseJsonlRecord, ExplainsInvalidJson) {
   }
 }
 
+// Valid JSON with integers beyond 64 bits (simdjson refuses them; nlohmann, the fallback,
+// reads them as doubles): the record is read like any other.
+TEST(ParseJsonlRecord, ReadsRecordsWithNumbersBeyond64Bits) {
+  const std::string base = line_of(good_record());
+  for (std::string_view number :
+       {"123456789012345678901234567890", "-98765432109876543210", "18446744073709551616"}) {
+    std::string line = base;
+    line.insert(line.size() - 1, std::string(", \"views\": ") + std::string(number));
+    Parsed parsed = parse_jsonl_record(line);
+    ASSERT_TRUE(parsed.doc) << line << ": " << parsed.error;
+    EXPECT_EQ(parsed.doc->id, "gwr-2021");
+    EXPECT_EQ(parsed.doc->title, "2021年政府工作报告");
+    EXPECT_NE(parsed.doc->content.find("政府工作"), std::string::npos);
+  }
+  // The fallback keeps every rule: types, missing fields, malformed numbers, nesting.
+  std::string big_title = base;
+  big_title.replace(big_title.find("\"2021年政府工作报告\""),
+                    std::string("\"2021年政府工作报告\"").size(), "123456789012345678901234567890");
+  EXPECT_EQ(error_of(big_title), "field 'title' is not a string");
+  EXPECT_EQ(error_of("{\"views\": 123456789012345678901234567890}"), "missing field 'id'");
+  EXPECT_TRUE(error_of("{\"views\": 01}").starts_with("invalid JSON: "))
+      << error_of("{\"views\": 01}");
+  const std::string deep =
+      "{\"views\": 123456789012345678901234567890, \"x\":" + std::string(100, '[') +
+      std::string(100, ']') + "}";
+  EXPECT_EQ(error_of(deep), "invalid JSON: nested deeper than 16 levels");
+}
+
 TEST(ParseJsonlRecord, RefusesDeepNesting) {
   std::string deep = "{\"x\":" + std::string(100, '[') + std::string(100, ']') + "}";
   EXPECT_EQ(error_of(deep), "invalid JSON: nested deeper than 16 levels");
