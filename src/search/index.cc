@@ -465,13 +465,6 @@ void Index::Impl::set_applied_seq(std::int64_t seq) {
 
 namespace {
 
-// True when `word`, valid UTF-8, is one code point.
-bool is_one_code_point(std::string_view word) {
-  const auto lead = static_cast<unsigned char>(word[0]);
-  const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-  return word.size() == length;
-}
-
 // Appends to `out`, space-separated, the words of `joined` (Segmenter::words_for_index) of
 // two or more code points.
 void append_longer_words(std::string_view joined, std::string& out) {
@@ -479,7 +472,7 @@ void append_longer_words(std::string_view joined, std::string& out) {
   while (start < joined.size()) {
     const std::size_t end = std::min(joined.find(' ', start), joined.size());
     const std::string_view word = joined.substr(start, end - start);
-    if (!word.empty() && !is_one_code_point(word)) {
+    if (text::count_code_points(word) >= 2) {
       if (!out.empty()) out += ' ';
       out += word;
     }

@@ -115,14 +115,8 @@ DictionaryPath::DictionaryPath(const std::filesystem::path& dictionary,
   for (const auto& [word, weight] : weights.of_word) {
     if (!cppjieba::DecodeUTF8RunesInString(word, runes) || runes.empty()) continue;
     const char32_t c = runes[0].rune;
-    std::int32_t index = -1;
-    if (c < bmp_.size()) {
-      index = bmp_[c];
-    } else if (auto it = supplementary_.find(c); it != supplementary_.end()) {
-      index = it->second;
-    }
-    if (index < 0) {
-      index = static_cast<std::int32_t>(firsts_.size());
+    if (first(c) == nullptr) {
+      const auto index = static_cast<std::int32_t>(firsts_.size());
       if (c < bmp_.size()) {
         bmp_[c] = index;
       } else {
@@ -131,7 +125,7 @@ DictionaryPath::DictionaryPath(const std::filesystem::path& dictionary,
       firsts_.push_back({min_weight_, 0, ""});
       longer.emplace_back();
     }
-    const auto i = static_cast<std::size_t>(index);
+    const auto i = static_cast<std::size_t>(first(c) - firsts_.data());
     if (runes.size() == 1) {
       firsts_[i].alone = weight;
       continue;
