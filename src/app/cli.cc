@@ -322,6 +322,7 @@ int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json) {
   const Enricher enricher(dict, segmenter);
   enricher.add_text_features(*parsed.doc);
   auto analysis = enricher.analyze(*parsed.doc);
+  analysis.template_text = doc::make_template(parsed.doc->content, enricher.places());
   if (json) {
     std::cout << doc::analysis_to_json(analysis).dump() << '\n';
     return 0;
@@ -358,7 +359,7 @@ std::string export_bytes(const Library& library, const doc::Document& d,
   if (request.format == "txt") {
     return io::plain_text(d.title,
                           request.template_text
-                              ? io::visible_template(analysis, visible, library.enricher().places())
+                              ? io::visible_template(visible, library.enricher().places())
                               : visible.content);
   }
   const auto rows = io::visible_tasks(d, analysis.tasks, visible);

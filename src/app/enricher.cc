@@ -52,8 +52,7 @@ Enricher::Enricher(const std::filesystem::path& dict_dir, const text::Segmenter&
       source_(std::move(frequencies)) {}
 
 doc::Analysis Enricher::analyze(const doc::Document& d) const {
-  return doc::Analysis{d.title, doc::extract_outline(d), doc::make_template(d.content, places_),
-                       doc::extract_tasks(d), d.keywords};
+  return doc::Analysis{d.title, doc::extract_outline(d), "", doc::extract_tasks(d), d.keywords};
 }
 
 std::vector<text::Word> Enricher::words(std::string_view text) const {

@@ -44,7 +44,8 @@ class Enricher {
   Enricher(const std::filesystem::path& dict_dir, const text::Segmenter& segmenter,
            FrequencySource frequencies = {});
 
-  // The outline, templated text and tasks of `d` (keywords as stored in `d`).
+  // The outline and tasks of `d` (keywords as stored in `d`), as the store keeps them: the
+  // template is left empty (see io::visible_template).
   doc::Analysis analyze(const doc::Document& d) const;
 
   // Sets `d.keywords` (TF-IDF, kKeywordsPerDocument) and `d.simhash` from `d.content`, or,

@@ -123,7 +123,7 @@ nlohmann::ordered_json analysis_to_json(const Analysis& a) {
   nlohmann::ordered_json j;
   j["title"] = a.title;
   j["outline"] = std::move(outline);
-  j["template"] = a.template_text;
+  if (!a.template_text.empty()) j["template"] = a.template_text;
   j["tasks"] = std::move(tasks);
   j["keywords"] = a.keywords;
   return j;

@@ -1,6 +1,8 @@
 // The analysis of one document as JSON, in the shape `wenku analyze --json` prints and the
 // store keeps: {"title","outline":[{"level","text","para"}],"template",
 // "tasks":[{"task","leader","lead_unit","partners","implementer","deadline","para"}],"keywords"}.
+// The store's analyses have no "template" (the 模板版 is made when shown, see
+// io::visible_template); those stored before 2026-11-28 still carry one, which nothing shows.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -22,12 +24,13 @@ void from_json(const nlohmann::json& j, TaskRow& row);
 struct Analysis {
   std::string title;
   std::vector<OutlineItem> outline;
-  std::string template_text;  // make_template() of the content
+  std::string template_text;  // make_template() of the content; empty in the store
   std::vector<TaskRow> tasks;
   std::vector<std::string> keywords;
 };
 
-// The JSON object above, with the keys in that order.
+// The JSON object above, with the keys in that order; "template" only when `template_text`
+// is not empty.
 nlohmann::ordered_json analysis_to_json(const Analysis& a);
 
 // The Analysis stored as `json` (the dump of analysis_to_json): an empty Analysis for "" (a
@@ -36,8 +39,9 @@ nlohmann::ordered_json analysis_to_json(const Analysis& a);
 Analysis analysis_from_json(std::string_view json);
 
 // The texts of the outline headings of `json` (the dump of analysis_to_json), in order, read
-// without parsing past the outline: the template after it, a copy of the whole text, is
-// never lexed (the search index reads the headings of every document this way). Items that
+// without parsing past the outline: what follows it (in analyses stored before 2026-11-28 a
+// template, a copy of the whole text) is never lexed (the search index reads the headings of
+// every document this way). Items that
 // are not objects or whose "text" is not a string are skipped. Empty for "", for JSON
 // without an "outline" array, and for JSON malformed before the outline ends; what follows
 // the outline is not checked.

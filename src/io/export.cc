@@ -115,9 +115,7 @@ std::vector<doc::TaskRow> visible_tasks(const doc::Document& d,
   return shown;
 }
 
-std::string visible_template(const doc::Analysis& analysis, const access::Visible& visible,
-                             const doc::PlaceNames& places) {
-  if (visible.complete && !analysis.template_text.empty()) return analysis.template_text;
+std::string visible_template(const access::Visible& visible, const doc::PlaceNames& places) {
   return doc::make_template(visible.content, places);
 }
 

@@ -403,8 +403,7 @@ class Site {
     const auto found = visible_document(id);
     if (!found) return error(req, 404);
     const auto& [d, visible] = *found;
-    const auto text =
-        io::visible_template(doc::analysis_from_json(d.analysis), visible, services_.places);
+    const auto text = io::visible_template(visible, services_.places);
     const auto site = settings_.get();
     return html(req, pages_.template_page(env(req, *site), d, text, visible.complete));
   }

@@ -146,6 +146,8 @@ TEST_F(RefreshKeywordsTest, TheStoredAnalysisLeavesKeywordsToTheirColumn) {
   ASSERT_FALSE(d.keywords.empty());
   const auto analysis = doc::analysis_from_json(d.analysis);
   EXPECT_TRUE(analysis.keywords.empty());
+  // Nor does it keep the template, made when shown (io::visible_template).
+  EXPECT_EQ(d.analysis.find("\"template\""), std::string::npos) << d.analysis;
   auto full = enricher.analyze(d);
   EXPECT_EQ(full.keywords, d.keywords);
   full.keywords.clear();

@@ -32,9 +32,11 @@ TEST(Analysis, JsonHasTheIssueShapeAndKeyOrder) {
       R"("partners":["财政局","税务局"],"implementer":"","deadline":"6月底前","para":4}],"keywords":[]})");
 }
 
-TEST(Analysis, EmptyAnalysisHasEmptyArrays) {
+// An empty template is left out: the store's analyses have none (it is made when shown).
+TEST(Analysis, EmptyAnalysisHasEmptyArraysAndNoTemplate) {
   EXPECT_EQ(analysis_to_json(Analysis{}).dump(),
-            R"({"title":"","outline":[],"template":"","tasks":[],"keywords":[]})");
+            R"({"title":"","outline":[],"tasks":[],"keywords":[]})");
+  EXPECT_EQ(analysis_from_json(analysis_to_json(Analysis{}).dump()).template_text, "");
 }
 
 TEST(Analysis, ToJsonOfSingleItems) {

