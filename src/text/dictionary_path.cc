@@ -10,10 +10,10 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
 
 #include "base/string_map.h"
+#include "text/file_lines.h"
 #include "text/utf8.h"
 
 namespace wenku::text {
@@ -36,14 +36,12 @@ UStringTrieResult next_rune(icu::BytesTrie& words, std::string_view text,
 // Calls `fn(line, fields)` for each line of `file`, split at every space as cppjieba splits it
 // (limonp::Split). Throws std::runtime_error when the file cannot be read.
 template <typename Fn>
-void for_each_line(const std::filesystem::path& file, Fn fn) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error("cannot read dictionary " + file.string());
+void for_each_split_line(const std::filesystem::path& file, Fn fn) {
   std::vector<std::string> fields;
-  for (std::string line; std::getline(in, line);) {
+  for_each_file_line(file, [&](const std::string& line) {
     limonp::Split(line, fields, " ");
     fn(line, fields);
-  }
+  });
 }
 
 // The words of the dictionaries and their weights, as cppjieba::DictTrie computes them.
@@ -57,7 +55,7 @@ Weights load_weights(const std::filesystem::path& dictionary,
                      const std::vector<std::filesystem::path>& user_dictionaries) {
   std::vector<std::pair<std::string, double>> entries;  // word, frequency
   double sum = 0;                                       // in file order, as cppjieba sums
-  for_each_line(dictionary, [&](const std::string& line, const std::vector<std::string>& f) {
+  for_each_split_line(dictionary, [&](const std::string& line, const std::vector<std::string>& f) {
     if (f.size() != 3) {
       throw std::runtime_error("dictionary " + dictionary.string() + ": not \"word frequency " +
                                "tag\": " + line);
@@ -83,7 +81,7 @@ Weights load_weights(const std::filesystem::path& dictionary,
   const double median = weights[weights.size() / 2];
   cppjieba::RuneStrArray runes;
   for (const auto& file : user_dictionaries) {
-    for_each_line(file, [&](const std::string& line, const std::vector<std::string>& f) {
+    for_each_split_line(file, [&](const std::string& line, const std::vector<std::string>& f) {
       if (line.empty() || f.empty() || f.size() > 3 || !is_valid_utf8(f[0])) return;
       const double weight = f.size() == 3 ? std::log(std::atoi(f[1].c_str()) / sum) : median;
       if (!cppjieba::DecodeUTF8RunesInString(f[0], runes)) return;

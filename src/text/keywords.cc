@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <stdexcept>
 
+#include "text/file_lines.h"
 #include "text/normalize.h"
 #include "text/utf8.h"
 
@@ -24,15 +24,6 @@ void advance_together(std::string_view key, std::size_t& key_pos, std::size_t ke
     decode_at(key, key_pos);
     decode_at(text, text_pos);
   }
-}
-
-// Calls `fn(line)` for each line of the file, or throws naming the file.
-template <typename Fn>
-void for_each_line(const std::filesystem::path& file, Fn fn) {
-  std::ifstream in(file);
-  if (!in) throw std::runtime_error("keyword dictionary missing: " + file.string());
-  std::string line;
-  while (std::getline(in, line)) fn(std::string_view(line));
 }
 
 // A word's position in its text, with the first 8 bytes of its key read as a big-endian
@@ -129,7 +120,7 @@ KeywordExtractor::KeywordExtractor(const std::filesystem::path& dict_dir)
   if (!std::filesystem::is_regular_file(idf_file_)) {
     throw std::runtime_error("keyword dictionary missing: " + idf_file_.string());
   }
-  for_each_line(dict_dir / "stop_words.utf8", [&](std::string_view line) {
+  for_each_file_line(dict_dir / "stop_words.utf8", [&](std::string_view line) {
     line = trim(line);
     if (!line.empty() && is_valid_utf8(line)) stop_words_.insert(normalize_key(line));
   });
@@ -146,7 +137,7 @@ bool KeywordExtractor::is_candidate(std::string_view key) const {
 
 void KeywordExtractor::load_general_idf() const {
   std::vector<double> values;
-  for_each_line(idf_file_, [&](std::string_view line) {
+  for_each_file_line(idf_file_, [&](std::string_view line) {
     const auto space = line.rfind(' ');
     if (space == std::string_view::npos || !is_valid_utf8(line)) return;
     const double value = std::strtod(std::string(line.substr(space + 1)).c_str(), nullptr);
