@@ -357,10 +357,9 @@ std::string export_bytes(const Library& library, const doc::Document& d,
       access::visible(d, access::Viewer{access::Role::kAdmin, "cli"}, access::Policy{});
   const auto analysis = doc::analysis_from_json(d.analysis);
   if (request.format == "txt") {
-    return io::plain_text(d.title,
-                          request.template_text
-                              ? io::visible_template(visible, library.enricher().places())
-                              : visible.content);
+    return io::plain_text(d.title, request.template_text
+                                       ? io::visible_template(visible, library.enricher().places())
+                                       : visible.content);
   }
   const auto rows = io::visible_tasks(d, analysis.tasks, visible);
   return request.format == "xlsx" ? io::tasks_xlsx(rows, d.title) : io::tasks_csv(rows);

@@ -69,13 +69,15 @@ TEST_F(ExportCliTest, CsvXlsxAndText) {
 // `wenku analyze --json` prints the template, which the store no longer keeps.
 TEST_F(ExportCliTest, AnalyzeJsonPrintsTheTemplate) {
   const auto text = dir_.path() / "speech.txt";
-  testing::write_file(text,
-                      "在全区大会上的讲话\n一、总体要求\n2024年杭州市新增企业300家。\n二、重点任务\n"
-                      "要在6月底前完成。\n");
+  testing::write_file(
+      text,
+      "在全区大会上的讲话\n一、总体要求\n2024年杭州市新增企业300家。\n二、重点任务\n"
+      "要在6月底前完成。\n");
   const auto result = testing::run({testing::wenku_binary(), "analyze", "--json", text.string()});
   ASSERT_EQ(result.exit_code, 0) << result.out;
   const auto json = nlohmann::json::parse(result.out);
-  EXPECT_EQ(json.at("template"), "一、总体要求\nX年X市新增企业X家。\n二、重点任务\n要在X月底前完成。")
+  EXPECT_EQ(json.at("template"),
+            "一、总体要求\nX年X市新增企业X家。\n二、重点任务\n要在X月底前完成。")
       << result.out;
   EXPECT_EQ(json.at("outline").size(), 2u) << result.out;
 }
