@@ -41,10 +41,9 @@ Analysis analysis_from_json(std::string_view json);
 // The texts of the outline headings of `json` (the dump of analysis_to_json), in order, read
 // without parsing past the outline: what follows it (in analyses stored before 2026-11-28 a
 // template, a copy of the whole text) is never lexed (the search index reads the headings of
-// every document this way). Items that
-// are not objects or whose "text" is not a string are skipped. Empty for "", for JSON
-// without an "outline" array, and for JSON malformed before the outline ends; what follows
-// the outline is not checked.
+// every document this way). Items that are not objects or whose "text" is not a string are
+// skipped. Empty for "", for JSON without an "outline" array, and for JSON malformed before
+// the outline ends; what follows the outline is not checked.
 std::vector<std::string> outline_texts(std::string_view json);
 
 }  // namespace wenku::doc
