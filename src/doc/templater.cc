@@ -328,10 +328,9 @@ void university_spans(std::string_view s, std::vector<TemplateSpan>& out) {
 
 bool is_continuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
 
-// The code point of the 1- to 3-byte UTF-8 sequence at byte `pos` of `s`, decoded from the
-// lead and continuation bits without validation (equal bytes decode equally, which is all a
-// filter needs), and the sequence's length; length 0 for anything else: a 4-byte sequence, a
-// continuation byte, a sequence cut by the end of `s`, or `pos` at the end.
+// The code point at byte `pos` of `s` and its length in bytes when it lies in the BMP;
+// length 0 for a code point above U+FFFF or `pos` at the end. (text::decode_at reads an
+// invalid byte as U+FFFD, which starts no name.)
 struct BmpBits {
   char32_t code_point = 0;
   std::size_t length = 0;
@@ -339,19 +338,10 @@ struct BmpBits {
 
 BmpBits bmp_bits_at(std::string_view s, std::size_t pos) {
   if (pos >= s.size()) return {};
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[pos + i]); };
-  const std::size_t left = s.size() - pos;
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return {lead, 1};
-  if ((lead & 0xE0) == 0xC0 && left >= 2) {
-    return {static_cast<char32_t>(((lead & 0x1F) << 6) | (byte(1) & 0x3F)), 2};
-  }
-  if ((lead & 0xF0) == 0xE0 && left >= 3) {
-    return {
-        static_cast<char32_t>(((lead & 0x0F) << 12) | ((byte(1) & 0x3F) << 6) | (byte(2) & 0x3F)),
-        3};
-  }
-  return {};
+  std::size_t next = pos;
+  const char32_t code_point = text::decode_at(s, next);
+  if (code_point > 0xFFFF) return {};
+  return {code_point, next - pos};
 }
 
 // Whether a name may start at byte `pos` of `s`: false when its first code point starts no
