@@ -355,13 +355,12 @@ std::string export_bytes(const Library& library, const doc::Document& d,
   // The command line is the operator's own tool: it sees every text in full.
   const auto visible =
       access::visible(d, access::Viewer{access::Role::kAdmin, "cli"}, access::Policy{});
-  const auto analysis = doc::analysis_from_json(d.analysis);
   if (request.format == "txt") {
     return io::plain_text(d.title, request.template_text
                                        ? io::visible_template(visible, library.enricher().places())
                                        : visible.content);
   }
-  const auto rows = io::visible_tasks(d, analysis.tasks, visible);
+  const auto rows = io::visible_tasks(d, doc::analysis_from_json(d.analysis).tasks, visible);
   return request.format == "xlsx" ? io::tasks_xlsx(rows, d.title) : io::tasks_csv(rows);
 }
 
