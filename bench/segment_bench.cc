@@ -168,7 +168,7 @@ void BM_DictionaryStepCppjieba(benchmark::State& state) {
 void BM_DictionaryStepWenku(benchmark::State& state) {
   const auto& step = dictionary_step();
   run_dictionary_step(state, [&](std::size_t i, std::vector<cppjieba::WordRange>& words) {
-    step.path.cut(step.runes[i].begin(), step.runes[i].end(), corpus_paragraphs().lines[i], words);
+    step.path.cut(step.runes[i].begin(), step.runes[i].end(), words);
   });
 }
 

@@ -1,7 +1,8 @@
 #include "text/dictionary_path.h"
 
-#include <unicode/bytestrie.h>
-#include <unicode/bytestriebuilder.h>
+#include <unicode/ucharstrie.h>
+#include <unicode/ucharstriebuilder.h>
+#include <unicode/unistr.h>
 
 #include <cppjieba/DictTrie.hpp>  // MIN_DOUBLE, MAX_WORD_LENGTH: the path is MPSegment's
 #include <limonp/StringUtil.hpp>
@@ -21,17 +22,6 @@ namespace wenku::text {
 namespace {
 
 using RuneIt = cppjieba::RuneStrArray::const_iterator;
-
-// Feeds the UTF-8 bytes of `rune` (a character of `text`) to `words`.
-UStringTrieResult next_rune(icu::BytesTrie& words, std::string_view text,
-                            const cppjieba::RuneStr& rune) {
-  UStringTrieResult result = USTRINGTRIE_NO_MATCH;
-  for (std::uint32_t i = 0; i < rune.len; ++i) {
-    result = words.next(static_cast<unsigned char>(text[rune.offset + i]));
-    if (result == USTRINGTRIE_NO_MATCH) break;
-  }
-  return result;
-}
 
 // Calls `fn(line, fields)` for each line of `file`, split at every space as cppjieba splits it
 // (limonp::Split). Throws std::runtime_error when the file cannot be read.
@@ -134,14 +124,16 @@ DictionaryPath::DictionaryPath(const std::filesystem::path& dictionary,
   for (std::size_t i = 0; i < firsts_.size(); ++i) {
     if (longer[i].empty()) continue;
     UErrorCode status = U_ZERO_ERROR;
-    icu::BytesTrieBuilder rest(status);
+    icu::UCharsTrieBuilder rest(status);
     std::vector<double> weights_of_rest;
     for (const auto& [tail, weight] : longer[i]) {
-      rest.add(icu::StringPiece(tail.data(), static_cast<int32_t>(tail.size())),
+      rest.add(icu::UnicodeString::fromUTF8(
+                   icu::StringPiece(tail.data(), static_cast<int32_t>(tail.size()))),
                static_cast<int32_t>(weights_of_rest.size()), status);
       weights_of_rest.push_back(weight);
     }
-    const icu::StringPiece built = rest.buildStringPiece(USTRINGTRIE_BUILD_FAST, status);
+    icu::UnicodeString built;
+    rest.buildUnicodeString(USTRINGTRIE_BUILD_FAST, built, status);
     if (U_FAILURE(status)) {
       throw std::runtime_error(std::string("dictionary trie: ") + u_errorName(status));
     }
@@ -149,7 +141,8 @@ DictionaryPath::DictionaryPath(const std::filesystem::path& dictionary,
     entry.words = weights_of_rest.size();
     entry.longer.assign(reinterpret_cast<const char*>(weights_of_rest.data()),
                         weights_of_rest.size() * sizeof(double));
-    entry.longer.append(built.data(), static_cast<std::size_t>(built.size()));
+    entry.longer.append(reinterpret_cast<const char*>(built.getBuffer()),
+                        static_cast<std::size_t>(built.length()) * sizeof(char16_t));
   }
 }
 
@@ -163,8 +156,7 @@ const DictionaryPath::FirstCharacter* DictionaryPath::first(char32_t c) const {
   return index < 0 ? nullptr : &firsts_[static_cast<std::size_t>(index)];
 }
 
-void DictionaryPath::cut(RuneIt begin, RuneIt end, std::string_view text,
-                         std::vector<cppjieba::WordRange>& out) const {
+void DictionaryPath::cut(RuneIt begin, RuneIt end, std::vector<cppjieba::WordRange>& out) const {
   const auto n = static_cast<std::size_t>(end - begin);
   // Per-thread scratch: runs are short and cut millions of times on import.
   thread_local std::vector<Edge> edges;
@@ -185,9 +177,11 @@ void DictionaryPath::cut(RuneIt begin, RuneIt end, std::string_view text,
     if (words_here == nullptr || words_here->words == 0) continue;
     if (i + 1 == n || !longer_word_starts_.may_start(begin[i].rune, begin[i + 1].rune)) continue;
     const char* weights = words_here->longer.data();
-    icu::BytesTrie words(weights + words_here->words * sizeof(double));
+    // The trie's units start after the doubles, so they are aligned as char16_t.
+    icu::UCharsTrie words(
+        reinterpret_cast<const char16_t*>(weights + words_here->words * sizeof(double)));
     for (std::size_t j = i + 1; j < n && j - i + 1 <= cppjieba::MAX_WORD_LENGTH; ++j) {
-      const UStringTrieResult result = next_rune(words, text, begin[j]);
+      const UStringTrieResult result = words.nextForCodePoint(static_cast<UChar32>(begin[j].rune));
       if (result == USTRINGTRIE_NO_MATCH) break;
       if (USTRINGTRIE_HAS_VALUE(result)) {
         double weight_of_word = 0;

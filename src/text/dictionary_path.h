@@ -1,12 +1,15 @@
 // Internal to the text module: the dictionary step of segmentation, cppjieba's
 // maximum-probability path (MPSegment) over the words of its dictionaries, computed with the
 // words indexed by their first character (a table over the BMP) and the rest of each word in
-// a small ICU BytesTrie per first character. cppjieba walks its own trie, an
-// std::unordered_map per node, for every character of every text (11 % of an import of the
-// corpus); one BytesTrie of all words was slower still (its root branches over thousands of
-// lead bytes). The words, their weights and the path are cppjieba's (tested on corpus texts
-// against MPSegment over cppjieba's DictTrie), but the dictionaries are read here: building a
-// DictTrie only to take its weights was most of every command's start-up (0.4 s).
+// a small ICU UCharsTrie per first character, walked one character (UTF-16 unit) per step.
+// cppjieba walks its own trie, an std::unordered_map per node, for every character of every
+// text (11 % of an import of the corpus); one BytesTrie of all words was slower still (its
+// root branches over thousands of lead bytes), and a BytesTrie per first character, three
+// byte steps per Han character, took 37 % more instructions (callgrind, bench/segment_bench
+// BM_DictionaryStepWenku: 3.05 G against 2.23 G). The words, their weights and the path are
+// cppjieba's (tested on corpus texts against MPSegment over cppjieba's DictTrie), but the
+// dictionaries are read here: building a DictTrie only to take its weights was most of every
+// command's start-up (0.4 s).
 #pragma once
 
 #include <cppjieba/Unicode.hpp>
@@ -40,17 +43,16 @@ class DictionaryPath {
   bool is_user_word_character(char32_t c) const { return user_characters_.contains(c); }
 
   // Appends to `out` the words of the maximum-probability path through the runes
-  // [begin, end) of `text` (whose offsets and lengths they hold), exactly as
-  // cppjieba::MPSegment::Cut finds it: a character the dictionary does not hold as a word is
-  // a word of its own.
+  // [begin, end), exactly as cppjieba::MPSegment::Cut finds it: a character the dictionary
+  // does not hold as a word is a word of its own.
   void cut(cppjieba::RuneStrArray::const_iterator begin, cppjieba::RuneStrArray::const_iterator end,
-           std::string_view text, std::vector<cppjieba::WordRange>& out) const;
+           std::vector<cppjieba::WordRange>& out) const;
 
  private:
   // The words starting with one character: the weight of the character as a word of its own
   // (cppjieba's minimum weight when the dictionary does not hold it), and in one buffer the
-  // weights of the longer words (doubles) followed by the serialised icu::BytesTrie of the
-  // UTF-8 of their rest, whose values index the weights; empty when there are none. Weights
+  // weights of the longer words (doubles) followed by the serialised icu::UCharsTrie of the
+  // UTF-16 of their rest, whose values index the weights; empty when there are none. Weights
   // are copied out of cppjieba's entries and kept beside the trie: reading them elsewhere
   // was a cache miss per word.
   struct FirstCharacter {

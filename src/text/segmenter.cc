@@ -164,10 +164,9 @@ struct Segmenter::Impl {
         dag(existing_file(dir, kDictionary), user_dictionary_files(dir)),
         hmm(&model) {}
 
-  // Appends the words of the text run [begin, end) of `text` to `out`: the dictionary's most
+  // Appends the words of the text run [begin, end) to `out`: the dictionary's most
   // probable path, with runs of unknown single characters handed to the HMM.
-  void cut_text(RuneIt begin, RuneIt end, std::string_view text,
-                std::vector<cppjieba::WordRange>& out) const;
+  void cut_text(RuneIt begin, RuneIt end, std::vector<cppjieba::WordRange>& out) const;
 
   // Returns the tokens of `text`, in a per-thread buffer that the next call on this thread
   // overwrites. Throws std::invalid_argument naming `caller` when `text` is not valid UTF-8.
@@ -193,11 +192,11 @@ struct Segmenter::Impl {
   std::size_t memo_max_bytes = 0;
 };
 
-void Segmenter::Impl::cut_text(RuneIt begin, RuneIt end, std::string_view text,
+void Segmenter::Impl::cut_text(RuneIt begin, RuneIt end,
                                std::vector<cppjieba::WordRange>& out) const {
   thread_local std::vector<cppjieba::WordRange> words;
   words.clear();
-  dag.cut(begin, end, text, words);
+  dag.cut(begin, end, words);
   auto unknown_single = [this](const cppjieba::WordRange& w) {
     return w.left == w.right && !dag.is_user_word_character(w.left->rune);
   };
@@ -251,7 +250,7 @@ const std::vector<Token>& Segmenter::Impl::tokenize(std::string_view text,
       case CharClass::kText:
         while (next != end && classify(next->rune) == CharClass::kText) ++next;
         ranges.clear();
-        cut_text(it, next, text, ranges);
+        cut_text(it, next, ranges);
         for (const auto& range : ranges) emit(range.left, range.right, false);
         break;
     }

@@ -38,7 +38,7 @@ class DictionaryPathTest : public ::testing::Test {
     ASSERT_TRUE(cppjieba::DecodeUTF8RunesInString(text, runes));
     std::vector<cppjieba::WordRange> expected, actual;
     cppjieba::MPSegment(trie_).Cut(runes.begin(), runes.end(), expected);
-    path_->cut(runes.begin(), runes.end(), text, actual);
+    path_->cut(runes.begin(), runes.end(), actual);
     auto spans = [](const std::vector<cppjieba::WordRange>& words) {
       std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
       for (const auto& w : words) out.emplace_back(w.left->offset, w.right->offset + w.right->len);
@@ -163,7 +163,7 @@ TEST(DictionaryPathFileTest, WeighsSmallDictionariesAsCppjieba) {
     ASSERT_TRUE(cppjieba::DecodeUTF8RunesInString(text, runes));
     std::vector<cppjieba::WordRange> expected, actual;
     cppjieba::MPSegment(&trie).Cut(runes.begin(), runes.end(), expected);
-    path.cut(runes.begin(), runes.end(), text, actual);
+    path.cut(runes.begin(), runes.end(), actual);
     ASSERT_EQ(actual.size(), expected.size()) << text;
     for (std::size_t i = 0; i < actual.size(); ++i) {
       EXPECT_EQ(actual[i].left->offset, expected[i].left->offset) << text;

@@ -52,6 +52,24 @@ TEST(Utf8, RejectsNul) {
   EXPECT_FALSE(is_valid_utf8("\0"sv));
 }
 
+// Long texts are checked in SIMD blocks first: a flaw anywhere in them, also across a block
+// boundary, is found at its exact offset.
+TEST(Utf8, FindsTheFlawDeepInALongText) {
+  std::string text;
+  for (int i = 0; i < 500; ++i) text += "坚持以人民为中心的发展思想，";  // 42 bytes each
+  EXPECT_FALSE(find_invalid_utf8(text));
+  for (std::size_t at : {std::size_t{63}, std::size_t{64}, std::size_t{4095}, text.size() - 1}) {
+    std::string flawed = text;
+    flawed[at] = '\xFF';
+    const std::size_t sequence_start = at - at % 3;  // every character here has 3 bytes
+    EXPECT_EQ(find_invalid_utf8(flawed), sequence_start) << at;
+    std::string with_nul = text;
+    with_nul.insert(at - at % 3, 1, '\0');
+    EXPECT_EQ(find_invalid_utf8(with_nul), sequence_start) << at;
+  }
+  EXPECT_EQ(find_invalid_utf8(text + "\xED\xA0\x80"), text.size());  // a surrogate at the end
+}
+
 TEST(Utf8, CountsCodePoints) {
   EXPECT_EQ(count_code_points(""), 0u);
   EXPECT_EQ(count_code_points("abc"), 3u);
