@@ -17,6 +17,8 @@
 #include "app/library.h"
 #include "app/progress.h"
 #include "app/workers.h"
+#include "doc/analysis.h"
+#include "doc/tasks.h"
 #include "io/export.h"
 #include "io/import.h"
 #include "search/searcher.h"
@@ -323,6 +325,7 @@ int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json) {
   enricher.add_text_features(*parsed.doc);
   auto analysis = enricher.analyze(*parsed.doc);
   analysis.template_text = doc::make_template(parsed.doc->content, enricher.places());
+  analysis.tasks = doc::extract_tasks(*parsed.doc);
   if (json) {
     std::cout << doc::analysis_to_json(analysis).dump() << '\n';
     return 0;
@@ -360,7 +363,7 @@ std::string export_bytes(const Library& library, const doc::Document& d,
                                        ? io::visible_template(visible, library.enricher().places())
                                        : visible.content);
   }
-  const auto rows = io::visible_tasks(d, doc::analysis_from_json(d.analysis).tasks, visible);
+  const auto rows = io::visible_tasks(d, doc::extract_tasks(d), visible);
   return request.format == "xlsx" ? io::tasks_xlsx(rows, d.title) : io::tasks_csv(rows);
 }
 

@@ -7,7 +7,6 @@
 
 #include "base/cpus.h"
 #include "doc/outline.h"
-#include "doc/tasks.h"
 
 namespace wenku::app {
 
@@ -52,7 +51,7 @@ Enricher::Enricher(const std::filesystem::path& dict_dir, const text::Segmenter&
       source_(std::move(frequencies)) {}
 
 doc::Analysis Enricher::analyze(const doc::Document& d) const {
-  return doc::Analysis{d.title, doc::extract_outline(d), "", doc::extract_tasks(d), d.keywords};
+  return doc::Analysis{d.title, doc::extract_outline(d), "", {}, d.keywords};
 }
 
 std::vector<text::Word> Enricher::words(std::string_view text) const {

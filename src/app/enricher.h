@@ -44,8 +44,8 @@ class Enricher {
   Enricher(const std::filesystem::path& dict_dir, const text::Segmenter& segmenter,
            FrequencySource frequencies = {});
 
-  // The outline and tasks of `d` (keywords as stored in `d`), as the store keeps them: the
-  // template is left empty (see io::visible_template).
+  // The outline of `d` (keywords as stored in `d`), as the store keeps it: the template and
+  // the tasks are left empty (made when shown: io::visible_template, doc::extract_tasks).
   doc::Analysis analyze(const doc::Document& d) const;
 
   // Sets `d.keywords` (TF-IDF, kKeywordsPerDocument) and `d.simhash` from `d.content`, or,
@@ -54,10 +54,9 @@ class Enricher {
   // valid UTF-8.
   void add_text_features(doc::Document& d) const;
 
-  // add_text_features, then sets `d.analysis` to the JSON of its outline, templated text and
-  // tasks (its keywords are stored apart, in `d.keywords`). Pure in `d`'s text and the
-  // current frequencies: calling it twice gives the same result. Safe to call from several
-  // threads.
+  // add_text_features, then sets `d.analysis` to the JSON of its outline (its keywords are stored
+  // apart, in `d.keywords`). Pure in `d`'s text and the current frequencies: calling it twice gives
+  // the same result. Safe to call from several threads.
   void enrich(doc::Document& d) const;
 
   // enrich() on every document of `docs`, spread over the CPUs the process may use.

@@ -1,8 +1,9 @@
 // The analysis of one document as JSON, in the shape `wenku analyze --json` prints and the
 // store keeps: {"title","outline":[{"level","text","para"}],"template",
 // "tasks":[{"task","leader","lead_unit","partners","implementer","deadline","para"}],"keywords"}.
-// The store's analyses have no "template" (the 模板版 is made when shown, see
-// io::visible_template); those stored before 2026-11-28 still carry one, which nothing shows.
+// The store's analyses have no "template" and empty "tasks": the 模板版 and the 任务分解表
+// are made when shown (io::visible_template, doc::extract_tasks). Analyses stored by earlier
+// versions may still carry a template and tasks, which nothing shows.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -24,8 +25,8 @@ void from_json(const nlohmann::json& j, TaskRow& row);
 struct Analysis {
   std::string title;
   std::vector<OutlineItem> outline;
-  std::string template_text;  // make_template() of the content; empty in the store
-  std::vector<TaskRow> tasks;
+  std::string template_text;   // make_template() of the content; empty in the store
+  std::vector<TaskRow> tasks;  // extract_tasks() of the document; empty in the store
   std::vector<std::string> keywords;
 };
 

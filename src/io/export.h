@@ -15,7 +15,7 @@
 
 namespace wenku::io {
 
-// The rows of `tasks` (the stored analysis of `d`) whose paragraph lies wholly inside
+// The rows of `tasks` (doc::extract_tasks of `d`) whose paragraph lies wholly inside
 // `visible.content` (a prefix of `d.content`, as access::visible returns it): all of them
 // when the text is complete, those of the guest preview's complete paragraphs otherwise.
 std::vector<doc::TaskRow> visible_tasks(const doc::Document& d,

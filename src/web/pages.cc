@@ -10,6 +10,7 @@
 #include <mstch/mstch.hpp>
 
 #include "doc/analysis.h"
+#include "doc/tasks.h"
 #include "io/export.h"
 #include "text/utf8.h"
 #include "web/assets.h"
@@ -166,8 +167,7 @@ std::string category_href(std::string_view category, store::SortOrder sort, std:
 enum class DocTab { kText, kTemplate, kTasks };
 
 // What every page of a document shows: title, meta and the tool buttons.
-mstch::map doc_context(const doc::Document& d, const doc::Analysis& analysis, DocTab tab,
-                       bool complete) {
+mstch::map doc_context(const doc::Document& d, bool has_tasks, DocTab tab, bool complete) {
   return {{"id", d.id},
           {"title", d.title},
           {"date", d.date},
@@ -175,7 +175,7 @@ mstch::map doc_context(const doc::Document& d, const doc::Analysis& analysis, Do
           {"category_href", category_path(d.category)},
           {"views", std::to_string(d.views)},
           {"complete", complete},
-          {"has_tasks", !analysis.tasks.empty()},
+          {"has_tasks", has_tasks},
           {"on_text", tab == DocTab::kText},
           {"on_template", tab == DocTab::kTemplate},
           {"on_tasks", tab == DocTab::kTasks}};
@@ -325,7 +325,8 @@ std::string Pages::document(const PageEnv& env, const doc::Document& d,
   const std::size_t shown = doc::paragraphs(visible.content).size();
   const std::string permalink = env.base_url + "/doc/" + d.id;
   const std::string published = publish_time(d.date, d.created_at);
-  mstch::map context = doc_context(d, analysis, DocTab::kText, visible.complete);
+  mstch::map context =
+      doc_context(d, !doc::extract_tasks(d).empty(), DocTab::kText, visible.complete);
   context["published"] = published;
   // <time datetime>: the same instant in ISO 8601 with its offset.
   context["published_iso"] =
@@ -350,8 +351,7 @@ std::string Pages::document(const PageEnv& env, const doc::Document& d,
 
 std::string Pages::template_page(const PageEnv& env, const doc::Document& d,
                                  std::string_view template_text, bool complete) const {
-  mstch::map context =
-      doc_context(d, doc::analysis_from_json(d.analysis), DocTab::kTemplate, complete);
+  mstch::map context = doc_context(d, !doc::extract_tasks(d).empty(), DocTab::kTemplate, complete);
   context["paragraphs"] = paragraphs_view(template_text);
   Head head;
   head.title = page_title(env, d.title + "（模板版）");
@@ -362,8 +362,8 @@ std::string Pages::template_page(const PageEnv& env, const doc::Document& d,
 
 std::string Pages::tasks_page(const PageEnv& env, const doc::Document& d,
                               const std::vector<doc::TaskRow>& rows, bool complete) const {
-  mstch::map context =
-      doc_context(d, doc::analysis_from_json(d.analysis), DocTab::kTasks, complete);
+  // The tasks page is shown only for a document that has tasks.
+  mstch::map context = doc_context(d, true, DocTab::kTasks, complete);
   mstch::array columns;
   for (const auto& c : io::task_columns()) columns.push_back(c);
   mstch::array table;

@@ -19,7 +19,7 @@
 #include <xxhash.h>
 #include <restinio/all.hpp>
 
-#include "doc/analysis.h"
+#include "doc/tasks.h"
 #include "io/export.h"
 #include "search/searcher.h"
 #include "store/store.h"
@@ -415,9 +415,9 @@ class Site {
     const auto found = visible_document(id);
     if (!found) return error(req, 404);
     const auto& [d, visible] = *found;
-    const auto analysis = doc::analysis_from_json(d.analysis);
-    if (analysis.tasks.empty()) return error(req, 404);
-    const auto rows = io::visible_tasks(d, analysis.tasks, visible);
+    const auto tasks = doc::extract_tasks(d);
+    if (tasks.empty()) return error(req, 404);
+    const auto rows = io::visible_tasks(d, tasks, visible);
     if (format == TaskFormat::kPage) {
       const auto site = settings_.get();
       return html(req, pages_.tasks_page(env(req, *site), d, rows, visible.complete));

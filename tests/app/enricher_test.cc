@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "doc/analysis.h"
+#include "doc/tasks.h"
 #include "testing/test_support.h"
 
 namespace wenku::app {
@@ -142,12 +143,16 @@ TEST_F(RefreshKeywordsTest, ATallyTakenWhileEnrichingGivesWhatARecountGives) {
 TEST_F(RefreshKeywordsTest, TheStoredAnalysisLeavesKeywordsToTheirColumn) {
   Enricher enricher(testing::dict_dir(), segmenter());
   auto d = docs_.front();
+  d.content += "\n由区发改委牵头，要在6月底前完成项目审批。";
+  ASSERT_FALSE(doc::extract_tasks(d).empty());
   enricher.enrich(d);
   ASSERT_FALSE(d.keywords.empty());
   const auto analysis = doc::analysis_from_json(d.analysis);
   EXPECT_TRUE(analysis.keywords.empty());
-  // Nor does it keep the template, made when shown (io::visible_template).
+  // Nor does it keep the template or the tasks, made when shown (io::visible_template,
+  // doc::extract_tasks).
   EXPECT_EQ(d.analysis.find("\"template\""), std::string::npos) << d.analysis;
+  EXPECT_TRUE(analysis.tasks.empty()) << d.analysis;
   auto full = enricher.analyze(d);
   EXPECT_EQ(full.keywords, d.keywords);
   full.keywords.clear();

@@ -66,8 +66,8 @@ TEST_F(ExportCliTest, CsvXlsxAndText) {
   EXPECT_NE(templated.find("要在X月底前实现"), std::string::npos) << templated;
 }
 
-// `wenku analyze --json` prints the template, which the store no longer keeps.
-TEST_F(ExportCliTest, AnalyzeJsonPrintsTheTemplate) {
+// `wenku analyze --json` prints the template and the tasks, which the store does not keep.
+TEST_F(ExportCliTest, AnalyzeJsonPrintsTheTemplateAndTheTasks) {
   const auto text = dir_.path() / "speech.txt";
   testing::write_file(
       text,
@@ -80,6 +80,9 @@ TEST_F(ExportCliTest, AnalyzeJsonPrintsTheTemplate) {
             "一、总体要求\nX年X市新增企业X家。\n二、重点任务\n要在X月底前完成。")
       << result.out;
   EXPECT_EQ(json.at("outline").size(), 2u) << result.out;
+  ASSERT_EQ(json.at("tasks").size(), 1u) << result.out;
+  EXPECT_EQ(json.at("tasks")[0].at("deadline"), "6月底前") << result.out;
+  EXPECT_EQ(json.at("tasks")[0].at("para"), 3) << result.out;
 }
 
 TEST_F(ExportCliTest, UnknownDocumentAndBadOptionsFail) {
