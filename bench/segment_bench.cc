@@ -15,6 +15,7 @@
 #include <cppjieba/MPSegment.hpp>
 
 #include "text/dictionary_path.h"
+#include "text/normalize.h"
 #include "text/segmenter.h"
 
 namespace {
@@ -172,11 +173,22 @@ void BM_DictionaryStepWenku(benchmark::State& state) {
   });
 }
 
+// normalize_key: the search key of each paragraph (every text is normalised before it is
+// segmented or indexed, every hit's visible text before its snippet).
+void BM_NormalizeKey(benchmark::State& state) {
+  run_over_corpus(state, [](const std::string& line) {
+    auto key = wenku::text::normalize_key(line);
+    benchmark::DoNotOptimize(key.data());
+    return std::size_t{1};
+  });
+}
+
 BENCHMARK(BM_DictionaryStepCppjieba)->Unit(benchmark::kMillisecond)->Repetitions(5);
 BENCHMARK(BM_DictionaryStepWenku)->Unit(benchmark::kMillisecond)->Repetitions(5);
 BENCHMARK(BM_SegmentViews)->Unit(benchmark::kMillisecond)->Repetitions(5);
 BENCHMARK(BM_SegmentStrings)->Unit(benchmark::kMillisecond)->Repetitions(5);
 BENCHMARK(BM_WordsForIndex)->Unit(benchmark::kMillisecond)->Repetitions(5);
+BENCHMARK(BM_NormalizeKey)->Unit(benchmark::kMillisecond)->Repetitions(5);
 
 }  // namespace
 

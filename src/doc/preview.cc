@@ -75,11 +75,11 @@ std::size_t outside_markup(std::string_view s, std::size_t cut) {
 // The best cut of `head`, a proper prefix of `content`: see the header.
 std::size_t best_cut(std::string_view content, std::string_view head, std::size_t max_chars) {
   std::size_t sentence = 0, clause = 0;  // byte ends of the last boundaries found; 0: none
-  std::size_t index = 0;
-  for (std::size_t pos = 0; pos < head.size(); ++index) {
+  // Only cut in the latter half: its first code point is number ceil(max_chars / 2).
+  for (std::size_t pos = text::prefix_code_points(head, (max_chars + 1) / 2).size();
+       pos < head.size();) {
     const std::size_t start = pos;
     const char32_t cp = text::decode_at(head, pos);
-    if (2 * index < max_chars) continue;  // only cut in the latter half
     if (cp == U'\n') {
       sentence = start;
     } else if (ends_sentence(cp) || (sentence == start && closes(cp))) {

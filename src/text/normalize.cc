@@ -132,6 +132,27 @@ std::string normalize_key(std::string_view text) {
       ++pos;
       continue;
     }
+    // Three-byte fast path (Han text and its punctuation): lead bytes E1..EC and EE..EF
+    // admit any two continuation bytes (E0 and ED restrict the second byte: decoded below).
+    if (((byte >= 0xE1 && byte <= 0xEC) || byte >= 0xEE) && byte <= 0xEF &&
+        text.size() - pos >= 3) {
+      const auto b1 = static_cast<unsigned char>(text[pos + 1]);
+      const auto b2 = static_cast<unsigned char>(text[pos + 2]);
+      if ((b1 & 0xC0) == 0x80 && (b2 & 0xC0) == 0x80) {
+        const char32_t c = ((byte & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+        const char32_t folded = table[c];
+        if (folded == c) {
+          begin[written] = byte;
+          begin[written + 1] = b1;
+          begin[written + 2] = b2;
+          written += 3;
+        } else {
+          U8_APPEND_UNSAFE(begin, written, folded);
+        }
+        pos += 3;
+        continue;
+      }
+    }
     const auto c = decode_checked(text, pos);
     if (!c) throw InvalidUtf8("text", pos);
     U8_APPEND_UNSAFE(begin, written, *c < kTableEnd ? table[*c] : *c);

@@ -1,6 +1,7 @@
 #include "text/normalize.h"
 
 #include <gtest/gtest.h>
+#include <unicode/unistr.h>
 
 #include <chrono>
 #include <thread>
@@ -57,6 +58,29 @@ TEST(NormalizeTest, IsIdempotentOnEveryCodePoint) {
     const char32_t once = normalize_char(c);
     ASSERT_EQ(normalize_char(once), once) << "U+" << std::hex << static_cast<unsigned>(c);
   }
+}
+
+// normalize_key folds three-byte sequences on a path of their own: every one of them, alone
+// and in one long text, gives the UTF-8 of normalize_char.
+TEST(NormalizeTest, KeyOfEveryThreeByteCodePointIsItsFoldedCharacter) {
+  auto utf8 = [](char32_t c) {
+    icu::UnicodeString u(static_cast<UChar32>(c));
+    std::string out;
+    u.toUTF8String(out);
+    return out;
+  };
+  std::string all;
+  std::string all_folded;
+  for (char32_t c = 0x800; c <= 0xFFFF; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    const std::string expected = utf8(normalize_char(c));
+    ASSERT_EQ(normalize_key(utf8(c)), expected) << "U+" << std::hex << static_cast<unsigned>(c);
+    all += utf8(c);
+    all_folded += expected;
+  }
+  EXPECT_EQ(normalize_key(all), all_folded);
+  EXPECT_THROW(normalize_key("\xE0\x80\xAF"), InvalidUtf8);  // overlong '/' in three bytes
+  EXPECT_THROW(normalize_key("\xE5\xB9\x41"), InvalidUtf8);  // a continuation byte missing
 }
 
 TEST(NormalizeTest, RejectsInvalidUtf8WithTheOffset) {
