@@ -293,10 +293,10 @@ std::string task_phrase(std::string_view own, std::string_view work,
   return is_reference(cut) ? std::string() : std::string(cut);
 }
 
-}  // namespace
-
-std::vector<TaskRow> extract_tasks(const Document& d) {
-  std::vector<TaskRow> rows;
+// Calls `take(row)` for each assignment of `d` in text order (see extract_tasks) until it
+// returns false.
+template <typename Take>
+void scan_tasks(const Document& d, Take take) {
   const std::vector<std::string_view> paras = paragraphs(d.content);
   for (std::size_t i = 0; i < paras.size(); ++i) {
     std::string_view previous;
@@ -314,12 +314,31 @@ std::vector<TaskRow> extract_tasks(const Document& d) {
       if (!row.leader.empty() || !row.lead_unit.empty() || !row.implementer.empty() ||
           !row.deadline.empty()) {
         row.task = task_phrase(own, work, previous);
-        rows.push_back(std::move(row));
+        if (!take(std::move(row))) return;
       }
       previous = sentence;
     }
   }
+}
+
+}  // namespace
+
+std::vector<TaskRow> extract_tasks(const Document& d) {
+  std::vector<TaskRow> rows;
+  scan_tasks(d, [&](TaskRow row) {
+    rows.push_back(std::move(row));
+    return true;
+  });
   return rows;
+}
+
+bool has_tasks(const Document& d) {
+  bool found = false;
+  scan_tasks(d, [&](TaskRow) {
+    found = true;
+    return false;
+  });
+  return found;
 }
 
 }  // namespace wenku::doc

@@ -36,4 +36,8 @@ struct TaskRow {
 // a heading marker ("（二）在降本上下功夫" -> 在降本上下功夫).
 std::vector<TaskRow> extract_tasks(const Document& d);
 
+// True when extract_tasks(d) is not empty; stops reading at the first assignment (a
+// document page asks it whether to show the 任务分解表 button).
+bool has_tasks(const Document& d);
+
 }  // namespace wenku::doc

@@ -325,8 +325,7 @@ std::string Pages::document(const PageEnv& env, const doc::Document& d,
   const std::size_t shown = doc::paragraphs(visible.content).size();
   const std::string permalink = env.base_url + "/doc/" + d.id;
   const std::string published = publish_time(d.date, d.created_at);
-  mstch::map context =
-      doc_context(d, !doc::extract_tasks(d).empty(), DocTab::kText, visible.complete);
+  mstch::map context = doc_context(d, doc::has_tasks(d), DocTab::kText, visible.complete);
   context["published"] = published;
   // <time datetime>: the same instant in ISO 8601 with its offset.
   context["published_iso"] =
@@ -351,7 +350,7 @@ std::string Pages::document(const PageEnv& env, const doc::Document& d,
 
 std::string Pages::template_page(const PageEnv& env, const doc::Document& d,
                                  std::string_view template_text, bool complete) const {
-  mstch::map context = doc_context(d, !doc::extract_tasks(d).empty(), DocTab::kTemplate, complete);
+  mstch::map context = doc_context(d, doc::has_tasks(d), DocTab::kTemplate, complete);
   context["paragraphs"] = paragraphs_view(template_text);
   Head head;
   head.title = page_title(env, d.title + "（模板版）");

@@ -137,6 +137,25 @@ TEST(Tasks, WorkClauseIsPreferredToAHeadingBefore) {
 }
 
 // Sanity on real speeches: counts, and no absurd fields.
+// has_tasks answers whether extract_tasks finds any row, stopping at the first.
+TEST(Tasks, HasTasksWhenARowIsFound) {
+  Document d;
+  d.content = "要加快推进老旧小区改造。这项工作由李明同志负责。\n要在6月底前完成。";
+  EXPECT_TRUE(has_tasks(d));
+  d.content = "我们要对人民负责，对历史负责。各部门要相互配合、形成合力。";
+  EXPECT_FALSE(has_tasks(d));
+  d.content = "";
+  EXPECT_FALSE(has_tasks(d));
+  const auto corpus = wenku::testing::corpus_dir();
+  if (corpus.empty()) GTEST_SKIP() << "../shared/corpus is absent";
+  std::size_t with = 0;
+  for (const auto& [id, doc] : testing::read_corpus_docs(corpus / "xi_speeches_2020.jsonl")) {
+    EXPECT_EQ(has_tasks(doc), !extract_tasks(doc).empty()) << id;
+    with += has_tasks(doc) ? 1 : 0;
+  }
+  EXPECT_GT(with, 0u);
+}
+
 TEST(Tasks, SpeechesCorpusSanity) {
   const auto corpus = wenku::testing::corpus_dir();
   if (corpus.empty()) GTEST_SKIP() << "../shared/corpus is absent";
