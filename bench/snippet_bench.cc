@@ -23,6 +23,7 @@
 
 #include "access/visible.h"
 #include "io/import.h"
+#include "search/aliases.h"
 #include "search/index.h"
 #include "search/searcher.h"
 #include "store/store.h"
@@ -281,7 +282,7 @@ struct Library {
     }
     store = store::open_sqlite(dir / "bench.sqlite");
     store->put(chosen);
-    index = std::make_unique<search::Index>(dir / "index", segmenter);
+    index = std::make_unique<search::Index>(dir / "index", segmenter, aliases);
     index->rebuild(*store);
   }
   ~Library() {
@@ -293,6 +294,7 @@ struct Library {
 
   fs::path dir;
   text::Segmenter segmenter{WENKU_BUILD_DICT_DIR};
+  search::Aliases aliases = search::Aliases::load(WENKU_BUILD_DICT_DIR);
   std::unique_ptr<store::Store> store;
   std::unique_ptr<search::Index> index;
   std::vector<Hit> longest;

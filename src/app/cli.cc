@@ -101,8 +101,8 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
   return run_workers(library, {workers,
                                [&](const std::function<void()>& worker_listening) {
                                  auto store = store::open_sqlite(sqlite_path(config));
-                                 search::Index index(config.data_dir / "index",
-                                                     library.segmenter());
+                                 search::Index index(config.data_dir / "index", library.segmenter(),
+                                                     library.aliases());
                                  web::serve(services_of(*store, index), options, worker_listening);
                                  return 0;
                                },

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "app/enricher.h"
+#include "search/aliases.h"
 #include "search/index.h"
 #include "store/store.h"
 #include "text/segmenter.h"
@@ -35,12 +36,14 @@ class Library {
   search::Index& index() { return *index_; }
   const text::Segmenter& segmenter() const { return *segmenter_; }
   text::Segmenter& segmenter() { return *segmenter_; }
+  const search::Aliases& aliases() const { return *aliases_; }
   const Enricher& enricher() const { return *enricher_; }
   Enricher& enricher() { return *enricher_; }
 
  private:
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<text::Segmenter> segmenter_;
+  std::unique_ptr<search::Aliases> aliases_;
   std::unique_ptr<Enricher> enricher_;
   std::unique_ptr<search::Index> index_;
 };

@@ -17,8 +17,10 @@
 
 #include "base/string_map.h"
 #include "doc/analysis.h"
+#include "search/aliases.h"
 #include "search/groonga.h"
 #include "search/open_marker.h"
+#include "search/pinyin.h"
 #include "store/store.h"
 #include "text/normalize.h"
 #include "text/segmenter.h"
@@ -60,6 +62,11 @@ constexpr std::size_t kSearchCacheEntries = 2000;
 // Decoded postings of the words index each process keeps for whole-word scores (8 bytes
 // each: 16 MB; the longest list of the corpus has ~20,000).
 constexpr std::size_t kCachedPostings = 2'000'000;
+// Typed runs read per query (search/reading.h); later ones are exact phrases. Each costs a few
+// Groonga selects of its words, so this bounds the work of a long query.
+constexpr std::size_t kMaxTypedRuns = 4;
+// Categories whose names hold this are news (新闻联播 …): a genre query ranks model texts first.
+constexpr std::string_view kNewsCategoryWord = "新闻";
 
 constexpr std::string_view kMetaSchema[] = {
     "table_create Meta TABLE_HASH_KEY ShortText",
@@ -277,7 +284,8 @@ struct Index::Impl {
     std::int64_t applied_seq = 0;
   };
 
-  Impl(const fs::path& index_dir, const text::Segmenter& text_segmenter);
+  Impl(const fs::path& index_dir, const text::Segmenter& text_segmenter,
+       const Aliases& query_aliases);
 
   fs::path db_path(std::string_view name) const { return dir / name / "db"; }
   // The generation CURRENT names; "" when there is none.
@@ -307,9 +315,12 @@ struct Index::Impl {
   std::int64_t count();
   // Throws IndexError unless this process may change the index.
   void require_writer() const;
+  // The typed runs of `q`, read (search/reading.h), by clause; empty when it has none.
+  std::vector<std::optional<TypedRun>> typed_runs(const ParsedQuery& q) const;
 
   fs::path dir;
   const text::Segmenter& segmenter;
+  const Aliases& aliases;
   OpenMarker marker;  // first in, last out: removed after the database is closed
   std::unique_ptr<groonga::Context> writer;  // owns the live database; catch_up and rebuild use it
   std::string generation;                    // directory name of the live database
@@ -321,10 +332,19 @@ struct Index::Impl {
   // Shared by searches, exclusive while the live database is switched.
   mutable std::shared_mutex storage_mutex;
   std::atomic<std::int64_t> applied_seq{0};
+  // Titles by pinyin for suggest(), most viewed first, made on first use and again after the
+  // database changed (about 0.1 s for 23,000 titles).
+  std::mutex pinyin_mutex;
+  std::unique_ptr<PinyinTable> pinyin_table;
+  std::shared_ptr<const PinyinTitles> pinyin_titles;
+  std::int64_t pinyin_titles_seq = -1;
+  std::string pinyin_titles_generation;
+  std::shared_ptr<const PinyinTitles> titles_by_pinyin(groonga::Context& db);
 };
 
-Index::Impl::Impl(const fs::path& index_dir, const text::Segmenter& text_segmenter)
-    : dir(created(index_dir)), segmenter(text_segmenter), marker(dir) {
+Index::Impl::Impl(const fs::path& index_dir, const text::Segmenter& text_segmenter,
+                  const Aliases& query_aliases)
+    : dir(created(index_dir)), segmenter(text_segmenter), aliases(query_aliases), marker(dir) {
   if (marker.unclean()) {
     spdlog::warn("search index {} was not closed cleanly; it will be rebuilt from the store",
                  dir.string());
@@ -556,8 +576,8 @@ std::int64_t Index::Impl::count() {
   return lease->table_size("Docs");
 }
 
-Index::Index(const fs::path& dir, const text::Segmenter& segmenter)
-    : impl_(std::make_unique<Impl>(dir, segmenter)) {}
+Index::Index(const fs::path& dir, const text::Segmenter& segmenter, const Aliases& aliases)
+    : impl_(std::make_unique<Impl>(dir, segmenter, aliases)) {}
 
 Index::~Index() = default;
 
@@ -648,14 +668,22 @@ std::string clause_query(const QueryClause& clause) {
   return clause.any_of.size() > 1 ? "(" + out + ")" : out;
 }
 
+// The Groonga query of one typed run (search/reading.h), as a given reading reads it; see
+// run_query.
+using RunQuery = std::function<std::string(const TypedRun&)>;
+
 // The Groonga --query of `q`: positive clauses ANDed (ORed when `any_clause`), then the
-// exclusions. Empty when the query has no positive clause.
-std::string groonga_query(const ParsedQuery& q, bool any_clause) {
+// exclusions; the clauses that are typed runs (runs[i] set) as `run_query` reads them. Empty
+// when the query has no positive clause.
+std::string groonga_query(const ParsedQuery& q, bool any_clause,
+                          std::span<const std::optional<TypedRun>> runs = {},
+                          const RunQuery& run_query = {}) {
   std::string positive;
-  for (const auto& clause : q.clauses) {
+  for (std::size_t i = 0; i < q.clauses.size(); ++i) {
+    const auto& clause = q.clauses[i];
     if (clause.exclude) continue;
     if (!positive.empty()) positive += any_clause ? " OR " : " ";
-    positive += clause_query(clause);
+    positive += i < runs.size() && runs[i] ? run_query(*runs[i]) : clause_query(clause);
   }
   if (positive.empty()) return "";
   std::string out = "(" + positive + ")";
@@ -695,22 +723,31 @@ struct WordBoost {
 // adjusters took them, so words in more than ~78 % of the documents weigh 0 and are left
 // out.) Terms of every positive clause count, OR alternatives too; field terms (标题:,
 // 提纲:) do not.
-std::vector<WordBoost> word_boosts(const ParsedQuery& q, groonga::Context& db) {
+std::vector<WordBoost> word_boosts(std::span<const std::string> keys, groonga::Context& db) {
   std::vector<WordBoost> out;
   const auto documents = static_cast<double>(db.table_size("Docs"));
+  for (const auto& term : keys) {
+    const std::string key(short_text(term));
+    const auto holding = static_cast<double>(db.documents_with_key("Words", "docs_words", key));
+    if (holding <= 0) continue;
+    const long factor = std::lround(kWordsWeight * std::log(documents / holding));
+    if (factor < 1) continue;
+    out.push_back({key, static_cast<int>(factor)});
+  }
+  return out;
+}
+
+// The search keys of the terms of `q` that whole-word scores count: those of every positive
+// clause, OR alternatives too, but not field terms (标题:, 提纲:).
+std::vector<std::string> scored_keys(const ParsedQuery& q) {
+  std::vector<std::string> keys;
   for (const auto& clause : q.clauses) {
     if (clause.exclude) continue;
     for (const auto& term : clause.any_of) {
-      if (term.field != Field::kAny) continue;
-      const std::string key(short_text(text::normalize_key(term.text)));
-      const auto holding = static_cast<double>(db.documents_with_key("Words", "docs_words", key));
-      if (holding <= 0) continue;
-      const long factor = std::lround(kWordsWeight * std::log(documents / holding));
-      if (factor < 1) continue;
-      out.push_back({key, static_cast<int>(factor)});
+      if (term.field == Field::kAny) keys.push_back(text::normalize_key(term.text));
     }
   }
-  return out;
+  return keys;
 }
 
 // Boosts documents holding the plain words of the query as one phrase (学习 贯彻 ->
@@ -735,6 +772,7 @@ void add_phrase_boosts(const ParsedQuery& q, std::vector<groonga::ScoreBoost>& o
 
 // What ranks a hit: its score and the document's popularity and recency.
 struct RankedHit {
+  int tier = 0;  // under relevance, a higher tier ranks first (typed runs: see rank_tier)
   double score = 0;
   std::uint32_t views = 0;
   std::uint64_t recency = 0;
@@ -753,6 +791,7 @@ bool ranks_before(const RankedHit& a, const RankedHit& b, SortOrder order) {
       if (a.score != b.score) return a.score > b.score;
       break;
     case SortOrder::kRelevance:
+      if (a.tier != b.tier) return a.tier > b.tier;
       if (a.score != b.score) return a.score > b.score;
       if (a.views != b.views) return a.views > b.views;
       break;
@@ -814,14 +853,14 @@ void add_word_scores(std::vector<groonga::ScoredRecord>& hits, std::span<const W
   }
 }
 
-// The search of `q` on `db`: `query`, `filter` and `boosts` are its Groonga expressions,
-// `words` its whole-word scores.
-IndexResult compute_search(groonga::Context& db, const IndexQuery& q, const std::string& query,
-                           const std::string& filter, std::span<const groonga::ScoreBoost> boosts,
-                           std::span<const WordBoost> words,
-                           const std::function<WordPostings(const std::string&)>& postings_of) {
-  auto hits = db.select("Docs", {kMatchColumns, query, filter, boosts});
-  add_word_scores(hits, words, postings_of);
+using PostingsOf = std::function<WordPostings(const std::string&)>;
+// The rank tier of a record (RankedHit::tier).
+using TierOf = std::function<int(grn_id)>;
+
+// The result of `hits`: counted, faceted when asked, ranked (under relevance by `tier_of`
+// first, when given) and cut to the page `q` asks for.
+IndexResult rank_hits(groonga::Context& db, const IndexQuery& q,
+                      std::span<const groonga::ScoredRecord> hits, const TierOf& tier_of = {}) {
   IndexResult result;
   result.total = static_cast<std::int64_t>(hits.size());
   if (q.facets) count_facets(db, hits, result);
@@ -829,10 +868,12 @@ IndexResult compute_search(groonga::Context& db, const IndexQuery& q, const std:
 
   groonga::FixedColumn<std::uint32_t> views(db, "Docs", "views");
   groonga::FixedColumn<std::uint64_t> recency(db, "Docs", "recency");
+  const bool tiered = tier_of && q.sort == SortOrder::kRelevance;
   std::vector<RankedHit> ranked;
   ranked.reserve(hits.size());
   for (const auto& hit : hits) {
-    ranked.push_back({hit.score, views[hit.record], recency[hit.record], hit.record});
+    ranked.push_back({tiered ? tier_of(hit.record) : 0, hit.score, views[hit.record],
+                      recency[hit.record], hit.record});
   }
   const std::size_t end = q.offset + std::min(q.limit, hits.size() - q.offset);
   std::partial_sort(
@@ -844,10 +885,427 @@ IndexResult compute_search(groonga::Context& db, const IndexQuery& q, const std:
   return result;
 }
 
+// The search of `q` on `db`: `query`, `filter` and `boosts` are its Groonga expressions,
+// `words` its whole-word scores.
+IndexResult compute_search(groonga::Context& db, const IndexQuery& q, const std::string& query,
+                           const std::string& filter, std::span<const groonga::ScoreBoost> boosts,
+                           std::span<const WordBoost> words, const PostingsOf& postings_of) {
+  auto hits = db.select("Docs", {kMatchColumns, query, filter, boosts});
+  add_word_scores(hits, words, postings_of);
+  return rank_hits(db, q, hits);
+}
+
+// ---- Typed runs (search/reading.h) ----
+
+// The records of a result, for membership tests.
+class RecordSet {
+ public:
+  RecordSet() = default;
+  explicit RecordSet(std::span<const groonga::ScoredRecord> hits) {
+    ids_.reserve(hits.size());
+    for (const auto& hit : hits) ids_.push_back(hit.record);
+    std::ranges::sort(ids_);
+  }
+  bool contains(grn_id record) const { return std::ranges::binary_search(ids_, record); }
+  // True when every record of this set is in `other`.
+  bool within(const RecordSet& other) const { return std::ranges::includes(other.ids_, ids_); }
+
+ private:
+  std::vector<grn_id> ids_;
+};
+
+// True when `run` has a word that is neither a genre nor a year word. Only then are its
+// genre words matched against titles and categories (and its year words against titles and
+// years, in title matches): a run of genre words alone (讲话报告) is searched as text.
+bool has_plain_word(const TypedRun& run) {
+  return std::ranges::any_of(run.words, [](const RunWord& w) { return !w.genre && w.year == 0; });
+}
+
+// The query syntax of `key` as an exact phrase, after `prefix` ("" or "title:@").
+std::string phrase_query(std::string_view key, std::string_view prefix) {
+  return std::string(prefix) + quote_query_phrase(short_text(key));
+}
+
+// The query syntax of a word of a typed run, with its alias variants as alternatives when
+// `expanded` (a variant with a space: both of its words).
+std::string word_query(const RunWord& word, bool expanded, std::string_view prefix) {
+  if (!expanded || word.variants.empty()) return phrase_query(word.key, prefix);
+  std::string out = "(" + phrase_query(word.key, prefix);
+  for (const auto& variant : word.variants) {
+    out += " OR (";
+    std::size_t start = 0;
+    while (start < variant.size()) {
+      const std::size_t end = std::min(variant.find(' ', start), variant.size());
+      if (start > 0) out += ' ';
+      out += phrase_query(std::string_view(variant).substr(start, end - start), prefix);
+      start = end + 1;
+    }
+    out += ')';
+  }
+  return out + ")";
+}
+
+// The alternatives of a run that every word reading accepts besides its words: the run as
+// typed and, when `expanded`, with its alias forms replaced.
+std::string phrase_alternatives(const TypedRun& run, bool expanded) {
+  std::string out = phrase_query(run.key, "");
+  if (expanded) {
+    for (const auto& variant : run.phrase_variants) out += " OR " + phrase_query(variant, "");
+  }
+  return out;
+}
+
+// The words reading of `run` (the expanded one when `expanded`): its words ANDed, genre
+// words left to the title/category check (run_hits), or the run as a phrase.
+std::string words_query(const TypedRun& run, bool expanded) {
+  const bool plain = has_plain_word(run);
+  std::string all;
+  for (const auto& word : run.words) {
+    if (plain && word.genre) continue;
+    if (!all.empty()) all += ' ';
+    all += word_query(word, expanded, "");
+  }
+  if (all.empty()) return phrase_alternatives(run, expanded);
+  return "((" + all + ") OR " + phrase_alternatives(run, expanded) + ")";
+}
+
+// The query of `run` that the relaxed reading starts from: any of its words (expanded, genre
+// words as text words) or the run as typed.
+std::string any_word_query(const TypedRun& run) {
+  std::string out;
+  for (const auto& word : run.words) out += word_query(word, true, "") + " OR ";
+  return "(" + out + phrase_alternatives(run, true) + ")";
+}
+
+// The number of words a relaxed answer must hold of `n`: most of them (more than half, but
+// one less than all, which the word readings tried).
+std::size_t most_of(std::size_t n) { return std::max<std::size_t>(1, std::min(n - 1, n / 2 + 1)); }
+
+// The title match of `run`: its words in the title, its genre and year words left to the
+// check of TypedSearch::title_matches.
+std::string title_query(const TypedRun& run, bool expanded) {
+  const bool plain = has_plain_word(run);
+  std::string all;
+  for (const auto& word : run.words) {
+    if (plain && (word.genre || word.year != 0)) continue;
+    if (!all.empty()) all += ' ';
+    all += word_query(word, expanded, "title:@");
+  }
+  return all.empty() ? phrase_query(run.key, "title:@") : "(" + all + ")";
+}
+
+// `hits` and the title matches `titles` (which it may lack), as one list.
+std::vector<groonga::ScoredRecord> with_titles(std::vector<groonga::ScoredRecord> hits,
+                                               std::span<const groonga::ScoredRecord> titles) {
+  hits.insert(hits.end(), titles.begin(), titles.end());
+  return hits;
+}
+
+// Keeps the records of `hits` for which `keep` holds.
+void keep_if(std::vector<groonga::ScoredRecord>& hits, const std::function<bool(grn_id)>& keep) {
+  std::erase_if(hits, [&](const groonga::ScoredRecord& hit) { return !keep(hit.record); });
+}
+
+// The search of a query holding typed runs: tries its readings in order (Index::search).
+class TypedSearch {
+ public:
+  TypedSearch(groonga::Context& db, const IndexQuery& q, std::vector<std::optional<TypedRun>> runs,
+              std::string filter, std::vector<groonga::ScoreBoost> boosts,
+              const PostingsOf& postings_of)
+      : db_(db),
+        q_(q),
+        runs_(std::move(runs)),
+        filter_(std::move(filter)),
+        boosts_(std::move(boosts)),
+        postings_of_(postings_of),
+        category_(db, "Docs", "category"),
+        year_(db, "Docs", "year") {
+    read_categories();
+    for (const auto& run : runs_) {
+      if (!run) continue;
+      if (run->words.size() > 1 || !run->phrase_variants.empty()) trivial_ = false;
+      for (const auto& word : run->words) {
+        if (!word.variants.empty()) has_variants_ = true;
+        if (names_genre(word.key)) genre_query_ = true;
+        if (!word.variants.empty() || word.genre) trivial_ = false;
+        if (has_plain_word(*run) && (word.genre || word.year != 0)) add_lenient(word);
+      }
+      if (!run->phrase_variants.empty()) has_variants_ = true;
+    }
+  }
+
+  IndexResult run() {
+    auto phrase = select(groonga_query(q_.query, false));
+    // A run of one word without aliases reads the same in every word reading.
+    if (trivial_) return finish(Reading::kPhrase, std::move(phrase), {});
+    const RecordSet phrase_set(phrase);
+    phrase_set_ = &phrase_set;
+    auto words_titles = title_matches(false);
+    auto expanded_titles = has_variants_ ? title_matches(true) : words_titles;
+    const RecordSet words_titles_set(words_titles);
+    const RecordSet expanded_titles_set(expanded_titles);
+    if (!phrase.empty() && words_titles_set.within(phrase_set) &&
+        expanded_titles_set.within(phrase_set)) {
+      return finish(Reading::kPhrase, std::move(phrase), std::move(words_titles));
+    }
+    auto words = run_hits([](const TypedRun& run) { return words_query(run, false); }, true);
+    if (!words.empty() && (!has_variants_ || expanded_titles_set.within(
+                                                 RecordSet(with_titles(words, words_titles))))) {
+      return finish(Reading::kWords, std::move(words), std::move(words_titles));
+    }
+    if (has_variants_) {
+      auto expanded = run_hits([](const TypedRun& run) { return words_query(run, true); }, true);
+      if (!expanded.empty() || !expanded_titles.empty()) {
+        return finish(Reading::kExpanded, std::move(expanded), std::move(expanded_titles));
+      }
+    } else if (!words_titles.empty()) {
+      return finish(Reading::kWords, std::move(words), std::move(words_titles));
+    }
+    return finish(Reading::kRelaxed, relaxed_hits(), std::move(expanded_titles));
+  }
+
+ private:
+  // A genre or year word of a run with plain words (has_plain_word): what it matches besides
+  // the text.
+  struct LenientWord {
+    RecordSet titles;              // documents whose title holds it
+    std::vector<bool> categories;  // by Categories record: the name holds it (genre words)
+    int year = 0;                  // a year word's year
+  };
+
+  std::vector<groonga::ScoredRecord> select(const std::string& query) {
+    return db_.select("Docs", {kMatchColumns, query, filter_, boosts_});
+  }
+
+  // The hits of the reading whose runs `run_query` writes; with `genre_filter`, genre words
+  // must be in the title or category, unless the document holds the runs as typed.
+  std::vector<groonga::ScoredRecord> run_hits(const RunQuery& run_query, bool genre_filter) {
+    auto hits = select(groonga_query(q_.query, false, runs_, run_query));
+    if (genre_filter) {
+      keep_if(hits, [&](grn_id record) {
+        if (phrase_set_->contains(record)) return true;
+        return std::ranges::all_of(lenient_, [&](const LenientWord& word) {
+          return word.year != 0 || word.titles.contains(record) || in_category(word, record);
+        });
+      });
+    }
+    return hits;
+  }
+
+  // Documents whose titles hold every word of each run (of the expanded reading when
+  // `expanded`), genre words also by category and year words also by year.
+  std::vector<groonga::ScoredRecord> title_matches(bool expanded) {
+    auto hits = select(groonga_query(
+        q_.query, false, runs_, [&](const TypedRun& run) { return title_query(run, expanded); }));
+    keep_if(hits, [&](grn_id record) {
+      return std::ranges::all_of(lenient_, [&](const LenientWord& word) {
+        if (word.titles.contains(record)) return true;
+        return word.year != 0 ? year_[record] == word.year : in_category(word, record);
+      });
+    });
+    return hits;
+  }
+
+  // The relaxed reading: the documents holding the most words of the runs, as long as
+  // that is most of them (most_of); fills held_.
+  std::vector<groonga::ScoredRecord> relaxed_hits() {
+    auto hits = select(groonga_query(q_.query, false, runs_, any_word_query));
+    std::vector<RecordSet> holding;
+    for (const auto& run : runs_) {
+      if (!run) continue;
+      for (const auto& word : run->words) {
+        holding.emplace_back(
+            db_.select("Docs", {kMatchColumns, word_query(word, true, ""), "", {}}));
+      }
+    }
+    std::size_t best = 0;
+    for (const auto& hit : hits) {
+      const auto count = static_cast<std::size_t>(std::ranges::count_if(
+          holding, [&](const RecordSet& set) { return set.contains(hit.record); }));
+      held_.emplace_back(hit.record, static_cast<int>(count));
+      best = std::max(best, count);
+    }
+    const auto needed = static_cast<int>(std::min(best, most_of(holding.size())));
+    std::erase_if(held_, [&](const auto& record_held) { return record_held.second < needed; });
+    std::ranges::sort(held_);
+    keep_if(hits, [&](grn_id record) { return held_count(record) > 0; });
+    return hits;
+  }
+
+  // The number of words of the runs that `record` holds, as relaxed_hits counted; 0 when
+  // it did not count them.
+  int held_count(grn_id record) const {
+    auto it = std::ranges::lower_bound(held_, std::pair<grn_id, int>{record, 0});
+    return it != held_.end() && it->first == record ? it->second : 0;
+  }
+
+  // The reading's result: its hits and the title matches (which it may lack: a year word
+  // matched by the document's year), ranked: title matches first, then the documents holding
+  // each run as typed, then the others; within each, model texts before news when the query
+  // names a genre, then title matches by the share of the title the words cover (青岛市国有
+  // 土地上房屋征收与补偿条例 after 国有土地上房屋征收与补偿条例), then by score.
+  IndexResult finish(Reading reading, std::vector<groonga::ScoredRecord> hits,
+                     const std::vector<groonga::ScoredRecord>& titles) {
+    const RecordSet held(hits);
+    for (const auto& hit : titles) {
+      if (!held.contains(hit.record)) hits.push_back(hit);
+    }
+    std::vector<std::pair<grn_id, int>> coverage;  // of the title matches, by record
+    for (const auto& hit : titles)
+      coverage.emplace_back(hit.record, title_coverage(hit.record, reading));
+    std::ranges::sort(coverage);
+    const auto terms = terms_of(reading);
+    std::vector<std::string> keys;
+    for (const auto& term : terms) keys.push_back(text::normalize_key(term));
+    add_word_scores(hits, word_boosts(keys, db_), postings_of_);
+    auto tier_of = [&](grn_id record) {
+      auto title = std::ranges::lower_bound(coverage, std::pair<grn_id, int>{record, 0});
+      const bool in_title = title != coverage.end() && title->first == record;
+      const int match = in_title                                                  ? 2
+                        : phrase_set_ != nullptr && phrase_set_->contains(record) ? 1
+                                                                                  : 0;
+      const grn_id category = category_[record];
+      const bool news = category < news_.size() && news_[category];
+      const int model = genre_query_ && !news ? 1 : 0;
+      return ((held_count(record) * 6 + match * 2 + model) * (kCoverageSteps + 1)) +
+             (in_title ? title->second : 0);
+    };
+    auto result = rank_hits(db_, q_, hits, trivial_ ? TierOf{} : TierOf{tier_of});
+    result.read = true;
+    result.reading = reading;
+    result.terms = terms;
+    return result;
+  }
+
+  // The share of the title of `record` that the words of the runs cover, in steps of
+  // 1 / kCoverageSteps: the code points of each word (or its longest variant, in the
+  // expanded and relaxed readings) that the title holds, over the title's code points.
+  int title_coverage(grn_id record, Reading reading) const {
+    const std::string title = db_.text_value("Docs", "title", record);
+    const std::size_t length = text::count_code_points(title);
+    if (length == 0) return 0;
+    std::size_t covered = 0;
+    for (const auto& run : runs_) {
+      if (!run) continue;
+      for (const auto& word : run->words) {
+        std::size_t best =
+            title.find(word.key) != std::string::npos ? text::count_code_points(word.key) : 0;
+        if (reading != Reading::kWords && reading != Reading::kPhrase) {
+          for (const auto& variant : word.variants) {
+            if (variant.find(' ') == std::string::npos &&
+                title.find(variant) != std::string::npos) {
+              best = std::max(best, text::count_code_points(variant));
+            }
+          }
+        }
+        covered += best;
+      }
+    }
+    return static_cast<int>(std::min(covered, length) * kCoverageSteps / length);
+  }
+
+  // The terms to highlight: the runs as the reading searched them, the other terms as typed.
+  std::vector<std::string> terms_of(Reading reading) const {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < q_.query.clauses.size(); ++i) {
+      const auto& clause = q_.query.clauses[i];
+      if (clause.exclude) continue;
+      if (!runs_[i] || reading == Reading::kPhrase) {
+        for (const auto& term : clause.any_of) out.push_back(term.text);
+        continue;
+      }
+      for (const auto& word : runs_[i]->words) {
+        out.push_back(word.key);
+        if (reading == Reading::kWords) continue;
+        for (const auto& variant : word.variants) {
+          std::size_t start = 0;
+          while (start < variant.size()) {
+            const std::size_t end = std::min(variant.find(' ', start), variant.size());
+            out.push_back(variant.substr(start, end - start));
+            start = end + 1;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  bool in_category(const LenientWord& word, grn_id record) const {
+    const grn_id category = category_[record];
+    return category < word.categories.size() && word.categories[category];
+  }
+
+  // Names of the categories, by record id, and which are news.
+  void read_categories() {
+    auto rows =
+        groonga::parse_select(db_.query("select Categories --output_columns _id,_key --limit -1"))
+            .rows;
+    for (const auto& row : rows) {
+      const auto id = row.at(0).get<std::size_t>();
+      if (id >= category_names_.size()) category_names_.resize(id + 1);
+      category_names_[id] = text::normalize_key(row.at(1).get<std::string>());
+    }
+    news_.resize(category_names_.size());
+    for (std::size_t id = 0; id < category_names_.size(); ++id) {
+      news_[id] = category_names_[id].find(kNewsCategoryWord) != std::string::npos;
+    }
+  }
+
+  void add_lenient(const RunWord& word) {
+    LenientWord lenient;
+    lenient.titles =
+        RecordSet(db_.select("Docs", {kMatchColumns, word_query(word, true, "title:@"), "", {}}));
+    lenient.year = word.year;
+    if (word.genre) {
+      lenient.categories.resize(category_names_.size());
+      for (std::size_t id = 0; id < category_names_.size(); ++id) {
+        lenient.categories[id] = genre_in_category(word.key, category_names_[id]);
+      }
+    }
+    lenient_.push_back(std::move(lenient));
+  }
+
+  groonga::Context& db_;
+  const IndexQuery& q_;
+  const std::vector<std::optional<TypedRun>> runs_;
+  const std::string filter_;
+  const std::vector<groonga::ScoreBoost> boosts_;
+  const PostingsOf& postings_of_;
+  groonga::FixedColumn<grn_id> category_;
+  groonga::FixedColumn<std::uint16_t> year_;
+  std::vector<std::string> category_names_;
+  std::vector<bool> news_;
+  std::vector<LenientWord> lenient_;
+  const RecordSet* phrase_set_ = nullptr;
+  std::vector<std::pair<grn_id, int>> held_;  // relaxed reading: words held, by record
+  static constexpr int kCoverageSteps = 16;
+  bool trivial_ = true;
+  bool has_variants_ = false;
+  bool genre_query_ = false;
+};
+
 }  // namespace
 
+std::vector<std::optional<TypedRun>> Index::Impl::typed_runs(const ParsedQuery& q) const {
+  std::vector<std::optional<TypedRun>> runs(q.clauses.size());
+  bool any = false;
+  std::size_t read = 0;
+  for (std::size_t i = 0; i < q.clauses.size() && read < kMaxTypedRuns; ++i) {
+    const auto& clause = q.clauses[i];
+    if (clause.exclude || clause.any_of.size() != 1) continue;
+    const auto& term = clause.any_of.front();
+    if (!term.typed || term.field != Field::kAny || !holds_han(term.text)) continue;
+    runs[i] = read_run(term.text, segmenter, aliases);
+    ++read;
+    any = true;
+  }
+  if (!any) runs.clear();
+  return runs;
+}
+
 IndexResult Index::search(const IndexQuery& q) const {
-  const auto query = groonga_query(q.query, q.any_clause);
+  auto runs = impl_->typed_runs(q.query);
+  const auto query = groonga_query(q.query, q.any_clause && runs.empty());
   const auto filter = groonga_filter(q.query);
   if (query.empty() && filter.empty()) return {};
   impl_->follow_current();
@@ -857,11 +1315,12 @@ IndexResult Index::search(const IndexQuery& q) const {
   std::vector<WordBoost> words;
   if (!query.empty()) {
     add_phrase_boosts(q.query, boosts);
-    words = word_boosts(q.query, *lease);
+    words = word_boosts(scored_keys(q.query), *lease);
   }
   // Everything the result depends on besides the database.
-  std::string key = fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", query, filter,
-                                static_cast<int>(q.sort), q.offset, q.limit, q.facets);
+  std::string key =
+      fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", query, filter, static_cast<int>(q.sort),
+                  q.offset, q.limit, q.facets, runs.empty() ? "exact" : "typed");
   for (const auto& boost : boosts) {
     key += fmt::format("\x1f{}\x1e{}\x1e{}", boost.column, boost.value, boost.factor);
   }
@@ -875,7 +1334,12 @@ IndexResult Index::search(const IndexQuery& q) const {
     impl_->postings_cache.add(word, applied_seq, postings);
     return postings;
   };
-  auto result = compute_search(*lease, q, query, filter, boosts, words, postings_of);
+  IndexResult result;
+  if (runs.empty()) {
+    result = compute_search(*lease, q, query, filter, boosts, words, postings_of);
+  } else {
+    result = TypedSearch(*lease, q, std::move(runs), filter, std::move(boosts), postings_of).run();
+  }
   impl_->search_cache.add(key, applied_seq, result);
   return result;
 }
@@ -956,6 +1420,25 @@ void append_unique(const json& rows, std::vector<std::string>& out, std::size_t 
 
 }  // namespace
 
+std::shared_ptr<const PinyinTitles> Index::Impl::titles_by_pinyin(groonga::Context& db) {
+  const auto seq = recorded_applied_seq(db);
+  std::lock_guard guard(pinyin_mutex);
+  if (pinyin_titles && pinyin_titles_seq == seq && pinyin_titles_generation == generation) {
+    return pinyin_titles;
+  }
+  if (!pinyin_table) pinyin_table = std::make_unique<PinyinTable>();
+  auto rows = groonga::parse_select(db.query("select Docs --output_columns label "
+                                             "--sort_keys -views,-recency --limit -1"))
+                  .rows;
+  std::vector<std::string> titles;
+  titles.reserve(rows.size());
+  for (const auto& row : rows) titles.push_back(row.at(0).get<std::string>());
+  pinyin_titles = std::make_shared<const PinyinTitles>(*pinyin_table, std::move(titles));
+  pinyin_titles_seq = seq;
+  pinyin_titles_generation = generation;
+  return pinyin_titles;
+}
+
 std::vector<std::string> Index::suggest(std::string_view prefix, std::size_t limit) const {
   auto key = text::normalize_key(text::trim(prefix));
   if (key.empty() || limit == 0) return {};
@@ -968,10 +1451,44 @@ std::vector<std::string> Index::suggest(std::string_view prefix, std::size_t lim
   auto titles = lease->query("select Docs --filter " + quote_command_argument("title @ " + phrase) +
                              " --sort_keys -views,-recency --output_columns label --limit " + n);
   append_unique(groonga::parse_select(titles).rows, out, limit);
+  if (out.size() < limit && PinyinTitles::looks_like_pinyin(key)) {
+    const auto by_pinyin = impl_->titles_by_pinyin(*lease);
+    for (auto i : by_pinyin->complete(key, limit)) {
+      if (out.size() == limit) break;
+      const auto& title = by_pinyin->title(i);
+      if (std::ranges::find(out, title) == out.end()) out.push_back(title);
+    }
+  }
   auto words = lease->query("select Words --filter " + quote_command_argument("_key @^ " + phrase) +
                             " --output_columns _key --limit " + n);
   append_unique(groonga::parse_select(words).rows, out, limit);
   return out;
+}
+
+TypedRun Index::read(std::string_view typed) const {
+  return read_run(typed, impl_->segmenter, impl_->aliases);
+}
+
+std::string Index::closest_title(std::span<const std::string> words) const {
+  std::string query;
+  for (const auto& word : words) {
+    if (word.empty()) continue;
+    if (!query.empty()) query += " OR ";
+    query += phrase_query(word, "title:@");
+  }
+  if (query.empty()) return "";
+  impl_->follow_current();
+  std::shared_lock lock(impl_->storage_mutex);
+  auto lease = impl_->readers.acquire();
+  const auto hits = lease->select("Docs", {kMatchColumns, query, "", {}});
+  if (hits.empty()) return "";
+  groonga::FixedColumn<std::uint32_t> views(*lease, "Docs", "views");
+  auto best = std::ranges::max_element(hits, [&](const auto& a, const auto& b) {
+    if (a.score != b.score) return a.score < b.score;
+    if (views[a.record] != views[b.record]) return views[a.record] < views[b.record];
+    return a.record > b.record;
+  });
+  return lease->text_value("Docs", "label", best->record);
 }
 
 std::vector<std::string> Index::close_words(std::string_view word, std::size_t limit) const {

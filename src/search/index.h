@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "doc/document.h"
+#include "search/reading.h"
 
 namespace wenku::store {
 class Store;
@@ -19,6 +21,8 @@ class Segmenter;
 }
 
 namespace wenku::search {
+
+class Aliases;
 
 class IndexError : public std::runtime_error {
  public:
@@ -35,6 +39,10 @@ enum class Field {
 struct QueryTerm {
   std::string text;  // a word or an exact phrase, without quotes
   Field field = Field::kAny;
+  // Typed as a bare word, without quotes: a clause of one such term holding Chinese is a
+  // typed run, which Index::search reads (see search/reading.h) instead of taking it only
+  // as an exact phrase.
+  bool typed = false;
 };
 
 // One condition of a query: any of `any_of` occurs (A OR B); with `exclude`, none does.
@@ -97,10 +105,15 @@ struct FacetCount {
 };
 
 struct IndexResult {
-  std::int64_t total = 0;  // exact number of matching documents
+  std::int64_t total = 0;  // exact number of matching documents (of the reading used)
   std::vector<IndexHit> hits;
   std::vector<FacetCount> categories;  // by count, largest first ("" for 未分类); sums to total
   std::vector<FacetCount> years;       // newest year first; unknown years left out
+  // Set when the query held typed runs (QueryTerm::typed with Chinese): the reading that
+  // answered, and the words it searched (for highlighting), which replace the runs' texts.
+  bool read = false;
+  Reading reading = Reading::kPhrase;
+  std::vector<std::string> terms;
 };
 
 // Thread model: one Index per process; `search` may be called from many threads at once
@@ -119,8 +132,9 @@ class Index {
   // (a marker file left behind), or its schema version differs, it is discarded and
   // recreated empty, so the next catch_up rebuilds it from the store: Groonga files are not
   // transactional and are never trusted after a crash. A reader (not writable()) throws
-  // IndexError when the writer has no usable database yet.
-  Index(const std::filesystem::path& dir, const text::Segmenter& segmenter);
+  // IndexError when the writer has no usable database yet. `segmenter` and `aliases` (used
+  // to read typed queries) must outlive the index.
+  Index(const std::filesystem::path& dir, const text::Segmenter& segmenter, const Aliases& aliases);
   ~Index();
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;
@@ -146,6 +160,16 @@ class Index {
   // matches (TF-IDF over the segmented words column) and body matches; documents that hold
   // the query's words as one contiguous phrase get a boost. Every term is escaped before it
   // reaches Groonga: user text can never alter the command.
+  //
+  // Typed runs (unquoted terms holding Chinese, each a clause of its own) are read in the
+  // order of search/reading.h, the other clauses staying as they are: the first reading
+  // that finds documents answers, except that a later word reading whose title matches
+  // (every word of each run in the title; genre words also in the category, year words
+  // also as the document's year) include a document the earlier one missed takes over
+  // (十八大报告: the 十八大 report's title beats a news item holding the phrase). Under
+  // relevance, documents whose titles hold every word come first, then those holding each
+  // run as typed, then the others; for a query with a genre word, model texts come before
+  // news (categories named …新闻…) of the same rank. `q.any_clause` does not apply to them.
   IndexResult search(const IndexQuery& q) const;
 
   // Documents similar to `d` (Groonga similar search over the words column, seeded with
@@ -155,8 +179,17 @@ class Index {
   std::vector<IndexHit> related(const doc::Document& d, std::size_t limit) const;
 
   // Completions of what a user is typing: titles containing `prefix` (most viewed first),
-  // then indexed words starting with it. At most `limit`, no duplicates.
+  // then, when `prefix` looks like pinyin (PinyinTitles::looks_like_pinyin: zfgzbg,
+  // zhengfugongzuobaogao), titles whose pinyin or initials hold it (most viewed first), then
+  // indexed words starting with it. At most `limit`, no duplicates.
   std::vector<std::string> suggest(std::string_view prefix, std::size_t limit) const;
+
+  // `typed` read as a typed run (search/reading.h) with this index's segmenter and aliases.
+  TypedRun read(std::string_view typed) const;
+
+  // The title, as written, of the document whose title holds the most of `words` (search
+  // keys), then the most viewed; "" when no title holds any. For "did you mean".
+  std::string closest_title(std::span<const std::string> words) const;
 
   // Indexed words sharing the longest possible prefix (at least one character) with `word`,
   // most frequent first, at most `limit`; for "did you mean".

@@ -259,7 +259,7 @@ class QueryReader {
       has_years_ = true;
       return;
     }
-    add_term(std::string(rest), Field::kAny, exclude);
+    add_term(std::string(rest), Field::kAny, exclude, /*typed=*/!exclude);
   }
 
   // Applies a "key:value"; false when the value does not fit the key (empty, an excluded
@@ -291,10 +291,10 @@ class QueryReader {
     degrade("无法识别“" + std::string(text) + "”中的筛选条件，已按普通词语检索");
   }
 
-  void add_term(std::string text, Field field, bool exclude) {
+  void add_term(std::string text, Field field, bool exclude, bool typed = false) {
     if (text.empty()) return;
     if (pending_or_ && !exclude) {
-      clauses_.back().any_of.push_back({std::move(text), field});
+      clauses_.back().any_of.push_back({std::move(text), field, typed});
       pending_or_ = false;
       return;
     }
@@ -303,7 +303,7 @@ class QueryReader {
       pending_or_ = false;
       add_term("OR", Field::kAny, false);
     }
-    clauses_.push_back({{{std::move(text), field}}, exclude});
+    clauses_.push_back({{{std::move(text), field, typed}}, exclude});
   }
 
   void degrade(std::string message) {

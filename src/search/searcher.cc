@@ -301,6 +301,28 @@ std::string did_you_mean(const Index& index, const ParsedQuery& parsed) {
   return suggestion;
 }
 
+// "Did you mean" for a query with typed runs: its runs cut into words (a whole reading,
+// never a fragment of it), each word that finds nothing alone replaced by the closest
+// indexed word, when that finds documents; else the title holding the most of the words.
+std::string did_you_mean_typed(const Index& index, const ParsedQuery& parsed) {
+  ParsedQuery cut;
+  std::vector<std::string> words;
+  for (const auto& clause : parsed.clauses) {
+    if (clause.exclude) continue;
+    const auto& first = clause.any_of.front();
+    if (clause.any_of.size() != 1 || !first.typed || !holds_han(text::normalize_key(first.text))) {
+      cut.clauses.push_back(clause);
+      continue;
+    }
+    for (auto& word : index.read(first.text).words) {
+      cut.clauses.push_back({{{word.key, Field::kAny}}, false});
+      words.push_back(std::move(word.key));
+    }
+  }
+  if (auto suggestion = did_you_mean(index, cut); !suggestion.empty()) return suggestion;
+  return index.closest_title(words);
+}
+
 }  // namespace
 
 SearchResponse run_search(const Index& index, store::Store& store, const SearchRequest& request,
@@ -310,11 +332,16 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
   IndexQuery query{parse_request(request), request.limit, request.offset,
                    request.sort,           false,         request.facets};
   auto found = index.search(query);
-  if (found.total == 0 && positive_clauses(query.query) > 1) {
+  if (!found.read && found.total == 0 && positive_clauses(query.query) > 1) {
     query.any_clause = true;
     found = index.search(query);
     response.relaxed = found.total > 0;
   }
+  if (found.read) {
+    response.interpretation = found.reading;
+    response.relaxed = found.reading == Reading::kRelaxed && found.total > 0;
+  }
+  const auto& terms = found.read ? found.terms : query.query.terms;
   response.total = found.total;
   response.categories = std::move(found.categories);
   response.years = std::move(found.years);
@@ -328,14 +355,19 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
     auto visible = access::visible(*d, viewer, policy);
     if (!visible.exists) continue;
     response.hits.push_back({d->id, d->title, d->date, d->category, hit.score,
-                             snippet_for_hit(index, *d, visible.content, query.query.terms)});
+                             snippet_for_hit(index, *d, visible.content, terms)});
   }
   response.notice = query.query.notice;
-  if (response.relaxed) {
+  if (response.relaxed && !found.read) {
     response.notice = "没有同时包含全部词语的文档，以下是包含其中任一词语的结果";
+  } else if (found.read && found.total > 0 && response.notice.empty()) {
+    response.notice = reading_notice(found.reading);
   }
-  if (found.total == 0) response.did_you_mean = did_you_mean(index, query.query);
-  response.terms = std::move(query.query.terms);
+  if (found.total == 0) {
+    response.did_you_mean =
+        found.read ? did_you_mean_typed(index, query.query) : did_you_mean(index, query.query);
+  }
+  response.terms = terms;
   response.took_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   return response;
@@ -395,6 +427,7 @@ nlohmann::json search_response_json(std::string_view query, std::size_t page,
                            {"score", hit.score},
                            {"snippet", hit.snippet_html}});
   }
+  if (response.interpretation) out["interpretation"] = reading_name(*response.interpretation);
   if (!response.notice.empty()) out["notice"] = response.notice;
   if (response.relaxed) out["relaxed"] = true;
   if (!response.did_you_mean.empty()) out["did_you_mean"] = response.did_you_mean;

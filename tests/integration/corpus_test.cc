@@ -209,5 +209,41 @@ TEST_F(CorpusTest, FiltersFacetsAndRelaxation) {
   EXPECT_GT(relaxed["total"].get<int>(), 0);
 }
 
+// Queries typed as people type them (no spaces, abbreviations, genre words), 20 of
+// bench/search/typed_queries.tsv across the corpus's categories: each finds its document in
+// the top 3 (any of the ids where the corpus holds copies or versions).
+TEST_F(CorpusTest, TypedQueriesFindTheirDocumentsInTheTopThree) {
+  const std::vector<std::pair<std::string, std::set<std::string>>> queries = {
+      {"2019年政府工作报告", {"gwr-2019"}},
+      {"2015政府工作报告", {"gwr-2015"}},
+      {"浙江政府工作报告2026", {"pgwr-2026-33"}},
+      {"政府工作报告的决议2024", {"gwr-res-2024"}},
+      {"十三届全国人大五次会议决议", {"gwr-res-2022"}},
+      {"十八大报告", {"cpc-18-1"}},
+      {"党的十九大报告", {"cpc-19-1"}},
+      {"浦东开发开放30周年讲话", {"xi2020-20201113-2", "xi2020-20201112-2"}},
+      {"春节团拜会讲话2025", {"xi-20250127-587716"}},
+      {"问天实验舱转位", {"xwlb-20220930-13"}},
+      {"上海口岸条例", {"law-69a4c154d0af"}},
+      {"北京自动驾驶汽车条例", {"law-99056900249a"}},
+      {"重大行政决策程序条例", {"law-d477de893566"}},
+      {"民诉法司法解释", {"law-e1f3df84fb74", "law-6c658c3428ab", "law-f9e9d8e1e3e2"}},
+      {"刑诉法解释2021", {"law-68ad0b6eb05d"}},
+      {"各级人大常委会监督法", {"law-2f91d8523627", "law-fd61d8fddcfb"}},
+      {"反电诈法", {"law-e12d3b8a0e7c", "law-e24b3e4da135"}},
+      {"打印遗嘱效力案例", {"law-2de82d9d1927"}},
+      {"驾驶证申领和使用规定", {"law-97a4ad81b052"}},
+      {"明码标价规定", {"law-f61c704bdddd"}},
+  };
+  ASSERT_EQ(queries.size(), 20u);
+  for (const auto& [query, expected] : queries) {
+    auto response = search_json(query, 3);
+    ASSERT_TRUE(response.contains("interpretation")) << query;
+    bool found = false;
+    for (const auto& hit : response["hits"]) found = found || expected.contains(hit["id"]);
+    EXPECT_TRUE(found) << query << " -> " << response["hits"].dump();
+  }
+}
+
 }  // namespace
 }  // namespace wenku

@@ -356,18 +356,9 @@ TEST(AliasesTest, LoadErrorInvalidUtf8) {
               HasSubstr(file + ":2: not valid UTF-8"));
 }
 
-TEST(AliasesTest, FindIsFast) {
+TEST(AliasesTest, FindsEveryFormOfALongRun) {
   const std::string run = text::normalize_key("全国人大常委会关于十四五规划2021年第19条的决定");
-  const auto start = std::chrono::steady_clock::now();
-  constexpr int kRounds = 10'000;
-  std::size_t found = 0;
-  for (int i = 0; i < kRounds; ++i) found += shipped().find(run).size();
-  const double us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      kRounds;
-  EXPECT_EQ(found, 4u * kRounds);
-  EXPECT_LT(us, 200.0);  // a generous bound (sanitizer builds); Release: a few microseconds
-  std::printf("find(): %.2f us per query\n", us);
+  EXPECT_EQ(shipped().find(run).size(), 4u);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "doc/document.h"
+#include "search/aliases.h"
 #include "testing/test_support.h"
 #include "text/segmenter.h"
 
@@ -12,6 +13,12 @@ namespace wenku::search::test {
 // One segmenter for the whole test binary (loading the dictionaries takes about a second).
 inline const text::Segmenter& segmenter() {
   static const text::Segmenter instance(testing::dict_dir());
+  return instance;
+}
+
+// The shipped alias table (dict/aliases.utf8), loaded once.
+inline const Aliases& aliases() {
+  static const Aliases instance = Aliases::load(testing::dict_dir());
   return instance;
 }
 

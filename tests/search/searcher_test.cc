@@ -106,7 +106,7 @@ class RunSearchTest : public ::testing::Test {
     gated += "只有会员才能看到的秘密词语<script>。";
     store_->put({make_doc("gated", "会员文章", gated, "2024-03-01"),
                  make_doc("open", "公开 <b>文章</b>", "秘密词语 & 其他内容", "2024-02-01")});
-    index_ = std::make_unique<Index>(dir_.path() / "index", test::segmenter());
+    index_ = std::make_unique<Index>(dir_.path() / "index", test::segmenter(), test::aliases());
     index_->catch_up(*store_);
   }
 
@@ -168,7 +168,7 @@ TEST(SnippetForHit, IsMakeSnippetWhateverTheKeyComesFrom) {
   }
   text += "末尾才出現的關鍵詞語。";
   store->put({make_doc("long", "長文", text)});
-  Index index(dir.path() / "index", test::segmenter());
+  Index index(dir.path() / "index", test::segmenter(), test::aliases());
   index.catch_up(*store);
   auto d = store->get("long");
   ASSERT_TRUE(d.has_value());
@@ -222,7 +222,8 @@ TEST_F(RunSearchTest, GuestSnippetNeverLeaksTextBeyondThePreview) {
 }
 
 TEST_F(RunSearchTest, RelaxesAndToOrWhenNothingHoldsEveryWord) {
-  auto r = search("秘密词语 根本不存在的词", access::Role::kMember);
+  // Quoted phrases: typed runs have readings of their own (reading_test.cc).
+  auto r = search("\"秘密词语\" \"根本不存在的词\"", access::Role::kMember);
   EXPECT_TRUE(r.relaxed);
   EXPECT_EQ(r.total, 2);
   EXPECT_THAT(r.notice, HasSubstr("任一"));
@@ -233,7 +234,7 @@ TEST_F(RunSearchTest, RelaxesAndToOrWhenNothingHoldsEveryWord) {
 }
 
 TEST_F(RunSearchTest, OffersDidYouMeanForZeroHits) {
-  auto r = search("秘密词藕", access::Role::kMember);
+  auto r = search("\"秘密词藕\"", access::Role::kMember);
   EXPECT_EQ(r.total, 0);
   EXPECT_FALSE(r.did_you_mean.empty());
   EXPECT_GT(search(r.did_you_mean, access::Role::kMember).total, 0) << r.did_you_mean;

@@ -1,0 +1,194 @@
+#include "search/reading.h"
+
+#include <algorithm>
+#include <charconv>
+#include <iterator>
+
+#include <unicode/uchar.h>
+
+#include "search/aliases.h"
+#include "text/normalize.h"
+#include "text/segmenter.h"
+#include "text/utf8.h"
+
+namespace wenku::search {
+
+namespace {
+
+// The kinds of 公文 a writer names when asking for one (乡村振兴讲话, 上海口岸条例): they
+// describe the document, so they are matched against its title and category.
+constexpr std::string_view kGenreWords[] = {
+    "公报", "决定",     "决议",     "发言", "司法解释", "实施细则", "工作总结", "工作报告",
+    "心得", "心得体会", "意见",     "总结", "批复",     "报告",     "方案",     "条例",
+    "案例", "演讲",     "致辞",     "规划", "规定",     "讲稿",     "讲话",     "讲话稿",
+    "贺信", "贺词",     "述职报告", "通知", "办法",     "细则",
+};
+
+// Words that carry no meaning of their own in a typed run (关于 of a title, 的 of a phrase)
+// and words about the file rather than the text (全文, 范文, 下载 …: 二十大报告全文); dropped
+// from the word readings.
+constexpr std::string_view kFunctionWords[] = {
+    "的",   "之",   "和",   "与",     "及",   "以及", "关于", "有关", "对于", "等",
+    "全文", "原文", "范文", "完整版", "下载", "大全", "精选", "模板", "范本",
+};
+
+// Genre words of speeches: a category named with any of them (领导人讲话) is a category of
+// each of them (致辞, 演讲 …).
+constexpr std::string_view kSpeechWords[] = {"讲话", "讲稿", "致辞", "演讲", "发言", "贺词"};
+
+bool is_function_word(std::string_view key) {
+  return std::ranges::find(kFunctionWords, key) != std::end(kFunctionWords);
+}
+
+// The year of "2019" or "2019年" (1900-2100); 0 for anything else.
+int year_of(std::string_view key) {
+  constexpr std::string_view kYearSuffix = "年";
+  if (key.ends_with(kYearSuffix)) key.remove_suffix(kYearSuffix.size());
+  if (key.size() != 4) return 0;
+  int year = 0;
+  auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), year);
+  if (ec != std::errc() || end != key.data() + key.size()) return 0;
+  return year >= 1900 && year <= 2100 ? year : 0;
+}
+
+// True when `word` holds a letter or digit of any script (the segmenter's punctuation
+// tokens hold none).
+bool holds_letter_or_digit(std::string_view word) {
+  for (std::size_t pos = 0; pos < word.size();) {
+    if (u_isalnum(static_cast<UChar32>(text::decode_at(word, pos)))) return true;
+  }
+  return false;
+}
+
+// Appends the segmenter's words of `text` (punctuation left out) to `out`.
+void append_words(std::string_view text, const text::Segmenter& segmenter,
+                  std::vector<RunWord>& out) {
+  if (text.empty()) return;
+  for (auto token : segmenter.cut_views(text)) {
+    if (holds_letter_or_digit(token)) out.push_back({std::string(token), {}, false, 0});
+  }
+}
+
+// The run with the span of `match` replaced by `variant`.
+std::string replaced(std::string_view run, const AliasMatch& match, std::string_view variant) {
+  std::string out(run.substr(0, match.begin));
+  out += variant;
+  out += run.substr(match.end);
+  return out;
+}
+
+constexpr std::size_t kMaxPhraseVariants = 8;
+
+}  // namespace
+
+std::string_view reading_name(Reading reading) {
+  switch (reading) {
+    case Reading::kWords:
+      return "words";
+    case Reading::kExpanded:
+      return "expanded";
+    case Reading::kRelaxed:
+      return "relaxed";
+    case Reading::kPhrase:
+      break;
+  }
+  return "phrase";
+}
+
+std::string_view reading_notice(Reading reading) {
+  switch (reading) {
+    case Reading::kWords:
+      return "没有找到与输入完全一致的内容，已按分词结果检索（各词都须出现）";
+    case Reading::kExpanded:
+      return "已按分词结果检索，并展开了常用简称（如“人大常委会”→“人民代表大会常务委员会”）";
+    case Reading::kRelaxed:
+      return "没有同时包含全部词语的文档，以下结果包含其中大部分词语";
+    case Reading::kPhrase:
+      break;
+  }
+  return "";
+}
+
+bool is_genre_word(std::string_view key) {
+  return std::ranges::find(kGenreWords, key) != std::end(kGenreWords);
+}
+
+bool names_genre(std::string_view key) {
+  return std::ranges::any_of(kGenreWords, [&](std::string_view g) { return key.ends_with(g); });
+}
+
+bool genre_in_category(std::string_view genre, std::string_view category) {
+  if (category.find(genre) != std::string_view::npos) return true;
+  auto speech = [](std::string_view word) {
+    return std::ranges::any_of(kSpeechWords, [&](std::string_view s) { return word.ends_with(s); });
+  };
+  if (!speech(genre)) return false;
+  return std::ranges::any_of(
+      kSpeechWords, [&](std::string_view s) { return category.find(s) != std::string_view::npos; });
+}
+
+bool holds_han(std::string_view key) {
+  for (std::size_t pos = 0; pos < key.size();) {
+    const char32_t c = text::decode_at(key, pos);
+    // CJK Unified Ideographs, Extension A, Compatibility Ideographs, Extensions B and later.
+    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+        (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TypedRun read_run(std::string_view typed, const text::Segmenter& segmenter,
+                  const Aliases& aliases) {
+  TypedRun run;
+  run.key = text::normalize_key(typed);
+  const std::string_view key = run.key;
+  std::vector<bool> boundary(key.size() + 1, false);
+  boundary[0] = boundary[key.size()] = true;
+  for (auto token : segmenter.cut_views(key)) {
+    boundary[static_cast<std::size_t>(token.data() + token.size() - key.data())] = true;
+  }
+  // An alias form counts where the segmenter's cut agrees with it at both ends, or does not
+  // cut inside it: 人大常委会 in 各级人大常委会监督法, 十四五 in 十四五规划 (one word for the
+  // segmenter), not 人大 in 个人大数据 (个人 / 大 / 数据). The text between forms is segmented
+  // on its own.
+  auto agrees = [&](const AliasMatch& match) {
+    if (boundary[match.begin] && boundary[match.end]) return true;
+    return std::none_of(boundary.begin() + static_cast<std::ptrdiff_t>(match.begin) + 1,
+                        boundary.begin() + static_cast<std::ptrdiff_t>(match.end),
+                        [](bool b) { return b; });
+  };
+  std::vector<AliasMatch> matches;
+  for (auto& match : aliases.find(key)) {
+    if (agrees(match)) matches.push_back(std::move(match));
+  }
+  std::size_t at = 0;
+  for (const auto& match : matches) {
+    append_words(key.substr(at, match.begin - at), segmenter, run.words);
+    run.words.push_back(
+        {std::string(key.substr(match.begin, match.end - match.begin)), match.variants, false, 0});
+    at = match.end;
+  }
+  append_words(key.substr(at), segmenter, run.words);
+
+  std::vector<RunWord> kept;
+  for (auto& word : run.words) {
+    if (is_function_word(word.key) && run.words.size() > 1) continue;
+    word.genre = is_genre_word(word.key);
+    word.year = year_of(word.key);
+    if (kept.size() < kMaxRunWords) kept.push_back(std::move(word));
+  }
+  run.words = std::move(kept);
+
+  for (const auto& match : matches) {
+    for (const auto& variant : match.variants) {
+      if (variant.find(' ') != std::string::npos) continue;  // a pair of words, not a phrase
+      if (run.phrase_variants.size() == kMaxPhraseVariants) break;
+      run.phrase_variants.push_back(replaced(run.key, match, variant));
+    }
+  }
+  return run;
+}
+
+}  // namespace wenku::search
