@@ -60,12 +60,33 @@ bool holds_letter_or_digit(std::string_view word) {
   return false;
 }
 
+// Genre words that the segmenter glues to the word before them (管理条例, 新年贺词) and that
+// are split off it, so that a title holding 飞行管理暂行条例 matches 飞行管理条例.
+constexpr std::string_view kSuffixGenres[] = {"条例", "办法", "规定", "细则",
+                                              "讲话", "致辞", "贺词"};
+
+// Appends `word` to `out`, its genre suffix (kSuffixGenres) as a word of its own when the
+// rest is two characters or more.
+void append_word(std::string_view word, std::vector<RunWord>& out) {
+  if (!is_genre_word(word)) {
+    for (std::string_view genre : kSuffixGenres) {
+      if (!word.ends_with(genre)) continue;
+      const auto stem = word.substr(0, word.size() - genre.size());
+      if (text::count_code_points(stem) < 2) break;
+      out.push_back({std::string(stem), {}, false, 0});
+      out.push_back({std::string(genre), {}, false, 0});
+      return;
+    }
+  }
+  out.push_back({std::string(word), {}, false, 0});
+}
+
 // Appends the segmenter's words of `text` (punctuation left out) to `out`.
 void append_words(std::string_view text, const text::Segmenter& segmenter,
                   std::vector<RunWord>& out) {
   if (text.empty()) return;
   for (auto token : segmenter.cut_views(text)) {
-    if (holds_letter_or_digit(token)) out.push_back({std::string(token), {}, false, 0});
+    if (holds_letter_or_digit(token)) append_word(token, out);
   }
 }
 
