@@ -1109,7 +1109,13 @@ class TypedSearch {
   // The relaxed reading: the documents holding the most words of the runs, as long as
   // that is most of them (most_of); fills held_.
   std::vector<groonga::ScoredRecord> relaxed_hits() {
-    auto hits = select(groonga_query(q_.query, false, runs_, any_word_query));
+    // Words of several runs count together: with no other clause, a document holding words
+    // of one run only is an answer too (乡村振兴 子虚乌有的词语).
+    const bool runs_only = std::ranges::all_of(q_.query.clauses, [&](const QueryClause& clause) {
+      const auto i = static_cast<std::size_t>(&clause - q_.query.clauses.data());
+      return clause.exclude || runs_[i].has_value();
+    });
+    auto hits = select(groonga_query(q_.query, runs_only, runs_, any_word_query));
     std::vector<RecordSet> holding;
     for (const auto& run : runs_) {
       if (!run) continue;
