@@ -714,15 +714,14 @@ struct WordBoost {
   int factor = 1;
 };
 
-// Whole-word relevance: each occurrence of a term of the query that the segmenter indexed as
-// a word adds round(kWordsWeight * ln(documents / documents holding the word)), TF-IDF over
-// the words column. (As a match column, scorer_tf_idf(words), the words index was searched
-// and its hits merged into the bigram hits, which they never extend: a whole-word match is
-// also a substring match. That merge cost 3.5 ms for a word in 19,500 documents; only the
-// scores of hits are raised, see add_word_scores. Factors are integers, as Groonga's
-// adjusters took them, so words in more than ~78 % of the documents weigh 0 and are left
-// out.) Terms of every positive clause count, OR alternatives too; field terms (标题:,
-// 提纲:) do not.
+// Whole-word relevance: each occurrence of a search key in `keys` (scored_keys of an exact
+// query, the words of a typed run's reading) that the segmenter indexed as a word adds
+// round(kWordsWeight * ln(documents / documents holding the word)), TF-IDF over the words column.
+// (As a match column, scorer_tf_idf(words), the words index was searched and its hits merged into
+// the bigram hits, which they never extend: a whole-word match is also a substring match. That
+// merge cost 3.5 ms for a word in 19,500 documents; only the scores of hits are raised, see
+// add_word_scores. Factors are integers, as Groonga's adjusters took them, so words in more than
+// ~78 % of the documents weigh 0 and are left out.)
 std::vector<WordBoost> word_boosts(std::span<const std::string> keys, groonga::Context& db) {
   std::vector<WordBoost> out;
   const auto documents = static_cast<double>(db.table_size("Docs"));
@@ -772,7 +771,7 @@ void add_phrase_boosts(const ParsedQuery& q, std::vector<groonga::ScoreBoost>& o
 
 // What ranks a hit: its score and the document's popularity and recency.
 struct RankedHit {
-  int tier = 0;  // under relevance, a higher tier ranks first (typed runs: see rank_tier)
+  int tier = 0;  // under relevance, a higher tier ranks first (typed runs: TypedSearch::finish)
   double score = 0;
   std::uint32_t views = 0;
   std::uint64_t recency = 0;
@@ -932,15 +931,12 @@ std::string word_query(const RunWord& word, bool expanded, std::string_view pref
   if (!expanded || word.variants.empty()) return phrase_query(word.key, prefix);
   std::string out = "(" + phrase_query(word.key, prefix);
   for (const auto& variant : word.variants) {
-    out += " OR (";
-    std::size_t start = 0;
-    while (start < variant.size()) {
-      const std::size_t end = std::min(variant.find(' ', start), variant.size());
-      if (start > 0) out += ' ';
-      out += phrase_query(std::string_view(variant).substr(start, end - start), prefix);
-      start = end + 1;
+    std::string parts;
+    for (auto part : variant_parts(variant)) {
+      if (!parts.empty()) parts += ' ';
+      parts += phrase_query(part, prefix);
     }
-    out += ')';
+    out += " OR (" + parts + ")";
   }
   return out + ")";
 }
@@ -955,16 +951,24 @@ std::string phrase_alternatives(const TypedRun& run, bool expanded) {
   return out;
 }
 
-// The words reading of `run` (the expanded one when `expanded`): its words ANDed, genre
-// words left to the title/category check (run_hits), or the run as a phrase.
-std::string words_query(const TypedRun& run, bool expanded) {
+// The words of `run` ANDed (word_query with `prefix`), but for the genre words, and the year
+// words when `years_aside`, of a run with a plain word: those are matched apart (LenientWord).
+std::string and_words(const TypedRun& run, bool expanded, std::string_view prefix,
+                      bool years_aside) {
   const bool plain = has_plain_word(run);
   std::string all;
   for (const auto& word : run.words) {
-    if (plain && word.genre) continue;
+    if (plain && (word.genre || (years_aside && word.year != 0))) continue;
     if (!all.empty()) all += ' ';
-    all += word_query(word, expanded, "");
+    all += word_query(word, expanded, prefix);
   }
+  return all;
+}
+
+// The words reading of `run` (the expanded one when `expanded`): its words ANDed, genre
+// words left to the title/category check (run_hits), or the run as a phrase.
+std::string words_query(const TypedRun& run, bool expanded) {
+  const std::string all = and_words(run, expanded, "", false);
   if (all.empty()) return phrase_alternatives(run, expanded);
   return "((" + all + ") OR " + phrase_alternatives(run, expanded) + ")";
 }
@@ -984,13 +988,7 @@ std::size_t most_of(std::size_t n) { return std::max<std::size_t>(1, std::min(n 
 // The title match of `run`: its words in the title, its genre and year words left to the
 // check of TypedSearch::title_matches.
 std::string title_query(const TypedRun& run, bool expanded) {
-  const bool plain = has_plain_word(run);
-  std::string all;
-  for (const auto& word : run.words) {
-    if (plain && (word.genre || word.year != 0)) continue;
-    if (!all.empty()) all += ' ';
-    all += word_query(word, expanded, "title:@");
-  }
+  const std::string all = and_words(run, expanded, "title:@", true);
   return all.empty() ? phrase_query(run.key, "title:@") : "(" + all + ")";
 }
 
@@ -1020,15 +1018,13 @@ class TypedSearch {
         postings_of_(postings_of),
         category_(db, "Docs", "category"),
         year_(db, "Docs", "year") {
-    read_categories();
     for (const auto& run : runs_) {
       if (!run) continue;
-      if (run->words.size() > 1 || !run->phrase_variants.empty()) trivial_ = false;
+      if (run->words.size() > 1 || !run->phrase_variants.empty()) has_variants_or_words_ = true;
       for (const auto& word : run->words) {
         if (!word.variants.empty()) has_variants_ = true;
         if (names_genre(word.key)) genre_query_ = true;
-        if (!word.variants.empty() || word.genre) trivial_ = false;
-        if (has_plain_word(*run) && (word.genre || word.year != 0)) add_lenient(word);
+        if (!word.variants.empty() || word.genre) has_variants_or_words_ = true;
       }
       if (!run->phrase_variants.empty()) has_variants_ = true;
     }
@@ -1036,8 +1032,16 @@ class TypedSearch {
 
   IndexResult run() {
     auto phrase = select(groonga_query(q_.query, false));
-    // A run of one word without aliases reads the same in every word reading.
-    if (trivial_) return finish(Reading::kPhrase, std::move(phrase), {});
+    // Runs of one word without aliases (共同富裕) read the same in every reading: one select,
+    // ranked as any exact query.
+    if (!has_variants_or_words_) return finish(Reading::kPhrase, std::move(phrase), {});
+    read_categories();
+    for (const auto& run : runs_) {
+      if (!run || !has_plain_word(*run)) continue;
+      for (const auto& word : run->words) {
+        if (word.genre || word.year != 0) add_lenient(word);
+      }
+    }
     const RecordSet phrase_set(phrase);
     phrase_set_ = &phrase_set;
     auto words_titles = title_matches(false);
@@ -1173,10 +1177,13 @@ class TypedSearch {
       const grn_id category = category_[record];
       const bool news = category < news_.size() && news_[category];
       const int model = genre_query_ && !news ? 1 : 0;
-      return ((held_count(record) * 6 + match * 2 + model) * (kCoverageSteps + 1)) +
-             (in_title ? title->second : 0);
+      // Compared in this order: words held (relaxed), match, model text, title coverage.
+      int tier = held_count(record);
+      tier = tier * 3 + match;
+      tier = tier * 2 + model;
+      return tier * (kCoverageSteps + 1) + (in_title ? title->second : 0);
     };
-    auto result = rank_hits(db_, q_, hits, trivial_ ? TierOf{} : TierOf{tier_of});
+    auto result = rank_hits(db_, q_, hits, has_variants_or_words_ ? TierOf{tier_of} : TierOf{});
     result.read = true;
     result.reading = reading;
     result.terms = terms;
@@ -1224,12 +1231,7 @@ class TypedSearch {
         out.push_back(word.key);
         if (reading == Reading::kWords) continue;
         for (const auto& variant : word.variants) {
-          std::size_t start = 0;
-          while (start < variant.size()) {
-            const std::size_t end = std::min(variant.find(' ', start), variant.size());
-            out.push_back(variant.substr(start, end - start));
-            start = end + 1;
-          }
+          for (auto part : variant_parts(variant)) out.emplace_back(part);
         }
       }
     }
@@ -1285,7 +1287,7 @@ class TypedSearch {
   const RecordSet* phrase_set_ = nullptr;
   std::vector<std::pair<grn_id, int>> held_;  // relaxed reading: words held, by record
   static constexpr int kCoverageSteps = 16;
-  bool trivial_ = true;
+  bool has_variants_or_words_ = false;  // some run has several words, aliases or a genre word
   bool has_variants_ = false;
   bool genre_query_ = false;
 };
@@ -1297,11 +1299,8 @@ std::vector<std::optional<TypedRun>> Index::Impl::typed_runs(const ParsedQuery& 
   bool any = false;
   std::size_t read = 0;
   for (std::size_t i = 0; i < q.clauses.size() && read < kMaxTypedRuns; ++i) {
-    const auto& clause = q.clauses[i];
-    if (clause.exclude || clause.any_of.size() != 1) continue;
-    const auto& term = clause.any_of.front();
-    if (!term.typed || term.field != Field::kAny || !holds_han(term.text)) continue;
-    runs[i] = read_run(term.text, segmenter, aliases);
+    if (!is_typed_run(q.clauses[i])) continue;
+    runs[i] = read_run(q.clauses[i].any_of.front().text, segmenter, aliases);
     ++read;
     any = true;
   }
@@ -1318,10 +1317,10 @@ IndexResult Index::search(const IndexQuery& q) const {
   std::shared_lock lock(impl_->storage_mutex);
   auto lease = impl_->readers.acquire();
   std::vector<groonga::ScoreBoost> boosts;
-  std::vector<WordBoost> words;
+  std::vector<WordBoost> words;  // typed runs: TypedSearch weighs the words of its reading
   if (!query.empty()) {
     add_phrase_boosts(q.query, boosts);
-    words = word_boosts(scored_keys(q.query), *lease);
+    if (runs.empty()) words = word_boosts(scored_keys(q.query), *lease);
   }
   // Everything the result depends on besides the database.
   std::string key =

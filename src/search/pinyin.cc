@@ -36,7 +36,9 @@ char alnum_ascii(char32_t c) {
   return 0;
 }
 
-bool is_han(char32_t c) {
+// True for a character of the Han script (ICU: also extensions B and later, compatibility
+// ideographs and 〇), which text::is_han (the basic block and extension A) does not all cover.
+bool in_han_script(char32_t c) {
   if (c < 0x2E80) return false;  // nothing below the CJK radicals is Han; saves the lookup
   UErrorCode status = U_ZERO_ERROR;
   return uscript_getScript(static_cast<UChar32>(c), &status) == USCRIPT_HAN && U_SUCCESS(status);
@@ -91,7 +93,7 @@ struct PinyinTable::Impl {
         continue;
       }
       end_run();
-      if (!is_han(cp)) continue;
+      if (!in_han_script(cp)) continue;
       const auto it = readings.find(cp);
       if (it == readings.end()) {
         if (missing != nullptr) missing->push_back(cp);

@@ -7,6 +7,7 @@
 #include <unicode/uchar.h>
 
 #include "search/aliases.h"
+#include "search/index.h"
 #include "text/normalize.h"
 #include "text/segmenter.h"
 #include "text/utf8.h"
@@ -148,16 +149,25 @@ bool genre_in_category(std::string_view genre, std::string_view category) {
       kSpeechWords, [&](std::string_view s) { return category.find(s) != std::string_view::npos; });
 }
 
-bool holds_han(std::string_view key) {
-  for (std::size_t pos = 0; pos < key.size();) {
-    const char32_t c = text::decode_at(key, pos);
-    // CJK Unified Ideographs, Extension A, Compatibility Ideographs, Extensions B and later.
-    if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
-        (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x3FFFF)) {
-      return true;
-    }
+bool is_typed_run(const QueryClause& clause) {
+  if (clause.exclude || clause.any_of.size() != 1) return false;
+  const auto& term = clause.any_of.front();
+  if (!term.typed || term.field != Field::kAny) return false;
+  for (std::size_t pos = 0; pos < term.text.size();) {
+    if (text::is_han(text::decode_at(term.text, pos))) return true;
   }
   return false;
+}
+
+std::vector<std::string_view> variant_parts(std::string_view variant) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (start < variant.size()) {
+    const std::size_t end = std::min(variant.find(' ', start), variant.size());
+    parts.push_back(variant.substr(start, end - start));
+    start = end + 1;
+  }
+  return parts;
 }
 
 TypedRun read_run(std::string_view typed, const text::Segmenter& segmenter,

@@ -14,6 +14,7 @@ class Segmenter;
 namespace wenku::search {
 
 class Aliases;
+struct QueryClause;
 
 // The readings of a typed run, in the order they are tried.
 enum class Reading {
@@ -67,9 +68,12 @@ bool names_genre(std::string_view key);
 // speeches (领导人讲话 for 致辞, 演讲, 贺词 …).
 bool genre_in_category(std::string_view genre, std::string_view category);
 
-// True for a key (normalize_key'd) holding a Han character: only such unquoted words are
-// read as typed runs; Latin words, numbers and codes stay exact.
-bool holds_han(std::string_view key);
+// True when `clause` is a typed run: one unquoted word (QueryTerm::typed), not excluded, not a
+// field term, holding a Han character (Latin words, numbers and codes stay exact).
+bool is_typed_run(const QueryClause& clause);
+
+// The words of an alias variant: itself, or the parts of a two-part form ("全国人大 全国政协").
+std::vector<std::string_view> variant_parts(std::string_view variant);
 
 // Reads `typed` (valid UTF-8 without NUL, as parse_query leaves its terms): normalises it,
 // finds its alias forms, segments the text between them and marks genre and year words.

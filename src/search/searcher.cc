@@ -309,12 +309,11 @@ std::string did_you_mean_typed(const Index& index, const ParsedQuery& parsed) {
   std::vector<std::string> words;
   for (const auto& clause : parsed.clauses) {
     if (clause.exclude) continue;
-    const auto& first = clause.any_of.front();
-    if (clause.any_of.size() != 1 || !first.typed || !holds_han(text::normalize_key(first.text))) {
+    if (!is_typed_run(clause)) {
       cut.clauses.push_back(clause);
       continue;
     }
-    for (auto& word : index.read(first.text).words) {
+    for (auto& word : index.read(clause.any_of.front().text).words) {
       cut.clauses.push_back({{{word.key, Field::kAny}}, false});
       words.push_back(std::move(word.key));
     }
