@@ -120,9 +120,9 @@ std::string_view reading_name(Reading reading) {
 std::string_view reading_notice(Reading reading) {
   switch (reading) {
     case Reading::kWords:
-      return "没有找到与输入完全一致的内容，已按分词结果检索（各词都须出现）";
+      return "未找到与输入完全一致的内容，已按分词检索";
     case Reading::kExpanded:
-      return "已按分词结果检索，并展开了常用简称（如“人大常委会”→“人民代表大会常务委员会”）";
+      return "已按分词检索，并展开常用简称（如 人大常委会 → 人民代表大会常务委员会）";
     case Reading::kRelaxed:
       return "没有同时包含全部词语的文档，以下结果包含其中大部分词语";
     case Reading::kPhrase:

@@ -122,6 +122,33 @@ function watchPage(page) {
   });
 }
 
+// Opens `pathUrl` at 375 px and 1280 px, saves full-page screenshots as NAME-WIDTH.png in the
+// artifacts directory and asserts that nothing sticks out to the right.
+async function screenshotsOf(pathUrl, name) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  for (const width of [375, 1280]) {
+    const context = await newContext({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
+    const shot = await context.newPage();
+    await open(shot, pathUrl);
+    // How far the page sticks out to the right, and the elements that do.
+    const [overflow, wide] = await shot.evaluate(() => [
+      document.documentElement.scrollWidth - window.innerWidth,
+      [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .slice(0, 5)
+        .map((e) => {
+          const cls = e.getAttribute('class');
+          return e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (cls ? `.${cls}` : '');
+        }),
+    ]);
+    const file = path.join(artifacts, `${name}-${width}.png`);
+    await shot.screenshot({ path: file, fullPage: true });
+    console.log(`screenshot: ${file}`);
+    await context.close();
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than ${width} px: ${wide.join(', ')}`);
+  }
+}
+
 const guest = await newContext();
 const page = await guest.newPage();
 let docId = null;  // a demo document reached through search
@@ -260,30 +287,17 @@ await step('联系客服 form shows the flash after sending', async () => {
 });
 
 await step('screenshots of the document page at 375 px and 1280 px', async () => {
-  fs.mkdirSync(artifacts, { recursive: true });
-  for (const width of [375, 1280]) {
-    const context = await newContext({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
-    const shot = await context.newPage();
-    await open(shot, `/doc/${gatedId}`);
-    // How far the page sticks out to the right, and the elements that do.
-    const [overflow, wide] = await shot.evaluate(() => [
-      document.documentElement.scrollWidth - window.innerWidth,
-      [...document.querySelectorAll('body *')]
-        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-        .slice(0, 5)
-        .map((e) => {
-          const cls = e.getAttribute('class');
-          return e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (cls ? `.${cls}` : '');
-        }),
-    ]);
-    const file = path.join(artifacts, `doc-${width}.png`);
-    await shot.screenshot({ path: file, fullPage: true });
-    console.log(`screenshot: ${file}`);
-    await context.close();
-    assert.ok(overflow <= 0, `the page is ${overflow} px wider than ${width} px: ${wide.join(', ')}`);
-  }
+  await screenshotsOf(`/doc/${gatedId}`, 'doc');
 });
 
+await step('a query typed without spaces is read as words, with a notice; screenshots', async () => {
+  // No text holds 2024年乡村振兴总结 as typed; the demo 总结 whose title holds its words does.
+  await open(page, `/search?q=${encodeURIComponent('2024年乡村振兴总结')}`);
+  const first = page.locator('ol.hits li.hit a[href^="/doc/"]').first();
+  assert.ok((await first.innerText()).includes('乡村振兴工作总结'), await first.innerText());
+  await expectText(page, 'p.search-notice', '分词');
+  await screenshotsOf(`/search?q=${encodeURIComponent('2024年乡村振兴总结')}`, 'search-typed');
+});
 await step('admin: log in with the token, upload a .md file, find it by search', async () => {
   const admin = await newContext();
   const adminPage = await admin.newPage();
