@@ -82,12 +82,51 @@ void append_word(std::string_view word, std::vector<RunWord>& out) {
   out.push_back({std::string(word), {}, false, 0});
 }
 
-// Appends the segmenter's words of `text` (punctuation left out) to `out`.
+// True for a word of one Han character that is not a function word.
+bool is_lone_han(std::string_view word) {
+  std::size_t pos = 0;
+  return !word.empty() && text::is_han(text::decode_at(word, pos)) && pos == word.size() &&
+         !is_function_word(word);
+}
+
+// Appends the segmenter's words of `text` (punctuation left out) to `out`. Single characters
+// are weak words and costly ones (each is a prefix search over every bigram starting with
+// it): a run of them becomes one word (三 大 -> 三大), and one left alone joins the word
+// before it, else the word after it (监督 法 -> 监督法), never across punctuation or a
+// function word. Every word stays a substring of `text`.
 void append_words(std::string_view text, const text::Segmenter& segmenter,
                   std::vector<RunWord>& out) {
   if (text.empty()) return;
+  std::vector<std::string_view> words;  // views into `text`; punctuation as an empty view
   for (auto token : segmenter.cut_views(text)) {
-    if (holds_letter_or_digit(token)) append_word(token, out);
+    words.push_back(holds_letter_or_digit(token) ? token : std::string_view{});
+  }
+  auto join = [&](std::size_t into, std::size_t from) {  // adjacent words, either order
+    const char* begin = std::min(words[into].data(), words[from].data());
+    const char* end =
+        std::max(words[into].data() + words[into].size(), words[from].data() + words[from].size());
+    words[into] = std::string_view(begin, static_cast<std::size_t>(end - begin));
+    words.erase(words.begin() + static_cast<std::ptrdiff_t>(from));
+  };
+  auto joinable = [&](std::size_t i) { return !words[i].empty() && !is_function_word(words[i]); };
+  for (std::size_t i = 0; i + 1 < words.size();) {
+    if (is_lone_han(words[i]) && is_lone_han(words[i + 1])) {
+      join(i, i + 1);
+      while (i + 1 < words.size() && is_lone_han(words[i + 1])) join(i, i + 1);
+    }
+    ++i;
+  }
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (!is_lone_han(words[i])) continue;
+    if (i > 0 && joinable(i - 1)) {
+      join(i - 1, i);
+      --i;
+    } else if (i + 1 < words.size() && joinable(i + 1)) {
+      join(i + 1, i);
+    }
+  }
+  for (auto word : words) {
+    if (!word.empty()) append_word(word, out);
   }
 }
 

@@ -65,6 +65,20 @@ TEST(ReadRun, KeepsAliasFormsWholeWithTheirVariants) {
   EXPECT_TRUE(word(run, "报告").genre);
 }
 
+TEST(ReadRun, JoinsSingleCharactersIntoTheirNeighbours) {
+  // 监督 / 法: a lone character joins the word before it.
+  auto run = read_run("各级人大常委会监督法", test::segmenter(), test::aliases());
+  EXPECT_THAT(keys_of(run), ElementsAre("各级", "人大常委会", "监督法"));
+  // 三 / 大: single characters in a row become one word.
+  run = read_run("陈独秀三大报告", test::segmenter(), test::aliases());
+  EXPECT_THAT(keys_of(run), ElementsAre("陈独秀", "三大", "报告"));
+  // Never across a function word or punctuation: 为 joins 人民, 的 stays out.
+  run = read_run("人民为中心的发展观", test::segmenter(), test::aliases());
+  EXPECT_THAT(keys_of(run), ElementsAre("人民为", "中心", "发展观"));
+  // A run of one character is that character.
+  EXPECT_THAT(keys_of(read_run("法", test::segmenter(), test::aliases())), ElementsAre("法"));
+}
+
 TEST(ReadRun, IgnoresAnAliasFormTheSegmenterCutsThrough) {
   // 个人 / 大 / 数据: 人大 straddles two words and is not the 人民代表大会.
   auto run = read_run("个人大数据", test::segmenter(), test::aliases());
