@@ -16,6 +16,7 @@
 #include "app/ingest.h"
 #include "app/library.h"
 #include "app/progress.h"
+#include "app/users.h"
 #include "app/workers.h"
 #include "doc/analysis.h"
 #include "doc/tasks.h"
@@ -50,6 +51,9 @@ void parse_listen(const std::string& listen, web::ServerOptions& options) {
   if (!std::regex_match(port, std::regex("[0-9]{1,5}")) || std::stoi(port) > 65535) {
     throw CLI::ValidationError("--listen", "bad port '" + port + "'");
   }
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);  // [::1]:8080
+  }
   if (!host.empty()) options.host = host;
   options.port = static_cast<std::uint16_t>(std::stoi(port));
 }
@@ -82,6 +86,10 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
                            return ingest(store, library.enricher(), std::move(docs));
                          }};
   };
+  // Bound before any worker is forked; they all accept on it (web::ListeningSocket).
+  const web::ListeningSocket socket(options.host, options.port);
+  options.port = socket.port();
+  options.listening_fd = socket.fd();
   auto listening = [&] {
     fmt::print("文库 Wenku serving {} documents at http://{}:{}/ ({} worker{})\n",
                library.store().count(), options.host, options.port, workers,
@@ -97,7 +105,6 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
   }
   // Pre-forked workers (docs/architecture.md "Serving model"): this process stays the index
   // writer; each worker reads the index and has its own store connection.
-  options.reuse_port = true;
   return run_workers(library, {workers,
                                [&](const std::function<void()>& worker_listening) {
                                  auto store = store::open_sqlite(sqlite_path(config));
@@ -397,7 +404,8 @@ int run_cli(int argc, char** argv) {
   bool guest_full_text = false;
   auto* serve = app.add_subcommand("serve", "run the website");
   add_library_options(*serve, config);
-  serve->add_option("--listen", listen, "address to listen on, HOST:PORT")->capture_default_str();
+  serve->add_option("--listen", listen, "address to listen on, HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
   unsigned workers = available_cpus();
   serve
       ->add_option("--workers", workers,
@@ -408,6 +416,9 @@ int run_cli(int argc, char** argv) {
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
   serve->add_flag("--demo", demo, "load sample documents when the library is empty");
+  serve->add_option("--trusted-proxy", server_options.trusted_proxies,
+                    "IP address of a reverse proxy whose X-Forwarded-For names the client "
+                    "(repeatable)");
   serve
       ->add_option("--admin-token", server_options.admin_token,
                    "token opening /admin (default: $WENKU_ADMIN_TOKEN, else a random one printed "
@@ -479,6 +490,36 @@ int run_cli(int argc, char** argv) {
   export_cmd->add_option("--out", export_request.out, "output file")->required();
   export_cmd->add_option("id", export_request.id, "document id")->required();
 
+  UserCommand user_command;
+  auto* user = app.add_subcommand("user", "member accounts (passwords are read from stdin)");
+  add_library_options(*user, config);
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "create an account; password: first line of stdin");
+  user_add->add_option("name", user_command.name, "user name")->required();
+  user_add->add_option("--role", user_command.role, "member, vip or admin")
+      ->check(CLI::IsMember({"member", "vip", "admin"}))
+      ->capture_default_str();
+  user_add->add_option("--vip-until", user_command.vip_until, "last day of a vip role, YYYY-MM-DD");
+  auto* user_passwd =
+      user->add_subcommand("passwd", "set a password (first line of stdin); ends its sessions");
+  user_passwd->add_option("name", user_command.name, "user name")->required();
+  auto* user_role = user->add_subcommand("role", "change an account's role");
+  user_role->add_option("name", user_command.name, "user name")->required();
+  user_role->add_option("role", user_command.role, "member, vip or admin")
+      ->required()
+      ->check(CLI::IsMember({"member", "vip", "admin"}));
+  user_role->add_option("--vip-until", user_command.vip_until,
+                        "last day of the vip role, YYYY-MM-DD");
+  user->add_subcommand("list", "list the accounts");
+  auto* user_disable = user->add_subcommand("disable", "disable an account; ends its sessions");
+  user_disable->add_option("name", user_command.name, "user name")->required();
+  auto* user_enable = user->add_subcommand("enable", "enable a disabled account");
+  user_enable->add_option("name", user_command.name, "user name")->required();
+  for (auto* sub : user->get_subcommands({})) sub->fallthrough();  // `user add X --data D`
+
+  auto* routes = app.add_subcommand("routes", "list every route the website answers");
+  add_library_options(*routes, config);
+
   auto* segment = app.add_subcommand("segment", "segment stdin, one line of words per line");
   segment->add_option("--dict", config.dict_dir, "segmentation dictionary directory");
 
@@ -508,6 +549,28 @@ int run_cli(int argc, char** argv) {
     if (keywords->parsed()) {
       Library library(config);
       refresh_keywords_timed(library);
+      return 0;
+    }
+    if (user->parsed()) {
+      using Action = UserCommand::Action;
+      user_command.action = user_add->parsed()       ? Action::kAdd
+                            : user_passwd->parsed()  ? Action::kPasswd
+                            : user_role->parsed()    ? Action::kRole
+                            : user_disable->parsed() ? Action::kDisable
+                            : user_enable->parsed()  ? Action::kEnable
+                                                     : Action::kList;
+      const auto path = sqlite_path(config);
+      if (path.has_parent_path()) fs::create_directories(path.parent_path());
+      auto store = store::open_sqlite(path);
+      return run_user_command(*store, user_command, std::cin, std::cout, std::cerr);
+    }
+    if (routes->parsed()) {
+      Library library(config);
+      const web::Services services{
+          library.store(), library.index(), library.enricher().places(), {}};
+      for (const auto& route : web::route_table(services, server_options)) {
+        fmt::print("{} {}\n", route.method, route.path);
+      }
       return 0;
     }
     if (segment->parsed()) return segment_command(config.dict_dir);

@@ -30,4 +30,23 @@ Summary summarize(const Document& d) {
   return Summary{d.id, d.title, d.date, d.category, d.views, d.created_at, d.updated_at};
 }
 
+std::string_view visibility_name(Visibility visibility) {
+  switch (visibility) {
+    case Visibility::kPublic:
+      return "public";
+    case Visibility::kMembers:
+      return "members";
+    case Visibility::kVip:
+      return "vip";
+  }
+  return "members";
+}
+
+std::optional<Visibility> parse_visibility(std::string_view name) {
+  for (auto v : {Visibility::kPublic, Visibility::kMembers, Visibility::kVip}) {
+    if (visibility_name(v) == name) return v;
+  }
+  return std::nullopt;
+}
+
 }  // namespace wenku::doc

@@ -2,11 +2,23 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace wenku::doc {
+
+// Who may read a document's whole text (the admin sets it per document).
+enum class Visibility {
+  kPublic,   // 公开: everyone, guests included
+  kMembers,  // 登录可读: logged-in members (the default)
+  kVip,      // 会员专享: VIP members and admins
+};
+
+// "public", "members", "vip" and back (nullopt for other names).
+std::string_view visibility_name(Visibility visibility);
+std::optional<Visibility> parse_visibility(std::string_view name);
 
 // One model text. `content` holds paragraphs joined by '\n' (no empty paragraphs) and is
 // never altered after import: normalisation happens only on derived keys.
@@ -31,8 +43,9 @@ struct Document {
   std::int64_t seq = 0;    // change sequence number of the latest write
   std::int64_t views = 0;  // total view count
   bool deleted = false;    // soft-deleted documents are kept but never listed or indexed
-  std::string created_at;  // "YYYY-MM-DD HH:MM:SS" UTC, set on first insert
-  std::string updated_at;  // "YYYY-MM-DD HH:MM:SS" UTC, set on every write
+  Visibility visibility = Visibility::kMembers;  // only Store::set_visibility changes it
+  std::string created_at;                        // "YYYY-MM-DD HH:MM:SS" UTC, set on first insert
+  std::string updated_at;                        // "YYYY-MM-DD HH:MM:SS" UTC, set on every write
 
   bool operator==(const Document&) const = default;
 };

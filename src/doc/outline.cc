@@ -19,7 +19,7 @@ enum class System {
   kPart,        // 第一部分
   kChapter,     // 第一章
   kSection,     // 第一节
-  kArticle,     // 第一条
+  kArticle,     // 第一条 (an article: the body of a law, no heading)
   kHanComma,    // 一、
   kHanParen,    // （一）
   kDigitDot,    // 1. 1．
@@ -34,7 +34,7 @@ enum class System {
 
 constexpr std::size_t kSystems = static_cast<std::size_t>(System::kCount);
 constexpr int kLastItem = 0;  // number of 最后: continues whatever came before
-constexpr std::size_t kMaxHeadingChars = 60;
+constexpr std::size_t kMaxHeadingChars = 40;
 
 struct Marker {
   System system;
@@ -151,28 +151,47 @@ std::optional<Marker> marker_of(std::string_view paragraph) {
   return sequence_word(paragraph);
 }
 
+// The divisions of a law, which hold its articles: 编 分编 部分 章 节.
+bool is_division(System system) {
+  return system == System::kBian || system == System::kFenbian || system == System::kPart ||
+         system == System::kChapter || system == System::kSection;
+}
+
 // A numbered paragraph that ends in ；is an item of an enumeration.
 bool is_enumeration_item(std::string_view paragraph) {
   return paragraph.ends_with("；") || paragraph.ends_with(";");
 }
 
-// The heading phrase of a paragraph (see the header).
-std::string heading_text(std::string_view paragraph) {
+// The heading phrase of a paragraph: up to its first 。：；！？ (all of it without them).
+std::string_view phrase_of(std::string_view paragraph) {
   std::size_t end = paragraph.size();
   for (std::string_view stop : {"。", "：", "；", "！", "？", ":"}) {
     end = std::min(end, paragraph.find(stop));
   }
-  std::string_view phrase = paragraph.substr(0, end);
-  const std::string_view head = text::prefix_code_points(phrase, kMaxHeadingChars);
-  if (head.size() < phrase.size()) {
+  return paragraph.substr(0, end);
+}
+
+// `heading` (a marker, with its punctuation in its first `marker` bytes, then the phrase) cut
+// to at most kMaxHeadingChars characters: back to its last ， or 、 after the marker when it
+// has one, else at the bound (never inside a UTF-8 sequence).
+std::string bounded(std::string_view heading, std::size_t marker) {
+  const std::string_view head = text::prefix_code_points(heading, kMaxHeadingChars);
+  if (head.size() < heading.size()) {
     std::size_t cut = 0;
-    for (std::string_view comma : {"，", "、", ","}) {
+    for (std::string_view comma : {"，", "、"}) {
       const std::size_t at = head.rfind(comma);
-      if (at != std::string_view::npos) cut = std::max(cut, at);
+      if (at != std::string_view::npos && at > marker) cut = std::max(cut, at);
     }
-    phrase = cut > 0 ? head.substr(0, cut) : head;
+    heading = cut > 0 ? head.substr(0, cut) : head;
   }
-  return std::string(text::trim(phrase));
+  return std::string(text::trim(heading));
+}
+
+// The byte length of marker `m` at the start of `s` with the punctuation after it.
+std::size_t marker_size(std::string_view s, const Marker& m) {
+  std::string_view rest = s.substr(m.end);
+  for (std::string_view punct : {"，", "、", "：", ",", ":"}) consume(rest, punct);
+  return s.size() - rest.size();
 }
 
 // Decides which candidates are headings and at which level. The open lists form a stack,
@@ -205,7 +224,7 @@ class OutlineBuilder {
       close_after(depth + 1);
       return static_cast<int>(depth + 1);
     }
-    // A list closed by an outer heading may go on (articles run on across chapters).
+    // A list closed by an outer heading may go on (a numbering run on across the outer list).
     if (n != kLastItem && closed == n - 1) return open(system, n);
     return reject(closed);
   }
@@ -259,13 +278,14 @@ class OutlineBuilder {
   std::array<int, kSystems> closed_last_{};  // last number of the latest closed list per system
 };
 
-// The heading phrase of a candidate. A marker standing alone in its paragraph ("一要",
-// "第一，") takes its phrase from the next paragraph.
+// The heading text of a candidate: its marker and phrase. A marker standing alone in its
+// paragraph ("一要", "第一，") takes its phrase from the next paragraph.
 std::string candidate_text(const Candidate& c) {
-  std::string_view rest = text::trim(c.paragraph.substr(c.marker.end));
-  for (std::string_view punct : {"，", "、", "：", ",", ":"}) consume(rest, punct);
-  if (!rest.empty() || c.next.empty()) return heading_text(c.paragraph);
-  return std::string(c.paragraph) + heading_text(c.next);
+  const std::size_t marker = marker_size(c.paragraph, c.marker);
+  if (!text::trim(c.paragraph.substr(marker)).empty() || c.next.empty()) {
+    return bounded(phrase_of(c.paragraph), marker);
+  }
+  return bounded(std::string(c.paragraph).append(phrase_of(c.next)), c.paragraph.size());
 }
 
 // The list item before `m` is often written inside one of the two paragraphs before
@@ -300,10 +320,14 @@ std::optional<Candidate> inline_previous_item(const std::vector<std::string_view
 std::vector<Candidate> find_candidates(const std::vector<std::string_view>& paras) {
   std::vector<Candidate> candidates;
   std::array<int, kSystems> last_number{};  // number of the last candidate of each system
+  bool in_article = false;                  // from an article to the next division of the law
   for (std::size_t i = 0; i < paras.size(); ++i) {
     const std::string_view p = text::trim(paras[i]);
     const auto marker = marker_of(p);
     if (!marker) continue;
+    if (marker->system == System::kArticle) in_article = true;
+    if (is_division(marker->system)) in_article = false;
+    if (in_article) continue;
     int& last = last_number[static_cast<std::size_t>(marker->system)];
     if (marker->number >= 2 && last != marker->number - 1) {
       if (auto item = inline_previous_item(paras, i, *marker)) candidates.push_back(*item);
@@ -327,15 +351,7 @@ std::vector<Candidate> find_candidates(const std::vector<std::string_view>& para
 
 std::size_t heading_marker_size(std::string_view s) {
   const auto marker = marker_of(s);
-  if (!marker) return 0;
-  std::string_view rest = s.substr(marker->end);
-  for (std::string_view punct : {"，", "、", "：", ",", ":"}) consume(rest, punct);
-  return s.size() - rest.size();
-}
-
-bool is_article_heading(std::string_view s) {
-  const auto marker = ordinal(s);
-  return marker && marker->system == System::kArticle;
+  return marker ? marker_size(s, *marker) : 0;
 }
 
 std::vector<OutlineItem> extract_outline(const Document& d) {

@@ -16,11 +16,15 @@ struct OutlineItem {
   std::size_t para = 0;  // 0-based index of its paragraph in paragraphs(d.content)
 };
 
-// Returns the headings of `d`, in text order. A heading is a paragraph that starts with a
-// number marker of one of these systems:
+// Returns the headings of `d`, in text order: its structure, never its body (the outline is
+// free for guests, who may read only the preview of the text). A heading is a paragraph that
+// starts with a number marker of one of these systems:
 //   一、  （一） (一)  1. 1． 1、  （1） (1)          — reports, plans, summaries
-//   第一编 第一分编 第一部分 第一章 第一节 第一条      — laws and long reports
+//   第一编 第一分编 第一部分 第一章 第一节            — laws and long reports
 //   一是 … 二是   一要 … 二要   第一， 第二，   首先 其次 再次 最后   — speeches
+// The articles of a law or regulation (第一条, 第12条) are its body, not headings: an article
+// and every numbered paragraph after it up to the next 编, 分编, 部分, 章 or 节 (the items
+// of articles, lists after the last article) are left out and take no part in the numbering.
 // Each system is a separate numbering. A heading counts only when its numbering is
 // consecutive: item n > 1 must follow item n-1 of the same system (最后 follows item 2 or
 // later), and item 1 only counts when the next item of its system is item 2 (lists of the
@@ -32,17 +36,18 @@ struct OutlineItem {
 // from the marker on.
 // Levels nest by order of appearance: a system not yet open becomes a child of the last
 // heading's system; one already open closes the systems nested inside it.
-// The text is the heading phrase: the paragraph up to its first 。：；！？ (or all of a
-// short paragraph), cut back at a ， 、 when longer than 60 characters. A marker that stands
-// alone in its paragraph ("一要", "第一，") is joined with the phrase of the next paragraph.
+// The text is the marker and the heading phrase: the paragraph up to its first 。：；！？
+// (all of it when it has none); a marker that stands alone in its paragraph ("一要",
+// "第一，") is joined with the phrase of the next paragraph. Whatever the system, the text
+// has at most 40 characters (code points), so a phrase that is a whole sentence ("一是…。")
+// shows no more than its start: a longer text is cut back to its last ， or 、 after the
+// marker within the first 40 characters, else cut at 40 characters, never inside a UTF-8
+// sequence.
 std::vector<OutlineItem> extract_outline(const Document& d);
 
-// The byte length of the heading number marker that `s` starts with (any system above, with
-// the comma or colon after it: "（二）", "一是", "第一，", "首先，"), 0 when it has none.
+// The byte length of the heading number marker that `s` starts with (any system above, or an
+// article's 第一条, with the comma or colon after it: "（二）", "一是", "第一，", "首先，"), 0 when
+// it has none.
 std::size_t heading_marker_size(std::string_view s);
-
-// True when `s` starts with an article marker (第一条, 第12条): an article of a law or
-// regulation, which the outline keeps as a heading of its own with its opening sentence.
-bool is_article_heading(std::string_view s);
 
 }  // namespace wenku::doc

@@ -128,14 +128,10 @@ const fs::path& created(const fs::path& dir) {
 }
 
 // The outline headings of a doc::analysis_to_json document that 提纲: searches and the
-// outline boost see, one per line; "" when none. Articles (第…条) are left out: the outline
-// holds every article of a law with its opening sentence, which is the law's body, not the
-// headings people hunt (a boost ×5 on most of each law's text, and 19.3 of the corpus's
-// 19.4 MB of outline text); a law's 编/章/节 headings stay.
+// outline boost see, one per line; "" when none.
 std::string outline_headings(std::string_view analysis) {
   std::string out;
   for (const std::string& text : doc::outline_texts(analysis)) {
-    if (doc::is_article_heading(text)) continue;
     if (!out.empty()) out += '\n';
     out += text;
   }

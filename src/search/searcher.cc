@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <set>
 
 #include "store/store.h"
@@ -262,6 +263,19 @@ std::string snippet_for_hit(const Index& index, const doc::Document& d, std::str
 
 namespace {
 
+// Document `id` with its text cut to `text_bytes` (access::text_bytes_needed), or read whole
+// when the viewer may read this one in full (a 公开 text for a guest); nullopt when gone.
+std::optional<doc::Document> read_visible_text(store::Store& store, const std::string& id,
+                                               std::size_t text_bytes, const access::Viewer& viewer,
+                                               const access::Policy& policy) {
+  auto d = store.get_text(id, text_bytes);
+  if (d && text_bytes != std::numeric_limits<std::size_t>::max() &&
+      access::reads_full_text(d->visibility, viewer, policy)) {
+    d = store.get_text(id, std::numeric_limits<std::size_t>::max());
+  }
+  return d;
+}
+
 // The parsed query of `request`, with its category and year parameters added as filters.
 ParsedQuery parse_request(const SearchRequest& request) {
   auto parsed = parse_query(request.query);
@@ -349,7 +363,7 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
   const auto text_bytes = access::text_bytes_needed(viewer, policy);
   for (const auto& hit : found.hits) {
     // The index may lag behind the store by a moment: skip what is gone or hidden.
-    auto d = store.get_text(hit.id, text_bytes);
+    auto d = read_visible_text(store, hit.id, text_bytes, viewer, policy);
     if (!d) continue;
     auto visible = access::visible(*d, viewer, policy);
     if (!visible.exists) continue;
@@ -386,7 +400,7 @@ std::optional<std::vector<RelatedDoc>> find_related(const Index& index, store::S
   for (const auto& hit : index.related(*d, limit + duplicates.size())) {
     if (related.size() == limit) break;
     if (duplicates.contains(hit.id)) continue;
-    auto other = store.get_text(hit.id, text_bytes);
+    auto other = read_visible_text(store, hit.id, text_bytes, viewer, policy);
     if (!other) continue;
     auto visible = access::visible(*other, viewer, policy);
     if (!visible.exists) continue;

@@ -202,10 +202,18 @@ int user_version(Connection& conn) {
   return static_cast<int>(q.integer(0));
 }
 
-}  // namespace
+// Throws StoreError naming `migration` when a row refers to a row that does not exist.
+void check_foreign_keys(Connection& conn, std::string_view migration) {
+  auto q = conn.statement("PRAGMA foreign_key_check").use();
+  if (q.step()) {
+    throw StoreError(
+        fmt::format("sqlite: apply migration {}: a row of {} refers to a missing row of {}",
+                    migration, q.text(0), q.text(2)));
+  }
+}
 
-void migrate(Connection& conn, const std::vector<embedded::File>& migrations) {
-  int previous = 0;
+void apply_migrations(Connection& conn, const std::vector<embedded::File>& migrations,
+                      int& previous) {
   for (const auto& file : migrations) {
     int version = migration_version(file.path);
     if (version <= previous) {
@@ -217,10 +225,30 @@ void migrate(Connection& conn, const std::vector<embedded::File>& migrations) {
     Transaction tx(conn);
     if (version <= user_version(conn)) continue;  // another process applied it meanwhile
     conn.exec(file.data, fmt::format("apply migration {}", file.path));
+    check_foreign_keys(conn, file.path);
     conn.exec(fmt::format("PRAGMA user_version = {}", version),
               fmt::format("record migration {}", file.path));
     tx.commit();
   }
+}
+
+}  // namespace
+
+void migrate(Connection& conn, const std::vector<embedded::File>& migrations) {
+  // Foreign keys are off while migrations run (PRAGMA foreign_keys is a no-op inside a
+  // transaction, so it is set around them). A migration may rebuild a table that others refer
+  // to, SQLite's documented way to make a change ALTER TABLE cannot; with the keys on,
+  // dropping the old table would delete every row referring to it. check_foreign_keys checks
+  // the keys instead before each commit.
+  conn.exec("PRAGMA foreign_keys = OFF", "disable foreign keys for migrations");
+  int previous = 0;
+  try {
+    apply_migrations(conn, migrations, previous);
+  } catch (...) {
+    sqlite3_exec(conn.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+    throw;
+  }
+  conn.exec("PRAGMA foreign_keys = ON", "enable foreign keys after migrations");
   if (int current = user_version(conn); current > previous) {
     throw StoreError(
         fmt::format("sqlite: the database has schema version {}, newer than this program's {}",

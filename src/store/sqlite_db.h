@@ -122,7 +122,9 @@ class Transaction {
 int migration_version(std::string_view file_name);
 
 // Applies every migration whose version exceeds PRAGMA user_version, in order, each in
-// its own transaction that also records the new user_version. Safe when several
+// its own transaction that also records the new user_version. Foreign keys are off while
+// migrations run (a migration may rebuild a table others refer to) and checked with
+// PRAGMA foreign_key_check before each commit; on again afterwards. Safe when several
 // processes open the same database at once.
 void migrate(Connection& conn, const std::vector<embedded::File>& migrations);
 

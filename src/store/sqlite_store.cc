@@ -39,7 +39,8 @@ constexpr std::string_view kInsert =
     " created_at, updated_at)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, datetime('now'), datetime('now'))"
     " ON CONFLICT (id) DO NOTHING";
-// Replacing keeps created_at, views and the deleted flag (only set_deleted changes it).
+// A new document gets the default visibility (006_accounts.sql). Replacing keeps created_at,
+// views, the deleted flag and the visibility (only set_deleted and set_visibility change them).
 constexpr std::string_view kUpdate =
     "UPDATE documents SET title = ?2, date = ?3, category = ?4, subcategory = ?5, source = ?6,"
     " url = ?7, content = ?8, seq = ?9, updated_at = datetime('now') WHERE id = ?1";
@@ -49,13 +50,17 @@ constexpr std::string_view kUpsertFeatures =
 constexpr std::string_view kUpsertKeywords =
     "INSERT INTO doc_keywords (id, keywords) VALUES (?1, ?2)"
     " ON CONFLICT (id) DO UPDATE SET keywords = ?2";
+// Updates of one document that take a new change sequence number (update_document): ?1 the
+// id, ?2 the new value, ?3 the number.
 constexpr std::string_view kSetDeleted =
     "UPDATE documents SET deleted = ?2, seq = ?3, updated_at = datetime('now') WHERE id = ?1";
+constexpr std::string_view kSetVisibility =
+    "UPDATE documents SET visibility = ?2, seq = ?3, updated_at = datetime('now') WHERE id = ?1";
 
 // The columns read_document_text reads, with `content` the expression of the text column.
 #define WENKU_DOCUMENT_TEXT_COLUMNS(content)                        \
   "d.id, title, date, category, subcategory, source, url, " content \
-  ", seq, views, deleted, created_at, updated_at"
+  ", seq, views, deleted, created_at, updated_at, visibility"
 #define WENKU_SELECT_DOCUMENT \
   "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS("content") \
   ", k.keywords, f.simhash, f.analysis"              \
@@ -68,7 +73,7 @@ constexpr std::string_view kSelectDocumentTextById =
 // with Connection::read_prefix.
 constexpr std::string_view kSelectDocumentButTextById =
     "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS("''") ", d.rowid FROM documents d WHERE d.id = ?1";
-constexpr int kRowidColumnOfButText = 13;
+constexpr int kRowidColumnOfButText = 14;
 constexpr std::string_view kSelectDocumentsSince =
     WENKU_SELECT_DOCUMENT " WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 #undef WENKU_SELECT_DOCUMENT
@@ -250,6 +255,98 @@ constexpr std::string_view kPutSiteFile =
 constexpr std::string_view kSiteFile =
     "SELECT name, content_type, data, updated_at FROM site_files WHERE name = ?1";
 
+// Member accounts and sessions (006_accounts.sql). The columns of WENKU_USER_COLUMNS match
+// read_user, those of WENKU_SESSION_COLUMNS read_session. A taken name makes kAddUser return
+// no row (the upsert covers the name's uniqueness only: any other failure still fails).
+#define WENKU_USER_COLUMNS \
+  "u.id, u.name, u.password_hash, u.role, u.vip_until, u.disabled, u.created_at, u.last_login_at"
+#define WENKU_SESSION_COLUMNS \
+  "s.token_hash, s.user_id, s.created_at, s.last_seen_at, s.expires_at, s.user_agent"
+constexpr std::string_view kAddUser =
+    "INSERT INTO users (name, password_hash, role, vip_until, disabled, last_login_at, created_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, datetime('now')) ON CONFLICT (name) DO NOTHING RETURNING id";
+constexpr std::string_view kUserById = "SELECT " WENKU_USER_COLUMNS " FROM users u WHERE u.id = ?1";
+constexpr std::string_view kUserByName =
+    "SELECT " WENKU_USER_COLUMNS " FROM users u WHERE u.name = ?1";
+constexpr std::string_view kUsers =
+    "SELECT " WENKU_USER_COLUMNS " FROM users u ORDER BY u.id LIMIT ?1 OFFSET ?2";
+constexpr std::string_view kUserCount = "SELECT COUNT(*) FROM users";
+constexpr std::string_view kAdminCount =
+    "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0";
+constexpr std::string_view kSetPasswordHash = "UPDATE users SET password_hash = ?2 WHERE id = ?1";
+constexpr std::string_view kSetRole = "UPDATE users SET role = ?2, vip_until = ?3 WHERE id = ?1";
+constexpr std::string_view kSetDisabled = "UPDATE users SET disabled = ?2 WHERE id = ?1";
+constexpr std::string_view kMarkLogin =
+    "UPDATE users SET last_login_at = datetime('now') WHERE id = ?1";
+// Only for an account that exists and is not disabled, so a login racing the account's
+// disabling leaves no session behind.
+constexpr std::string_view kAddSession =
+    "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, user_agent)"
+    " SELECT ?1, ?2, ?3, ?4, ?5, ?6"
+    " WHERE EXISTS (SELECT 1 FROM users WHERE id = ?2 AND disabled = 0)";
+constexpr std::string_view kSession =
+    "SELECT " WENKU_SESSION_COLUMNS ", " WENKU_USER_COLUMNS
+    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1";
+constexpr int kUserColumnOfSession = 6;
+// Never moves last_seen_at back (two server processes may touch a session at once).
+constexpr std::string_view kTouchSession =
+    "UPDATE sessions SET last_seen_at = MAX(last_seen_at, ?2) WHERE token_hash = ?1";
+constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_hash = ?1";
+// ?2 = '' keeps none: no stored token hash is empty.
+constexpr std::string_view kDeleteSessionsOf =
+    "DELETE FROM sessions WHERE user_id = ?1 AND token_hash <> ?2";
+constexpr std::string_view kSessionsOf =
+    "SELECT " WENKU_SESSION_COLUMNS
+    " FROM sessions s WHERE s.user_id = ?1"
+    " ORDER BY s.last_seen_at DESC, s.created_at DESC, s.token_hash";
+constexpr std::string_view kDeleteExpiredSessions = "DELETE FROM sessions WHERE expires_at < ?1";
+#undef WENKU_SESSION_COLUMNS
+#undef WENKU_USER_COLUMNS
+
+// Login throttling. Each new failure prunes every key's failures older than a day before it,
+// so keys never seen again (one try per name or client) do not pile up.
+constexpr std::string_view kAddLoginFailure =
+    "INSERT INTO login_failures (key, at) VALUES (?1, ?2)";
+constexpr std::string_view kPruneLoginFailures = "DELETE FROM login_failures WHERE at < ?1 - 86400";
+constexpr std::string_view kLoginFailures =
+    "SELECT COUNT(*), COALESCE(MAX(at), 0) FROM login_failures WHERE key = ?1 AND at >= ?2";
+constexpr std::string_view kClearLoginFailures = "DELETE FROM login_failures WHERE key = ?1";
+
+// 我的收藏 and 阅读历史: two tables of one shape (006_accounts.sql), so one set of statements
+// per table. Adding needs the account and the document (soft-deleted ones included); lists
+// and counts leave soft-deleted documents out, newest first with ties by document id (the
+// order of the tables' *_newest indexes). A re-read never moves a history row back in time.
+struct MemberDocSql {
+  std::string_view add;
+  std::string_view list;
+  std::string_view count;
+};
+// clang-format off
+#define WENKU_MEMBER_DOC_SQL(table, new_at)                                                 \
+  MemberDocSql{                                                                             \
+    "INSERT INTO " table " (user_id, doc_id, at) SELECT ?1, ?2, ?3"                         \
+    " WHERE EXISTS (SELECT 1 FROM users WHERE id = ?1)"                                     \
+    " AND EXISTS (SELECT 1 FROM documents WHERE id = ?2)"                                   \
+    " ON CONFLICT (user_id, doc_id) DO UPDATE SET at = " new_at,                            \
+    "SELECT d.id, d.title, d.date, d.category, d.views, d.created_at, d.updated_at, m.at"   \
+    " FROM " table " m JOIN documents d ON d.id = m.doc_id WHERE m.user_id = ?1"            \
+    " AND d.deleted = 0 ORDER BY m.at DESC, m.doc_id LIMIT ?2 OFFSET ?3",                   \
+    "SELECT COUNT(*) FROM " table " m JOIN documents d ON d.id = m.doc_id"                  \
+    " WHERE m.user_id = ?1 AND d.deleted = 0"}
+// clang-format on
+constexpr MemberDocSql kFavoritesSql = WENKU_MEMBER_DOC_SQL("favorites", "excluded.at");
+constexpr MemberDocSql kHistorySql = WENKU_MEMBER_DOC_SQL("history", "MAX(at, excluded.at)");
+#undef WENKU_MEMBER_DOC_SQL
+constexpr std::string_view kRemoveFavorite =
+    "DELETE FROM favorites WHERE user_id = ?1 AND doc_id = ?2";
+constexpr std::string_view kIsFavorite =
+    "SELECT 1 FROM favorites WHERE user_id = ?1 AND doc_id = ?2";
+// Deletes the history rows of ?1 after the newest ?2, in list order.
+constexpr std::string_view kTrimHistory =
+    "DELETE FROM history WHERE user_id = ?1 AND doc_id IN (SELECT doc_id FROM history"
+    " WHERE user_id = ?1 ORDER BY at DESC, doc_id LIMIT -1 OFFSET ?2)";
+constexpr std::string_view kClearHistory = "DELETE FROM history WHERE user_id = ?1";
+
 // ---- helpers ------------------------------------------------------------------------------
 
 // A LIMIT or OFFSET value; SQLite takes signed 64-bit integers.
@@ -283,12 +380,19 @@ void validate(const doc::Document& d, std::size_t index) {
   if (d.title.empty()) reject(fmt::format("title of \"{}\" is empty", d.id));
 }
 
+// doc::Visibility as stored in documents.visibility (006_accounts.sql): doc::visibility_name.
+doc::Visibility visibility_from_word(std::string_view word) {
+  if (auto v = doc::parse_visibility(word)) return *v;
+  throw StoreError(fmt::format("store: stored visibility \"{}\" is unknown",
+                               text::is_valid_utf8(word) ? word : "?"));
+}
+
 void bind_fields(Statement::Use& q, const doc::Document& d, std::int64_t seq) {
   q.bind(1, d.id).bind(2, d.title).bind(3, d.date).bind(4, d.category).bind(5, d.subcategory);
   q.bind(6, d.source).bind(7, d.url).bind(8, d.content).bind(9, seq);
 }
 
-// Reads the first 13 columns of kSelectDocument* (all but the derived features).
+// Reads the first 14 columns of kSelectDocument* (all but the derived features).
 doc::Document read_document_text(const Statement::Use& row) {
   doc::Document d;
   d.id = row.text(0);
@@ -304,16 +408,17 @@ doc::Document read_document_text(const Statement::Use& row) {
   d.deleted = row.integer(10) != 0;
   d.created_at = row.text(11);
   d.updated_at = row.text(12);
+  d.visibility = visibility_from_word(row.text(13));
   return d;
 }
 
 doc::Document read_document(const Statement::Use& row) {
   doc::Document d = read_document_text(row);
-  if (auto keywords = row.text(13); !keywords.empty()) {
+  if (auto keywords = row.text(14); !keywords.empty()) {
     d.keywords = nlohmann::json::parse(keywords).get<std::vector<std::string>>();
   }
-  d.simhash = static_cast<std::uint64_t>(row.integer(14));
-  d.analysis = row.text(15);
+  d.simhash = static_cast<std::uint64_t>(row.integer(15));
+  d.analysis = row.text(16);
   return d;
 }
 
@@ -340,6 +445,26 @@ void require_text(std::string_view operation, std::string_view field, std::strin
   }
 }
 
+// Reads the eight columns of an account starting at column `first` (WENKU_USER_COLUMNS).
+User read_user(const Statement::Use& row, int first = 0) {
+  User u;
+  u.id = row.integer(first);
+  u.name = row.text(first + 1);
+  u.password_hash = row.text(first + 2);
+  u.role = row.text(first + 3);
+  u.vip_until = row.text(first + 4);
+  u.disabled = row.integer(first + 5) != 0;
+  u.created_at = row.text(first + 6);
+  u.last_login_at = row.text(first + 7);
+  return u;
+}
+
+// Reads the six columns of a session (WENKU_SESSION_COLUMNS).
+Session read_session(const Statement::Use& row) {
+  return Session{row.text(0),    row.integer(1), row.integer(2),
+                 row.integer(3), row.integer(4), row.text(5)};
+}
+
 // True when `day` is a calendar day written "YYYY-MM-DD".
 bool is_day(std::string_view day) {
   if (day.size() != 10 || day[4] != '-' || day[7] != '-') return false;
@@ -356,6 +481,19 @@ bool is_day(std::string_view day) {
   return year_month_day(year(static_cast<int>(values[0])), month(values[1]),
                         std::chrono::day(values[2]))
       .ok();
+}
+
+// Throws StoreError naming `operation` unless `role` is one of the roles an account may have
+// and `vip_until` is "" or a calendar day "YYYY-MM-DD".
+void require_role(std::string_view operation, std::string_view role, std::string_view vip_until) {
+  if (role != "member" && role != "vip" && role != "admin") {
+    throw StoreError(fmt::format("store {}: role \"{}\" is not member, vip or admin", operation,
+                                 text::is_valid_utf8(role) ? role : "?"));
+  }
+  if (!vip_until.empty() && !is_day(vip_until)) {
+    throw StoreError(fmt::format("store {}: vip_until \"{}\" is not YYYY-MM-DD", operation,
+                                 text::is_valid_utf8(vip_until) ? vip_until : "?"));
+  }
 }
 
 // Collections from rows of kCollections / kCollectionBySlug (consecutive rows per slug).
@@ -435,17 +573,7 @@ class SqliteStore final : public Store {
   }
 
   bool set_deleted(std::string_view id, bool deleted) override {
-    std::lock_guard lock(write_mutex_);
-    Transaction tx(writer_);
-    const std::int64_t seq = next_seq();
-    {
-      auto update = writer_.statement(kSetDeleted).use();
-      update.bind(1, id).bind(2, std::int64_t{deleted}).bind(3, seq);
-      update.step();
-    }
-    if (writer_.changes() == 0) return false;  // the rollback returns the unused number
-    tx.commit();
-    return true;
+    return update_document(kSetDeleted, id, std::int64_t{deleted});
   }
 
   std::optional<doc::Document> get(std::string_view id) override {
@@ -875,6 +1003,204 @@ class SqliteStore final : public Store {
     return SiteFile{q.text(0), q.text(1), q.text(2), q.text(3)};
   }
 
+  bool set_visibility(std::string_view id, doc::Visibility visibility) override {
+    return update_document(kSetVisibility, id, doc::visibility_name(visibility));
+  }
+
+  std::optional<std::int64_t> add_user(const User& user) override {
+    require_text("add_user", "the name", user.name);
+    require_text("add_user", "the password hash", user.password_hash);
+    require_text("add_user", "last_login_at", user.last_login_at);
+    require_role("add_user", user.role, user.vip_until);
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    std::int64_t id = 0;
+    {
+      auto q = writer_.statement(kAddUser).use();
+      q.bind(1, user.name).bind(2, user.password_hash).bind(3, user.role).bind(4, user.vip_until);
+      q.bind(5, std::int64_t{user.disabled}).bind(6, user.last_login_at);
+      if (!q.step()) return std::nullopt;  // the name is taken
+      id = q.integer(0);
+    }
+    tx.commit();
+    return id;
+  }
+
+  std::optional<User> user(std::int64_t id) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kUserById).use();
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_user(q);
+  }
+
+  std::optional<User> user_by_name(std::string_view name) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kUserByName).use();
+    q.bind(1, name);
+    if (!q.step()) return std::nullopt;
+    return read_user(q);
+  }
+
+  std::vector<User> users(std::size_t limit, std::size_t offset) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kUsers).use();
+    q.bind(1, sql_count(limit)).bind(2, sql_count(offset));
+    std::vector<User> out;
+    while (q.step()) out.push_back(read_user(q));
+    return out;
+  }
+
+  std::int64_t user_count() override { return single_integer(kUserCount); }
+
+  std::int64_t admin_count() override { return single_integer(kAdminCount); }
+
+  bool set_password_hash(std::int64_t id, std::string_view hash) override {
+    require_text("set_password_hash", "the hash", hash);
+    return write_one_row(kSetPasswordHash, [&](Statement::Use& q) { q.bind(1, id).bind(2, hash); });
+  }
+
+  bool set_role(std::int64_t id, std::string_view role, std::string_view vip_until) override {
+    require_role("set_role", role, vip_until);
+    return write_one_row(
+        kSetRole, [&](Statement::Use& q) { q.bind(1, id).bind(2, role).bind(3, vip_until); });
+  }
+
+  bool set_disabled(std::int64_t id, bool disabled) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_.statement(kSetDisabled).use().bind(1, id).bind(2, std::int64_t{disabled}).step();
+    if (writer_.changes() == 0) return false;
+    if (disabled) {
+      writer_.statement(kDeleteSessionsOf).use().bind(1, id).bind(2, std::string_view()).step();
+    }
+    tx.commit();
+    return true;
+  }
+
+  bool mark_login(std::int64_t id) override {
+    return write_one_row(kMarkLogin, [&](Statement::Use& q) { q.bind(1, id); });
+  }
+
+  void add_session(const Session& session) override {
+    require_text("add_session", "the token hash", session.token_hash);
+    require_text("add_session", "the user agent", session.user_agent);
+    const bool added = write_one_row(kAddSession, [&](Statement::Use& q) {
+      q.bind(1, session.token_hash).bind(2, session.user_id).bind(3, session.created_at);
+      q.bind(4, session.last_seen_at).bind(5, session.expires_at).bind(6, session.user_agent);
+    });
+    if (!added) {
+      throw StoreError(
+          fmt::format("store add_session: no account {} that may log in", session.user_id));
+    }
+  }
+
+  std::optional<SessionUser> session(std::string_view token_hash) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kSession).use();
+    q.bind(1, token_hash);
+    if (!q.step()) return std::nullopt;
+    return SessionUser{read_session(q), read_user(q, kUserColumnOfSession)};
+  }
+
+  void touch_session(std::string_view token_hash, std::int64_t last_seen_at) override {
+    write_one_row(kTouchSession,
+                  [&](Statement::Use& q) { q.bind(1, token_hash).bind(2, last_seen_at); });
+  }
+
+  bool delete_session(std::string_view token_hash) override {
+    return write_one_row(kDeleteSession, [&](Statement::Use& q) { q.bind(1, token_hash); });
+  }
+
+  std::int64_t delete_sessions_of(std::int64_t user_id, std::string_view keep_token_hash) override {
+    return write_rows(kDeleteSessionsOf,
+                      [&](Statement::Use& q) { q.bind(1, user_id).bind(2, keep_token_hash); });
+  }
+
+  std::vector<Session> sessions_of(std::int64_t user_id) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kSessionsOf).use();
+    q.bind(1, user_id);
+    std::vector<Session> out;
+    while (q.step()) out.push_back(read_session(q));
+    return out;
+  }
+
+  std::int64_t delete_expired_sessions(std::int64_t now) override {
+    return write_rows(kDeleteExpiredSessions, [&](Statement::Use& q) { q.bind(1, now); });
+  }
+
+  void add_login_failure(std::string_view key, std::int64_t at) override {
+    require_text("add_login_failure", "the key", key);
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_.statement(kAddLoginFailure).use().bind(1, key).bind(2, at).step();
+    writer_.statement(kPruneLoginFailures).use().bind(1, at).step();
+    tx.commit();
+  }
+
+  LoginFailures login_failures(std::string_view key, std::int64_t since) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kLoginFailures).use();
+    q.bind(1, key).bind(2, since);
+    q.step_row();
+    return LoginFailures{q.integer(0), q.integer(1)};
+  }
+
+  void clear_login_failures(std::string_view key) override {
+    write_rows(kClearLoginFailures, [&](Statement::Use& q) { q.bind(1, key); });
+  }
+
+  bool add_favorite(std::int64_t user_id, std::string_view doc_id, std::int64_t at) override {
+    return write_one_row(kFavoritesSql.add, [&](Statement::Use& q) {
+      q.bind(1, user_id).bind(2, doc_id).bind(3, at);
+    });
+  }
+
+  bool remove_favorite(std::int64_t user_id, std::string_view doc_id) override {
+    return write_one_row(kRemoveFavorite,
+                         [&](Statement::Use& q) { q.bind(1, user_id).bind(2, doc_id); });
+  }
+
+  bool is_favorite(std::int64_t user_id, std::string_view doc_id) override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kIsFavorite).use();
+    q.bind(1, user_id).bind(2, doc_id);
+    return q.step();
+  }
+
+  std::vector<MemberDoc> favorites(std::int64_t user_id, std::size_t limit,
+                                   std::size_t offset) override {
+    return member_docs(kFavoritesSql, user_id, limit, offset);
+  }
+
+  std::int64_t favorite_count(std::int64_t user_id) override {
+    return member_doc_count(kFavoritesSql, user_id);
+  }
+
+  bool add_history(std::int64_t user_id, std::string_view doc_id, std::int64_t at) override {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    writer_.statement(kHistorySql.add).use().bind(1, user_id).bind(2, doc_id).bind(3, at).step();
+    if (writer_.changes() == 0) return false;
+    writer_.statement(kTrimHistory).use().bind(1, user_id).bind(2, kMaxHistory).step();
+    tx.commit();
+    return true;
+  }
+
+  std::vector<MemberDoc> history(std::int64_t user_id, std::size_t limit,
+                                 std::size_t offset) override {
+    return member_docs(kHistorySql, user_id, limit, offset);
+  }
+
+  std::int64_t history_count(std::int64_t user_id) override {
+    return member_doc_count(kHistorySql, user_id);
+  }
+
+  std::int64_t clear_history(std::int64_t user_id) override {
+    return write_rows(kClearHistory, [&](Statement::Use& q) { q.bind(1, user_id); });
+  }
+
  private:
   // Takes the next change sequence number; only inside a write transaction.
   std::int64_t next_seq() {
@@ -906,10 +1232,27 @@ class SqliteStore final : public Store {
     return PutResult{d.id, inserted, seq};
   }
 
-  // Runs the write `sql` (parameters bound by `bind`) in its own transaction; true when it
-  // changed a row.
+  // Runs the update `sql` of document `id` (?1), setting `value` (?2) and a new change
+  // sequence number (?3), in its own transaction; false when no document has `id`.
+  template <typename Value>
+  bool update_document(std::string_view sql, std::string_view id, const Value& value) {
+    std::lock_guard lock(write_mutex_);
+    Transaction tx(writer_);
+    const std::int64_t seq = next_seq();
+    {
+      auto update = writer_.statement(sql).use();
+      update.bind(1, id).bind(2, value).bind(3, seq);
+      update.step();
+    }
+    if (writer_.changes() == 0) return false;  // the rollback returns the unused number
+    tx.commit();
+    return true;
+  }
+
+  // Runs the write `sql` (parameters bound by `bind`) in its own transaction and returns the
+  // number of rows it changed.
   template <typename Bind>
-  bool write_one_row(std::string_view sql, const Bind& bind) {
+  std::int64_t write_rows(std::string_view sql, const Bind& bind) {
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
     {
@@ -917,9 +1260,34 @@ class SqliteStore final : public Store {
       bind(q);
       q.step();
     }
-    if (writer_.changes() == 0) return false;
+    const std::int64_t changed = writer_.changes();
     tx.commit();
-    return true;
+    return changed;
+  }
+
+  // As write_rows; true when `sql` changed a row.
+  template <typename Bind>
+  bool write_one_row(std::string_view sql, const Bind& bind) {
+    return write_rows(sql, bind) != 0;
+  }
+
+  // A page of the favorites or history (`sql`) of `user_id`.
+  std::vector<MemberDoc> member_docs(const MemberDocSql& sql, std::int64_t user_id,
+                                     std::size_t limit, std::size_t offset) {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(sql.list).use();
+    q.bind(1, user_id).bind(2, sql_count(limit)).bind(3, sql_count(offset));
+    std::vector<MemberDoc> out;
+    while (q.step()) out.push_back(MemberDoc{read_summary(q), q.integer(7)});
+    return out;
+  }
+
+  std::int64_t member_doc_count(const MemberDocSql& sql, std::int64_t user_id) {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(sql.count).use();
+    q.bind(1, user_id);
+    q.step_row();
+    return q.integer(0);
   }
 
   // Rows (day, count) of `sql` for days >= `since_day` (?1).

@@ -19,6 +19,7 @@
 #include "text/utf8.h"
 #include "web/admin_impl.h"
 #include "web/assets.h"
+#include "web/members.h"
 #include "web/svg_chart.h"
 #include "web/url.h"
 
@@ -138,7 +139,8 @@ mstch::array navigation(std::string_view section) {
       {"dashboard", "/admin", "概览"},         {"upload", "/admin/upload", "上传"},
       {"docs", "/admin/docs", "文档"},         {"categories", "/admin/categories", "分类"},
       {"topics", "/admin/topics", "专题"},     {"settings", "/admin/settings", "设置"},
-      {"feedback", "/admin/feedback", "留言"}, {"duplicates", "/admin/duplicates", "近似重复"}};
+      {"feedback", "/admin/feedback", "留言"}, {"duplicates", "/admin/duplicates", "近似重复"},
+      {"users", "/admin/users", "会员"}};
   mstch::array items;
   for (const auto& item : kItems) {
     items.push_back(mstch::map{{"href", std::string(item.href)},
@@ -205,26 +207,6 @@ std::optional<Form> read_form(const Request& req) {
   return form;
 }
 
-bool LoginThrottle::allowed(const std::string& client, std::int64_t now) {
-  std::lock_guard lock(mutex_);
-  const auto it = windows_.find(client);
-  if (it == windows_.end()) return true;
-  if (now - it->second.start >= kWindowSeconds) {
-    windows_.erase(it);
-    return true;
-  }
-  return it->second.failures < kMaxFailures;
-}
-
-void LoginThrottle::failed(const std::string& client, std::int64_t now) {
-  std::lock_guard lock(mutex_);
-  constexpr std::size_t kMaxClients = 10000;  // bounds the memory a flood of clients can take
-  if (windows_.size() >= kMaxClients) windows_.clear();
-  auto& window = windows_[client];
-  if (now - window.start >= kWindowSeconds) window = {now, 0};
-  ++window.failures;
-}
-
 std::string flash_message(std::string_view code, std::string_view count) {
   static const std::map<std::string_view, std::string_view> kMessages = {
       {"saved", "已保存。"},
@@ -240,6 +222,7 @@ std::string flash_message(std::string_view code, std::string_view count) {
       {"handled", "已标记为已处理。"},
       {"unhandled", "已标记为未处理。"},
       {"unlinked", "已标记为不是重复。"},
+      {"user_saved", "账号已更新。"},
       {"logged_out", "已退出。"}};
   const auto it = kMessages.find(code);
   if (it == kMessages.end()) return {};
@@ -314,10 +297,11 @@ std::vector<std::string> last_days(int n, bool utc) {
 }
 
 Admin::Admin(Services services, const ServerOptions& options, SettingsCache& settings,
-             const Renderer& renderer)
+             const Renderer& renderer, access::Accounts& accounts)
     : services_(std::move(services)),
       settings_(settings),
       renderer_(renderer),
+      accounts_(accounts),
       auth_(options.admin_token) {}
 
 Status Admin::guarded(const Request& req, const std::function<Status()>& body) const {
@@ -331,9 +315,16 @@ Status Admin::guarded(const Request& req, const std::function<Status()>& body) c
 }
 
 std::optional<Session> Admin::session_of(const Request& req) const {
+  if (auto member = member_of(req, accounts_);
+      member && member->viewer.role == access::Role::kAdmin) {
+    return Session{member->session.token_hash, member_csrf(*member, accounts_), member->user.name};
+  }
+  // The bootstrap token opens /admin only until the first admin account exists.
   auto id = cookie(req, kCookie);
-  if (!id || !auth_.session_valid(*id, now_seconds())) return std::nullopt;
-  Session session{*id, auth_.csrf_for(*id)};
+  if (!id || !auth_.session_valid(*id, now_seconds()) || services_.store.admin_count() > 0) {
+    return std::nullopt;
+  }
+  Session session{*id, auth_.csrf_for(*id), ""};
   return session;
 }
 
@@ -408,17 +399,22 @@ Status Admin::login_page(const Request& req, std::string_view error, int code) {
 }
 
 Status Admin::login(const Request& req) {
+  if (services_.store.admin_count() > 0) {
+    return login_page(req, "本站已有管理员账号，请用管理员账号登录（/login）。", 403);
+  }
   const std::string client = client_key(req);
   const std::int64_t now = now_seconds();
-  if (!throttle_.allowed(client, now)) {
-    return login_page(req, "尝试次数过多，请十分钟后再试。", 429);
+  constexpr std::string_view kAccount = "admin-token";
+  if (const auto wait = accounts_.login_wait(kAccount, client, now); wait > 0) {
+    return login_page(req, access::Accounts::throttle_message(wait), 429);
   }
   const auto form = form_of(req->body());
   if (!form || !auth_.token_matches(param(*form, "token"))) {
-    throttle_.failed(client, now);
+    accounts_.login_failed(kAccount, client, now);
     spdlog::warn("admin: failed login from client {}", client);
     return login_page(req, "令牌不正确。", 403);
   }
+  accounts_.login_succeeded(kAccount);
   const bool https = settings_.get()->base_url.starts_with("https://");
   ResponseOptions options = no_store();
   options.set_cookies.push_back(
@@ -427,7 +423,10 @@ Status Admin::login(const Request& req) {
   return redirect(req, "/admin", options);
 }
 
-Status Admin::logout(const Request& req, const Session&) {
+Status Admin::logout(const Request& req, const Session& session) {
+  if (!session.name.empty()) {  // an admin account: end its session, as /logout does
+    if (auto token = cookie(req, kSessionCookie)) accounts_.logout(*token);
+  }
   ResponseOptions options = no_store();
   options.set_cookies.push_back(
       fmt::format("{}=; Path=/admin; Max-Age=0; HttpOnly; SameSite=Strict", kCookie));
@@ -556,6 +555,12 @@ void Admin::add_routes(Router& router) {
                   page([this](const Request& r, const Params&, const Session& s) {
                     return duplicates_page(r, s);
                   }));
+  router.http_get("/admin/users", page([this](const Request& r, const Params&, const Session& s) {
+                    return users_page(r, s);
+                  }));
+  router.http_post("/admin/users/:id",
+                   action([this](const Request& r, const Params& p, const Session& s,
+                                 const Form& f) { return save_user(r, s, p["id"], f); }));
   router.http_post("/admin/duplicates/unlink",
                    action([this](const Request& r, const Params&, const Session& s, const Form& f) {
                      return unlink_duplicates(r, s, f);
@@ -564,13 +569,15 @@ void Admin::add_routes(Router& router) {
 
 }  // namespace admin
 
-std::string new_admin_token() { return random_hex(16); }
+std::string new_admin_token() { return access::random_hex(16); }
 
 void add_admin_routes(Router& router, Services services, const ServerOptions& options,
-                      SettingsCache& settings, const Renderer& renderer) {
+                      SettingsCache& settings, const Renderer& renderer,
+                      access::Accounts& accounts) {
   if (options.admin_token.empty()) return;
   // Every handler holds a reference to `admin`, so it lives as long as the router.
-  auto admin = std::make_shared<admin::Admin>(std::move(services), options, settings, renderer);
+  auto admin =
+      std::make_shared<admin::Admin>(std::move(services), options, settings, renderer, accounts);
   admin->add_routes(router);
 }
 

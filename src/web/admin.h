@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <string>
 
+#include "access/accounts.h"
 #include "web/http.h"
 #include "web/render.h"
 #include "web/server.h"
@@ -52,6 +53,7 @@ std::string new_admin_token();
 // Bad input re-renders the form with the reason (400) and changes nothing. `services`,
 // `settings` and `renderer` must outlive the router.
 void add_admin_routes(Router& router, Services services, const ServerOptions& options,
-                      SettingsCache& settings, const Renderer& renderer);
+                      SettingsCache& settings, const Renderer& renderer,
+                      access::Accounts& accounts);
 
 }  // namespace wenku::web

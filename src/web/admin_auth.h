@@ -9,14 +9,12 @@
 #include <string>
 #include <string_view>
 
+#include "access/tokens.h"
+
 namespace wenku::web {
 
 // How long an admin session lasts.
 inline constexpr std::int64_t kAdminSessionSeconds = 12 * 3600;
-
-// `bytes` random bytes (randombytes_buf) as lower-case hex, e.g. a 128-bit token for 16.
-// Throws std::runtime_error when libsodium cannot be initialised.
-std::string random_hex(std::size_t bytes);
 
 class AdminAuth {
  public:
@@ -44,10 +42,7 @@ class AdminAuth {
   bool csrf_valid(std::string_view session, std::string_view csrf) const;
 
  private:
-  // Hex of crypto_auth over `domain` '|' `message` with key_.
-  std::string mac(std::string_view domain, std::string_view message) const;
-
-  std::string key_;           // crypto_auth_KEYBYTES derived from the token
+  access::MacKey key_;        // derived from the token
   std::string token_digest_;  // generic hash of the token, for token_matches
 };
 

@@ -269,6 +269,9 @@ Status Admin::edit_page(const Request& req, const Session& session, std::string_
                      {"category", input ? input->value("category") : d->category},
                      {"date", input ? input->value("date") : d->date},
                      {"content", input ? input->value("content") : d->content},
+                     {"visibility_" + (input ? input->value("visibility")
+                                             : std::string(doc::visibility_name(d->visibility))),
+                      true},
                      {"created_at", d->created_at},
                      {"updated_at", d->updated_at},
                      {"views", std::to_string(d->views)},
@@ -292,7 +295,12 @@ Status Admin::edit(const Request& req, const Session& session, std::string_view 
   d->category = std::move(fields.category);
   d->date = std::move(fields.date);
   d->content = std::move(fields.content);
+  const auto visibility = form.value("visibility").empty()
+                              ? std::optional<doc::Visibility>(d->visibility)
+                              : doc::parse_visibility(form.value("visibility"));
+  if (!visibility) return edit_page(req, session, id, &form, "请选择阅读权限。");
   services_.ingest({std::move(*d)});
+  services_.store.set_visibility(id, *visibility);
   return see_other(req, with_flash(edit_href(id), "saved"));
 }
 

@@ -16,6 +16,7 @@
 
 #include <mstch/mstch.hpp>
 
+#include "access/accounts.h"
 #include "web/admin_auth.h"
 #include "web/http.h"
 #include "web/render.h"
@@ -52,30 +53,12 @@ ResponseOptions no_store();
 // True when the request asks for JSON (Accept names application/json), as admin.js does.
 bool wants_json(const Request& req);
 
-// An authenticated admin request.
+// An authenticated admin request: an admin account's session, or (before any admin account
+// exists) the bootstrap token's cookie.
 struct Session {
-  std::string id;    // the cookie value
+  std::string id;    // the token cookie's value, or the account session's token hash
   std::string csrf;  // the token every form of this session carries
-};
-
-// Failed logins per client, to slow down guessing: at most kMaxFailures per window.
-class LoginThrottle {
- public:
-  static constexpr int kMaxFailures = 10;
-  static constexpr std::int64_t kWindowSeconds = 600;
-
-  // True when `client` may try again at `now`.
-  bool allowed(const std::string& client, std::int64_t now);
-  // Records a failed attempt of `client` at `now`.
-  void failed(const std::string& client, std::int64_t now);
-
- private:
-  struct Window {
-    std::int64_t start = 0;
-    int failures = 0;
-  };
-  std::mutex mutex_;
-  std::map<std::string, Window> windows_;
+  std::string name;  // the admin account's name; "" for the bootstrap token
 };
 
 // "?ok=" codes of the redirects after a successful POST, shown as a fixed message (never the
@@ -106,7 +89,7 @@ std::vector<std::string> last_days(int n, bool utc);
 class Admin : public std::enable_shared_from_this<Admin> {
  public:
   Admin(Services services, const ServerOptions& options, SettingsCache& settings,
-        const Renderer& renderer);
+        const Renderer& renderer, access::Accounts& accounts);
 
   // Adds the routes; `this` must be owned by a std::shared_ptr.
   void add_routes(Router& router);
@@ -171,12 +154,18 @@ class Admin : public std::enable_shared_from_this<Admin> {
                               const Form& form);
   Status duplicates_page(const Request& req, const Session& session);
   Status unlink_duplicates(const Request& req, const Session& session, const Form& form);
+  // 会员: the accounts, each with its role, VIP end date and whether it is disabled.
+  Status users_page(const Request& req, const Session& session);
+  // Saves `role` (member, vip, admin), `vip_until` (YYYY-MM-DD or empty) and `disabled` ("1"
+  // or absent) of account `id`; an admin cannot take away their own admin role or account.
+  Status save_user(const Request& req, const Session& session, std::string_view id,
+                   const Form& form);
 
   Services services_;
   SettingsCache& settings_;
   const Renderer& renderer_;
+  access::Accounts& accounts_;
   AdminAuth auth_;
-  LoginThrottle throttle_;
 };
 
 }  // namespace wenku::web::admin

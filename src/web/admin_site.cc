@@ -295,6 +295,8 @@ Status Admin::settings_page(const Request& req, const Session& session, const Fo
        input ? input->value("guests_read_full_text") == "1" : site->guests_read_full_text},
       {"contact_text", input ? input->value("contact_text") : site->contact_text},
       {"wechat_caption", input ? input->value("wechat_caption") : site->wechat_caption},
+      {"registration_" + (input ? input->value("registration") : site->registration), true},
+      {"invite_code", input ? input->value("invite_code") : site->invite_code},
       {"min_preview", std::to_string(min_preview)},
       {"max_preview", std::to_string(max_preview)},
       {"has_wechat_image", site->has_wechat_image},
@@ -315,6 +317,16 @@ Status Admin::save_settings(const Request& req, const Session& session, const Fo
   s.guests_read_full_text = form.value("guests_read_full_text") == "1";
   s.contact_text = form.value("contact_text");
   s.wechat_caption = form.value("wechat_caption");
+  if (!form.value("registration").empty()) {  // forms without the field keep the setting
+    s.registration = form.value("registration");
+    s.invite_code = form.value("invite_code");
+  }
+  if (s.registration != "open" && s.registration != "invite" && s.registration != "closed") {
+    return refuse("请选择注册方式。");
+  }
+  if (s.registration == "invite" && !is_short_line(s.invite_code, kMaxNameChars)) {
+    return refuse(fmt::format("邀请注册须填写邀请码（一行，1 到 {} 个字）。", kMaxNameChars));
+  }
   const auto [min_preview, max_preview] = preview_bounds();
   const auto preview = parse_int<std::size_t>(form.value("preview_chars"));
   if (!is_short_line(s.site_name, kMaxNameChars)) {
@@ -436,6 +448,59 @@ Status Admin::unlink_duplicates(const Request& req, const Session& session, cons
   }
   const std::string back = form.value("return");
   return see_other(req, with_flash(is_admin_path(back) ? back : "/admin/duplicates", "unlinked"));
+}
+
+// ---- member accounts ----
+
+Status Admin::users_page(const Request& req, const Session& session) {
+  const auto query = query_of(req);
+  const std::size_t page = query ? page_param(*query) : 0;
+  if (page == 0) return fail(req, 400, "页码无效。", &session);
+  const std::string return_to =
+      link("/admin/users", {{"page", page > 1 ? std::to_string(page) : ""}});
+  auto& store = services_.store;
+  auto users = store.users(kListPageSize + 1, (page - 1) * kListPageSize);
+  const bool has_next = users.size() > kListPageSize;
+  if (has_next) users.pop_back();
+  mstch::array rows;
+  for (const auto& u : users) {
+    rows.push_back(
+        mstch::map{{"id", std::to_string(u.id)},
+                   {"name", u.name},
+                   {"role_" + u.role, true},
+                   {"vip_until", u.vip_until},
+                   {"disabled", u.disabled},
+                   {"created_at", u.created_at},
+                   {"last_login_at", u.last_login_at.empty() ? std::string("-") : u.last_login_at},
+                   {"return_to", return_to}});
+  }
+  mstch::map context{{"total", std::to_string(store.user_count())},
+                     {"has_rows", !rows.empty()},
+                     {"rows", std::move(rows)}};
+  add_pager(context, "/admin/users", {}, page, has_next);
+  return render(req, restinio::status_ok(), "admin_users", "会员", "users", &session,
+                std::move(context));
+}
+
+Status Admin::save_user(const Request& req, const Session& session, std::string_view id,
+                        const Form& form) {
+  const auto number = parse_int<std::int64_t>(id);
+  auto user = number ? services_.store.user(*number) : std::nullopt;
+  if (!user) return fail(req, 404, "没有这个账号。", &session);
+  const std::string role = form.value("role");
+  const std::string vip_until = form.value("vip_until");
+  const bool disabled = form.value("disabled") == "1";
+  if (!access::parse_role(role)) return fail(req, 400, "会员类型无效。", &session);
+  if (!vip_until.empty() && !std::regex_match(vip_until, std::regex(R"(\d{4}-\d{2}-\d{2})"))) {
+    return fail(req, 400, "VIP 到期日须为 YYYY-MM-DD（可留空）。", &session);
+  }
+  if (user->name == session.name && (role != "admin" || disabled)) {
+    return fail(req, 400, "不能取消自己的管理员身份或停用自己的账号。", &session);
+  }
+  services_.store.set_role(user->id, role, role == "vip" ? vip_until : "");
+  if (disabled != user->disabled) services_.store.set_disabled(user->id, disabled);
+  const std::string back = form.value("return");
+  return see_other(req, with_flash(is_admin_path(back) ? back : "/admin/users", "user_saved"));
 }
 
 }  // namespace wenku::web::admin

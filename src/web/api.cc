@@ -14,6 +14,7 @@
 #include "text/utf8.h"
 #include "web/hot.h"
 #include "web/http.h"
+#include "web/members.h"
 
 namespace wenku::web {
 
@@ -73,8 +74,8 @@ std::size_t number_param(const Query& query, std::string_view name, std::size_t 
 
 class Api {
  public:
-  Api(Services services, SettingsCache& settings, HotLists& hot)
-      : services_(services), settings_(settings), hot_(hot) {}
+  Api(Services services, SettingsCache& settings, HotLists& hot, access::Accounts& accounts)
+      : services_(services), settings_(settings), hot_(hot), accounts_(accounts) {}
 
   Status search(const Request& req) const {
     auto query = parse_query_string(req);
@@ -90,8 +91,8 @@ class Api {
     request.offset = (page - 1) * request.limit;
     search::SearchResponse response;
     if (!request.query.empty() || !request.category.empty() || request.year != 0) {
-      response = search::run_search(services_.index, services_.store, request, access::Viewer{},
-                                    settings_.get()->policy());
+      response = search::run_search(services_.index, services_.store, request,
+                                    viewer_of(req, accounts_), settings_.get()->policy());
     }
     return send_json(req, restinio::status_ok(),
                      search::search_response_json(request.query, page, response));
@@ -109,7 +110,7 @@ class Api {
     auto query = parse_query_string(req);
     std::size_t limit = number_param(query, "limit", kDefaultLimit, 1, kMaxLimit);
     auto related = search::find_related(services_.index, services_.store, id, limit,
-                                        access::Viewer{}, settings_.get()->policy());
+                                        viewer_of(req, accounts_), settings_.get()->policy());
     if (!related) return send_error(req, restinio::status_not_found(), "no such document");
     return send_json(req, restinio::status_ok(),
                      {{"id", id}, {"related", search::related_json(*related)}});
@@ -118,7 +119,7 @@ class Api {
   Status document(const Request& req, std::string_view id) const {
     auto d = services_.store.get(id);
     if (!d) return send_error(req, restinio::status_not_found(), "no such document");
-    auto visible = access::visible(*d, access::Viewer{}, settings_.get()->policy());
+    auto visible = access::visible(*d, viewer_of(req, accounts_), settings_.get()->policy());
     if (!visible.exists) return send_error(req, restinio::status_not_found(), "no such document");
     return send_json(req, restinio::status_ok(),
                      {{"id", d->id},
@@ -164,6 +165,7 @@ class Api {
   Services services_;
   SettingsCache& settings_;
   HotLists& hot_;
+  access::Accounts& accounts_;
 };
 
 // Wraps a handler: BadRequest becomes 400, any other exception a logged 500.
@@ -184,18 +186,21 @@ auto guarded(Handler handler) {
 
 }  // namespace
 
-void add_api_routes(Router& router, Services services, SettingsCache& settings, HotLists& hot) {
-  auto api = std::make_shared<const Api>(services, settings, hot);
-  get_and_head(router, "/api/v1/search",
-               guarded([api](const Request& r, Params) { return api->search(r); }));
-  get_and_head(router, "/api/v1/suggest",
-               guarded([api](const Request& r, Params) { return api->suggest(r); }));
-  get_and_head(router, "/api/v1/related/:id",
-               guarded([api](const Request& r, Params p) { return api->related(r, p["id"]); }));
-  get_and_head(router, "/api/v1/docs/:id",
-               guarded([api](const Request& r, Params p) { return api->document(r, p["id"]); }));
-  get_and_head(router, "/api/v1/hot",
-               guarded([api](const Request& r, Params) { return api->hot(r); }));
+void add_api_routes(Router& router, Services services, SettingsCache& settings, HotLists& hot,
+                    access::Accounts& accounts) {
+  auto api = std::make_shared<const Api>(services, settings, hot, accounts);
+  router.get_and_head("/api/v1/search",
+                      guarded([api](const Request& r, Params) { return api->search(r); }));
+  router.get_and_head("/api/v1/suggest",
+                      guarded([api](const Request& r, Params) { return api->suggest(r); }));
+  router.get_and_head("/api/v1/related/:id", guarded([api](const Request& r, Params p) {
+                        return api->related(r, p["id"]);
+                      }));
+  router.get_and_head("/api/v1/docs/:id", guarded([api](const Request& r, Params p) {
+                        return api->document(r, p["id"]);
+                      }));
+  router.get_and_head("/api/v1/hot",
+                      guarded([api](const Request& r, Params) { return api->hot(r); }));
 }
 
 }  // namespace wenku::web

@@ -1,11 +1,13 @@
 // The JSON API under /api/v1 (documented in docs/api.md). Every document text it returns
-// passes through access::visible with the guest viewer and the server's policy.
+// passes through access::visible with the request's viewer (viewer_of: the session cookie's
+// member, else a guest) and the server's policy.
 #pragma once
 
 #include <utility>  // before RESTinio: Boost 1.74's Asio needs it under C++20
 
 #include <restinio/all.hpp>
 
+#include "access/accounts.h"
 #include "access/visible.h"
 #include "web/hot.h"
 #include "web/http.h"
@@ -23,7 +25,9 @@ namespace wenku::web {
 //                                                         "date","category","views",
 //                                                         "period_views"}]} (HotLists)
 // Answers are application/json; bad parameters give 400, unknown documents 404, failures
-// 500, each with {"error": "..."}. `services`, `settings` and `hot` must outlive the router.
-void add_api_routes(Router& router, Services services, SettingsCache& settings, HotLists& hot);
+// 500, each with {"error": "..."}. `services`, `settings`, `hot` and `accounts` must outlive
+// the router.
+void add_api_routes(Router& router, Services services, SettingsCache& settings, HotLists& hot,
+                    access::Accounts& accounts);
 
 }  // namespace wenku::web

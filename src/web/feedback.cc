@@ -14,6 +14,7 @@
 
 #include "store/store.h"
 #include "text/utf8.h"
+#include "web/forms.h"
 
 namespace wenku::web {
 
@@ -21,60 +22,12 @@ namespace {
 
 constexpr std::string_view kSentFlash = "已收到您的留言，我们会尽快处理。";
 constexpr std::string_view kSentLocation = "/feedback?sent=1";
-constexpr std::string_view kFormType = "application/x-www-form-urlencoded";
 
 // What the visitor typed, kept when the form is shown again.
 struct FormInput {
   std::string message;
   std::string contact;
 };
-
-std::string ascii_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// `authority` (host[:port]) lowercased, without an explicit default port.
-std::string normal_authority(std::string_view authority) {
-  std::string out = ascii_lower(text::trim(authority));
-  for (std::string_view port : {":80", ":443"}) {
-    if (out.ends_with(port)) out.resize(out.size() - port.size());
-  }
-  return out;
-}
-
-// The normalised host[:port] of absolute URL `url`; "" when it has none ("null", relative).
-std::string authority_of(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return "";
-  std::string_view rest = url.substr(scheme_end + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
-  return normal_authority(rest);
-}
-
-// See "Cross-site posts" in feedback.h.
-bool same_site(const Request& req, const SiteSettings& site) {
-  const auto& header = req->header();
-  auto source = header.opt_value_of("Origin");
-  if (!source) source = header.opt_value_of(restinio::http_field::referer);
-  if (!source) return true;
-  const std::string from = authority_of(*source);
-  if (from.empty()) return false;
-  const auto host = header.opt_value_of(restinio::http_field::host);
-  if (host && from == normal_authority(*host)) return true;
-  return !site.base_url.empty() && from == authority_of(site.base_url);
-}
-
-bool is_form_type(const Request& req) {
-  const auto type = req->header().opt_value_of(restinio::http_field::content_type);
-  if (!type) return false;
-  const std::string value = ascii_lower(text::trim(*type));
-  return value == kFormType || value.starts_with(std::string(kFormType) + ";");
-}
 
 // True when `s` holds a C0 control character or DEL; tab, CR and LF pass when `multiline`.
 bool has_control(std::string_view s, bool multiline) {
@@ -163,14 +116,10 @@ class FeedbackPages {
   // Answers with `handler`'s response, or a 500 page when it throws.
   template <typename F>
   Status guarded(const Request& req, F handler) const {
-    try {
-      return handler();
-    } catch (const std::exception& e) {
-      spdlog::error("{} {}: {}", req->header().method().c_str(), req->header().request_target(),
-                    e.what());
+    return answer_or_failed(req, handler, [&] {
       return notice(req, restinio::status_internal_server_error(), "服务器出错了",
                     "处理您的请求时出现错误，请稍后再试。");
-    }
+    });
   }
 
  private:
@@ -216,7 +165,7 @@ class FeedbackPages {
 
 void add_feedback_routes(Router& router, FeedbackContext ctx) {
   auto pages = std::make_shared<const FeedbackPages>(ctx);
-  get_and_head(router, "/feedback", [pages](const Request& req, Params) {
+  router.get_and_head("/feedback", [pages](const Request& req, Params) {
     return pages->guarded(req, [&] { return pages->show(req); });
   });
   router.http_post("/feedback", [pages](const Request& req, Params) {

@@ -1,5 +1,6 @@
 #include "web/http.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <ctime>
@@ -8,6 +9,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <xxhash.h>
 #include <zlib.h>
 
@@ -85,6 +87,16 @@ std::uint64_t& client_secret_seed() {
   static std::uint64_t seed = std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
   return seed;
 }
+// Addresses of the reverse proxies whose X-Forwarded-For is believed (see set_trusted_proxies),
+// in restinio::asio_ns::ip::address::to_string form. Guarded by client_secret_mutex.
+std::vector<std::string>& trusted_proxies() {
+  static std::vector<std::string> proxies;
+  return proxies;
+}
+
+bool is_trusted(const std::vector<std::string>& proxies, std::string_view address) {
+  return std::find(proxies.begin(), proxies.end(), address) != proxies.end();
+}
 
 }  // namespace
 
@@ -120,6 +132,8 @@ Status send_encoded(const Request& req, restinio::http_status_line_t status,
     }
     if (!extra.location.empty())
       response.append_header(restinio::http_field::location, extra.location);
+    if (!extra.retry_after.empty())
+      response.append_header(restinio::http_field::retry_after, extra.retry_after);
     for (const auto& c : extra.set_cookies)
       response.append_header(restinio::http_field::set_cookie, c);
     if (vary) response.append_header(restinio::http_field::vary, "Accept-Encoding");
@@ -156,6 +170,11 @@ Status send(const Request& req, restinio::http_status_line_t status, std::string
   std::shared_ptr<const std::string> text(body, gzipped ? &body->gzipped : &body->plain);
   return send_encoded(req, std::move(status), content_type,
                       restinio::writable_item_t(std::move(text)), extra, true, gzipped);
+}
+
+void log_failure(const Request& req, const std::exception& e) {
+  spdlog::error("{} {}: {}", req->header().method().c_str(), req->header().request_target(),
+                e.what());
 }
 
 Status redirect(const Request& req, std::string location, const ResponseOptions& extra) {
@@ -201,8 +220,46 @@ std::optional<std::string> cookie(const Request& req, std::string_view name) {
   return std::nullopt;
 }
 
+std::string client_address(const Request& req) {
+  std::string address = req->remote_endpoint().address().to_string();
+  std::vector<std::string> proxies;
+  {
+    std::lock_guard lock(client_secret_mutex());
+    if (trusted_proxies().empty()) return address;
+    proxies = trusted_proxies();
+  }
+  // Walk X-Forwarded-For from the nearest hop back while the hops are our proxies: the first
+  // other address is the client (what is left of it a client may have forged).
+  const auto forwarded = req->header().opt_value_of("X-Forwarded-For");
+  if (!forwarded) return address;
+  std::string_view hops = *forwarded;
+  while (is_trusted(proxies, address) && !hops.empty()) {
+    const auto comma = hops.rfind(',');
+    const std::string_view hop =
+        text::trim(comma == std::string_view::npos ? hops : hops.substr(comma + 1));
+    hops = comma == std::string_view::npos ? std::string_view() : hops.substr(0, comma);
+    restinio::asio_ns::error_code ec;
+    const auto parsed = restinio::asio_ns::ip::make_address(std::string(hop), ec);
+    if (ec) break;  // not an address: stop at the last one we could read
+    address = parsed.to_string();
+  }
+  return address;
+}
+
+void set_trusted_proxies(const std::vector<std::string>& addresses) {
+  std::vector<std::string> canonical;
+  for (const auto& a : addresses) {
+    restinio::asio_ns::error_code ec;
+    const auto parsed = restinio::asio_ns::ip::make_address(a, ec);
+    if (ec) throw std::invalid_argument("not an IP address: " + a);
+    canonical.push_back(parsed.to_string());
+  }
+  std::lock_guard lock(client_secret_mutex());
+  trusted_proxies() = std::move(canonical);
+}
+
 std::string client_key(const Request& req) {
-  const std::string address = req->remote_endpoint().address().to_string();
+  const std::string address = client_address(req);
   std::uint64_t seed = 0;
   {
     std::lock_guard lock(client_secret_mutex());
@@ -298,10 +355,26 @@ std::optional<std::int64_t> parse_utc_timestamp(std::string_view value) {
   return utc_seconds(*year, *month, *day, *hour, *minute, *second);
 }
 
-void get_and_head(Router& router, std::string_view path, Handler handler) {
-  router.add_handler(
+void Router::get_and_head(std::string_view path, Handler handler) {
+  routes_.push_back({"GET", std::string(path)});
+  router_.add_handler(
       restinio::router::any_of_methods(restinio::http_method_get(), restinio::http_method_head()),
       path, std::move(handler));
+}
+
+void Router::http_get(std::string_view path, Handler handler) {
+  routes_.push_back({"GET only", std::string(path)});
+  router_.http_get(path, std::move(handler));
+}
+
+void Router::http_post(std::string_view path, Handler handler) {
+  routes_.push_back({"POST", std::string(path)});
+  router_.http_post(path, std::move(handler));
+}
+
+void Router::non_matched_request_handler(std::function<Status(const Request&)> handler) {
+  router_.non_matched_request_handler(
+      [handler = std::move(handler)](Request req) { return handler(req); });
 }
 
 }  // namespace wenku::web

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -16,12 +17,39 @@
 
 namespace wenku::web {
 
-using Router = restinio::router::express_router_t<>;
 using Request = restinio::request_handle_t;
 using Params = restinio::router::route_params_t;
 using Status = restinio::request_handling_status_t;
 using Query = restinio::query_string_params_t;
 using Handler = std::function<Status(const Request&, Params)>;
+
+// RESTinio's express router, keeping a record of every route added, so that the route table
+// can be listed (`wenku routes`) and the route-table tests can tell a route nobody checked.
+class Router {
+ public:
+  struct Route {
+    std::string method;  // "GET" (GET and HEAD), "GET only" or "POST"
+    std::string path;    // the express pattern, e.g. "/doc/:id"
+  };
+
+  // GET and HEAD of `path` (send() leaves the body out for HEAD).
+  void get_and_head(std::string_view path, Handler handler);
+  // GET alone (downloads whose HEAD would cost the same as GET).
+  void http_get(std::string_view path, Handler handler);
+  void http_post(std::string_view path, Handler handler);
+  // Answers requests no route matched.
+  void non_matched_request_handler(std::function<Status(const Request&)> handler);
+
+  // Dispatches `req` to the first matching route.
+  Status operator()(const Request& req) const { return router_(req); }
+
+  // The routes in the order they were added.
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  restinio::router::express_router_t<> router_;
+  std::vector<Route> routes_;
+};
 
 inline constexpr std::string_view kHtml = "text/html; charset=utf-8";
 inline constexpr std::string_view kJson = "application/json; charset=utf-8";
@@ -34,6 +62,7 @@ struct ResponseOptions {
   std::vector<std::string> set_cookies;  // each a whole Set-Cookie value
   std::string location;                  // for redirects; "" : none
   std::string etag;                      // quoted entity tag; "" : none (made weak when gzipped)
+  std::string retry_after;               // seconds, for 429/503; "" : none
 };
 
 // Sends `body` with the headers every response carries (Content-Type, nosniff, CSP) and
@@ -53,6 +82,21 @@ struct CompressedBody {
 // the response shares the text (no copy).
 Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
             const std::shared_ptr<const CompressedBody>& body, const ResponseOptions& extra = {});
+
+// Logs `req` (method and target) with the exception it failed with, at error level.
+void log_failure(const Request& req, const std::exception& e);
+
+// Runs `handler` and returns its answer; when it throws, logs it (log_failure) and returns
+// `failed()`, the route's own 500 answer.
+template <typename Handler, typename Failed>
+Status answer_or_failed(const Request& req, Handler handler, Failed failed) {
+  try {
+    return handler();
+  } catch (const std::exception& e) {
+    log_failure(req, e);
+    return failed();
+  }
+}
 
 // A 303 See Other to `location` (after a form POST).
 Status redirect(const Request& req, std::string location, const ResponseOptions& extra = {});
@@ -79,8 +123,16 @@ std::optional<std::string> cookie(const Request& req, std::string_view name);
 // client as several. Call before serving; until then a random per-process secret is used.
 void set_client_key_secret(std::string_view secret);
 
-// A stable opaque key of the client: 16 hex digits of a keyed hash of the remote IP address
-// (never the address itself, so it can be stored, and not reversible without the secret).
+// Sets the addresses of the reverse proxies in front of the site (`wenku serve
+// --trusted-proxy`). Throws std::invalid_argument for a string that is not an IP address.
+void set_trusted_proxies(const std::vector<std::string>& addresses);
+
+// The client's IP address: the remote address, or, when that is a trusted proxy, the last
+// X-Forwarded-For hop that is not one (hops before it could be forged by the client).
+std::string client_address(const Request& req);
+
+// A stable opaque key of the client: 16 hex digits of a keyed hash of client_address (never
+// the address itself, so it can be stored, and not reversible without the secret).
 std::string client_key(const Request& req);
 
 // The request's User-Agent ("" when absent).
@@ -103,8 +155,5 @@ std::optional<std::int64_t> parse_http_date(std::string_view value);
 // Seconds since the epoch of a store timestamp "YYYY-MM-DD HH:MM:SS" (UTC, as Document::
 // created_at), or nullopt for anything else.
 std::optional<std::int64_t> parse_utc_timestamp(std::string_view value);
-
-// Routes GET and HEAD of `path` to `handler` (send() leaves the body out for HEAD).
-void get_and_head(Router& router, std::string_view path, Handler handler);
 
 }  // namespace wenku::web

@@ -25,7 +25,7 @@ namespace {
 constexpr std::string_view kRequiredTemplates[] = {
     "layout", "search_form", "pager",     "doc_list",  "hot_tabs",     "sidebar",
     "home",   "doc",         "doc_tools", "read_more", "doc_template", "doc_tasks",
-    "search", "category",    "hot",       "topic",     "accounts",     "error"};
+    "search", "category",    "hot",       "topic",     "error"};
 constexpr std::size_t kDescriptionChars = 120;
 constexpr std::size_t kExcerptChars = 60;  // of a related document, in the 相关内容 list
 constexpr std::size_t kPagerRadius = 4;    // page numbers shown either side of the current one
@@ -264,11 +264,13 @@ namespace {
 
 // Renders `page` in the layout with what every public page adds to its context.
 std::string render_page(const Renderer& renderer, const std::string& script,
-                        const std::string& page, const PageEnv& env, const Head& head,
+                        const std::string& page, const PageEnv& env, Head head,
                         mstch::map context) {
   context["site_script"] = script;
   context["site_qr_svg"] = env.site_qr_svg;
   context["base_url"] = env.base_url;
+  context["csrf_token"] = env.csrf_token;
+  head.member = env.member;
   return renderer.render(page, head, env.site, std::move(context));
 }
 
@@ -326,6 +328,7 @@ std::string Pages::document(const PageEnv& env, const doc::Document& d,
   const std::string permalink = env.base_url + "/doc/" + d.id;
   const std::string published = publish_time(d.date, d.created_at);
   mstch::map context = doc_context(d, doc::has_tasks(d), DocTab::kText, visible.complete);
+  context["favorite"] = extras.favorite;
   context["published"] = published;
   // <time datetime>: the same instant in ISO 8601 with its offset.
   context["published_iso"] =
@@ -462,14 +465,6 @@ std::string Pages::topic(const PageEnv& env, const store::Collection& topic,
   head.description = describe(topic.description);
   head.canonical = env.base_url + "/topic/" + encode_query_value(topic.slug);
   return render_page(renderer_, script_, "topic", env, head, std::move(context));
-}
-
-std::string Pages::accounts_soon(const PageEnv& env, AccountPage which) const {
-  const std::string action = which == AccountPage::kLogin ? "登录" : "注册";
-  Head head;
-  head.title = page_title(env, action);
-  head.noindex = true;
-  return render_page(renderer_, script_, "accounts", env, head, {{"action", action}});
 }
 
 std::string Pages::error(const PageEnv& env, int status) const {

@@ -51,6 +51,8 @@ struct PageEnv {
   std::string base_url;      // absolute address of the site, no trailing '/' (site_base_url)
   // qr_svg of the home page, shown in the side bar when no 微信订阅号 image was uploaded.
   std::string site_qr_svg;
+  std::string member;      // the logged-in account's name (header link to /me); "": a guest
+  std::string csrf_token;  // a member's form token (收藏 posts to /me/favorites); "": a guest
 };
 
 // The publish time shown on a document page, "YYYY-MM-DD HH:MM:SS" in China Standard Time
@@ -71,6 +73,7 @@ struct DocumentExtras {
   std::vector<search::RelatedDoc> related;  // 相关内容, each already checked by access::visible
   HotTabs hot;                              // 热门推荐
   std::string share_qr_svg;                 // qr_svg of the permalink, for 分享
+  bool favorite = false;                    // in the member's 我的收藏
 };
 
 // The home page's data.
@@ -81,9 +84,6 @@ struct HomeData {
   HotTabs hot;
   std::vector<store::Collection> topics;  // 专题
 };
-
-// The /login and /register placeholders.
-enum class AccountPage { kLogin, kRegister };
 
 // Renders complete HTML documents. Immutable after construction; safe to share between
 // threads.
@@ -140,9 +140,6 @@ class Pages {
   // A 专题 page: the collection's title, description and `docs` in the curated order.
   std::string topic(const PageEnv& env, const store::Collection& topic,
                     const std::vector<doc::Summary>& docs) const;
-
-  // The /login or /register placeholder (noindex): accounts open soon.
-  std::string accounts_soon(const PageEnv& env, AccountPage which) const;
 
   // A friendly Chinese error page (noindex) for HTTP status 400, 404 or 500 (any other status
   // gets the 500 wording).

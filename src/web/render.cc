@@ -78,6 +78,7 @@ std::string Renderer::render(const std::string& page, const Head& head, const Si
   context["og_type"] = head.og_type;
   context["noindex"] = head.noindex;
   context["header_query"] = head.query;
+  context["member_name"] = head.member;
   context["contact_text"] = site.contact_text;
   context["wechat_caption"] = site.wechat_caption;
   context["has_wechat_image"] = site.has_wechat_image;

@@ -22,6 +22,7 @@ struct Head {
   std::string query;                // prefilled in the header search box
   std::string og_type = "website";  // "article" for documents
   bool noindex = false;             // <meta name="robots" content="noindex"> (admin, search)
+  std::string member;               // the logged-in account's name for the header; "": a guest
 };
 
 class Renderer {
@@ -34,8 +35,8 @@ class Renderer {
 
   // Renders template `page` as the {{> content}} of the layout. The layout context gets
   // `site_name`, `stylesheet`, `page_title`, `meta_description`, `canonical`, `og_type`,
-  // `noindex`, `header_query`, `contact_text`, `wechat_caption`, `has_wechat_image` from
-  // `head` and `site`, besides `context`. Throws std::out_of_range for an unknown template.
+  // `noindex`, `header_query`, `member_name`, `contact_text`, `wechat_caption`, `has_wechat_image`
+  // from `head` and `site`, besides `context`. Throws std::out_of_range for an unknown template.
   std::string render(const std::string& page, const Head& head, const SiteSettings& site,
                      mstch::map context) const;
 

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
+#include <system_error>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -29,6 +30,7 @@
 #include "web/feedback.h"
 #include "web/hot.h"
 #include "web/http.h"
+#include "web/members.h"
 #include "web/pages.h"
 #include "web/qr.h"
 #include "web/render.h"
@@ -100,6 +102,7 @@ class Site {
       : services_(services),
         options_(options),
         settings_(services.store, options.site),
+        accounts_(services.store, csrf_secret(services.store)),
         pages_(renderer_),
         hot_(services.store),
         sitemap_(services.store),
@@ -111,52 +114,61 @@ class Site {
     set_client_key_secret(client_key_secret(services.store));
   }
 
-  // The request handler: the routes of the site (pages answer HEAD as well as GET), and the
-  // 400 page for a request the router cannot even match (it throws restinio::exception_t for
-  // a path whose percent-escapes are not UTF-8).
+  // The request handler: routes() and the 400 page for a request the router cannot even
+  // match (it throws restinio::exception_t for a path whose percent-escapes are not UTF-8).
   std::unique_ptr<RequestHandler> router() const {
+    return std::make_unique<RequestHandler>(
+        [this, routes = std::shared_ptr<Router>(routes())](const Request& req) {
+          try {
+            return (*routes)(req);
+          } catch (const restinio::exception_t&) {
+            return error(req, 400);
+          }
+        });
+  }
+
+  // The routes of the site (pages answer HEAD as well as GET).
+  std::unique_ptr<Router> routes() const {
     auto router = std::make_unique<Router>();
-    get_and_head(*router, "/", guard([this](const Request& r, Params) { return home(r); }));
-    get_and_head(*router, "/doc/:id",
-                 guard([this](const Request& r, Params p) { return document(r, p["id"]); }));
-    get_and_head(*router, "/doc/:id/template", guard([this](const Request& r, Params p) {
-      return document_template(r, p["id"]);
-    }));
+    router->get_and_head("/", guard([this](const Request& r, Params) { return home(r); }));
+    router->get_and_head(
+        "/doc/:id", guard([this](const Request& r, Params p) { return document(r, p["id"]); }));
+    router->get_and_head("/doc/:id/template", guard([this](const Request& r, Params p) {
+                           return document_template(r, p["id"]);
+                         }));
     router->http_get("/doc/:id/tasks.csv", guard([this](const Request& r, Params p) {
                        return tasks_download(r, p["id"], TaskFormat::kCsv);
                      }));
     router->http_get("/doc/:id/tasks.xlsx", guard([this](const Request& r, Params p) {
                        return tasks_download(r, p["id"], TaskFormat::kXlsx);
                      }));
-    get_and_head(*router, "/doc/:id/tasks", guard([this](const Request& r, Params p) {
-      return tasks_download(r, p["id"], TaskFormat::kPage);
-    }));
-    get_and_head(*router, "/qr/doc/:id.svg",
-                 guard([this](const Request& r, Params p) { return document_qr(r, p["id"]); }));
-    get_and_head(*router, "/site/wechat-qr",
-                 guard([this](const Request& r, Params) { return wechat_image(r); }));
-    get_and_head(*router, "/category/:name",
-                 guard([this](const Request& r, Params p) { return category(r, p["name"]); }));
-    get_and_head(*router, "/hot", guard([this](const Request& r, Params) { return hot(r); }));
-    get_and_head(*router, "/topic/:slug",
-                 guard([this](const Request& r, Params p) { return topic(r, p["slug"]); }));
-    get_and_head(*router, "/search", guard([this](const Request& r, Params) { return search(r); }));
-    get_and_head(*router, "/login", guard([this](const Request& r, Params) {
-      return accounts(r, AccountPage::kLogin);
-    }));
-    get_and_head(*router, "/register", guard([this](const Request& r, Params) {
-      return accounts(r, AccountPage::kRegister);
-    }));
-    get_and_head(*router, "/sitemap.xml",
-                 guard([this](const Request& r, Params) { return sitemap(r, std::nullopt); }));
-    get_and_head(*router, R"(/sitemap-:n(\d{1,6}).xml)", guard([this](const Request& r, Params p) {
-      return sitemap(r, restinio::cast_to<std::size_t>(p["n"]));
-    }));
-    get_and_head(*router, "/robots.txt", guard([this](const Request& r, Params) {
-      return send(r, restinio::status_ok(), kText, robots_txt(base_url(r, *settings_.get())));
-    }));
+    router->get_and_head("/doc/:id/tasks", guard([this](const Request& r, Params p) {
+                           return tasks_download(r, p["id"], TaskFormat::kPage);
+                         }));
+    router->get_and_head("/qr/doc/:id.svg", guard([this](const Request& r, Params p) {
+                           return document_qr(r, p["id"]);
+                         }));
+    router->get_and_head("/site/wechat-qr",
+                         guard([this](const Request& r, Params) { return wechat_image(r); }));
+    router->get_and_head("/category/:name", guard([this](const Request& r, Params p) {
+                           return category(r, p["name"]);
+                         }));
+    router->get_and_head("/hot", guard([this](const Request& r, Params) { return hot(r); }));
+    router->get_and_head("/topic/:slug",
+                         guard([this](const Request& r, Params p) { return topic(r, p["slug"]); }));
+    router->get_and_head("/search", guard([this](const Request& r, Params) { return search(r); }));
+    router->get_and_head("/sitemap.xml", guard([this](const Request& r, Params) {
+                           return sitemap(r, std::nullopt);
+                         }));
+    router->get_and_head(R"(/sitemap-:n(\d{1,6}).xml)", guard([this](const Request& r, Params p) {
+                           return sitemap(r, restinio::cast_to<std::size_t>(p["n"]));
+                         }));
+    router->get_and_head("/robots.txt", guard([this](const Request& r, Params) {
+                           return send(r, restinio::status_ok(), kText,
+                                       robots_txt(base_url(r, *settings_.get())));
+                         }));
     // Liveness; X-Wenku-Worker names the process that answered (`serve --workers N`).
-    get_and_head(*router, "/healthz", [](const Request& r, Params) {
+    router->get_and_head("/healthz", [](const Request& r, Params) {
       constexpr std::string_view kOk = "ok";
       auto response = r->create_response<restinio::user_controlled_output_t>();
       response.append_header(restinio::http_field::content_type, std::string(kText))
@@ -165,20 +177,14 @@ class Site {
       if (r->header().method() != restinio::http_method_head()) response.set_body(kOk);
       return response.done();
     });
-    get_and_head(*router, "/static/:file",
-                 [this](const Request& r, Params p) { return asset(r, p["file"]); });
-    add_api_routes(*router, services_, settings_, hot_);
-    add_admin_routes(*router, services_, options_, settings_, renderer_);
+    router->get_and_head("/static/:file",
+                         [this](const Request& r, Params p) { return asset(r, p["file"]); });
+    add_api_routes(*router, services_, settings_, hot_, accounts_);
+    add_member_routes(*router, {services_.store, settings_, renderer_, accounts_});
+    add_admin_routes(*router, services_, options_, settings_, renderer_, accounts_);
     add_feedback_routes(*router, {services_.store, settings_, renderer_});
     router->non_matched_request_handler([this](const Request& r) { return error(r, 404); });
-    return std::make_unique<RequestHandler>(
-        [this, routes = std::shared_ptr<Router>(std::move(router))](const Request& req) {
-          try {
-            return (*routes)(req);
-          } catch (const restinio::exception_t&) {
-            return error(req, 400);
-          }
-        });
+    return router;
   }
 
  private:
@@ -208,10 +214,20 @@ class Site {
   }
 
   // What every page of this request needs; `site` must outlive it.
-  PageEnv env(const Request& req, const SiteSettings& site) const {
-    PageEnv e{site, base_url(req, site), ""};
+  // What every page of `req` needs; `member` is the request's (member_of), for the header
+  // and the member's form token.
+  PageEnv env(const Request& req, const SiteSettings& site,
+              const std::optional<access::Member>& member) const {
+    PageEnv e{site, base_url(req, site), "", "", ""};
     if (!site.has_wechat_image) e.site_qr_svg = *qr(e.base_url + "/");
+    if (member) {
+      e.member = member->user.name;
+      e.csrf_token = member_csrf(*member, accounts_);
+    }
     return e;
+  }
+  PageEnv env(const Request& req, const SiteSettings& site) const {
+    return env(req, site, member_of(req, accounts_));
   }
 
   Status html(const Request& req, std::string body, const ResponseOptions& options = {}) const {
@@ -230,15 +246,16 @@ class Site {
     return {hot_.top(HotPeriod::kWeek, kHotTabSize), hot_.top(HotPeriod::kMonth, kHotTabSize)};
   }
 
-  // 相关内容 of document `id` for guests under `policy`, cached for a few minutes (a Groonga
-  // query per page view would dominate the page's cost).
-  std::vector<search::RelatedDoc> related(const std::string& id,
+  // 相关内容 of document `id` for `viewer` under `policy`, cached for a few minutes per role
+  // (a Groonga query per page view would dominate the page's cost; the excerpts depend on
+  // the role only).
+  std::vector<search::RelatedDoc> related(const std::string& id, const access::Viewer& viewer,
                                           const access::Policy& policy) const {
-    const std::string key =
-        fmt::format("{}\n{}\n{}", id, policy.guests_read_full_text, policy.preview_chars);
+    const std::string key = fmt::format("{}\n{}\n{}\n{}", id, access::role_name(viewer.role),
+                                        policy.guests_read_full_text, policy.preview_chars);
     return *related_cache_.get(key, [&] {
       auto found = search::find_related(services_.index, services_.store, id, kRelatedSize,
-                                        access::Viewer{}, policy);
+                                        access::Viewer{viewer.role, "", 0}, policy);
       return found ? std::move(*found) : std::vector<search::RelatedDoc>{};
     });
   }
@@ -264,30 +281,38 @@ class Site {
 
   Status document(const Request& req, std::string_view id) const {
     const auto site = settings_.get();
-    const access::Viewer viewer;  // a guest (accounts come later)
+    const auto member = member_of(req, accounts_);
+    const access::Viewer viewer = member ? member->viewer : access::Viewer{};
     // The cheap stamp decides existence and cache validity; the text is read only to render.
     const auto doc_stamp = services_.store.stamp(id);
     if (!doc_stamp || !access::may_know(doc_stamp->deleted, viewer)) return error(req, 404);
-    // The page as a guest sees it, cached: the key names the page and the stamp everything
-    // that decides what it shows (access::visible's output depends on the viewer, always a
-    // guest here, and the policy, part of the settings).
     const std::string base = base_url(req, *site);
     const auto policy = site->policy();
-    const std::string key = fmt::format("{}:{}\n{}", id.size(), id, base);
-    const std::string stamp =
-        fmt::format("guest {} {} {} {} {}", doc_stamp->seq, doc_stamp->views, site->version,
-                    policy.guests_read_full_text, policy.preview_chars);
+    const auto render = [&] {
+      auto d = services_.store.get(id);
+      if (!d) throw DocumentGone{};
+      auto visible = access::visible(*d, viewer, policy);
+      if (!visible.exists) throw DocumentGone{};
+      const PageEnv page_env = env(req, *site, member);
+      DocumentExtras extras{related(d->id, viewer, policy), hot_tabs(), *qr(base + "/doc/" + d->id),
+                            member && services_.store.is_favorite(member->user.id, d->id)};
+      return pages_.document(page_env, *d, visible, extras);
+    };
     std::shared_ptr<const CompressedBody> page;
     try {
-      page = page_cache_.get(key, stamp, [&] {
-        auto d = services_.store.get(id);
-        if (!d) throw DocumentGone{};
-        auto visible = access::visible(*d, viewer, policy);
-        if (!visible.exists) throw DocumentGone{};
-        const PageEnv page_env = env(req, *site);
-        DocumentExtras extras{related(d->id, policy), hot_tabs(), *qr(base + "/doc/" + d->id)};
-        return pages_.document(page_env, *d, visible, extras);
-      });
+      if (member) {  // a member's page names the member and their 收藏: never shared
+        auto body = render();
+        page = std::make_shared<const CompressedBody>(CompressedBody{body, gzip(body)});
+      } else {
+        // The page as a guest sees it, cached: the key names the page and the stamp everything
+        // that decides what it shows (access::visible's output depends on the viewer, a guest
+        // here, and the policy, part of the settings).
+        const std::string key = fmt::format("{}:{}\n{}", id.size(), id, base);
+        const std::string stamp =
+            fmt::format("guest {} {} {} {} {}", doc_stamp->seq, doc_stamp->views, site->version,
+                        policy.guests_read_full_text, policy.preview_chars);
+        page = page_cache_.get(key, stamp, render);
+      }
     } catch (const DocumentGone&) {  // deleted between the stamp and the read
       return error(req, 404);
     }
@@ -296,7 +321,9 @@ class Site {
       auto visitor = visitor_of(req);
       views_.record(id, visitor.key, user_agent(req));
       if (!visitor.set_cookie.empty()) options.set_cookies.push_back(std::move(visitor.set_cookie));
+      if (member) services_.store.add_history(member->user.id, id, std::time(nullptr));
     }
+    if (member) options.cache_control = "private, no-store";
     return send(req, restinio::status_ok(), kHtml, page, options);
   }
 
@@ -307,7 +334,7 @@ class Site {
   Status document_qr(const Request& req, std::string_view id) const {
     const auto site = settings_.get();
     auto d = services_.store.get(id);
-    if (!d || !access::visible(*d, access::Viewer{}, site->policy()).exists) {
+    if (!d || !access::visible(*d, viewer_of(req, accounts_), site->policy()).exists) {
       return error(req, 404);
     }
     auto svg = qr(base_url(req, *site) + "/doc/" + d->id);
@@ -375,11 +402,6 @@ class Site {
     return html(req, pages_.topic(env(req, *site), *collection, docs));
   }
 
-  Status accounts(const Request& req, AccountPage which) const {
-    const auto site = settings_.get();
-    return html(req, pages_.accounts_soon(env(req, *site), which));
-  }
-
   // /sitemap.xml (`n` empty) or /sitemap-`n`.xml.
   Status sitemap(const Request& req, std::optional<std::size_t> n) const {
     const auto site = settings_.get();
@@ -389,18 +411,19 @@ class Site {
     return send(req, restinio::status_ok(), kXml, std::move(*body));
   }
 
-  // The document `id` and what a guest may read of it, or nullopt when it is unknown.
+  // The document `id` and what the viewer of `req` may read of it, or nullopt when it is
+  // unknown to them.
   std::optional<std::pair<doc::Document, access::Visible>> visible_document(
-      std::string_view id) const {
+      const Request& req, std::string_view id) const {
     auto d = services_.store.get(id);
     if (!d) return std::nullopt;
-    auto visible = access::visible(*d, access::Viewer{}, settings_.get()->policy());
+    auto visible = access::visible(*d, viewer_of(req, accounts_), settings_.get()->policy());
     if (!visible.exists) return std::nullopt;
     return std::pair{std::move(*d), std::move(visible)};
   }
 
   Status document_template(const Request& req, std::string_view id) const {
-    const auto found = visible_document(id);
+    const auto found = visible_document(req, id);
     if (!found) return error(req, 404);
     const auto& [d, visible] = *found;
     const auto text = io::visible_template(visible, services_.places);
@@ -412,7 +435,7 @@ class Site {
 
   // The 任务分解表 of document `id` as a page or a download; 404 when it has no tasks.
   Status tasks_download(const Request& req, std::string_view id, TaskFormat format) const {
-    const auto found = visible_document(id);
+    const auto found = visible_document(req, id);
     if (!found) return error(req, 404);
     const auto& [d, visible] = *found;
     const auto tasks = doc::extract_tasks(d);
@@ -455,8 +478,8 @@ class Site {
                                     filters.sort,
                                     filters.category,
                                     filters.year};
-      response = search::run_search(services_.index, services_.store, request, access::Viewer{},
-                                    site->policy());
+      response = search::run_search(services_.index, services_.store, request,
+                                    viewer_of(req, accounts_), site->policy());
     }
     PageInfo info = paginate(response.total, kSearchPageSize, page);
     return html(req, pages_.search(env(req, *site), q, response, info, filters));
@@ -475,6 +498,7 @@ class Site {
   Services services_;
   const ServerOptions& options_;
   mutable SettingsCache settings_;
+  mutable access::Accounts accounts_;
   Renderer renderer_;
   Pages pages_;
   mutable HotLists hot_;
@@ -490,24 +514,54 @@ class Site {
 
 }  // namespace
 
+ListeningSocket::ListeningSocket(const std::string& host, std::uint16_t port) {
+  namespace ip = restinio::asio_ns::ip;
+  const auto fail = [&](const std::string& reason) {
+    return std::runtime_error(fmt::format("cannot listen on {}:{}: {}", host, port, reason));
+  };
+  restinio::asio_ns::error_code ec;
+  const auto address = ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
+  if (ec) throw fail("not an IP address");
+  restinio::asio_ns::io_context io;
+  ip::tcp::acceptor acceptor(io);
+  const ip::tcp::endpoint endpoint(address, port);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(restinio::asio_ns::socket_base::max_listen_connections, ec);
+  if (ec) throw fail(ec.message());
+  port_ = acceptor.local_endpoint().port();
+  fd_ = acceptor.release();
+}
+
+ListeningSocket::~ListeningSocket() { ::close(fd_); }
+
+std::vector<Router::Route> route_table(Services services, ServerOptions options) {
+  if (options.admin_token.empty()) options.admin_token = "route-table";  // admin routes too
+  const Site site(services, options);
+  return site.routes()->routes();
+}
+
 void serve(Services services, const ServerOptions& options,
            const std::function<void()>& on_listening) {
+  if (options.listening_fd < 0) throw std::invalid_argument("serve: no listening socket");
+  set_trusted_proxies(options.trusted_proxies);
   Site site(services, options);
-  Server server{
-      restinio::own_io_context(), [&](auto& settings) {
-        settings.address(options.host).port(options.port).request_handler(site.router());
-        settings.acceptor_options_setter([&options](auto& acceptor) {
-          acceptor.set_option(restinio::asio_ns::socket_base::reuse_address(true));
-          if (options.reuse_port) {
-            // Asio has no option type of its own for SO_REUSEPORT.
-            using ReusePort =
-                restinio::asio_ns::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
-            acceptor.set_option(ReusePort(true));
-          }
-        });
-        settings.incoming_http_msg_limits(
-            restinio::incoming_http_msg_limits_t{}.max_body_size(kMaxRequestBytes));
-      }};
+  Server server{restinio::own_io_context(), [&](auto& settings) {
+                  // RESTinio 0.6 always opens and binds an acceptor of its own; it binds a
+                  // throwaway port here, and the hook swaps in (a duplicate of) the shared
+                  // listening socket before RESTinio listens and accepts on it.
+                  settings.address(options.host).port(0).request_handler(site.router());
+                  settings.acceptor_post_bind_hook([fd = options.listening_fd](auto& acceptor) {
+                    const auto protocol = acceptor.local_endpoint().protocol();
+                    acceptor.close();
+                    const int own = ::dup(fd);
+                    if (own < 0) throw std::system_error(errno, std::generic_category(), "dup");
+                    acceptor.assign(protocol, own);
+                  });
+                  settings.incoming_http_msg_limits(
+                      restinio::incoming_http_msg_limits_t{}.max_body_size(kMaxRequestBytes));
+                }};
   restinio::on_pool_runner_t<Server> runner{std::max(1u, options.threads), server};
 
   StopOnce stop([&runner] { runner.stop(); });

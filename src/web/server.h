@@ -10,6 +10,7 @@
 #include "doc/document.h"
 #include "doc/templater.h"
 #include "store/store.h"
+#include "web/http.h"
 #include "web/settings.h"
 
 namespace wenku::store {
@@ -21,13 +22,37 @@ class Index;
 
 namespace wenku::web {
 
+// A TCP socket bound to an address and listening. The serving process makes it once, before
+// it forks workers, and every worker accepts on it: a second server cannot join the address
+// (as it silently could if each worker bound it with SO_REUSEPORT), and port 0 gives one
+// kernel-chosen port for all workers.
+class ListeningSocket {
+ public:
+  // Binds host:port (port 0: a free port the kernel picks) with SO_REUSEADDR and listens.
+  // Throws std::runtime_error "cannot listen on HOST:PORT: REASON" when `host` is not an IP
+  // address (or "localhost") or the address is taken.
+  ListeningSocket(const std::string& host, std::uint16_t port);
+  ~ListeningSocket();  // closes the socket
+  ListeningSocket(const ListeningSocket&) = delete;
+  ListeningSocket& operator=(const ListeningSocket&) = delete;
+
+  int fd() const { return fd_; }
+  std::uint16_t port() const { return port_; }  // the bound port, never 0
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
 struct ServerOptions {
+  // The address as links and messages show it; `listening_fd` listens on it.
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
+  // ListeningSocket::fd of the socket to accept on; serve() neither binds nor closes it.
+  int listening_fd = -1;
   unsigned threads = 2;  // of this process
-  // Bind with SO_REUSEPORT, so that several worker processes share the address and the
-  // kernel spreads connections over them (`wenku serve --workers N`).
-  bool reuse_port = false;
+  // Reverse proxies whose X-Forwarded-For names the client (web::set_trusted_proxies).
+  std::vector<std::string> trusted_proxies;
   // Defaults of the site settings; settings saved by the admin (Store::settings) win.
   SiteSettings site;
   // Token that opens /admin before accounts exist (printed at start-up); "" : admin closed.
@@ -55,9 +80,13 @@ struct Services {
 // Serves until SIGINT/SIGTERM. Routes: / (latest and categories), /doc/{id}, /search?q=&page=,
 // /healthz, /static/{file}; for each document /doc/{id}/template (模板版), /doc/{id}/tasks
 // (任务分解表) and its downloads /doc/{id}/tasks.csv and /doc/{id}/tasks.xlsx, all of them
-// limited to what access::visible lets a guest read. Calls `on_listening` once the socket accepts
-// connections. Throws std::runtime_error when the address cannot be bound.
+// limited to what access::visible lets a guest read. Accepts on `options.listening_fd` and calls
+// `on_listening` once it does. Throws std::invalid_argument when that is -1.
 void serve(Services services, const ServerOptions& options,
            const std::function<void()>& on_listening = {});
+
+// Every route `serve` would answer with `options` (admin routes included), in matching order,
+// without serving: for `wenku routes` and the route-table tests.
+std::vector<Router::Route> route_table(Services services, ServerOptions options);
 
 }  // namespace wenku::web

@@ -50,6 +50,11 @@ SiteSettings settings_from(const std::map<std::string, std::string>& values,
   if (auto* v = get(setting_keys::kGuestsReadFullText)) s.guests_read_full_text = *v == "1";
   if (auto* v = get(setting_keys::kContactText)) s.contact_text = *v;
   if (auto* v = get(setting_keys::kWechatCaption); v && !v->empty()) s.wechat_caption = *v;
+  if (auto* v = get(setting_keys::kRegistration);
+      v && (*v == "open" || *v == "invite" || *v == "closed")) {
+    s.registration = *v;
+  }
+  if (auto* v = get(setting_keys::kInviteCode)) s.invite_code = *v;
   return s;
 }
 
@@ -59,7 +64,9 @@ std::map<std::string, std::string> settings_to_values(const SiteSettings& s) {
           {setting_keys::kPreviewChars, std::to_string(s.preview_chars)},
           {setting_keys::kGuestsReadFullText, s.guests_read_full_text ? "1" : "0"},
           {setting_keys::kContactText, s.contact_text},
-          {setting_keys::kWechatCaption, s.wechat_caption}};
+          {setting_keys::kWechatCaption, s.wechat_caption},
+          {setting_keys::kRegistration, s.registration},
+          {setting_keys::kInviteCode, s.invite_code}};
 }
 
 std::string client_key_secret(store::Store& store) {

@@ -25,7 +25,11 @@ struct SiteSettings {
   std::string contact_text = "工作时间：周一至周五 9:00-17:00";  // shown in 联系客服
   std::string wechat_caption = "微信订阅号";  // caption of the site QR / 订阅号 image
   bool has_wechat_image = false;              // an image was uploaded (served at /site/wechat-qr)
-  std::int64_t version = 0;                   // Store::settings_version it was read at
+  // Who may open an account at /register: "open" (anyone, the default), "invite" (with
+  // `invite_code`) or "closed" (only the admin and the CLI create accounts).
+  std::string registration = "open";
+  std::string invite_code;   // 邀请码 when registration is "invite"
+  std::int64_t version = 0;  // Store::settings_version it was read at
 
   // The access policy these settings give.
   access::Policy policy() const;
@@ -39,6 +43,8 @@ inline constexpr const char* kPreviewChars = "preview_chars";
 inline constexpr const char* kGuestsReadFullText = "guests_read_full_text";
 inline constexpr const char* kContactText = "contact_text";
 inline constexpr const char* kWechatCaption = "wechat_caption";
+inline constexpr const char* kRegistration = "registration";
+inline constexpr const char* kInviteCode = "invite_code";
 }  // namespace setting_keys
 
 // Name of the SiteFile holding the uploaded 微信订阅号 / site QR image.

@@ -108,8 +108,9 @@ int parent_of(int pid) {
 
 bool alive(int pid) { return parent_of(pid) != 0; }
 
-// The workers answering /healthz on new connections (the kernel spreads connections by a
-// hash of the client's port) until `want` distinct ones answered or `seconds` passed.
+// The workers answering /healthz on new connections (each is accepted by whichever worker
+// takes it first from the shared listening socket) until `want` distinct ones answered or
+// `seconds` passed.
 std::set<int> answering_workers(int port, std::size_t want, double seconds = 20) {
   std::set<int> seen;
   auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
@@ -143,20 +144,13 @@ class WorkersTest : public ::testing::Test {
  protected:
   // Starts `wenku serve --workers N` on a library; `demo` loads the sample texts.
   void start(unsigned workers, bool demo = true) {
-    port_ = testing::free_port();
-    std::vector<std::string> argv{testing::wenku_binary().string(),
-                                  "serve",
-                                  "--data",
-                                  data(),
-                                  "--listen",
-                                  "127.0.0.1:" + std::to_string(port_),
-                                  "--workers",
-                                  std::to_string(workers),
-                                  "--threads",
-                                  "1"};
+    std::vector<std::string> argv{
+        testing::wenku_binary().string(), "serve",     "--data", data(), "--workers",
+        std::to_string(workers),          "--threads", "1"};
     if (demo) argv.push_back("--demo");
-    server_ = std::make_unique<testing::ChildProcess>(argv);
-    ASSERT_TRUE(testing::wait_for_server(port_, 60)) << "wenku serve did not answer /healthz";
+    server_ = std::make_unique<testing::ServerProcess>(argv);
+    port_ = server_->port();
+    ASSERT_NE(port_, 0) << "wenku serve did not start";
   }
 
   std::string data() const { return (dir_.path() / "data").string(); }
@@ -190,7 +184,7 @@ class WorkersTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<testing::ChildProcess> server_;
+  std::unique_ptr<testing::ServerProcess> server_;
   int port_ = 0;
 };
 
@@ -199,8 +193,8 @@ TEST_F(WorkersTest, TwoWorkerProcessesOfTheServerAnswerOnOnePort) {
   auto workers = answering_workers(port_, 2);
   ASSERT_EQ(workers.size(), 2u);
   for (int pid : workers) {
-    EXPECT_NE(pid, server_->pid());
-    EXPECT_EQ(parent_of(pid), server_->pid()) << "worker " << pid;
+    EXPECT_NE(pid, server_->process().pid());
+    EXPECT_EQ(parent_of(pid), server_->process().pid()) << "worker " << pid;
   }
   auto r = testing::http_get(port_, "/api/v1/search?q=" + encode("发展"));
   EXPECT_EQ(r.status, 200);
@@ -210,7 +204,7 @@ TEST_F(WorkersTest, TwoWorkerProcessesOfTheServerAnswerOnOnePort) {
 TEST_F(WorkersTest, OneWorkerIsTheServerProcessItself) {
   start(1);
   auto workers = answering_workers(port_, 1);
-  EXPECT_EQ(workers, std::set<int>{server_->pid()});
+  EXPECT_EQ(workers, std::set<int>{server_->process().pid()});
 }
 
 TEST_F(WorkersTest, AKilledWorkerIsForkedAgain) {
@@ -229,20 +223,20 @@ TEST_F(WorkersTest, AKilledWorkerIsForkedAgain) {
   EXPECT_FALSE(after.contains(victim));
   EXPECT_TRUE(after.contains(survivor));
   ASSERT_EQ(after.size(), 2u);
-  for (int pid : after) EXPECT_EQ(parent_of(pid), server_->pid());
-  EXPECT_TRUE(server_->running());
+  for (int pid : after) EXPECT_EQ(parent_of(pid), server_->process().pid());
+  EXPECT_TRUE(server_->process().running());
 }
 
 TEST_F(WorkersTest, SigtermStopsTheParentAndEveryWorker) {
   start(2);
   auto workers = answering_workers(port_, 2);
   ASSERT_EQ(workers.size(), 2u);
-  ASSERT_EQ(kill(server_->pid(), SIGTERM), 0);
+  ASSERT_EQ(kill(server_->process().pid(), SIGTERM), 0);
   auto deadline = Clock::now() + std::chrono::seconds(15);
-  while (server_->running() && Clock::now() < deadline) {
+  while (server_->process().running() && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  EXPECT_FALSE(server_->running());
+  EXPECT_FALSE(server_->process().running());
   for (int pid : workers) EXPECT_FALSE(alive(pid)) << "worker " << pid << " still runs";
   EXPECT_EQ(testing::http_get(port_, "/healthz").status, 0);
   // Stopped cleanly: the next server finds no crash marker and keeps the index.
@@ -297,7 +291,23 @@ TEST_F(WorkersTest, AnAddressInUseStopsTheServerWithAnError) {
                     "--listen", "127.0.0.1:" + std::to_string(ntohs(addr.sin_port))});
   close(taken);
   EXPECT_EQ(result.exit_code, 1) << result.out;
-  EXPECT_NE(result.out.find("could not start"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("cannot listen on 127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) +
+                            ": Address already in use"),
+            std::string::npos)
+      << result.out;
+}
+
+// With SO_REUSEPORT on each worker's socket, a second server of the same user could bind the
+// port too and silently take half of the connections.
+TEST_F(WorkersTest, ASecondServerCannotJoinTheAddressOfARunningOne) {
+  start(2);
+  auto other = testing::TempDir();
+  auto result = testing::run({testing::wenku_binary().string(), "serve", "--data",
+                              (other.path() / "data").string(), "--workers", "2", "--listen",
+                              "127.0.0.1:" + std::to_string(port_)});
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_NE(result.out.find("Address already in use"), std::string::npos) << result.out;
+  EXPECT_EQ(answering_workers(port_, 2).size(), 2u) << "the first server still answers";
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ command -v node >/dev/null 2>&1 || missing "node is not installed"
   missing "playwright-core is not installed (run: npm ci --prefix tests/browser)"
 
 tmp=$(mktemp -d)
+: >"$tmp/server.log"
 server_pid=""
 stop_server() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -45,8 +46,7 @@ server_log() {
   tail -40 "$tmp/server.log"
 }
 
-# A free port: bind port 0 and read what the kernel chose.
-port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+port=""  # set by start_server from the server's "serving … at" line
 token="browser-test-admin-token"
 
 # Prints the HTTP status code of GET PATH, asked as a browser (bash's /dev/tcp: no curl needed).
@@ -59,13 +59,20 @@ http_status() {
   ) 2>/dev/null
 }
 
-# Starts the server and waits (30 s at most) until /healthz answers 200.
+# Starts the server on a port it picks (--listen 127.0.0.1:0: no other process can take it
+# between a probe and the bind) and waits (30 s at most) until its "serving … at" line names
+# the port and /healthz answers 200 there.
 start_server() {
-  "$wenku" serve --demo --admin-token "$token" --data "$tmp/data" --listen "127.0.0.1:$port" \
+  local earlier
+  earlier=$(wc -l <"$tmp/server.log")
+  "$wenku" serve --demo --admin-token "$token" --data "$tmp/data" --listen 127.0.0.1:0 \
     >>"$tmp/server.log" 2>&1 &
   server_pid=$!
+  port=""
   for _ in $(seq 300); do
-    [ "$(http_status /healthz)" = 200 ] && return 0
+    [ -n "$port" ] || port=$(tail -n "+$((earlier + 1))" "$tmp/server.log" |
+      sed -n 's|.*serving .* at http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p')
+    [ -n "$port" ] && [ "$(http_status /healthz)" = 200 ] && return 0
     if ! kill -0 "$server_pid" 2>/dev/null; then
       echo "FAIL browser: wenku serve exited before answering /healthz"
       server_log

@@ -123,11 +123,14 @@ function watchPage(page) {
 }
 
 // Opens `pathUrl` at 375 px and 1280 px, saves full-page screenshots as NAME-WIDTH.png in the
-// artifacts directory and asserts that nothing sticks out to the right.
-async function screenshotsOf(pathUrl, name) {
+// artifacts directory and asserts that nothing sticks out to the right. Pages are seen by a
+// guest, or with `as` (a browser context) by whoever that context is logged in as: its cookies
+// go with every screenshot's own context.
+async function screenshotsOf(pathUrl, name, { as = null } = {}) {
   fs.mkdirSync(artifacts, { recursive: true });
+  const storageState = as ? await as.storageState() : undefined;
   for (const width of [375, 1280]) {
-    const context = await newContext({ viewport: { width, height: 800 }, deviceScaleFactor: 1 });
+    const context = await newContext({ viewport: { width, height: 800 }, deviceScaleFactor: 1, storageState });
     const shot = await context.newPage();
     await open(shot, pathUrl);
     // How far the page sticks out to the right, and the elements that do.
@@ -229,15 +232,23 @@ await step('guest sees the preview and the 阅读全文 block of a long document
   assert.ok(shown > 50 && shown < 1000, `preview shows ${shown} characters of a 1,346-character text`);
   assert.ok(!paragraphs.join('').includes('善作善成'), 'the closing paragraph is shown to a guest');
   await expectText(page, 'div#read-more', kGateText);
-  assert.equal(await page.locator('div#read-more a.btn-login').getAttribute('href'), '/login');
-  assert.equal(await page.locator('div#read-more a.btn-register').getAttribute('href'), '/register');
+  const back = `?next=/doc/${gatedId}`;
+  assert.equal(await page.locator('div#read-more a.btn-login').getAttribute('href'), `/login${back}`);
+  assert.equal(await page.locator('div#read-more a.btn-register').getAttribute('href'), `/register${back}`);
 });
 
-await step('login and register buttons lead to their pages', async () => {
-  for (const [button, target] of [['a.btn-login', '/login'], ['a.btn-register', '/register']]) {
+await step('login and register buttons lead to their forms, which lead back to the document', async () => {
+  for (const [button, target, heading] of [['a.btn-login', '/login', '登录'], ['a.btn-register', '/register', '注册']]) {
     await open(page, `/doc/${gatedId}`);
-    await Promise.all([page.waitForURL(base + target), page.locator(`div#read-more ${button}`).click()]);
-    await expectText(page, 'main, body', '注册与登录即将开放');
+    await Promise.all([
+      page.waitForURL(`${base}${target}?next=/doc/${gatedId}`),
+      page.locator(`div#read-more ${button}`).click(),
+    ]);
+    await expectText(page, 'section.account h1', heading);
+    await expectCount(page, 'form#account-form input[name=username]');
+    await expectCount(page, 'form#account-form input[name=password][type=password]');
+    assert.ok(await page.locator('form#account-form input[name=csrf_token]').inputValue(), 'empty csrf_token');
+    assert.equal(await page.locator('form#account-form input[name=next]').inputValue(), `/doc/${gatedId}`);
   }
 });
 
@@ -337,6 +348,159 @@ await step('admin: log in with the token, upload a .md file, find it by search',
   await expectText(page, 'h1.doc-title', `浏览器上传测试 ${marker}`);
   await admin.close();
 });
+
+// ---- member accounts, on a phone -----------------------------------------------------------
+// A reader on a 375 px phone meets the 阅读全文 wall, registers, reads the whole text, logs
+// out and in again and keeps a 收藏. Each step goes on from where the one before left the
+// phone's browser (its cookies), so a failed step makes the later ones fail too.
+
+// A phone as the site's readers hold it (WeChat's in-app browser is a Chromium): 375 px wide,
+// touch, a mobile user agent.
+const kPhone = {
+  viewport: { width: 375, height: 812 },
+  deviceScaleFactor: 1,
+  isMobile: true,
+  hasTouch: true,
+  userAgent:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+    'Chrome/140.0.0.0 Mobile Safari/537.36',
+};
+// A sentence of the fixture's last paragraph, far past the guest preview (600 characters of
+// 1,346): on the page for members only.
+const kLateSentence = '优化营商环境只有进行时，没有完成时';
+// A fresh account per run, with a name of the most characters allowed (20: 12 here and 8 of
+// the time) so that the header and /me, which show it, are tried at their narrowest.
+const member = { name: `浏览器测试注册的读者账号${Date.now().toString(36)}`, password: `测试密码-${Date.now()}` };
+const phone = await newContext(kPhone);
+const mobile = await phone.newPage();
+
+// Asserts what the phone's page of the long document shows: the whole text (member) or the
+// preview and the 阅读全文 block (guest).
+async function expectGatedDoc(full) {
+  await expectCount(mobile, 'div.doc-body p[id^="p"]');
+  const body = await mobile.locator('body').innerText();
+  const html = await mobile.content();
+  if (full) {
+    assert.equal(await mobile.locator('#read-more').count(), 0, '#read-more shown to a member');
+    assert.ok(body.includes(kLateSentence), `the member does not see "${kLateSentence}"`);
+  } else {
+    assert.ok(await mobile.locator('#read-more').isVisible(), '#read-more is not visible to a guest');
+    assert.ok(!body.includes(kLateSentence) && !html.includes(kLateSentence), `a guest sees "${kLateSentence}"`);
+  }
+}
+
+// Submits the account form of the phone's page with `name` and `password`; returns the
+// response to the POST (a redirect when it worked).
+async function submitAccountForm(action, name, password) {
+  await mobile.locator('form#account-form input[name=username]').fill(name);
+  await mobile.locator('form#account-form input[name=password]').fill(password);
+  const [response] = await Promise.all([
+    mobile.waitForResponse((r) => r.url() === base + action && r.request().method() === 'POST'),
+    mobile.locator('form#account-form [type=submit]').tap(),
+  ]);
+  return response;
+}
+
+await step('phone, guest: the long document stops at 阅读全文 before its last paragraph', async () => {
+  await open(mobile, `/doc/${gatedId}`);
+  assert.equal(await mobile.evaluate(() => window.innerWidth), 375, 'viewport width');
+  await expectText(mobile, 'div#read-more', kGateText);
+  await expectGatedDoc(false);
+  await expectText(mobile, 'header a.nav-login[href="/login"]', '登录');
+  assert.equal(await mobile.locator('header a.nav-me').count(), 0, 'a guest has a.nav-me');
+});
+
+await step('phone: 注册 in the 阅读全文 block registers and leads back to the whole text', async () => {
+  await Promise.all([
+    mobile.waitForURL(`${base}/register?next=/doc/${gatedId}`),
+    mobile.locator('div#read-more a.btn-register').tap(),
+  ]);
+  const response = await submitAccountForm('/register', member.name, member.password);
+  if (response.status() !== 303) {
+    await mobile.waitForLoadState();
+    assert.fail(`POST /register answered ${response.status()}: ${await mobile.locator('p.error').allInnerTexts()}`);
+  }
+  await mobile.waitForURL(`${base}/doc/${gatedId}`);
+  await expectGatedDoc(true);
+  assert.equal((await mobile.locator('header a.nav-me[href="/me"]').innerText()).trim(), member.name, 'header name');
+  assert.ok(await mobile.locator('header a.nav-me').isVisible(), 'the header name is not visible');
+  // Each header link stays on one line at 375 px: the long name is cut short, not 首页 broken up.
+  const lines = await mobile.locator('header .site-nav a').evaluateAll((links) =>
+    links.map((a) => a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight)),
+  );
+  assert.ok(lines.every((n) => n < 1.5), `header links of ${lines.map((n) => n.toFixed(1))} lines`);
+  assert.equal(await mobile.locator('header a.nav-login').count(), 0, 'a member has a.nav-login');
+  const session = (await phone.cookies()).find((c) => c.name === 'wk_session');
+  assert.ok(session && session.httpOnly && session.sameSite === 'Lax', `wk_session cookie ${JSON.stringify(session)}`);
+});
+
+await step('screenshots: register form, the document as a member, /me', async () => {
+  await screenshotsOf(`/register?next=/doc/${gatedId}`, 'register');
+  await screenshotsOf(`/doc/${gatedId}`, 'doc-member', { as: phone });
+  await screenshotsOf('/me', 'me', { as: phone });
+});
+
+await step('phone: the account page shows the member; 退出登录 brings the 阅读全文 wall back', async () => {
+  await open(mobile, '/me');
+  await expectText(mobile, 'dl.account-facts dd.me-name', member.name);
+  await expectText(mobile, 'dl.account-facts dd.me-role', '会员');
+  await expectText(mobile, 'ul.me-sessions li', '当前设备');
+  await expectText(mobile, 'ul.me-sessions li', 'Android');
+  const logout = mobile.locator('form#logout-form [type=submit]');
+  assert.equal((await logout.innerText()).trim(), '退出登录');
+  await Promise.all([mobile.waitForURL(`${base}/`), logout.tap()]);
+  await expectCount(mobile, 'header a.nav-login');
+  assert.equal(await mobile.locator('header a.nav-me').count(), 0, 'still named in the header');
+  assert.ok(!(await phone.cookies()).some((c) => c.name === 'wk_session' && c.value), 'wk_session kept');
+  await open(mobile, `/doc/${gatedId}`);
+  await expectGatedDoc(false);
+  await Promise.all([mobile.waitForURL(`${base}/login?next=/me`), mobile.goto(`${base}/me`)]);
+});
+
+await step('phone: /login refuses a wrong password with 401, then logs in to the whole text', async () => {
+  await open(mobile, `/doc/${gatedId}`);
+  await Promise.all([
+    mobile.waitForURL(`${base}/login?next=/doc/${gatedId}`),
+    mobile.locator('div#read-more a.btn-login').tap(),
+  ]);
+  const refused = await submitAccountForm('/login', member.name, `${member.password}-wrong`);
+  assert.equal(refused.status(), 401, 'POST /login with a wrong password: status');
+  await mobile.locator('p.error').waitFor();
+  await expectText(mobile, 'p.error', '用户名或密码错误');
+  assert.equal(await mobile.locator('form#account-form input[name=username]').inputValue(), member.name);
+  assert.equal(await mobile.locator('form#account-form input[name=password]').inputValue(), '');
+  assert.equal(await mobile.locator('header a.nav-me').count(), 0, 'logged in by a wrong password');
+  const response = await submitAccountForm('/login', member.name, member.password);
+  assert.equal(response.status(), 303, 'POST /login: status');
+  await mobile.waitForURL(`${base}/doc/${gatedId}`);
+  await expectGatedDoc(true);
+  assert.equal((await mobile.locator('header a.nav-me').innerText()).trim(), member.name, 'header name');
+});
+
+await step('phone: 收藏 as a member lists the document in 我的收藏; 阅读历史 lists it too', async () => {
+  await open(mobile, `/doc/${gatedId}`);
+  const favorite = mobile.locator('form .btn-favorite-member');
+  assert.equal(await favorite.getAttribute('aria-pressed'), 'false', 'pressed before 收藏');
+  assert.equal((await favorite.innerText()).trim(), '收藏');
+  await Promise.all([
+    mobile.waitForResponse((r) => r.url() === `${base}/me/favorites` && r.request().method() === 'POST'),
+    favorite.tap(),
+  ]);
+  // The form posts and comes back to the document, now with the button pressed.
+  await mobile.locator('form .btn-favorite-member[aria-pressed="true"]').waitFor();
+  assert.equal(mobile.url(), `${base}/doc/${gatedId}`);
+  assert.equal((await favorite.innerText()).trim(), '已收藏');
+  await open(mobile, '/me/favorites');
+  await expectText(mobile, `ul#favorites-list li a[href="/doc/${gatedId}"]`, '优化营商环境推进会');
+  await expectText(mobile, 'section.me-docs h1', '共 1 篇');
+  await open(mobile, '/me/history');
+  await expectCount(mobile, `ul.member-docs li a[href="/doc/${gatedId}"]`);
+  await open(mobile, '/me');
+  await expectText(mobile, 'p.me-links a[href="/me/favorites"]', '我的收藏（1）');
+  await screenshotsOf('/me/favorites', 'me-favorites', { as: phone });
+});
+
+await phone.close();
 
 await step('no JavaScript errors or CSP violations on any page', async () => {
   assert.deepEqual(problems, []);

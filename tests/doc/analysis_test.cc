@@ -113,7 +113,7 @@ TEST(Analysis, OutlineTextsAreThoseOfTheParsedOutline) {
     }
   }
   EXPECT_GT(documents, 400u);
-  EXPECT_GT(headings, 5000u);
+  EXPECT_GT(headings, 2000u);
 }
 
 TEST(Analysis, OutlineTextsStopAtTheEndOfTheOutline) {

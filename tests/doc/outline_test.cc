@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 
 #include "doc/corpus_reader.h"
 #include "testing/test_support.h"
+#include "text/utf8.h"
 
 namespace wenku::doc {
 namespace {
@@ -94,27 +96,53 @@ TEST(Outline, NumberingMustBeConsecutive) {
   EXPECT_TRUE(extract_outline(doc_of("一、总体要求\n三、重点任务\n")).empty());
 }
 
-TEST(Outline, LawChaptersSectionsAndArticles) {
+// Articles are a law's body: neither they nor the numbered paragraphs after them up to the
+// next division (their items, an annex after the last article) are headings; the 编, 分编,
+// 部分, 章 and 节 are.
+TEST(Outline, LawDivisionsAreHeadingsButArticlesAndTheirItemsAreNot) {
   const auto got =
-      extract_outline(doc_of("第一章　总则\n"
+      extract_outline(doc_of("第一编　总则\n"
+                             "第一分编　通则\n"
+                             "第一章　一般规定\n"
                              "第一条　为了规范管理，制定本条例。\n"
-                             "第二条　本条例适用于本市。\n"
-                             "第二章　管理\n"
-                             "第一节　一般规定\n"
-                             "第三条　有下列情形之一的，不予登记：\n"
+                             "第二条　有下列情形之一的，不予登记：\n"
                              "（一）材料不全的；\n"
-                             "（二）超过期限的；\n"
-                             "（三）其他情形。\n"
+                             "（二）超过期限的。\n"
+                             "第二章　管理\n"
+                             "第三条　本条例适用于本市。\n"
+                             "第一节　登记\n"
+                             "第4条　登记机关履行下列职责。\n"
+                             "（一）审查申请材料。\n"
+                             "（二）发放登记证书。\n"
                              "第二节　附则\n"
-                             "第四条　本条例自公布之日起施行。\n"));
-  expect_outline(got, {{1, "第一章　总则", 0},
-                       {2, "第一条　为了规范管理，制定本条例", 1},
-                       {2, "第二条　本条例适用于本市", 2},
-                       {1, "第二章　管理", 3},
-                       {2, "第一节　一般规定", 4},
-                       {3, "第三条　有下列情形之一的，不予登记", 5},
-                       {2, "第二节　附则", 9},
-                       {3, "第四条　本条例自公布之日起施行", 10}});
+                             "第五条　本条例自公布之日起施行。\n"
+                             "附件：\n"
+                             "一、登记申请书\n"
+                             "二、登记证书\n"
+                             "第二分编　程序\n"
+                             "第二编　分则\n"));
+  // A section after its chapter's own articles nests in the chapter.
+  expect_outline(got, {{1, "第一编　总则", 0},
+                       {2, "第一分编　通则", 1},
+                       {3, "第一章　一般规定", 2},
+                       {3, "第二章　管理", 7},
+                       {4, "第一节　登记", 9},
+                       {4, "第二节　附则", 13},
+                       {2, "第二分编　程序", 18},
+                       {1, "第二编　分则", 19}});
+  expect_outline(extract_outline(doc_of("第一条　总则。\n第二条　适用范围。\n第三条　施行。\n")),
+                 {});
+  expect_outline(extract_outline(doc_of("第一部分　总体要求\n"
+                                        "第一条　坚持党的领导。\n"
+                                        "一、基本原则\n"
+                                        "二、主要目标\n"
+                                        "第二部分　重点任务\n"
+                                        "一、深化改革\n"
+                                        "二、扩大开放\n")),
+                 {{1, "第一部分　总体要求", 0},
+                  {1, "第二部分　重点任务", 4},
+                  {2, "一、深化改革", 5},
+                  {2, "二、扩大开放", 6}});
 }
 
 TEST(Outline, SameSystemNestsInsideAnOuterListOfItself) {
@@ -145,16 +173,101 @@ TEST(Outline, InlineFirstItemAndLoneMarkers) {
                        {2, "第二，要精简机构", 5}});
 }
 
-TEST(Outline, LongHeadingPhraseIsCutAtAComma) {
-  std::string long_heading = "一、";
-  for (int i = 0; i < 25; ++i) long_heading += "发展";
-  long_heading += "，";
-  for (int i = 0; i < 25; ++i) long_heading += "改革";
-  const auto got = extract_outline(doc_of(long_heading + "。\n二、其他\n"));
+std::string repeated(std::string_view s, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += s;
+  return out;
+}
+
+// The first `chars` characters of `s`.
+std::string head(std::string_view s, std::size_t chars) {
+  return std::string(text::prefix_code_points(s, chars));
+}
+
+// Every heading system, its phrase a 60-character sentence without a comma: each text is the
+// first 40 characters of its paragraph, whatever the marker.
+TEST(Outline, EveryHeadingHasAtMostFortyCharactersWhateverItsSystem) {
+  const std::string phrase = repeated("加强", 30);
+  const std::vector<std::array<std::string, 3>> systems = {{"一、", "二、", "三、"},
+                                                           {"（一）", "（二）", "（三）"},
+                                                           {"(一)", "(二)", "(三)"},
+                                                           {"1.", "2.", "3."},
+                                                           {"1．", "2．", "3．"},
+                                                           {"1、", "2、", "3、"},
+                                                           {"（1）", "（2）", "（3）"},
+                                                           {"(1)", "(2)", "(3)"},
+                                                           {"第一编", "第二编", "第三编"},
+                                                           {"第一分编", "第二分编", "第三分编"},
+                                                           {"第一部分", "第二部分", "第三部分"},
+                                                           {"第一章", "第二章", "第三章"},
+                                                           {"第一节", "第二节", "第三节"},
+                                                           {"第一，", "第二，", "第三，"},
+                                                           {"一是", "二是", "三是"},
+                                                           {"一要", "二要", "三要"},
+                                                           {"首先，", "其次，", "最后，"}};
+  for (const auto& markers : systems) {
+    std::string content;
+    for (const std::string& marker : markers) content += marker + phrase + "。\n";
+    const auto got = extract_outline(doc_of(content));
+    ASSERT_EQ(got.size(), 3u) << markers[0];
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].text, head(markers[i] + phrase, 40)) << markers[i];
+      EXPECT_EQ(text::count_code_points(got[i].text), 40u) << markers[i];
+    }
+  }
+}
+
+// A speech's 一是 item written inside a paragraph, and a marker alone in its paragraph joined
+// with the next one, are held to 40 characters as well.
+TEST(Outline, InlineItemsAndJoinedMarkersHaveAtMostFortyCharacters) {
+  const std::string sentence = repeated("加强", 30) + "。";
+  const auto got = extract_outline(doc_of("我们面临挑战。一是" + sentence + "\n二是" + sentence +
+                                          "\n第一，\n" + sentence + "\n第二，\n" + sentence));
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_EQ(got[0].text, head("一是" + sentence, 40));
+  EXPECT_EQ(got[1].text, head("二是" + sentence, 40));
+  EXPECT_EQ(got[2].text, head("第一，" + sentence, 40));
+  EXPECT_EQ(got[3].text, head("第二，" + sentence, 40));
+  for (const auto& item : got) EXPECT_EQ(text::count_code_points(item.text), 40u) << item.text;
+}
+
+TEST(Outline, LongHeadingIsCutBackAtItsLastCommaAfterTheMarker) {
+  // The last ， or 、 within the first 40 characters.
+  const std::string kept = "一、" + repeated("发展", 8) + "，" + repeated("改革", 5);
+  auto got = extract_outline(doc_of(kept + "、" + repeated("创新", 15) + "。\n二、其他\n"));
   ASSERT_EQ(got.size(), 2u);
-  std::string want = "一、";
-  for (int i = 0; i < 25; ++i) want += "发展";
-  EXPECT_EQ(got[0].text, want);
+  EXPECT_EQ(got[0].text, kept);
+  // A comma beyond the first 40 characters does not count.
+  got = extract_outline(
+      doc_of("一、" + repeated("发展", 25) + "，" + repeated("改革", 5) + "\n二、其他\n"));
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].text, "一、" + repeated("发展", 19));
+  // Neither does the marker's own comma (which would leave the marker alone), nor an ASCII
+  // comma, which is mostly a digit group separator: the text is cut at 40 characters.
+  for (const auto& [marker, second] : std::vector<std::pair<std::string, std::string>>{
+           {"第一，", "第二，"}, {"首先，", "其次，"}, {"一、", "二、"}}) {
+    const std::string paragraph =
+        marker + repeated("加强", 10) + "投资1,000亿元" + repeated("建设", 20);
+    got = extract_outline(doc_of(paragraph + "\n" + second + "其他\n"));
+    ASSERT_EQ(got.size(), 2u) << marker;
+    EXPECT_EQ(got[0].text, head(paragraph, 40)) << marker;
+  }
+}
+
+TEST(Outline, CutHeadingsAreValidUtf8) {
+  // Characters of 1, 2, 3 and 4 bytes, in every position relative to the 40th.
+  const std::string mixed = "aé中𠀀";
+  for (int shift = 0; shift < 4; ++shift) {
+    const std::string paragraph = "一、" + repeated("x", shift) + repeated(mixed, 20);
+    const auto got = extract_outline(doc_of(paragraph + "\n二、" + repeated("𠀀", 60) + "\n"));
+    ASSERT_EQ(got.size(), 2u) << shift;
+    for (const auto& item : got) {
+      EXPECT_TRUE(text::is_valid_utf8(item.text)) << shift;
+      EXPECT_EQ(text::count_code_points(item.text), 40u) << shift;
+    }
+    EXPECT_EQ(got[0].text, head(paragraph, 40)) << shift;
+    EXPECT_EQ(got[1].text, "二、" + repeated("𠀀", 38)) << shift;
+  }
 }
 
 TEST(Outline, EmptyAndMarkerFreeTexts) {
@@ -163,17 +276,18 @@ TEST(Outline, EmptyAndMarkerFreeTexts) {
   EXPECT_TRUE(extract_outline(doc_of("（\n第\n一\n（一\n")).empty());
 }
 
-TEST(Outline, ArticleHeadingsAreThoseOfTheArticleSystem) {
-  EXPECT_TRUE(is_article_heading("第一条 为了保护和改善环境"));
-  EXPECT_TRUE(is_article_heading("第二十三条"));
-  EXPECT_TRUE(is_article_heading("第12条 本条例自公布之日起施行"));
-  EXPECT_FALSE(is_article_heading("第一章 总则"));
-  EXPECT_FALSE(is_article_heading("第一节 一般规定"));
-  EXPECT_FALSE(is_article_heading("第一，坚持党的领导"));
-  EXPECT_FALSE(is_article_heading("一、条件保障"));
-  EXPECT_FALSE(is_article_heading("条例第一条"));
-  EXPECT_FALSE(is_article_heading("第条"));
-  EXPECT_FALSE(is_article_heading(""));
+TEST(Outline, HeadingMarkerSizeCoversEverySystemAndArticles) {
+  EXPECT_EQ(heading_marker_size("（二）加强管理"), std::string_view("（二）").size());
+  EXPECT_EQ(heading_marker_size("一是加强管理"), std::string_view("一是").size());
+  EXPECT_EQ(heading_marker_size("第一，加强管理"), std::string_view("第一，").size());
+  EXPECT_EQ(heading_marker_size("首先，加强管理"), std::string_view("首先，").size());
+  EXPECT_EQ(heading_marker_size("第三章　管理"), std::string_view("第三章").size());
+  EXPECT_EQ(heading_marker_size("第十二条　本条例自公布之日起施行"),
+            std::string_view("第十二条").size());
+  EXPECT_EQ(heading_marker_size("第12条：施行"), std::string_view("第12条：").size());
+  EXPECT_EQ(heading_marker_size("条例第一条"), 0u);
+  EXPECT_EQ(heading_marker_size("1.5亿元"), 0u);
+  EXPECT_EQ(heading_marker_size(""), 0u);
 }
 
 // Heading agreement of extract_outline with a labelled set of corpus documents.

@@ -145,6 +145,86 @@ class RecordingStore final : public store::Store {
   std::optional<store::SiteFile> site_file(std::string_view name) override {
     return inner_.site_file(name);
   }
+  bool set_visibility(std::string_view id, doc::Visibility visibility) override {
+    return inner_.set_visibility(id, visibility);
+  }
+  std::optional<std::int64_t> add_user(const store::User& user) override {
+    return inner_.add_user(user);
+  }
+  std::optional<store::User> user(std::int64_t id) override { return inner_.user(id); }
+  std::optional<store::User> user_by_name(std::string_view name) override {
+    return inner_.user_by_name(name);
+  }
+  std::vector<store::User> users(std::size_t limit, std::size_t offset) override {
+    return inner_.users(limit, offset);
+  }
+  std::int64_t user_count() override { return inner_.user_count(); }
+  std::int64_t admin_count() override { return inner_.admin_count(); }
+  bool set_password_hash(std::int64_t id, std::string_view hash) override {
+    return inner_.set_password_hash(id, hash);
+  }
+  bool set_role(std::int64_t id, std::string_view role, std::string_view vip_until) override {
+    return inner_.set_role(id, role, vip_until);
+  }
+  bool set_disabled(std::int64_t id, bool disabled) override {
+    return inner_.set_disabled(id, disabled);
+  }
+  bool mark_login(std::int64_t id) override { return inner_.mark_login(id); }
+  void add_session(const store::Session& session) override { inner_.add_session(session); }
+  std::optional<store::SessionUser> session(std::string_view token_hash) override {
+    return inner_.session(token_hash);
+  }
+  void touch_session(std::string_view token_hash, std::int64_t last_seen_at) override {
+    inner_.touch_session(token_hash, last_seen_at);
+  }
+  bool delete_session(std::string_view token_hash) override {
+    return inner_.delete_session(token_hash);
+  }
+  std::int64_t delete_sessions_of(std::int64_t user_id, std::string_view keep_token_hash) override {
+    return inner_.delete_sessions_of(user_id, keep_token_hash);
+  }
+  std::vector<store::Session> sessions_of(std::int64_t user_id) override {
+    return inner_.sessions_of(user_id);
+  }
+  std::int64_t delete_expired_sessions(std::int64_t now) override {
+    return inner_.delete_expired_sessions(now);
+  }
+  void add_login_failure(std::string_view key, std::int64_t at) override {
+    inner_.add_login_failure(key, at);
+  }
+  store::LoginFailures login_failures(std::string_view key, std::int64_t since) override {
+    return inner_.login_failures(key, since);
+  }
+  void clear_login_failures(std::string_view key) override { inner_.clear_login_failures(key); }
+  bool add_favorite(std::int64_t user_id, std::string_view doc_id, std::int64_t at) override {
+    return inner_.add_favorite(user_id, doc_id, at);
+  }
+  bool remove_favorite(std::int64_t user_id, std::string_view doc_id) override {
+    return inner_.remove_favorite(user_id, doc_id);
+  }
+  bool is_favorite(std::int64_t user_id, std::string_view doc_id) override {
+    return inner_.is_favorite(user_id, doc_id);
+  }
+  std::vector<store::MemberDoc> favorites(std::int64_t user_id, std::size_t limit,
+                                          std::size_t offset) override {
+    return inner_.favorites(user_id, limit, offset);
+  }
+  std::int64_t favorite_count(std::int64_t user_id) override {
+    return inner_.favorite_count(user_id);
+  }
+  bool add_history(std::int64_t user_id, std::string_view doc_id, std::int64_t at) override {
+    return inner_.add_history(user_id, doc_id, at);
+  }
+  std::vector<store::MemberDoc> history(std::int64_t user_id, std::size_t limit,
+                                        std::size_t offset) override {
+    return inner_.history(user_id, limit, offset);
+  }
+  std::int64_t history_count(std::int64_t user_id) override {
+    return inner_.history_count(user_id);
+  }
+  std::int64_t clear_history(std::int64_t user_id) override {
+    return inner_.clear_history(user_id);
+  }
 
   std::vector<std::vector<std::string>> batches;  // ids of each put() call
 

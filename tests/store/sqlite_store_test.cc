@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "base/embedded.h"
+#include "store/raw_db.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
 #include "testing/test_support.h"
@@ -33,45 +34,6 @@ doc::Document make_doc(std::string id, std::string title, std::string category =
   d.content = "同志们：\n今天我们召开全区领导干部大会。";
   return d;
 }
-
-// Direct SQL on the store's file, for what the interface deliberately cannot do (read
-// pragmas, age a row, add a failing trigger).
-class RawDb {
- public:
-  explicit RawDb(const fs::path& path) {
-    if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) ADD_FAILURE() << sqlite3_errmsg(db_);
-    sqlite3_busy_timeout(db_, 5000);
-  }
-  ~RawDb() { sqlite3_close(db_); }
-  RawDb(const RawDb&) = delete;
-  RawDb& operator=(const RawDb&) = delete;
-
-  void exec(const std::string& sql) {
-    char* error = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-      ADD_FAILURE() << sql << ": " << (error != nullptr ? error : "?");
-    }
-    sqlite3_free(error);
-  }
-
-  // The first column of the first row of `sql`, as text.
-  std::string scalar(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    std::string out;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      const auto* text = sqlite3_column_text(stmt, 0);
-      out = text != nullptr ? reinterpret_cast<const char*>(text) : "";
-    } else {
-      ADD_FAILURE() << sql << ": " << sqlite3_errmsg(db_);
-    }
-    sqlite3_finalize(stmt);
-    return out;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 class SqliteStoreTest : public ::testing::Test {
  protected:

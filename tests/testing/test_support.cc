@@ -1,7 +1,9 @@
 #include "testing/test_support.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -13,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -107,28 +110,15 @@ RunResult run(const std::vector<std::string>& args) {
   return result;
 }
 
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    throw std::runtime_error("bind failed");
-  }
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
-
-ChildProcess::ChildProcess(const std::vector<std::string>& args) {
+ChildProcess::ChildProcess(const std::vector<std::string>& args, int stdout_fd) {
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     setpgid(0, 0);
+    if (stdout_fd >= 0) {
+      dup2(stdout_fd, 1);
+      close(stdout_fd);
+    }
     auto argv = to_argv(args);
     execv(argv[0], argv.data());
     _exit(127);
@@ -161,6 +151,52 @@ ChildProcess::~ChildProcess() {
   if (group_ > 0) kill(-group_, SIGKILL);
 }
 
+ServerProcess::ServerProcess(const std::vector<std::string>& args, double seconds) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  auto argv = args;
+  argv.insert(argv.end(), {"--listen", "127.0.0.1:0"});
+  process_ = std::make_unique<ChildProcess>(argv, fds[1]);
+  close(fds[1]);
+  output_ = fds[0];
+  const std::regex serving(R"(serving .* at http://127\.0\.0\.1:([0-9]+)/)");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  std::string pending;  // output after the last newline
+  std::array<char, 4096> buf;
+  while (port_ == 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd readable{output_, POLLIN, 0};
+    if (left.count() <= 0 || poll(&readable, 1, static_cast<int>(left.count())) <= 0) break;
+    const ssize_t n = read(output_, buf.data(), buf.size());
+    if (n <= 0) break;  // the server exited
+    std::fwrite(buf.data(), 1, static_cast<std::size_t>(n), stdout);
+    pending.append(buf.data(), static_cast<std::size_t>(n));
+    for (auto newline = pending.find('\n'); newline != std::string::npos;
+         newline = pending.find('\n')) {
+      std::smatch match;
+      const std::string line = pending.substr(0, newline);
+      if (std::regex_search(line, match, serving)) port_ = std::stoi(match[1]);
+      pending.erase(0, newline + 1);
+    }
+  }
+  std::fflush(stdout);
+  echo_ = std::thread([fd = output_] {
+    std::array<char, 4096> rest;
+    ssize_t n;
+    while ((n = read(fd, rest.data(), rest.size())) > 0) {
+      std::fwrite(rest.data(), 1, static_cast<std::size_t>(n), stdout);
+      std::fflush(stdout);
+    }
+  });
+}
+
+ServerProcess::~ServerProcess() {
+  process_.reset();  // the server and its workers are gone: the pipe's write ends are closed
+  echo_.join();
+  close(output_);
+}
+
 HttpResponse http_get(int port, const std::string& target) {
   HttpResponse response;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -190,15 +226,6 @@ HttpResponse http_get(int port, const std::string& target) {
   response.headers = raw.substr(0, header_end);
   response.body = raw.substr(header_end + 4);
   return response;
-}
-
-bool wait_for_server(int port, double seconds) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (http_get(port, "/healthz").status == 200) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return false;
 }
 
 }  // namespace wenku::testing

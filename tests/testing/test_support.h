@@ -2,7 +2,9 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace wenku::testing {
@@ -51,15 +53,13 @@ struct RunResult {
 // Runs `argv` (argv[0] is a path), waits for it and captures its output.
 RunResult run(const std::vector<std::string>& argv);
 
-// A port on 127.0.0.1 that was free a moment ago.
-int free_port();
-
 // Starts `argv` in the background, in a process group of its own; on destruction sends it
 // SIGTERM, then SIGKILL after 5 s, reaps it, and kills whatever is left in its group (worker
 // processes of a server that did not stop them), so no leftover keeps CTest's output open.
 class ChildProcess {
  public:
-  explicit ChildProcess(const std::vector<std::string>& argv);
+  // `stdout_fd` >= 0: the child's standard output goes there (the caller keeps its copy).
+  explicit ChildProcess(const std::vector<std::string>& argv, int stdout_fd = -1);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -72,6 +72,28 @@ class ChildProcess {
   int group_ = -1;
 };
 
+// `wenku serve ARGS --listen 127.0.0.1:0` in the background, on the port it picked: the
+// constructor waits up to `seconds` for the server's "serving … at http://127.0.0.1:PORT/"
+// line (printed once every worker accepts), and the server's standard output is echoed to
+// this process's. No other process can take that port meanwhile, as one from a free-port
+// probe could (then two servers would share it). Destruction stops it as ChildProcess does.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const std::vector<std::string>& args, double seconds = 60);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+  // The port the server listens on; 0 when it did not start in time.
+  int port() const { return port_; }
+  ChildProcess& process() { return *process_; }
+
+ private:
+  std::unique_ptr<ChildProcess> process_;
+  int output_ = -1;  // read end of the server's standard output
+  std::thread echo_;
+  int port_ = 0;
+};
+
 // Minimal HTTP/1.1 client for tests: GET http://127.0.0.1:port/target.
 struct HttpResponse {
   int status = 0;
@@ -79,8 +101,5 @@ struct HttpResponse {
   std::string body;
 };
 HttpResponse http_get(int port, const std::string& target);
-
-// Polls GET /healthz until it answers 200 or `seconds` pass; returns whether it did.
-bool wait_for_server(int port, double seconds);
 
 }  // namespace wenku::testing

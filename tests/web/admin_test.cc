@@ -95,24 +95,6 @@ TEST(AdminAuthTest, CsrfTokensAreBoundToTheirSession) {
   EXPECT_NE(csrf, a.substr(a.rfind('.') + 1));  // not the session's own MAC
 }
 
-TEST(AdminAuthTest, RandomHexIsFreshHex) {
-  const std::string a = random_hex(16);
-  EXPECT_TRUE(std::regex_match(a, std::regex("[0-9a-f]{32}"))) << a;
-  EXPECT_NE(a, random_hex(16));
-}
-
-TEST(AdminAuthTest, LoginThrottleLimitsFailuresPerClientAndWindow) {
-  admin::LoginThrottle throttle;
-  const std::int64_t now = 1'700'000'000;
-  for (int i = 0; i < admin::LoginThrottle::kMaxFailures; ++i) {
-    EXPECT_TRUE(throttle.allowed("a", now)) << i;
-    throttle.failed("a", now);
-  }
-  EXPECT_FALSE(throttle.allowed("a", now + 1));
-  EXPECT_TRUE(throttle.allowed("b", now + 1));  // other clients are not affected
-  EXPECT_TRUE(throttle.allowed("a", now + admin::LoginThrottle::kWindowSeconds));
-}
-
 // ---- unit: SVG charts ----
 
 // The chart parsed as XML (it must be well-formed to be inlined), or an empty document.
@@ -256,11 +238,11 @@ const std::vector<std::string> kReport = {
 class AdminSiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    port_ = testing::free_port();
-    server_ = std::make_unique<testing::ChildProcess>(std::vector<std::string>{
-        testing::wenku_binary(), "serve", "--data", (dir_.path() / "data").string(), "--listen",
-        "127.0.0.1:" + std::to_string(port_), "--workers", "2", "--admin-token", kToken});
-    ASSERT_TRUE(testing::wait_for_server(port_, 60)) << "wenku serve did not answer /healthz";
+    server_ = std::make_unique<testing::ServerProcess>(std::vector<std::string>{
+        testing::wenku_binary(), "serve", "--data", (dir_.path() / "data").string(), "--workers",
+        "2", "--admin-token", kToken});
+    port_ = server_->port();
+    ASSERT_NE(port_, 0) << "wenku serve did not start";
     cookie_ = login();
     ASSERT_FALSE(cookie_.empty());
     csrf_ = input_value(get("/admin").body(), "csrf");
@@ -322,7 +304,7 @@ class AdminSiteTest : public ::testing::Test {
 
   testing::TempDir dir_;
   int port_ = 0;
-  std::unique_ptr<testing::ChildProcess> server_;
+  std::unique_ptr<testing::ServerProcess> server_;
   std::string cookie_;
   std::string csrf_;
 };

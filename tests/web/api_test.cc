@@ -24,12 +24,11 @@ class ApiTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    port_ = testing::free_port();
     auto data = (dir_->path() / "data").string();
-    server_ =
-        new testing::ChildProcess({testing::wenku_binary().string(), "serve", "--data", data,
-                                   "--listen", "127.0.0.1:" + std::to_string(port_), "--demo"});
-    ready_ = testing::wait_for_server(port_, 60);
+    server_ = new testing::ServerProcess(
+        {testing::wenku_binary().string(), "serve", "--data", data, "--demo"});
+    port_ = server_->port();
+    ready_ = port_ != 0;
     if (!ready_) return;
     // A text far longer than the guest preview, its last paragraph holding a secret word,
     // imported while the server runs (its index follower picks it up within a second).
@@ -55,7 +54,7 @@ class ApiTest : public ::testing::Test {
     server_ = nullptr;
     dir_ = nullptr;
   }
-  void SetUp() override { ASSERT_TRUE(ready_) << "wenku serve did not answer /healthz"; }
+  void SetUp() override { ASSERT_TRUE(ready_) << "wenku serve did not start"; }
 
   // GETs `target`, checks the status and the JSON content type, and parses the body.
   static json get_json(const std::string& target, int status = 200) {
@@ -70,13 +69,13 @@ class ApiTest : public ::testing::Test {
   static json search(const std::string& params) { return get_json("/api/v1/search?" + params); }
 
   static testing::TempDir* dir_;
-  static testing::ChildProcess* server_;
+  static testing::ServerProcess* server_;
   static int port_;
   static bool ready_;
 };
 
 testing::TempDir* ApiTest::dir_ = nullptr;
-testing::ChildProcess* ApiTest::server_ = nullptr;
+testing::ServerProcess* ApiTest::server_ = nullptr;
 int ApiTest::port_ = 0;
 bool ApiTest::ready_ = false;
 

@@ -102,18 +102,17 @@ class FeedbackTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new testing::TempDir();
-    port_ = testing::free_port();
-    server_ = new testing::ChildProcess({testing::wenku_binary(), "serve", "--data",
-                                         dir_->path() / "data", "--listen",
-                                         fmt::format("127.0.0.1:{}", port_)});
-    ready_ = testing::wait_for_server(port_, 60);
+    server_ = new testing::ServerProcess(
+        {testing::wenku_binary(), "serve", "--data", dir_->path() / "data"});
+    port_ = server_->port();
+    ready_ = port_ != 0;
   }
   static void TearDownTestSuite() {
     delete server_;
     delete dir_;
   }
   void SetUp() override {
-    ASSERT_TRUE(ready_) << "wenku serve did not answer /healthz";
+    ASSERT_TRUE(ready_) << "wenku serve did not start";
     store_ = store::open_sqlite(dir_->path() / "data" / "wenku.sqlite");
   }
 
@@ -132,13 +131,13 @@ class FeedbackTest : public ::testing::Test {
 
   static testing::TempDir* dir_;
   static int port_;
-  static testing::ChildProcess* server_;
+  static testing::ServerProcess* server_;
   static bool ready_;
   std::unique_ptr<store::Store> store_;
 };
 testing::TempDir* FeedbackTest::dir_ = nullptr;
 int FeedbackTest::port_ = 0;
-testing::ChildProcess* FeedbackTest::server_ = nullptr;
+testing::ServerProcess* FeedbackTest::server_ = nullptr;
 bool FeedbackTest::ready_ = false;
 
 TEST_F(FeedbackTest, GetShowsTheFormWithTheContactText) {

@@ -31,16 +31,22 @@ struct Reply {
   }
 };
 
-// Sends one request to 127.0.0.1:`port` (Host: 127.0.0.1:`port` unless `headers` sets it) and
+// Sends one request with `body` to 127.0.0.1:`port` from loopback address `source` (the
+// server tells clients apart by address) (Host: 127.0.0.1:`port` unless `headers` sets it) and
 // reads the answer; for HEAD the body is not read, as the protocol requires.
 inline Reply fetch(int port, http::verb verb, const std::string& target,
-                   const Headers& headers = {}) {
+                   const Headers& headers = {}, const std::string& body = "",
+                   const std::string& source = "127.0.0.1") {
   boost::asio::io_context io;
   boost::asio::ip::tcp::socket socket(io);
+  socket.open(boost::asio::ip::tcp::v4());
+  socket.bind({boost::asio::ip::make_address(source), 0});
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)});
-  http::request<http::empty_body> request{verb, target, 11};
+  http::request<http::string_body> request{verb, target, 11};
   request.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   for (const auto& [field, value] : headers) request.set(field, value);
+  request.body() = body;
+  if (!body.empty() || verb == http::verb::post) request.prepare_payload();
   http::write(socket, request);
   boost::beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;

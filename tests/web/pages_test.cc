@@ -65,7 +65,7 @@ class PagesTest : public ::testing::Test {
   Renderer renderer_;
   Pages pages_{renderer_};
   SiteSettings site_;
-  PageEnv env_{site_, std::string(kBase), "<svg id=\"site-qr\"></svg>"};
+  PageEnv env_{site_, std::string(kBase), "<svg id=\"site-qr\"></svg>", "", ""};
 
   std::string doc_page(const doc::Document& d, const access::Visible& visible,
                        const DocumentExtras& extras = {}) {
@@ -81,8 +81,8 @@ TEST_F(PagesTest, EveryPageIsChineseUtf8AndMobileFriendly) {
        {pages_.home(env_, {}), doc_page(d, full_text(d)), pages_.search(env_, "", {}, {}),
         pages_.category(env_, category, {}, store::SortOrder::kNewest, {}),
         pages_.hot(env_, HotPeriod::kWeek, {}), pages_.topic(env_, topic, {}),
-        pages_.accounts_soon(env_, AccountPage::kLogin), pages_.error(env_, 404),
-        pages_.template_page(env_, d, "模板", true), pages_.tasks_page(env_, d, {}, true)}) {
+        pages_.error(env_, 404), pages_.template_page(env_, d, "模板", true),
+        pages_.tasks_page(env_, d, {}, true)}) {
     EXPECT_TRUE(html.starts_with("<!DOCTYPE html>")) << html.substr(0, 80);
     EXPECT_TRUE(contains(html, R"(<html lang="zh-CN">)"));
     EXPECT_TRUE(contains(html, R"(<meta charset="utf-8">)"));
@@ -276,9 +276,9 @@ TEST_F(PagesTest, PreviewEndsWithLoginWall) {
   EXPECT_TRUE(contains(html, R"(<div class="read-more" id="read-more">)"));
   EXPECT_TRUE(contains(html, "阅读全文"));
   EXPECT_TRUE(contains(html, "想阅读完全部图文内容，您需要先登录！"));
-  EXPECT_TRUE(contains(html, R"(<a class="button btn-login" href="/login">登录</a>)"));
+  EXPECT_TRUE(contains(html, R"(<a class="button btn-login" href="/login?next=/doc/)"));
   EXPECT_TRUE(
-      contains(html, R"(<a class="button secondary btn-register" href="/register">注册</a>)"));
+      contains(html, R"(<a class="button secondary btn-register" href="/register?next=/doc/)"));
   EXPECT_TRUE(contains(html, R"(<meta name="description" content="同志们：">)"))
       << "the description never leaves the preview";
 }
@@ -433,14 +433,7 @@ TEST_F(PagesTest, SearchEscapesTheQuery) {
   EXPECT_TRUE(contains(html, "没有找到相关文档"));
 }
 
-TEST_F(PagesTest, AccountAndErrorPagesAreChineseAndNotIndexed) {
-  for (auto which : {AccountPage::kLogin, AccountPage::kRegister}) {
-    auto html = pages_.accounts_soon(env_, which);
-    EXPECT_TRUE(contains(html, "注册与登录即将开放"));
-    EXPECT_TRUE(contains(html, R"(<meta name="robots" content="noindex">)"));
-  }
-  EXPECT_TRUE(
-      contains(pages_.accounts_soon(env_, AccountPage::kLogin), "<title>登录 - 文库</title>"));
+TEST_F(PagesTest, ErrorPagesAreChineseAndNotIndexed) {
   auto not_found = pages_.error(env_, 404);
   EXPECT_TRUE(contains(not_found, "<title>页面不存在 - 文库</title>"));
   EXPECT_TRUE(contains(not_found, "404"));
@@ -452,7 +445,7 @@ TEST_F(PagesTest, AccountAndErrorPagesAreChineseAndNotIndexed) {
 TEST_F(PagesTest, SiteNameComesFromTheSettingsOfEachCall) {
   SiteSettings renamed;
   renamed.site_name = "公文<库>";
-  PageEnv env{renamed, std::string(kBase), ""};
+  PageEnv env{renamed, std::string(kBase), "", "", ""};
   auto html = pages_.error(env, 404);
   EXPECT_TRUE(contains(html, "<title>页面不存在 - 公文&lt;库&gt;</title>"));
   EXPECT_TRUE(contains(html, R"(<meta property="og:site_name" content="公文&lt;库&gt;">)"));

@@ -70,25 +70,21 @@ class Site {
       auto result = testing::run({testing::wenku_binary(), "import", "--data", data, import_file});
       EXPECT_EQ(result.exit_code, 0) << result.out;
     }
-    std::vector<std::string> argv{testing::wenku_binary(),
-                                  "serve",
-                                  "--data",
-                                  data,
-                                  "--listen",
-                                  "127.0.0.1:" + std::to_string(port_)};
+    std::vector<std::string> argv{testing::wenku_binary(), "serve", "--data", data};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-    server_ = std::make_unique<testing::ChildProcess>(argv);
-    ready_ = testing::wait_for_server(port_, 60);
+    server_ = std::make_unique<testing::ServerProcess>(argv);
+    port_ = server_->port();
+    ready_ = port_ != 0;
   }
   bool ready() const { return ready_; }
   int port() const { return port_; }
-  testing::ChildProcess& process() { return *server_; }
+  testing::ChildProcess& process() { return server_->process(); }
   const std::filesystem::path& dir() const { return dir_.path(); }
 
  private:
   testing::TempDir dir_;
-  int port_ = testing::free_port();
-  std::unique_ptr<testing::ChildProcess> server_;
+  int port_ = 0;
+  std::unique_ptr<testing::ServerProcess> server_;
   bool ready_ = false;
 };
 
@@ -101,7 +97,7 @@ class DemoSiteTest : public ::testing::Test {
     delete site_;
     site_ = nullptr;
   }
-  void SetUp() override { ASSERT_TRUE(site_->ready()) << "wenku serve did not answer /healthz"; }
+  void SetUp() override { ASSERT_TRUE(site_->ready()) << "wenku serve did not start"; }
 
   static testing::HttpResponse get(const std::string& target) {
     return http_get(site_->port(), target);
@@ -302,12 +298,12 @@ TEST(HostileSiteTest, GuestPreviewEndsWithLoginWallAndStopsOnSigterm) {
   EXPECT_FALSE(contains(r.body, "最后一段只有会员才能读到"));
   EXPECT_TRUE(contains(r.body, "阅读全文"));
   EXPECT_TRUE(contains(r.body, "想阅读完全部图文内容，您需要先登录！"));
-  EXPECT_TRUE(contains(r.body, R"(href="/login">登录</a>)"));
-  EXPECT_TRUE(contains(r.body, R"(href="/register">注册</a>)"));
+  EXPECT_TRUE(contains(r.body, R"(href="/login?next=/doc/long-1">登录</a>)"));
+  EXPECT_TRUE(contains(r.body, R"(href="/register?next=/doc/long-1">注册</a>)"));
   for (const char* target : {"/login", "/register"}) {
     auto page = http_get(site.port(), target);
     EXPECT_EQ(page.status, 200) << target;
-    EXPECT_TRUE(contains(page.body, "注册与登录即将开放")) << target;
+    EXPECT_TRUE(contains(page.body, R"(<form id="account-form")")) << target;
   }
 
   ASSERT_EQ(kill(site.process().pid(), SIGTERM), 0);

@@ -75,15 +75,11 @@ class RunningSite {
     auto imported = testing::run({testing::wenku_binary(), "import", "--data", data(), file});
     EXPECT_EQ(imported.exit_code, 0) << imported.out;
     if (prepare) prepare(*store::open_sqlite(data() / "wenku.sqlite"));
-    std::vector<std::string> argv{testing::wenku_binary(),
-                                  "serve",
-                                  "--data",
-                                  data(),
-                                  "--listen",
-                                  "127.0.0.1:" + std::to_string(port_)};
+    std::vector<std::string> argv{testing::wenku_binary(), "serve", "--data", data()};
     argv.insert(argv.end(), flags.begin(), flags.end());
-    server_ = std::make_unique<testing::ChildProcess>(argv);
-    ready_ = testing::wait_for_server(port_, 60);
+    server_ = std::make_unique<testing::ServerProcess>(argv);
+    port_ = server_->port();
+    ready_ = port_ != 0;
   }
   std::filesystem::path data() const { return dir_.path() / "data"; }
   int port() const { return port_; }
@@ -92,8 +88,8 @@ class RunningSite {
 
  private:
   testing::TempDir dir_;
-  int port_ = testing::free_port();
-  std::unique_ptr<testing::ChildProcess> server_;
+  int port_ = 0;
+  std::unique_ptr<testing::ServerProcess> server_;
   bool ready_ = false;
 };
 
@@ -129,7 +125,7 @@ class SiteTest : public ::testing::Test {
     delete site_;
     site_ = nullptr;
   }
-  void SetUp() override { ASSERT_TRUE(site_->ready()) << "wenku serve did not answer /healthz"; }
+  void SetUp() override { ASSERT_TRUE(site_->ready()) << "wenku serve did not start"; }
 
   static Reply get(const std::string& target, const testing_http::Headers& headers = {}) {
     return fetch(site_->port(), http::verb::get, target, headers);
@@ -197,8 +193,9 @@ TEST_F(SiteTest, DocumentPageHasEveryPartAndTheLoginWall) {
   EXPECT_FALSE(contains(b, "最后一段只有会员才能读到"));
   EXPECT_TRUE(contains(b, R"(<div class="read-more" id="read-more">)"));
   EXPECT_TRUE(contains(b, "想阅读完全部图文内容，您需要先登录！"));
-  EXPECT_TRUE(contains(b, R"(<a class="button btn-login" href="/login">)"));
-  EXPECT_TRUE(contains(b, R"(<a class="button secondary btn-register" href="/register">)"));
+  EXPECT_TRUE(contains(b, R"(<a class="button btn-login" href="/login?next=/doc/)"));
+  EXPECT_TRUE(
+      contains(b, R"(<a class="button secondary btn-register" href="/register?next=/doc/)"));
   // 分享, 关于本文, 相关内容, 热门推荐 and the side bar.
   const std::string permalink = escaped_url("/doc/long-1");
   EXPECT_TRUE(contains(b, qr_svg(site_->base() + "/doc/long-1")));
@@ -357,11 +354,16 @@ TEST_F(SiteTest, TopicPageKeepsTheCuratedOrder) {
   EXPECT_EQ(get("/topic/no-such-topic").status, 404);
 }
 
-TEST_F(SiteTest, LoginAndRegisterArePlaceholders) {
+TEST_F(SiteTest, LoginAndRegisterAreFormsThatAreNotIndexed) {
   for (const char* target : {"/login", "/register"}) {
     auto r = get(target);
     EXPECT_EQ(r.status, 200) << target;
-    EXPECT_TRUE(contains(r.body, "注册与登录即将开放")) << target;
+    EXPECT_TRUE(contains(r.body, R"(<form id="account-form")")) << target;
+    EXPECT_TRUE(contains(r.body, R"(name="username")")) << target;
+    EXPECT_TRUE(contains(r.body, R"(name="password")")) << target;
+    EXPECT_TRUE(
+        std::regex_search(r.body, std::regex(R"re(name="csrf_token" value="[0-9a-f]{64}")re")))
+        << target;
     EXPECT_TRUE(contains(r.body, R"(<meta name="robots" content="noindex">)")) << target;
   }
 }

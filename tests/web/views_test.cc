@@ -278,11 +278,10 @@ class Browser {
 
 TEST(ViewsOverHttp, ADocumentViewSetsTheVisitorCookieAndCountsOncePerVisitor) {
   testing::TempDir dir;
-  const int port = testing::free_port();
-  testing::ChildProcess server({testing::wenku_binary(), "serve", "--demo", "--data",
-                                dir.path() / "data", "--listen",
-                                fmt::format("127.0.0.1:{}", port)});
-  ASSERT_TRUE(testing::wait_for_server(port, 60));
+  testing::ServerProcess server(
+      {testing::wenku_binary(), "serve", "--demo", "--data", dir.path() / "data"});
+  const int port = server.port();
+  ASSERT_NE(port, 0) << "wenku serve did not start";
   auto store = store::open_sqlite(dir.path() / "data" / "wenku.sqlite");
   const auto docs = store->list({});
   ASSERT_FALSE(docs.empty()) << "--demo loads sample documents";

@@ -1,0 +1,323 @@
+// Member accounts over HTTP against the real `wenku serve` (two worker processes): register,
+// login, the full text behind the 阅读全文 wall, CSRF, throttling shared by the workers,
+// sessions, roles and per-document visibility, 收藏 and 阅读历史.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "access/accounts.h"
+#include "store/store.h"
+#include "testing/test_support.h"
+#include "web/http_client.h"
+#include "web/url.h"
+
+namespace wenku::web {
+namespace {
+
+using testing_http::Reply;
+namespace http = testing_http::http;
+
+constexpr const char* kSecret = "青鸟专项行动";  // only in the tail of the gated texts
+constexpr const char* kPassword = "correct-horse-9";
+
+// A long speech whose tail (far beyond the guest preview) names kSecret.
+std::string long_text(const std::string& id, const std::string& title) {
+  std::string content;
+  for (int i = 0; i < 40; ++i)
+    content += "各级各部门要切实加强安全生产工作，压实责任，排查隐患。\\n";
+  content += std::string("最后，要全力推进") + kSecret + "，确保年底前取得实效。";
+  return fmt::format(
+             R"({{"id":"{}","title":"{}","date":"2024-03-15","category":"讲话稿","source":"test","content":"{}"}})",
+             id, title, content) +
+         "\n";
+}
+
+// One visitor: a cookie jar and a source address of its own.
+class Visitor {
+ public:
+  Visitor(int port, std::string source = "127.0.0.1") : port_(port), source_(std::move(source)) {}
+
+  Reply get(const std::string& target) { return send(http::verb::get, target, ""); }
+
+  // GETs `form_page`, then POSTs `fields` plus the page's csrf_token to `target`.
+  Reply submit(const std::string& form_page, const std::string& target,
+               std::vector<std::pair<std::string, std::string>> fields) {
+    fields.emplace_back("csrf_token", csrf_of(get(form_page).body));
+    return post(target, fields);
+  }
+
+  Reply post(const std::string& target,
+             const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string body;
+    for (const auto& [name, value] : fields) {
+      body += (body.empty() ? "" : "&") + name + "=" + encode_query_value(value);
+    }
+    return send(http::verb::post, target, body);
+  }
+
+  static std::string csrf_of(const std::string& html) {
+    std::smatch m;
+    static const std::regex csrf(R"re(name="csrf_token" value="([0-9a-f]{64})")re");
+    return std::regex_search(html, m, csrf) ? m[1].str() : "";
+  }
+
+  bool has_cookie(const std::string& name) const { return jar_.contains(name); }
+  std::string set_cookie_header;  // the last Set-Cookie of wk_session seen
+
+ private:
+  Reply send(http::verb verb, const std::string& target, const std::string& body) {
+    testing_http::Headers headers;
+    std::string cookies;
+    for (const auto& [name, value] : jar_)
+      cookies += (cookies.empty() ? "" : "; ") + name + "=" + value;
+    if (!cookies.empty()) headers.emplace_back(http::field::cookie, cookies);
+    if (verb == http::verb::post) {
+      headers.emplace_back(http::field::content_type, "application/x-www-form-urlencoded");
+    }
+    auto reply = testing_http::fetch(port_, verb, target, headers, body, source_);
+    for (const auto& field : reply.headers) {
+      if (field.name() != http::field::set_cookie) continue;
+      const std::string value(field.value());
+      const auto eq = value.find('=');
+      const auto end = value.find(';');
+      const std::string name = value.substr(0, eq);
+      const std::string content = value.substr(eq + 1, end - eq - 1);
+      if (name == "wk_session") set_cookie_header = value;
+      if (content.empty() || value.find("Max-Age=0") != std::string::npos) {
+        jar_.erase(name);
+      } else {
+        jar_[name] = content;
+      }
+    }
+    return reply;
+  }
+
+  int port_;
+  std::string source_;
+  std::map<std::string, std::string> jar_;
+};
+
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
+
+class MembersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto data = dir_.path() / "data";
+    auto file = dir_.path() / "docs.jsonl";
+    testing::write_file(file, long_text("gated", "在全区安全生产工作会议上的讲话") +
+                                  long_text("vip-only", "会员专享的安全生产讲话") +
+                                  long_text("open", "公开的安全生产讲话"));
+    auto imported = testing::run({testing::wenku_binary(), "import", "--data", data, file});
+    ASSERT_EQ(imported.exit_code, 0) << imported.out;
+    store_ = store::open_sqlite(data / "wenku.sqlite");
+    ASSERT_TRUE(store_->set_visibility("vip-only", doc::Visibility::kVip));
+    ASSERT_TRUE(store_->set_visibility("open", doc::Visibility::kPublic));
+    access::Accounts accounts(*store_, "");
+    accounts.create("vip读者", kPassword, access::Role::kVip);
+    accounts.create("管理员", kPassword, access::Role::kAdmin);
+    server_ = std::make_unique<testing::ServerProcess>(
+        std::vector<std::string>{testing::wenku_binary(), "serve", "--data", data.string(),
+                                 "--workers", "2", "--admin-token", "bootstrap-token-0123456789"});
+    port_ = server_->port();
+    ASSERT_NE(port_, 0) << "wenku serve did not start";
+  }
+
+  // A visitor logged in as `name`.
+  Visitor member(const std::string& name, const std::string& source = "127.0.0.1") {
+    Visitor v(port_, source);
+    auto r = v.submit("/login", "/login", {{"username", name}, {"password", kPassword}});
+    EXPECT_EQ(r.status, 303) << r.body;
+    return v;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<testing::ServerProcess> server_;
+  int port_ = 0;
+};
+
+TEST_F(MembersTest, RegisterReadTheWholeTextLogOut) {
+  Visitor guest(port_);
+  EXPECT_FALSE(contains(guest.get("/doc/gated").body, kSecret));
+  EXPECT_TRUE(contains(guest.get("/doc/gated").body, R"(id="read-more")"));
+
+  Visitor v(port_);
+  auto r = v.submit("/register?next=/doc/gated", "/register",
+                    {{"username", "张三"}, {"password", kPassword}, {"next", "/doc/gated"}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(r.header(http::field::location), "/doc/gated");
+  EXPECT_TRUE(
+      std::regex_match(v.set_cookie_header, std::regex("wk_session=[0-9a-f]{64}; Path=/; HttpOnly; "
+                                                       "SameSite=Lax; Max-Age=[0-9]+")))
+      << v.set_cookie_header;
+  auto page = v.get("/doc/gated");
+  EXPECT_TRUE(contains(page.body, kSecret));
+  EXPECT_FALSE(contains(page.body, R"(id="read-more")"));
+  EXPECT_TRUE(contains(page.body, R"(class="nav-me" href="/me">张三</a>)"));
+  EXPECT_TRUE(contains(v.get("/api/v1/docs/gated").body, kSecret));
+  EXPECT_TRUE(contains(v.get("/doc/gated/template").body, "确保年底前取得实效"));
+
+  auto stored = store_->user_by_name("张三");
+  ASSERT_TRUE(stored);
+  EXPECT_TRUE(stored->password_hash.starts_with("$argon2id$"));
+  EXPECT_FALSE(contains(stored->password_hash, kPassword));
+
+  auto me = v.get("/me");
+  auto out = v.post("/logout", {{"csrf_token", Visitor::csrf_of(me.body)}});
+  EXPECT_EQ(out.status, 303);
+  EXPECT_FALSE(v.has_cookie("wk_session"));
+  EXPECT_FALSE(contains(v.get("/doc/gated").body, kSecret));
+  EXPECT_EQ(v.get("/me").status, 303) << "logged out: /me sends to /login";
+}
+
+TEST_F(MembersTest, AMissingOrWrongCsrfTokenChangesNothing) {
+  Visitor v(port_);
+  v.get("/register");  // the form cookie, but no token sent
+  auto r = v.post("/register", {{"username", "李四"}, {"password", kPassword}});
+  EXPECT_EQ(r.status, 403);
+  r = v.post("/register",
+             {{"username", "李四"}, {"password", kPassword}, {"csrf_token", std::string(64, 'a')}});
+  EXPECT_EQ(r.status, 403);
+  EXPECT_FALSE(store_->user_by_name("李四"));
+
+  auto m = member("vip读者");
+  EXPECT_EQ(m.post("/logout", {{"csrf_token", std::string(64, 'b')}}).status, 403);
+  EXPECT_TRUE(contains(m.get("/doc/vip-only").body, kSecret)) << "still logged in";
+}
+
+TEST_F(MembersTest, UnknownUsersAndWrongPasswordsGetOneAnswer) {
+  Visitor v(port_);
+  auto unknown = v.submit("/login", "/login", {{"username", "nobody"}, {"password", kPassword}});
+  auto wrong =
+      v.submit("/login", "/login", {{"username", "vip读者"}, {"password", "wrong-password"}});
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(wrong.status, 401);
+  const std::string message = "用户名或密码错误。";
+  EXPECT_TRUE(contains(unknown.body, message));
+  EXPECT_TRUE(contains(wrong.body, message));
+  EXPECT_FALSE(v.has_cookie("wk_session"));
+}
+
+// Five wrong passwords for one account lock that account for the client that tried them,
+// whichever worker answered each try, while its owner on another address still gets in.
+TEST_F(MembersTest, ThrottlingIsSharedByTheWorkersAndSparesOtherClients) {
+  Visitor attacker(port_, "127.0.0.21");
+  for (int i = 0; i < access::kAccountFreeFailures; ++i) {
+    auto r = attacker.submit("/login", "/login",
+                             {{"username", "vip读者"}, {"password", "guess-" + std::to_string(i)}});
+    ASSERT_EQ(r.status, 401) << i;
+  }
+  auto locked =
+      attacker.submit("/login", "/login", {{"username", "vip读者"}, {"password", kPassword}});
+  EXPECT_EQ(locked.status, 429);
+  EXPECT_TRUE(contains(locked.body, "登录失败次数过多"));
+  EXPECT_GT(std::stoi(locked.header(http::field::retry_after)), 0);
+  EXPECT_FALSE(attacker.has_cookie("wk_session"));
+
+  auto owner = member("vip读者", "127.0.0.22");
+  EXPECT_TRUE(owner.has_cookie("wk_session"));
+}
+
+TEST_F(MembersTest, APasswordChangeEndsTheOtherSessions) {
+  auto phone = member("vip读者", "127.0.0.31");
+  auto laptop = member("vip读者", "127.0.0.32");
+  const std::string fresh = "another-pass-77";
+  auto r = phone.submit("/me/password", "/me/password",
+                        {{"password", kPassword}, {"new_password", fresh}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(phone.get("/me").status, 200) << "the changing session stays";
+  EXPECT_EQ(laptop.get("/me").status, 303) << "other sessions end";
+  Visitor again(port_, "127.0.0.33");
+  EXPECT_EQ(again.submit("/login", "/login", {{"username", "vip读者"}, {"password", fresh}}).status,
+            303);
+  Visitor old(port_, "127.0.0.34");
+  EXPECT_EQ(
+      old.submit("/login", "/login", {{"username", "vip读者"}, {"password", kPassword}}).status,
+      401);
+}
+
+TEST_F(MembersTest, VisibilityDecidesWhoReadsTheWholeText) {
+  Visitor guest(port_);
+  EXPECT_TRUE(contains(guest.get("/doc/open").body, kSecret)) << "公开: guests too";
+  EXPECT_FALSE(contains(guest.get("/doc/vip-only").body, kSecret));
+
+  Visitor v(port_);
+  ASSERT_EQ(
+      v.submit("/register", "/register", {{"username", "王五"}, {"password", kPassword}}).status,
+      303);
+  EXPECT_TRUE(contains(v.get("/doc/gated").body, kSecret));
+  auto vip_page = v.get("/doc/vip-only");
+  EXPECT_FALSE(contains(vip_page.body, kSecret)) << "会员专享 stays cut for a member";
+  EXPECT_TRUE(contains(vip_page.body, "会员专享内容"));
+  EXPECT_FALSE(contains(v.get("/api/v1/docs/vip-only").body, kSecret));
+
+  auto vip = member("vip读者");
+  EXPECT_TRUE(contains(vip.get("/doc/vip-only").body, kSecret));
+}
+
+TEST_F(MembersTest, FavoritesAndHistoryFollowTheMember) {
+  auto m = member("vip读者");
+  m.get("/doc/gated");
+  auto history = m.get("/me/history");
+  EXPECT_TRUE(contains(history.body, R"(href="/doc/gated")"));
+  auto page = m.get("/doc/gated");
+  auto added = m.post("/me/favorites", {{"csrf_token", Visitor::csrf_of(page.body)},
+                                        {"doc_id", "gated"},
+                                        {"action", "add"},
+                                        {"back", "/doc/gated"}});
+  EXPECT_EQ(added.status, 303);
+  EXPECT_EQ(added.header(http::field::location), "/doc/gated");
+  EXPECT_TRUE(contains(m.get("/me/favorites").body, R"(href="/doc/gated")"));
+  EXPECT_TRUE(contains(m.get("/doc/gated").body, "已收藏"));
+
+  auto list = m.get("/me/favorites");
+  m.post("/me/favorites",
+         {{"csrf_token", Visitor::csrf_of(list.body)}, {"doc_id", "gated"}, {"action", "remove"}});
+  EXPECT_FALSE(contains(m.get("/me/favorites").body, R"(href="/doc/gated")"));
+
+  auto cleared = m.submit("/me/history", "/me/history/clear", {});
+  EXPECT_EQ(cleared.status, 303);
+  EXPECT_FALSE(contains(m.get("/me/history").body, R"(href="/doc/gated")"));
+  Visitor guest(port_);
+  EXPECT_EQ(guest.get("/me/favorites").status, 303) << "guests are sent to /login";
+}
+
+TEST_F(MembersTest, AnAdminAccountOpensAdminAndRetiresTheToken) {
+  auto admin = member("管理员");
+  EXPECT_EQ(admin.get("/admin").status, 200);
+  EXPECT_TRUE(contains(admin.get("/doc/gated").body, kSecret));
+  Visitor token(port_);
+  auto r = token.post("/admin/login", {{"token", "bootstrap-token-0123456789"}});
+  EXPECT_EQ(r.status, 403) << "an admin account exists: the bootstrap token no longer opens /admin";
+  auto vip = member("vip读者");
+  EXPECT_NE(vip.get("/admin").status, 200);
+}
+
+TEST_F(MembersTest, RegistrationCanBeClosedOrNeedAnInvitationCode) {
+  store_->set_settings({{"registration", "invite"}, {"invite_code", "邀请2025"}});
+  Visitor v(port_);
+  // The settings reach every worker within their 1 s check: wait for the invitation field.
+  for (int i = 0; i < 200 && !contains(v.get("/register").body, "invite_code"); ++i) {
+    v.get("/healthz");
+  }
+  ASSERT_TRUE(contains(v.get("/register").body, "invite_code"));
+  EXPECT_EQ(v.submit("/register", "/register",
+                     {{"username", "赵六"}, {"password", kPassword}, {"invite_code", "wrong"}})
+                .status,
+            403);
+  EXPECT_EQ(v.submit("/register", "/register",
+                     {{"username", "赵六"}, {"password", kPassword}, {"invite_code", "邀请2025"}})
+                .status,
+            303);
+}
+
+}  // namespace
+}  // namespace wenku::web
