@@ -363,7 +363,8 @@ std::string Pages::template_page(const PageEnv& env, const doc::Document& d,
 }
 
 std::string Pages::tasks_page(const PageEnv& env, const doc::Document& d,
-                              const std::vector<doc::TaskRow>& rows, bool complete) const {
+                              const std::vector<doc::TaskRow>& rows, bool complete,
+                              std::size_t total_tasks) const {
   // The tasks page is shown only for a document that has tasks.
   mstch::map context = doc_context(d, true, DocTab::kTasks, complete);
   mstch::array columns;
@@ -377,6 +378,9 @@ std::string Pages::tasks_page(const PageEnv& env, const doc::Document& d,
   context["columns"] = std::move(columns);
   context["has_rows"] = !rows.empty();
   context["rows"] = std::move(table);
+  if (!complete && total_tasks > rows.size()) {
+    context["hidden_tasks"] = std::to_string(total_tasks);
+  }
   Head head;
   head.title = page_title(env, d.title + "（任务分解表）");
   head.canonical = env.base_url + "/doc/" + d.id + "/tasks";

@@ -115,9 +115,11 @@ class Pages {
 
   // The 任务分解表 page of `d`: `rows` (those the viewer may see, see io::visible_tasks) as a
   // table with links to the .xlsx and .csv downloads, and the 阅读全文 block when
-  // `complete` is false.
+  // `complete` is false, with "登录后查看全部 N 项任务" when the whole text has more
+  // (`total_tasks`) than are shown.
   std::string tasks_page(const PageEnv& env, const doc::Document& d,
-                         const std::vector<doc::TaskRow>& rows, bool complete) const;
+                         const std::vector<doc::TaskRow>& rows, bool complete,
+                         std::size_t total_tasks) const;
 
   // The search page (noindex): hits, facet links (category, year), sort links, pager, the
   // notice of a degraded or relaxed query and a did-you-mean link; every link keeps

@@ -443,7 +443,7 @@ class Site {
     const auto rows = io::visible_tasks(d, tasks, visible);
     if (format == TaskFormat::kPage) {
       const auto site = settings_.get();
-      return html(req, pages_.tasks_page(env(req, *site), d, rows, visible.complete));
+      return html(req, pages_.tasks_page(env(req, *site), d, rows, visible.complete, tasks.size()));
     }
     const bool csv = format == TaskFormat::kCsv;
     return req->create_response()

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -238,6 +239,18 @@ TEST_F(GateTest, NoGuestRequestOfAnyRouteRevealsTheTail) {
           .exit_code,
       0);
   EXPECT_NE(testing::read_file(dir_->path() / "whole.txt").find(kTail), std::string::npos);
+}
+
+TEST_F(GateTest, AGuestsTaskTableSaysHowManyTasksTheWholeTextHas) {
+  ASSERT_NE(server_->port(), 0);
+  const auto page = testing_http::get(server_->port(), "/doc/gated/tasks");
+  ASSERT_EQ(page.status, 200);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(page.body, m, std::regex("登录后查看全部 ([0-9]+) 项任务")));
+  const std::regex row("<tr><td>");
+  const auto shown = std::distance(std::sregex_iterator(page.body.begin(), page.body.end(), row),
+                                   std::sregex_iterator());
+  EXPECT_GT(std::stoi(m[1]), shown);
 }
 
 }  // namespace

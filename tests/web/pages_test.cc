@@ -82,7 +82,7 @@ TEST_F(PagesTest, EveryPageIsChineseUtf8AndMobileFriendly) {
         pages_.category(env_, category, {}, store::SortOrder::kNewest, {}),
         pages_.hot(env_, HotPeriod::kWeek, {}), pages_.topic(env_, topic, {}),
         pages_.error(env_, 404), pages_.template_page(env_, d, "模板", true),
-        pages_.tasks_page(env_, d, {}, true)}) {
+        pages_.tasks_page(env_, d, {}, true, 0)}) {
     EXPECT_TRUE(html.starts_with("<!DOCTYPE html>")) << html.substr(0, 80);
     EXPECT_TRUE(contains(html, R"(<html lang="zh-CN">)"));
     EXPECT_TRUE(contains(html, R"(<meta charset="utf-8">)"));
