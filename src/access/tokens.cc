@@ -23,6 +23,7 @@ std::string to_hex(const unsigned char* data, std::size_t size) {
 }  // namespace
 
 std::string random_hex(std::size_t bytes) {
+  if (bytes == 0) return "";  // randombytes_buf must not get the null data() of an empty vector
   init_sodium();
   std::vector<unsigned char> buffer(bytes);
   randombytes_buf(buffer.data(), buffer.size());
