@@ -3,7 +3,7 @@
 // visible text, then walk it code point by code point) against search::snippet_for_hit
 // (the index's normalised copy for long texts, code points counted rather than decoded).
 // Each iteration makes the snippets of a set of corpus hits the way run_search does: load
-// the document from the store, apply access::visible, cut the snippet. Sets: the 40 longest
+// the document from the store, apply access::readable, cut the snippet. Sets: the 40 longest
 // documents of ../shared/corpus (long laws and reports, where the cost was) and 200 chosen
 // at random (seed 5); terms are taken from 3/4 and 2/5 into each text, so the passage lies
 // deep in it. Viewers: a member (whole text visible) and a guest (preview only).
@@ -333,8 +333,8 @@ void BM_Snippets(benchmark::State& state, Path path, bool longest, bool guest) {
   for (auto _ : state) {
     for (const auto& hit : hits) {
       auto d = lib.store->get(hit.id);
-      auto visible = access::visible(*d, viewer, access::Policy{});
-      auto html = snippet(path, *d, visible.content, hit.terms);
+      auto visible = access::readable(*d, viewer, access::Policy{})->text();
+      auto html = snippet(path, *d, visible, hit.terms);
       benchmark::DoNotOptimize(html);
     }
   }
@@ -349,9 +349,9 @@ void check_same_snippets() {
     for (bool guest : {false, true}) {
       for (const auto& hit : *hits) {
         auto d = lib.store->get(hit.id);
-        auto visible = access::visible(*d, viewer_of(guest), access::Policy{});
-        if (snippet(Path::kBefore, *d, visible.content, hit.terms) !=
-            snippet(Path::kAfter, *d, visible.content, hit.terms)) {
+        auto visible = access::readable(*d, viewer_of(guest), access::Policy{})->text();
+        if (snippet(Path::kBefore, *d, visible, hit.terms) !=
+            snippet(Path::kAfter, *d, visible, hit.terms)) {
           std::fprintf(stderr, "snippet_bench: the paths differ on %s\n", hit.id.c_str());
           std::exit(1);
         }

@@ -3,6 +3,7 @@
 #include <limits>
 #include <string_view>
 
+#include "doc/analysis.h"
 #include "doc/preview.h"
 
 namespace wenku::access {
@@ -23,12 +24,35 @@ bool reads_full_text(doc::Visibility visibility, const Viewer& viewer, const Pol
   return false;
 }
 
-Visible visible(const doc::Document& d, const Viewer& viewer, const Policy& policy) {
-  if (!may_know(d.deleted, viewer)) return Visible{};
+std::optional<Readable> readable(const doc::Document& d, const Viewer& viewer,
+                                 const Policy& policy) {
+  if (!may_know(d.deleted, viewer)) return std::nullopt;
   const bool full_text = reads_full_text(d.visibility, viewer, policy);
   const std::string_view shown =
       full_text ? std::string_view(d.content) : doc::preview(d, {policy.preview_chars});
-  return Visible{true, shown.size() == d.content.size(), std::string(shown)};
+  Readable r;
+  r.about_.id = d.id;
+  r.about_.title = d.title;
+  r.about_.date = d.date;
+  r.about_.category = d.category;
+  r.about_.subcategory = d.subcategory;
+  r.about_.source = d.source;
+  r.about_.url = d.url;
+  r.about_.keywords = d.keywords;
+  r.about_.seq = d.seq;
+  r.about_.views = d.views;
+  r.about_.deleted = d.deleted;
+  r.about_.visibility = d.visibility;
+  r.about_.created_at = d.created_at;
+  r.about_.updated_at = d.updated_at;
+  if (!d.analysis.empty()) r.outline_ = doc::analysis_from_json(d.analysis).outline;
+  r.text_ = std::string(shown);
+  r.complete_ = shown.size() == d.content.size();
+  r.whole_paragraphs_ = doc::paragraphs(shown).size();
+  // The preview ends at a paragraph end or inside a paragraph (at a sentence end).
+  const bool ends_paragraph = shown.ends_with('\n') || d.content[shown.size()] == '\n';
+  if (!r.complete_ && !shown.empty() && !ends_paragraph) --r.whole_paragraphs_;
+  return r;
 }
 
 std::size_t text_bytes_needed(const Viewer& viewer, const Policy& policy) {

@@ -362,16 +362,17 @@ struct ExportRequest {
 // The bytes of `request` for document `d`, as the operator (admin) may see it.
 std::string export_bytes(const Library& library, const doc::Document& d,
                          const ExportRequest& request) {
-  // The command line is the operator's own tool: it sees every text in full.
-  const auto visible =
-      access::visible(d, access::Viewer{access::Role::kAdmin, "cli"}, access::Policy{});
+  // The command line is the operator's own tool: it sees every text in full (a soft-deleted
+  // one included, so `readable` always answers).
+  const auto r =
+      *access::readable(d, access::Viewer{access::Role::kAdmin, "cli"}, access::Policy{});
   if (request.format == "txt") {
-    return io::plain_text(d.title, request.template_text
-                                       ? io::visible_template(visible, library.enricher().places())
-                                       : visible.content);
+    return io::plain_text(r.title(), request.template_text
+                                         ? io::visible_template(r, library.enricher().places())
+                                         : r.text());
   }
-  const auto rows = io::visible_tasks(d, doc::extract_tasks(d), visible);
-  return request.format == "xlsx" ? io::tasks_xlsx(rows, d.title) : io::tasks_csv(rows);
+  const auto rows = io::visible_tasks(r, doc::extract_tasks(d));
+  return request.format == "xlsx" ? io::tasks_xlsx(rows, r.title()) : io::tasks_csv(rows);
 }
 
 int export_command(const LibraryConfig& config, const ExportRequest& request) {

@@ -99,24 +99,17 @@ void write_sheet(lxw_workbook* book, const std::vector<doc::TaskRow>& rows) {
 
 }  // namespace
 
-std::vector<doc::TaskRow> visible_tasks(const doc::Document& d,
-                                        const std::vector<doc::TaskRow>& tasks,
-                                        const access::Visible& visible) {
-  if (visible.complete) return tasks;
-  if (!visible.exists) return {};
-  const std::vector<std::string_view> paras = doc::paragraphs(d.content);
+std::vector<doc::TaskRow> visible_tasks(const access::Readable& r,
+                                        const std::vector<doc::TaskRow>& tasks) {
   std::vector<doc::TaskRow> shown;
   for (const doc::TaskRow& row : tasks) {
-    if (row.para >= paras.size()) continue;
-    const auto end = static_cast<std::size_t>(paras[row.para].data() + paras[row.para].size() -
-                                              d.content.data());
-    if (end <= visible.content.size()) shown.push_back(row);
+    if (row.para < r.whole_paragraphs()) shown.push_back(row);
   }
   return shown;
 }
 
-std::string visible_template(const access::Visible& visible, const doc::PlaceNames& places) {
-  return doc::make_template(visible.content, places);
+std::string visible_template(const access::Readable& r, const doc::PlaceNames& places) {
+  return doc::make_template(r.text(), places);
 }
 
 std::string plain_text(std::string_view title, std::string_view body) {

@@ -1,5 +1,5 @@
 // Exports of one stored document: its 任务分解表 (task breakdown) as CSV or .xlsx, its text
-// and its 模板版 as plain text. Every export starts from what access::visible allowed the
+// and its 模板版 as plain text. Every export starts from what access::readable allowed the
 // viewer; the functions here only narrow it further, never widen it.
 #pragma once
 
@@ -15,17 +15,16 @@
 
 namespace wenku::io {
 
-// The rows of `tasks` (doc::extract_tasks of `d`) whose paragraph lies wholly inside
-// `visible.content` (a prefix of `d.content`, as access::visible returns it): all of them
+// The rows of `tasks` (doc::extract_tasks of the whole document `r` was made from) whose
+// paragraph lies wholly inside what the viewer may read (r.whole_paragraphs()): all of them
 // when the text is complete, those of the guest preview's complete paragraphs otherwise.
-std::vector<doc::TaskRow> visible_tasks(const doc::Document& d,
-                                        const std::vector<doc::TaskRow>& tasks,
-                                        const access::Visible& visible);
+std::vector<doc::TaskRow> visible_tasks(const access::Readable& r,
+                                        const std::vector<doc::TaskRow>& tasks);
 
-// The 模板版 of what the viewer may read: make_template() of `visible.content`. Made when
-// shown, not stored: it is a copy of the whole text, and making, storing and reading it back
-// for every document was a quarter of an import's store phase (3.5 of 14 s on the corpus).
-std::string visible_template(const access::Visible& visible, const doc::PlaceNames& places);
+// The 模板版 of what the viewer may read: make_template() of `r.text()`. Made when shown, not
+// stored: it is a copy of the whole text, and making, storing and reading it back for every
+// document was a quarter of an import's store phase (3.5 of 14 s on the corpus).
+std::string visible_template(const access::Readable& r, const doc::PlaceNames& places);
 
 // A plain text file of `title` and `body` (paragraphs joined by '\n'): the title, then the
 // body, each ended by '\n' — the shape `wenku import` reads back (first line = title).

@@ -365,10 +365,10 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
     // The index may lag behind the store by a moment: skip what is gone or hidden.
     auto d = read_visible_text(store, hit.id, text_bytes, viewer, policy);
     if (!d) continue;
-    auto visible = access::visible(*d, viewer, policy);
-    if (!visible.exists) continue;
-    response.hits.push_back({d->id, d->title, d->date, d->category, hit.score,
-                             snippet_for_hit(index, *d, visible.content, terms)});
+    auto r = access::readable(*d, viewer, policy);
+    if (!r) continue;
+    response.hits.push_back({r->id(), r->title(), r->date(), r->category(), hit.score,
+                             snippet_for_hit(index, *d, r->text(), terms)});
   }
   response.notice = query.query.notice;
   if (response.relaxed && !found.read) {
@@ -391,7 +391,7 @@ std::optional<std::vector<RelatedDoc>> find_related(const Index& index, store::S
                                                     const access::Viewer& viewer,
                                                     const access::Policy& policy) {
   auto d = store.get(id);
-  if (!d || !access::visible(*d, viewer, policy).exists) return std::nullopt;
+  if (!d || !access::may_know(d->deleted, viewer)) return std::nullopt;
   // Near-duplicates the store linked at import are not "related": they are the same text.
   std::set<std::string> duplicates;
   for (const auto& similar : store.similar(id)) duplicates.insert(similar.doc.id);
@@ -402,12 +402,11 @@ std::optional<std::vector<RelatedDoc>> find_related(const Index& index, store::S
     if (duplicates.contains(hit.id)) continue;
     auto other = read_visible_text(store, hit.id, text_bytes, viewer, policy);
     if (!other) continue;
-    auto visible = access::visible(*other, viewer, policy);
-    if (!visible.exists) continue;
-    std::string excerpt(text::prefix_code_points(visible.content, kExcerptChars));
+    auto r = access::readable(*other, viewer, policy);
+    if (!r) continue;
+    std::string excerpt(text::prefix_code_points(r->text(), kExcerptChars));
     std::replace(excerpt.begin(), excerpt.end(), '\n', ' ');
-    related.push_back(
-        {other->id, other->title, other->date, other->category, hit.score, std::move(excerpt)});
+    related.push_back({r->id(), r->title(), r->date(), r->category(), hit.score, std::move(excerpt)});
   }
   return related;
 }

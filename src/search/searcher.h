@@ -1,5 +1,5 @@
 // What users call "search": index lookup + documents from the store + snippets built only
-// from what the viewer may see (access::visible). Shared by the CLI, pages and the API.
+// from what the viewer may see (access::readable). Shared by the CLI, pages and the API.
 #pragma once
 
 #include <cstdint>
@@ -67,7 +67,7 @@ struct SearchResponse {
 // says so). When nothing is found, `did_you_mean` offers a whole query that finds documents:
 // for typed runs the title of the document whose title holds most of their words, else the
 // query with unknown words replaced by close indexed words.
-// Snippets come from access::visible(...).content only, so a guest never sees text beyond
+// Snippets come from access::readable(...)->text() only, so a guest never sees text beyond
 // the preview; when the match lies outside it the snippet is the start of the visible text.
 SearchResponse run_search(const Index& index, store::Store& store, const SearchRequest& request,
                           const access::Viewer& viewer, const access::Policy& policy);
@@ -83,7 +83,7 @@ struct RelatedDoc {
 };
 
 // Up to `limit` documents related to document `id` (Index::related), each checked through
-// access::visible; nullopt when `id` is unknown or hidden from `viewer`.
+// access::readable; nullopt when `id` is unknown or hidden from `viewer`.
 std::optional<std::vector<RelatedDoc>> find_related(const Index& index, store::Store& store,
                                                     std::string_view id, std::size_t limit,
                                                     const access::Viewer& viewer,
@@ -116,7 +116,7 @@ std::string make_snippet_from_key(std::string_view text, std::string_view key,
                                   const std::vector<std::string>& terms,
                                   std::size_t max_chars = 120);
 
-// The snippet run_search shows for hit `d`, made from `visible` (what access::visible shows
+// The snippet run_search shows for hit `d`, made from `visible` (access::readable's text()
 // of `d`: a prefix of its content): make_snippet(visible, terms). `d.content` may be the
 // opening of the text that Store::get_text read for the viewer (access::text_bytes_needed);
 // `visible` is then shorter than it whenever the text was cut. Visible texts of more than

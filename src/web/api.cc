@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "doc/analysis.h"
 #include "search/searcher.h"
 #include "store/store.h"
 #include "text/utf8.h"
@@ -118,20 +119,10 @@ class Api {
 
   Status document(const Request& req, std::string_view id) const {
     auto d = services_.store.get(id);
-    if (!d) return send_error(req, restinio::status_not_found(), "no such document");
-    auto visible = access::visible(*d, viewer_of(req, accounts_), settings_.get()->policy());
-    if (!visible.exists) return send_error(req, restinio::status_not_found(), "no such document");
-    return send_json(req, restinio::status_ok(),
-                     {{"id", d->id},
-                      {"title", d->title},
-                      {"date", d->date},
-                      {"category", d->category},
-                      {"subcategory", d->subcategory},
-                      {"views", d->views},
-                      {"keywords", d->keywords},
-                      {"complete", visible.complete},
-                      {"content", visible.content},
-                      {"outline", outline_json(d->analysis)}});
+    auto r = d ? access::readable(*d, viewer_of(req, accounts_), settings_.get()->policy())
+               : std::nullopt;
+    if (!r) return send_error(req, restinio::status_not_found(), "no such document");
+    return send_json(req, restinio::status_ok(), document_json(*r));
   }
 
   Status hot(const Request& req) const {
@@ -153,13 +144,21 @@ class Api {
   }
 
  private:
-  // The outline of a stored analysis (free for every viewer, like the document page's).
-  static json outline_json(std::string_view analysis) {
-    auto parsed = json::parse(analysis, nullptr, false);
-    if (parsed.is_object() && parsed.contains("outline") && parsed["outline"].is_array()) {
-      return parsed["outline"];
-    }
-    return json::array();
+  // /api/v1/docs/:id's answer (docs/api.md): what `r` lets its viewer read, with the outline
+  // of the whole text (free for every viewer, like the document page's).
+  static json document_json(const access::Readable& r) {
+    json outline = json::array();
+    for (const auto& item : r.outline()) outline.push_back(item);
+    return {{"id", r.id()},
+            {"title", r.title()},
+            {"date", r.date()},
+            {"category", r.category()},
+            {"subcategory", r.subcategory()},
+            {"views", r.views()},
+            {"keywords", r.keywords()},
+            {"complete", r.complete()},
+            {"content", r.text()},
+            {"outline", std::move(outline)}};
   }
 
   Services services_;

@@ -1,5 +1,5 @@
 // The JSON API under /api/v1 (documented in docs/api.md). Every document text it returns
-// passes through access::visible with the request's viewer (viewer_of: the session cookie's
+// passes through access::readable with the request's viewer (viewer_of: the session cookie's
 // member, else a guest) and the server's policy.
 #pragma once
 

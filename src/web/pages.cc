@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 #include <mstch/mstch.hpp>
 
-#include "doc/analysis.h"
 #include "doc/tasks.h"
 #include "io/export.h"
 #include "text/utf8.h"
@@ -167,14 +166,14 @@ std::string category_href(std::string_view category, store::SortOrder sort, std:
 enum class DocTab { kText, kTemplate, kTasks };
 
 // What every page of a document shows: title, meta and the tool buttons.
-mstch::map doc_context(const doc::Document& d, bool has_tasks, DocTab tab, bool complete) {
-  return {{"id", d.id},
-          {"title", d.title},
-          {"date", d.date},
-          {"category", category_label(d.category)},
-          {"category_href", category_path(d.category)},
-          {"views", std::to_string(d.views)},
-          {"complete", complete},
+mstch::map doc_context(const access::Readable& r, bool has_tasks, DocTab tab) {
+  return {{"id", r.id()},
+          {"title", r.title()},
+          {"date", r.date()},
+          {"category", category_label(r.category())},
+          {"category_href", category_path(r.category())},
+          {"views", std::to_string(r.views())},
+          {"complete", r.complete()},
           {"has_tasks", has_tasks},
           {"on_text", tab == DocTab::kText},
           {"on_template", tab == DocTab::kTemplate},
@@ -321,69 +320,68 @@ std::string Pages::home(const PageEnv& env, const HomeData& data) const {
   return render_page(renderer_, script_, "home", env, head, std::move(context));
 }
 
-std::string Pages::document(const PageEnv& env, const doc::Document& d,
-                            const access::Visible& visible, const DocumentExtras& extras) const {
-  const doc::Analysis analysis = doc::analysis_from_json(d.analysis);
-  const std::size_t shown = doc::paragraphs(visible.content).size();
-  const std::string permalink = env.base_url + "/doc/" + d.id;
-  const std::string published = publish_time(d.date, d.created_at);
-  mstch::map context = doc_context(d, doc::has_tasks(d), DocTab::kText, visible.complete);
+std::string Pages::document(const PageEnv& env, const access::Readable& r,
+                            const DocumentExtras& extras) const {
+  const std::size_t shown = doc::paragraphs(r.text()).size();
+  const std::string permalink = env.base_url + "/doc/" + r.id();
+  const std::string published = publish_time(r.date(), r.created_at());
+  mstch::map context = doc_context(r, extras.has_tasks, DocTab::kText);
   context["favorite"] = extras.favorite;
   context["published"] = published;
   // <time datetime>: the same instant in ISO 8601 with its offset.
   context["published_iso"] =
       published.empty() ? "" : published.substr(0, 10) + "T" + published.substr(11) + "+08:00";
-  context["paragraphs"] = paragraphs_view(visible.content, analysis.outline);
-  context["has_outline"] = !analysis.outline.empty();
-  context["outline"] = outline_view(analysis.outline, shown);
-  context["has_keywords"] = !d.keywords.empty();
-  context["keywords"] = keywords_view(d.keywords);
+  context["paragraphs"] = paragraphs_view(r.text(), r.outline());
+  context["has_outline"] = !r.outline().empty();
+  context["outline"] = outline_view(r.outline(), shown);
+  context["has_keywords"] = !r.keywords().empty();
+  context["keywords"] = keywords_view(r.keywords());
   context["permalink"] = permalink;
   context["share_qr_svg"] = extras.share_qr_svg;
   context["has_related"] = !extras.related.empty();
   context["related"] = related_view(extras.related);
   context["hot"] = hot_tabs_view(extras.hot);
   Head head;
-  head.title = page_title(env, d.title);
-  head.description = describe(visible.content);
+  head.title = page_title(env, r.title());
+  head.description = describe(r.text());
   head.canonical = permalink;
   head.og_type = "article";
   return render_page(renderer_, script_, "doc", env, head, std::move(context));
 }
 
-std::string Pages::template_page(const PageEnv& env, const doc::Document& d,
-                                 std::string_view template_text, bool complete) const {
-  mstch::map context = doc_context(d, doc::has_tasks(d), DocTab::kTemplate, complete);
+std::string Pages::template_page(const PageEnv& env, const access::Readable& r,
+                                 std::string_view template_text, bool has_tasks) const {
+  mstch::map context = doc_context(r, has_tasks, DocTab::kTemplate);
   context["paragraphs"] = paragraphs_view(template_text);
   Head head;
-  head.title = page_title(env, d.title + "（模板版）");
+  head.title = page_title(env, r.title() + "（模板版）");
   head.description = describe(template_text);
-  head.canonical = env.base_url + "/doc/" + d.id + "/template";
+  head.canonical = env.base_url + "/doc/" + r.id() + "/template";
   return render_page(renderer_, script_, "doc_template", env, head, std::move(context));
 }
 
-std::string Pages::tasks_page(const PageEnv& env, const doc::Document& d,
-                              const std::vector<doc::TaskRow>& rows, bool complete,
+std::string Pages::tasks_page(const PageEnv& env, const access::Readable& r,
+                              const std::vector<doc::TaskRow>& rows,
                               std::size_t total_tasks) const {
   // The tasks page is shown only for a document that has tasks.
-  mstch::map context = doc_context(d, true, DocTab::kTasks, complete);
+  mstch::map context = doc_context(r, true, DocTab::kTasks);
   mstch::array columns;
   for (const auto& c : io::task_columns()) columns.push_back(c);
   mstch::array table;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
+  for (std::size_t row = 0; row < rows.size(); ++row) {
     mstch::array cells;
-    for (auto& cell : io::task_cells(rows[r], r)) cells.push_back(std::move(cell));
+    for (auto& cell : io::task_cells(rows[row], row)) cells.push_back(std::move(cell));
     table.push_back(mstch::map{{"cells", std::move(cells)}});
   }
   context["columns"] = std::move(columns);
   context["has_rows"] = !rows.empty();
   context["rows"] = std::move(table);
-  if (!complete && total_tasks > rows.size()) {
+  if (!r.complete() && total_tasks > rows.size()) {
     context["hidden_tasks"] = std::to_string(total_tasks);
   }
   Head head;
-  head.title = page_title(env, d.title + "（任务分解表）");
-  head.canonical = env.base_url + "/doc/" + d.id + "/tasks";
+  head.title = page_title(env, r.title() + "（任务分解表）");
+  head.canonical = env.base_url + "/doc/" + r.id() + "/tasks";
   return render_page(renderer_, script_, "doc_tasks", env, head, std::move(context));
 }
 

@@ -70,7 +70,8 @@ struct HotTabs {
 
 // What a document page shows beside the text.
 struct DocumentExtras {
-  std::vector<search::RelatedDoc> related;  // 相关内容, each already checked by access::visible
+  std::vector<search::RelatedDoc> related;  // 相关内容, each made by access::readable
+  bool has_tasks = false;                   // the whole text has a 任务分解表
   HotTabs hot;                              // 热门推荐
   std::string share_qr_svg;                 // qr_svg of the permalink, for 分享
   bool favorite = false;                    // in the member's 我的收藏
@@ -97,29 +98,26 @@ class Pages {
   // lists and the 专题.
   std::string home(const PageEnv& env, const HomeData& data) const;
 
-  // The document page (permalink /doc/{id}) showing `visible` (what access::visible allowed
-  // this viewer): breadcrumb, title, publish time, views, keyword tags, the tool buttons
-  // (模板版, 任务分解表 when the stored analysis has tasks, 收藏), the outline (提纲) of the
-  // whole text as a table of contents linking to the paragraph anchors #pN (to the 阅读全文
-  // block for headings beyond `visible`: the outline is free for every reader), the text, the
-  // 阅读全文 block when `visible` is not complete, 分享 (QR code and copy-link of the
-  // absolute permalink), 关于本文, 相关内容, and a side bar with 热门推荐, 微信订阅号 and
-  // 联系客服. Open Graph type "article".
-  std::string document(const PageEnv& env, const doc::Document& d, const access::Visible& visible,
+  // The document page (permalink /doc/{id}) of `r` (what access::readable allowed this
+  // viewer): breadcrumb, title, publish time, views, keyword tags, the tool buttons (模板版,
+  // 任务分解表 when `extras.has_tasks`, 收藏), the outline (提纲) of the whole text as a table
+  // of contents linking to the paragraph anchors #pN (to the 阅读全文 block for headings
+  // beyond r.text(): the outline is free for every reader), the text, the 阅读全文 block when
+  // `r` is not complete, 分享 (QR code and copy-link of the absolute permalink), 关于本文,
+  // 相关内容, and a side bar with 热门推荐, 微信订阅号 and 联系客服. Open Graph type "article".
+  std::string document(const PageEnv& env, const access::Readable& r,
                        const DocumentExtras& extras) const;
 
-  // The 模板版 page of `d`: `template_text` (the template of what the viewer may read, see
-  // io::visible_template), with the 阅读全文 block when `complete` is false.
-  std::string template_page(const PageEnv& env, const doc::Document& d,
-                            std::string_view template_text, bool complete) const;
+  // The 模板版 page of `r`: `template_text` (io::visible_template of `r`), with the 阅读全文
+  // block when `r` is not complete; the 任务分解表 tab when `has_tasks`.
+  std::string template_page(const PageEnv& env, const access::Readable& r,
+                            std::string_view template_text, bool has_tasks) const;
 
-  // The 任务分解表 page of `d`: `rows` (those the viewer may see, see io::visible_tasks) as a
-  // table with links to the .xlsx and .csv downloads, and the 阅读全文 block when
-  // `complete` is false, with "登录后查看全部 N 项任务" when the whole text has more
-  // (`total_tasks`) than are shown.
-  std::string tasks_page(const PageEnv& env, const doc::Document& d,
-                         const std::vector<doc::TaskRow>& rows, bool complete,
-                         std::size_t total_tasks) const;
+  // The 任务分解表 page of `r`: `rows` (io::visible_tasks of `r`) as a table with links to the
+  // .xlsx and .csv downloads, and the 阅读全文 block when `r` is not complete, with
+  // "登录后查看全部 N 项任务" when the whole text has more (`total_tasks`) than are shown.
+  std::string tasks_page(const PageEnv& env, const access::Readable& r,
+                         const std::vector<doc::TaskRow>& rows, std::size_t total_tasks) const;
 
   // The search page (noindex): hits, facet links (category, year), sort links, pager, the
   // notice of a degraded or relaxed query and a did-you-mean link; every link keeps

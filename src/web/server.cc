@@ -291,12 +291,13 @@ class Site {
     const auto render = [&] {
       auto d = services_.store.get(id);
       if (!d) throw DocumentGone{};
-      auto visible = access::visible(*d, viewer, policy);
-      if (!visible.exists) throw DocumentGone{};
+      auto r = access::readable(*d, viewer, policy);
+      if (!r) throw DocumentGone{};
       const PageEnv page_env = env(req, *site, member);
-      DocumentExtras extras{related(d->id, viewer, policy), hot_tabs(), *qr(base + "/doc/" + d->id),
-                            member && services_.store.is_favorite(member->user.id, d->id)};
-      return pages_.document(page_env, *d, visible, extras);
+      DocumentExtras extras{related(r->id(), viewer, policy), doc::has_tasks(*d), hot_tabs(),
+                            *qr(base + "/doc/" + r->id()),
+                            member && services_.store.is_favorite(member->user.id, r->id())};
+      return pages_.document(page_env, *r, extras);
     };
     std::shared_ptr<const CompressedBody> page;
     try {
@@ -305,7 +306,7 @@ class Site {
         page = std::make_shared<const CompressedBody>(CompressedBody{body, gzip(body)});
       } else {
         // The page as a guest sees it, cached: the key names the page and the stamp everything
-        // that decides what it shows (access::visible's output depends on the viewer, a guest
+        // that decides what it shows (access::readable's output depends on the viewer, a guest
         // here, and the policy, part of the settings).
         const std::string key = fmt::format("{}:{}\n{}", id.size(), id, base);
         const std::string stamp =
@@ -333,11 +334,11 @@ class Site {
   // /qr/doc/{id}.svg: the QR code of the document's permalink.
   Status document_qr(const Request& req, std::string_view id) const {
     const auto site = settings_.get();
-    auto d = services_.store.get(id);
-    if (!d || !access::visible(*d, viewer_of(req, accounts_), site->policy()).exists) {
+    const auto doc_stamp = services_.store.stamp(id);
+    if (!doc_stamp || !access::may_know(doc_stamp->deleted, viewer_of(req, accounts_))) {
       return error(req, 404);
     }
-    auto svg = qr(base_url(req, *site) + "/doc/" + d->id);
+    auto svg = qr(base_url(req, *site) + "/doc/" + std::string(id));
     ResponseOptions options;
     options.cache_control = kShortCache;
     options.etag = etag_of(*svg);
@@ -411,39 +412,42 @@ class Site {
     return send(req, restinio::status_ok(), kXml, std::move(*body));
   }
 
-  // The document `id` and what the viewer of `req` may read of it, or nullopt when it is
-  // unknown to them.
-  std::optional<std::pair<doc::Document, access::Visible>> visible_document(
-      const Request& req, std::string_view id) const {
+  // Document `id` as the store holds it and what the viewer of `req` may read of it, or
+  // nullopt when it is unknown to them.
+  struct Gated {
+    doc::Document stored;  // for what is derived from the whole text (tasks), never shown
+    access::Readable readable;
+  };
+  std::optional<Gated> gated_document(const Request& req, std::string_view id) const {
     auto d = services_.store.get(id);
     if (!d) return std::nullopt;
-    auto visible = access::visible(*d, viewer_of(req, accounts_), settings_.get()->policy());
-    if (!visible.exists) return std::nullopt;
-    return std::pair{std::move(*d), std::move(visible)};
+    auto r = access::readable(*d, viewer_of(req, accounts_), settings_.get()->policy());
+    if (!r) return std::nullopt;
+    return Gated{std::move(*d), std::move(*r)};
   }
 
   Status document_template(const Request& req, std::string_view id) const {
-    const auto found = visible_document(req, id);
+    const auto found = gated_document(req, id);
     if (!found) return error(req, 404);
-    const auto& [d, visible] = *found;
-    const auto text = io::visible_template(visible, services_.places);
+    const auto text = io::visible_template(found->readable, services_.places);
     const auto site = settings_.get();
-    return html(req, pages_.template_page(env(req, *site), d, text, visible.complete));
+    return html(req, pages_.template_page(env(req, *site), found->readable, text,
+                                          doc::has_tasks(found->stored)));
   }
 
   enum class TaskFormat { kPage, kCsv, kXlsx };
 
   // The 任务分解表 of document `id` as a page or a download; 404 when it has no tasks.
   Status tasks_download(const Request& req, std::string_view id, TaskFormat format) const {
-    const auto found = visible_document(req, id);
+    const auto found = gated_document(req, id);
     if (!found) return error(req, 404);
-    const auto& [d, visible] = *found;
-    const auto tasks = doc::extract_tasks(d);
+    const auto tasks = doc::extract_tasks(found->stored);
     if (tasks.empty()) return error(req, 404);
-    const auto rows = io::visible_tasks(d, tasks, visible);
+    const auto& r = found->readable;
+    const auto rows = io::visible_tasks(r, tasks);
     if (format == TaskFormat::kPage) {
       const auto site = settings_.get();
-      return html(req, pages_.tasks_page(env(req, *site), d, rows, visible.complete, tasks.size()));
+      return html(req, pages_.tasks_page(env(req, *site), r, rows, tasks.size()));
     }
     const bool csv = format == TaskFormat::kCsv;
     return req->create_response()
@@ -454,7 +458,7 @@ class Site {
             restinio::http_field::content_disposition,
             csv ? "attachment; filename=\"tasks.csv\"" : "attachment; filename=\"tasks.xlsx\"")
         .append_header("X-Content-Type-Options", "nosniff")
-        .set_body(csv ? io::tasks_csv(rows) : io::tasks_xlsx(rows, d.title))
+        .set_body(csv ? io::tasks_csv(rows) : io::tasks_xlsx(rows, r.title()))
         .done();
   }
 

@@ -80,7 +80,7 @@ struct Services {
 // Serves until SIGINT/SIGTERM. Routes: / (latest and categories), /doc/{id}, /search?q=&page=,
 // /healthz, /static/{file}; for each document /doc/{id}/template (模板版), /doc/{id}/tasks
 // (任务分解表) and its downloads /doc/{id}/tasks.csv and /doc/{id}/tasks.xlsx, all of them
-// limited to what access::visible lets a guest read. Accepts on `options.listening_fd` and calls
+// limited to what access::readable lets a guest read. Accepts on `options.listening_fd` and calls
 // `on_listening` once it does. Throws std::invalid_argument when that is -1.
 void serve(Services services, const ServerOptions& options,
            const std::function<void()>& on_listening = {});

@@ -620,19 +620,20 @@ const Viewer kAdminViewer{Role::kAdmin, "admin", 3};
 // True when `viewer` reads all of a document of `visibility`; checks the preview otherwise.
 bool reads_all(doc::Visibility visibility, const Viewer& viewer, const Policy& policy = {}) {
   const auto d = gated_doc(visibility);
-  const auto v = visible(d, viewer, policy);
-  EXPECT_TRUE(v.exists);
-  EXPECT_EQ(reads_full_text(visibility, viewer, policy), v.complete);
-  if (v.complete) {
-    EXPECT_EQ(v.content, d.content);
+  const auto r = readable(d, viewer, policy);
+  EXPECT_TRUE(r);
+  if (!r) return false;
+  EXPECT_EQ(reads_full_text(visibility, viewer, policy), r->complete());
+  if (r->complete()) {
+    EXPECT_EQ(r->text(), d.content);
   } else {
-    EXPECT_LT(v.content.size(), d.content.size());
-    EXPECT_FALSE(v.content.empty());
-    EXPECT_LE(text::count_code_points(v.content), policy.preview_chars);
-    EXPECT_TRUE(std::string_view(d.content).starts_with(v.content));
-    EXPECT_EQ(v.content, visible(d, kGuestViewer, Policy{false, policy.preview_chars}).content);
+    EXPECT_LT(r->text().size(), d.content.size());
+    EXPECT_FALSE(r->text().empty());
+    EXPECT_LE(text::count_code_points(r->text()), policy.preview_chars);
+    EXPECT_TRUE(std::string_view(d.content).starts_with(r->text()));
+    EXPECT_EQ(r->text(), readable(d, kGuestViewer, Policy{false, policy.preview_chars})->text());
   }
-  return v.complete;
+  return r->complete();
 }
 
 TEST(VisibleByRole, PublicTextsAreWholeForEveryone) {
@@ -670,11 +671,11 @@ TEST(VisibleByRole, DeletedGatedTextsExistForAdminsOnly) {
     auto d = gated_doc(visibility);
     d.deleted = true;
     for (const auto& viewer : {kGuestViewer, kMemberViewer, kVipViewer}) {
-      EXPECT_FALSE(visible(d, viewer, Policy{true, 600}).exists);
+      EXPECT_FALSE(readable(d, viewer, Policy{true, 600}));
     }
-    const auto admin = visible(d, kAdminViewer, Policy{});
-    EXPECT_TRUE(admin.exists);
-    EXPECT_TRUE(admin.complete);
+    const auto admin = readable(d, kAdminViewer, Policy{});
+    ASSERT_TRUE(admin);
+    EXPECT_TRUE(admin->complete());
   }
 }
 

@@ -34,8 +34,20 @@ std::string repeat(std::string_view s, int n) {
   return out;
 }
 
+// What `readable` gives `viewer` of `d`, flattened for comparison.
+struct View {
+  bool exists = false;
+  bool complete = false;
+  std::string content;
+};
+View visible(const doc::Document& d, const Viewer& viewer, const Policy& policy) {
+  auto r = readable(d, viewer, policy);
+  if (!r) return {};
+  return {true, r->complete(), r->text()};
+}
+
 // A guest's view with a preview of `chars` characters.
-Visible guest_view(const std::string& content, std::size_t chars) {
+View guest_view(const std::string& content, std::size_t chars) {
   return visible(make_doc(content), kGuest, Policy{false, chars});
 }
 
@@ -195,6 +207,40 @@ TEST(Visible, TheNeededOpeningGivesWhatTheWholeTextGives) {
   EXPECT_EQ(text_bytes_needed(kGuest, Policy{true, 600}), std::numeric_limits<std::size_t>::max());
   EXPECT_EQ(text_bytes_needed(kGuest, Policy{false, std::numeric_limits<std::size_t>::max()}),
             std::numeric_limits<std::size_t>::max());
+}
+
+TEST(Readable, DescribesTheDocumentAndCountsWhollyReadableParagraphs) {
+  doc::Document d = make_doc("第一段。\n第二段有任务。还有一句话。\n第三段。");
+  d.category = "讲话稿";
+  d.date = "2024-03-15";
+  d.keywords = {"基层治理"};
+  d.views = 7;
+  d.visibility = doc::Visibility::kVip;
+  d.analysis = R"({"title":"t","outline":[{"level":1,"text":"一、总体要求","para":2}],"tasks":[]})";
+  const auto whole = readable(d, kAdmin, Policy{});
+  ASSERT_TRUE(whole);
+  EXPECT_EQ(whole->id(), "d1");
+  EXPECT_EQ(whole->title(), d.title);
+  EXPECT_EQ(whole->category(), "讲话稿");
+  EXPECT_EQ(whole->date(), "2024-03-15");
+  EXPECT_EQ(whole->keywords(), d.keywords);
+  EXPECT_EQ(whole->views(), 7);
+  EXPECT_EQ(whole->visibility(), doc::Visibility::kVip);
+  ASSERT_EQ(whole->outline().size(), 1u);
+  EXPECT_EQ(whole->outline()[0].text, "一、总体要求");
+  EXPECT_EQ(whole->outline()[0].para, 2u);
+  EXPECT_EQ(whole->whole_paragraphs(), 3u);
+  // Cut at a paragraph end, inside a paragraph at a sentence end, and at the limit.
+  const auto paragraphs = [&](std::size_t chars) {
+    auto r = readable(d, kMember, Policy{false, chars});  // a 会员专享 text: members get a preview
+    EXPECT_TRUE(r);
+    EXPECT_FALSE(r->complete());
+    return r->whole_paragraphs();
+  };
+  EXPECT_EQ(paragraphs(4), 1u);   // 第一段。
+  EXPECT_EQ(paragraphs(13), 1u);  // 第一段。\n第二段有任务。
+  EXPECT_EQ(paragraphs(20), 2u);  // up to the end of the second paragraph
+  EXPECT_EQ(paragraphs(0), 0u);
 }
 
 TEST(Visible, MayKnowAgreesWithVisible) {

