@@ -26,6 +26,17 @@ std::string utc_day(std::int64_t unix_seconds) {
   return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
+// Days since 1970-01-01 of `unix_seconds`: utc_day changes exactly when this does.
+std::int64_t unix_day(std::int64_t unix_seconds) {
+  constexpr std::int64_t kDay = 86400;
+  return unix_seconds / kDay - (unix_seconds % kDay < 0 ? 1 : 0);
+}
+
+// True when `session` has ended at `now`: idle too long or past its absolute end.
+bool expired(const store::Session& session, std::int64_t now) {
+  return now >= session.expires_at || now >= session.last_seen_at + kSessionIdleSeconds;
+}
+
 bool is_token(std::string_view token) {
   return token.size() == 2 * kTokenBytes && std::all_of(token.begin(), token.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -133,8 +144,11 @@ Role effective_role(const store::User& user, std::string_view today) {
   return role;
 }
 
-Accounts::Accounts(store::Store& store, std::string_view secret)
-    : store_(store), csrf_key_("wenku-csrf-key!!", secret) {}
+Accounts::Accounts(store::Store& store, std::string_view secret, SessionCacheLimits cache)
+    : store_(store),
+      csrf_key_("wenku-csrf-key!!", secret),
+      cache_seconds_(std::max<std::int64_t>(cache.seconds, 0)),
+      cache_(cache.seconds > 0 ? cache.entries : 0) {}
 
 std::int64_t Accounts::create(std::string_view raw_name, std::string_view password, Role role) {
   if (role == Role::kGuest) throw std::invalid_argument("an account cannot have the guest role");
@@ -205,6 +219,7 @@ LoginOutcome Accounts::login(std::string_view raw_name, std::string_view passwor
   login_succeeded(account);
   if (password_needs_rehash(user->password_hash)) {
     store_.set_password_hash(user->id, hash_password(password));
+    forget_account(user->id);  // cached copies hold the old hash
   }
   store_.mark_login(user->id);
   return {LoginResult::kOk, start_session(*user, now, user_agent), "", 0};
@@ -229,11 +244,35 @@ NewSession Accounts::start_session(const store::User& user, std::int64_t now,
 std::optional<Member> Accounts::member(std::string_view token, std::int64_t now) {
   if (!is_token(token)) return std::nullopt;
   const std::string hash = token_hash(token);
+  std::uint64_t forgets = 0;
+  {
+    std::unique_lock lock(cache_mutex_);
+    if (CachedSession* cached = cache_.find(hash)) {
+      store::Session& session = cached->member.session;
+      if (now < cached->read_at || now >= cached->read_at + cache_seconds_ ||
+          expired(session, now)) {
+        // Too old to answer, or ended: the store decides (another process may have moved
+        // last_seen_at since).
+        cache_.erase(hash);
+      } else {
+        const bool touch = now - session.last_seen_at >= kTouchEverySeconds;
+        if (touch) session.last_seen_at = now;
+        if (const std::int64_t day = unix_day(now); day != cached->day) {
+          cached->member.viewer.role = effective_role(cached->member.user, utc_day(now));
+          cached->day = day;
+        }
+        Member member = cached->member;
+        lock.unlock();
+        if (touch) store_.touch_session(hash, now);
+        return member;
+      }
+    }
+    forgets = forgets_;
+  }
   auto found = store_.session(hash);
   if (!found) return std::nullopt;
   auto& [session, user] = *found;
-  if (now >= session.expires_at || now >= session.last_seen_at + kSessionIdleSeconds ||
-      user.disabled) {
+  if (expired(session, now) || user.disabled) {
     store_.delete_session(hash);
     return std::nullopt;
   }
@@ -242,11 +281,20 @@ std::optional<Member> Accounts::member(std::string_view token, std::int64_t now)
     session.last_seen_at = now;
   }
   const Viewer viewer{effective_role(user, utc_day(now)), user.name, user.id};
-  return Member{viewer, std::move(user), std::move(session)};
+  Member member{viewer, std::move(user), std::move(session)};
+  if (cache_.capacity() > 0) {
+    std::lock_guard lock(cache_mutex_);
+    // A forget_* since the read began may have ended what was read: answer, do not keep.
+    if (forgets_ == forgets) cache_.put(hash, CachedSession{member, now, unix_day(now)});
+  }
+  return member;
 }
 
 void Accounts::logout(std::string_view token) {
-  if (is_token(token)) store_.delete_session(token_hash(token));
+  if (!is_token(token)) return;
+  const std::string hash = token_hash(token);
+  store_.delete_session(hash);
+  forget_session(hash);
 }
 
 void Accounts::change_password(const Member& member, std::string_view old_password,
@@ -258,6 +306,7 @@ void Accounts::change_password(const Member& member, std::string_view old_passwo
   if (auto problem = password_problem(new_password, user->name)) throw AccountError(*problem);
   store_.set_password_hash(user->id, hash_password(new_password));
   store_.delete_sessions_of(user->id, member.session.token_hash);
+  forget_account(user->id);
 }
 
 void Accounts::set_password(std::string_view raw_name, std::string_view password) {
@@ -267,10 +316,42 @@ void Accounts::set_password(std::string_view raw_name, std::string_view password
   if (auto problem = password_problem(password, name)) throw AccountError(*problem);
   store_.set_password_hash(user->id, hash_password(password));
   store_.delete_sessions_of(user->id, "");
+  forget_account(user->id);
+}
+
+bool Accounts::set_role(std::int64_t id, std::string_view role, std::string_view vip_until) {
+  const bool found = store_.set_role(id, role, vip_until);
+  forget_account(id);
+  return found;
+}
+
+bool Accounts::set_disabled(std::int64_t id, bool disabled) {
+  const bool found = store_.set_disabled(id, disabled);
+  forget_account(id);
+  return found;
 }
 
 std::int64_t Accounts::end_other_sessions(const Member& member) {
-  return store_.delete_sessions_of(member.user.id, member.session.token_hash);
+  const std::int64_t ended = store_.delete_sessions_of(member.user.id, member.session.token_hash);
+  forget_account(member.user.id);
+  return ended;
+}
+
+std::size_t Accounts::cached_sessions() const {
+  std::lock_guard lock(cache_mutex_);
+  return cache_.size();
+}
+
+void Accounts::forget_session(std::string_view token_hash) {
+  std::lock_guard lock(cache_mutex_);
+  cache_.erase(token_hash);
+  ++forgets_;
+}
+
+void Accounts::forget_account(std::int64_t user_id) {
+  std::lock_guard lock(cache_mutex_);
+  cache_.erase_if([user_id](const CachedSession& s) { return s.member.user.id == user_id; });
+  ++forgets_;
 }
 
 std::string Accounts::csrf_token(std::string_view binding) const {

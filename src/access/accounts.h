@@ -1,15 +1,18 @@
 // Member accounts over the store: name and password rules, registration, login with
-// throttling shared by every server process, sessions, password changes and CSRF tokens.
-// Times are Unix seconds passed in by the caller, so tests choose the clock.
+// throttling shared by every server process, sessions (with a short-lived per-process cache),
+// password changes and CSRF tokens. Times are Unix seconds passed in by the caller, so tests
+// choose the clock.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "access/lru_map.h"
 #include "access/tokens.h"
 #include "access/visible.h"
 #include "store/store.h"
@@ -24,6 +27,12 @@ inline constexpr std::size_t kMinPasswordChars = 8;
 inline constexpr std::int64_t kSessionIdleSeconds = 30 * 86400;
 inline constexpr std::int64_t kSessionMaxSeconds = 90 * 86400;
 inline constexpr std::int64_t kTouchEverySeconds = 300;
+// Each Accounts object keeps the sessions it read from the store (never unknown tokens) for
+// kSessionCacheSeconds, at most kSessionCacheEntries of them, least recently used out first.
+// So a change made elsewhere (another server process, the CLI, the store directly) reaches
+// member() within kSessionCacheSeconds; one made through the same object, at once.
+inline constexpr std::int64_t kSessionCacheSeconds = 1;
+inline constexpr std::size_t kSessionCacheEntries = 1024;
 // Login throttling: failures count within kFailureWindowSeconds. From the kClientFreeFailures-th
 // failure of a client, or the kAccountFreeFailures-th of an account (for clients that failed
 // too), the next try must wait kFirstBackoffSeconds doubling per further failure, up to
@@ -81,6 +90,14 @@ struct NewSession {
 
 enum class LoginResult { kOk, kWrong, kThrottled, kDisabled };
 
+// The session cache of one Accounts object; either field 0 turns it off (every member() call
+// reads the store).
+struct SessionCacheLimits {
+  std::size_t entries = kSessionCacheEntries;
+  // A session read from the store at `now` = t answers the calls with t <= now < t + seconds.
+  std::int64_t seconds = kSessionCacheSeconds;
+};
+
 struct LoginOutcome {
   LoginResult result = LoginResult::kWrong;
   std::optional<NewSession> session;  // kOk only
@@ -88,10 +105,16 @@ struct LoginOutcome {
   std::int64_t retry_after = 0;       // kThrottled: seconds to wait
 };
 
+// Thread-safe: any method may be called from several threads at once (the store is, and
+// the session cache has its own lock). `store` must outlive the object. Every method that
+// reads or writes the store throws store::StoreError when the store fails.
 class Accounts {
  public:
   // `secret` keys the CSRF tokens: every server process of a site must pass the same one.
-  Accounts(store::Store& store, std::string_view secret);
+  // `cache` bounds the session cache (member()).
+  Accounts(store::Store& store, std::string_view secret, SessionCacheLimits cache = {});
+  Accounts(const Accounts&) = delete;
+  Accounts& operator=(const Accounts&) = delete;
 
   // Creates an account of `role` (not kGuest) and returns its id. Throws AccountError for a
   // bad or taken name (normalised first) or a bad password.
@@ -110,21 +133,32 @@ class Accounts {
                      std::int64_t now, std::string_view user_agent);
 
   // The member holding session `token` at `now`, or nullopt when the token is malformed,
-  // unknown, idle for longer than kSessionIdleSeconds or older than kSessionMaxSeconds (such
-  // a session is deleted). Moves last_seen_at forward at most once per kTouchEverySeconds.
+  // unknown, idle for kSessionIdleSeconds or more, older than kSessionMaxSeconds (such a
+  // session is deleted) or its account is disabled. Expiry is judged at `now` on every call,
+  // cached or not. Moves last_seen_at forward (in the store too) at most once per
+  // kTouchEverySeconds. The answer may come from the session cache: a session read from the
+  // store at t answers the calls with t <= now < t + the cache's seconds, so a session ended
+  // or an account changed in second t by anything but this object's own methods is seen by
+  // every call with now >= t + seconds (kSessionCacheSeconds: in under one second). Tokens
+  // the store does not know are never cached.
   std::optional<Member> member(std::string_view token, std::int64_t now);
 
-  // Ends session `token` (no-op when unknown).
+  // Ends session `token` (no-op when unknown), for member() at once.
   void logout(std::string_view token);
 
   // Sets a new password after checking `old_password`; every other session of the account
-  // ends. Throws AccountError (wrong old password, bad new one).
+  // ends, for member() at once. Throws AccountError (wrong old password, bad new one).
   void change_password(const Member& member, std::string_view old_password,
                        std::string_view new_password);
 
-  // Sets the password of account `name` (CLI) and ends all its sessions. Throws AccountError
-  // for an unknown name or a bad password.
+  // Sets the password of account `name` (CLI) and ends all its sessions, for member() at
+  // once. Throws AccountError for an unknown name or a bad password.
   void set_password(std::string_view name, std::string_view password);
+
+  // Store::set_role and Store::set_disabled (disabling ends the account's sessions), seen by
+  // this object's member() at once. Each returns false when no account has `id`.
+  bool set_role(std::int64_t id, std::string_view role, std::string_view vip_until);
+  bool set_disabled(std::int64_t id, bool disabled);
 
   // Login throttling for any credential, shared by every process through the store:
   // `account` names what is tried (e.g. "user:NAME", "admin-token"), `client` who tries
@@ -142,8 +176,12 @@ class Accounts {
   // "登录失败次数过多，请 N 分钟后再试。" for a wait of `seconds`.
   static std::string throttle_message(std::int64_t seconds);
 
-  // Ends every session of the member's account but the current one; returns how many.
+  // Ends every session of the member's account but the current one, for member() at once;
+  // returns how many.
   std::int64_t end_other_sessions(const Member& member);
+
+  // How many sessions the cache holds now: at most the limits' entries.
+  std::size_t cached_sessions() const;
 
   // The CSRF token of forms shown to whoever holds `binding` (a session token, or for guests
   // their anonymous form cookie): 64 hex digits, a MAC of it, so nothing is stored.
@@ -153,10 +191,26 @@ class Accounts {
   bool csrf_valid(std::string_view binding, std::string_view token) const;
 
  private:
+  // A session as read from the store at `read_at`, with the viewer of UTC day `day`.
+  struct CachedSession {
+    Member member;
+    std::int64_t read_at = 0;
+    std::int64_t day = 0;  // Unix days
+  };
+
   NewSession start_session(const store::User& user, std::int64_t now, std::string_view user_agent);
+  // Drop the cached session `token_hash` / every cached session of account `user_id`
+  // after the store changed them, and keep member() calls whose store read began before
+  // from caching what they read. Called after the store write.
+  void forget_session(std::string_view token_hash);
+  void forget_account(std::int64_t user_id);
 
   store::Store& store_;
   MacKey csrf_key_;
+  const std::int64_t cache_seconds_;
+  mutable std::mutex cache_mutex_;
+  LruMap<CachedSession> cache_;  // by token hash; guarded by cache_mutex_
+  std::uint64_t forgets_ = 0;    // forget_* calls so far; guarded by cache_mutex_
 };
 
 }  // namespace wenku::access

@@ -25,7 +25,7 @@
 #include "search/searcher.h"
 #include "text/segmenter.h"
 #include "text/utf8.h"
-#include "web/admin.h"
+#include "web/admin/admin.h"
 #include "web/server.h"
 
 namespace wenku::app {

@@ -24,21 +24,21 @@
 #include "io/export.h"
 #include "search/searcher.h"
 #include "store/store.h"
-#include "web/admin.h"
-#include "web/api.h"
-#include "web/assets.h"
-#include "web/feedback.h"
-#include "web/hot.h"
-#include "web/http.h"
-#include "web/members.h"
-#include "web/pages.h"
-#include "web/qr.h"
-#include "web/render.h"
-#include "web/sitemap.h"
-#include "web/stop_once.h"
-#include "web/ttl_cache.h"
-#include "web/url.h"
-#include "web/views.h"
+#include "web/admin/admin.h"
+#include "web/api/api.h"
+#include "web/http/http.h"
+#include "web/http/stop_once.h"
+#include "web/http/ttl_cache.h"
+#include "web/http/url.h"
+#include "web/site/assets.h"
+#include "web/site/feedback.h"
+#include "web/site/hot.h"
+#include "web/site/members.h"
+#include "web/site/pages.h"
+#include "web/site/qr.h"
+#include "web/site/render.h"
+#include "web/site/sitemap.h"
+#include "web/site/views.h"
 
 namespace wenku::web {
 
@@ -104,12 +104,13 @@ class Site {
         settings_(services.store, options.site),
         accounts_(services.store, csrf_secret(services.store)),
         pages_(renderer_),
+        layout_(renderer_, settings_, accounts_,
+                options.host.find(':') != std::string::npos
+                    ? fmt::format("[{}]:{}", options.host, options.port)
+                    : fmt::format("{}:{}", options.host, options.port)),
         hot_(services.store),
         sitemap_(services.store),
         views_(services.store),
-        listen_(options.host.find(':') != std::string::npos
-                    ? fmt::format("[{}]:{}", options.host, options.port)
-                    : fmt::format("{}:{}", options.host, options.port)),
         static_time_(static_files_time()) {
     set_client_key_secret(client_key_secret(services.store));
   }
@@ -180,51 +181,29 @@ class Site {
     router->get_and_head("/static/:file",
                          [this](const Request& r, Params p) { return asset(r, p["file"]); });
     add_api_routes(*router, services_, settings_, hot_, accounts_);
-    add_member_routes(*router, {services_.store, settings_, renderer_, accounts_});
+    add_member_routes(*router, {services_.store, settings_, accounts_, layout_});
     add_admin_routes(*router, services_, options_, settings_, renderer_, accounts_);
-    add_feedback_routes(*router, {services_.store, settings_, renderer_});
+    add_feedback_routes(*router, {services_.store, settings_, accounts_, layout_});
     router->non_matched_request_handler([this](const Request& r) { return error(r, 404); });
     return router;
   }
 
  private:
-  // Wraps `handler` so that an exception becomes a logged 500 page.
+  // `handler`, with what it throws answered by the error page (errors.h).
   Handler guard(Handler handler) const {
-    return [this, handler = std::move(handler)](const Request& req, Params params) {
-      try {
-        return handler(req, std::move(params));
-      } catch (const std::exception& e) {
-        spdlog::error("{} {}: {}", req->header().method().c_str(), req->header().request_target(),
-                      e.what());
-        return error(req, 500);
-      }
-    };
+    return guarded(std::move(handler), [this](const Request& req, const Failure& failure) {
+      return layout_.error(req, failure, member_of(req, accounts_));
+    });
   }
 
-  // The absolute address of the site as this request reaches it (see site_base_url).
   std::string base_url(const Request& req, const SiteSettings& site) const {
-    auto host = req->header().opt_value_of(restinio::http_field::host);
-    return site_base_url(site.base_url,
-                         host ? std::optional<std::string_view>(*host) : std::nullopt, listen_);
+    return layout_.base_url(req, site);
   }
 
-  // The QR code SVG of `text`, cached (permalinks are few and their codes never change).
-  std::shared_ptr<const std::string> qr(const std::string& text) const {
-    return qr_cache_.get(text, [&] { return qr_svg(text); });
-  }
-
-  // What every page of this request needs; `site` must outlive it.
-  // What every page of `req` needs; `member` is the request's (member_of), for the header
-  // and the member's form token.
+  // What every page of `req` needs; `member` is the request's (member_of).
   PageEnv env(const Request& req, const SiteSettings& site,
               const std::optional<access::Member>& member) const {
-    PageEnv e{site, base_url(req, site), "", "", ""};
-    if (!site.has_wechat_image) e.site_qr_svg = *qr(e.base_url + "/");
-    if (member) {
-      e.member = member->user.name;
-      e.csrf_token = member_csrf(*member, accounts_);
-    }
-    return e;
+    return layout_.env(req, site, member);
   }
   PageEnv env(const Request& req, const SiteSettings& site) const {
     return env(req, site, member_of(req, accounts_));
@@ -235,11 +214,7 @@ class Site {
   }
 
   Status error(const Request& req, int code) const {
-    auto status = code == 404   ? restinio::status_not_found()
-                  : code == 400 ? restinio::status_bad_request()
-                                : restinio::status_internal_server_error();
-    const auto site = settings_.get();
-    return send(req, std::move(status), kHtml, pages_.error(env(req, *site), code));
+    return layout_.error(req, failure_of_status(code), member_of(req, accounts_));
   }
 
   HotTabs hot_tabs() const {
@@ -282,7 +257,7 @@ class Site {
   Status document(const Request& req, std::string_view id) const {
     const auto site = settings_.get();
     const auto member = member_of(req, accounts_);
-    const access::Viewer viewer = member ? member->viewer : access::Viewer{};
+    const access::Viewer viewer = viewer_of(member);
     // The cheap stamp decides existence and cache validity; the text is read only to render.
     const auto doc_stamp = services_.store.stamp(id);
     if (!doc_stamp || !access::may_know(doc_stamp->deleted, viewer)) return error(req, 404);
@@ -295,7 +270,7 @@ class Site {
       if (!r) throw DocumentGone{};
       const PageEnv page_env = env(req, *site, member);
       DocumentExtras extras{related(r->id(), viewer, policy), doc::has_tasks(*d), hot_tabs(),
-                            *qr(base + "/doc/" + r->id()),
+                            *layout_.qr(base + "/doc/" + r->id()),
                             member && services_.store.is_favorite(member->user.id, r->id())};
       return pages_.document(page_env, *r, extras);
     };
@@ -338,7 +313,7 @@ class Site {
     if (!doc_stamp || !access::may_know(doc_stamp->deleted, viewer_of(req, accounts_))) {
       return error(req, 404);
     }
-    auto svg = qr(base_url(req, *site) + "/doc/" + std::string(id));
+    auto svg = layout_.qr(base_url(req, *site) + "/doc/" + std::string(id));
     ResponseOptions options;
     options.cache_control = kShortCache;
     options.etag = etag_of(*svg);
@@ -394,13 +369,14 @@ class Site {
     if (!slug) return error(req, 400);
     auto collection = services_.store.collection(*slug);
     if (!collection) return error(req, 404);
+    const auto member = member_of(req, accounts_);
     std::vector<doc::Summary> docs;
     for (const auto& id : collection->ids) {
       auto d = services_.store.get(id);
-      if (d && !d->deleted) docs.push_back(doc::summarize(*d));
+      if (d && access::may_know(d->deleted, viewer_of(member))) docs.push_back(doc::summarize(*d));
     }
     const auto site = settings_.get();
-    return html(req, pages_.topic(env(req, *site), *collection, docs));
+    return html(req, pages_.topic(env(req, *site, member), *collection, docs));
   }
 
   // /sitemap.xml (`n` empty) or /sitemap-`n`.xml.
@@ -474,6 +450,7 @@ class Site {
     bool bad_year = !year.empty() && (ec != std::errc() || end != year.data() + year.size());
     if (!sort || bad_year) return error(req, 400);
     const auto site = settings_.get();
+    const auto member = member_of(req, accounts_);
     search::SearchResponse response;
     if (!q.empty() || !filters.category.empty() || filters.year != 0) {
       search::SearchRequest request{q,
@@ -482,11 +459,11 @@ class Site {
                                     filters.sort,
                                     filters.category,
                                     filters.year};
-      response = search::run_search(services_.index, services_.store, request,
-                                    viewer_of(req, accounts_), site->policy());
+      response = search::run_search(services_.index, services_.store, request, viewer_of(member),
+                                    site->policy());
     }
     PageInfo info = paginate(response.total, kSearchPageSize, page);
-    return html(req, pages_.search(env(req, *site), q, response, info, filters));
+    return html(req, pages_.search(env(req, *site, member), q, response, info, filters));
   }
 
   // Serves an embedded asset with its validators; 304 when the client already holds it.
@@ -505,14 +482,13 @@ class Site {
   mutable access::Accounts accounts_;
   Renderer renderer_;
   Pages pages_;
+  Layout layout_;
   mutable HotLists hot_;
   Sitemap sitemap_;
   mutable ViewCounter views_;
-  mutable TtlCache<std::string> qr_cache_{std::chrono::hours(1), 512};
   mutable TtlCache<std::vector<search::RelatedDoc>> related_cache_{std::chrono::minutes(5), 2000};
   // Guest document pages: a 10 s time to live bounds how stale hot lists and 相关内容 look.
   mutable PageCache page_cache_{std::chrono::seconds(10), 64 << 20};
-  const std::string listen_;        // the listen address, "host:port"
   const std::int64_t static_time_;  // Last-Modified of the static files
 };
 

@@ -10,8 +10,8 @@
 #include "doc/document.h"
 #include "doc/templater.h"
 #include "store/store.h"
-#include "web/http.h"
-#include "web/settings.h"
+#include "web/http/http.h"
+#include "web/site/settings.h"
 
 namespace wenku::store {
 class Store;

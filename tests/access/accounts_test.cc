@@ -6,13 +6,16 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <atomic>
 #include <cctype>
 #include <cstdint>
 #include <limits>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "access/lru_map.h"
 #include "access/passwords.h"
 #include "access/visible.h"
 #include "store/store.h"
@@ -62,6 +65,13 @@ class AccountsTest : public ::testing::Test {
   }
 
   bool stored(const std::string& token) { return store_->session(token_hash(token)).has_value(); }
+
+  // Another session of `name` (password "right-password-1"), started at kT0.
+  std::string another_session(const std::string& name) {
+    auto out = login(name, "right-password-1", "client");
+    if (!out.session) ADD_FAILURE() << "login of " << name << " failed";
+    return out.session ? out.session->token : std::string();
+  }
 
   testing::TempDir dir_;
   std::unique_ptr<store::Store> store_ = store::open_sqlite(dir_.path() / "wenku.sqlite");
@@ -477,6 +487,239 @@ TEST_F(AccountsTest, EndOtherSessionsKeepsTheCurrentOne) {
   EXPECT_TRUE(accounts_.member(s1.token, kT0));
   EXPECT_FALSE(accounts_.member(s2.session->token, kT0));
   EXPECT_FALSE(accounts_.member(s3.session->token, kT0));
+}
+
+// ---- the session cache ----------------------------------------------------------------------
+
+TEST_F(AccountsTest, RevocationsThroughTheSameObjectAreSeenAtOnceEvenWhenCached) {
+  const auto s = register_at("sunba", "right-password-1");
+  const std::int64_t id = s.member.user.id;
+  // Every lookup below happens at kT0, so a cached answer would stand if not forgotten.
+  const auto cached = [&](const std::string& token) {
+    EXPECT_TRUE(accounts_.member(token, kT0));
+    return token;
+  };
+
+  const std::string a = cached(another_session("sunba"));
+  cached(s.token);
+  accounts_.logout(a);
+  EXPECT_FALSE(accounts_.member(a, kT0));
+  EXPECT_TRUE(accounts_.member(s.token, kT0));
+
+  const std::string b = cached(another_session("sunba"));
+  const std::string c = cached(another_session("sunba"));
+  EXPECT_EQ(accounts_.end_other_sessions(*accounts_.member(s.token, kT0)), 2);
+  EXPECT_FALSE(accounts_.member(b, kT0));
+  EXPECT_FALSE(accounts_.member(c, kT0));
+  EXPECT_TRUE(accounts_.member(s.token, kT0));
+
+  const std::string d = cached(another_session("sunba"));
+  accounts_.change_password(*accounts_.member(s.token, kT0), "right-password-1", "new-password-2");
+  EXPECT_FALSE(accounts_.member(d, kT0));
+  const auto m = accounts_.member(s.token, kT0);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->user.password_hash, store_->user(id)->password_hash);
+
+  EXPECT_EQ(accounts_.member(s.token, kT0)->viewer.role, Role::kMember);
+  ASSERT_TRUE(accounts_.set_role(id, "vip", ""));
+  EXPECT_EQ(accounts_.member(s.token, kT0)->viewer.role, Role::kVip);
+  ASSERT_TRUE(accounts_.set_role(id, "member", ""));
+  EXPECT_EQ(accounts_.member(s.token, kT0)->viewer.role, Role::kMember);
+
+  ASSERT_TRUE(accounts_.set_disabled(id, true));
+  EXPECT_FALSE(accounts_.member(s.token, kT0));
+  EXPECT_FALSE(accounts_.set_role(id + 100, "vip", ""));
+  EXPECT_FALSE(accounts_.set_disabled(id + 100, true));
+
+  ASSERT_TRUE(accounts_.set_disabled(id, false));
+  const auto fresh = login("sunba", "new-password-2", "client");
+  ASSERT_TRUE(fresh.session);
+  cached(fresh.session->token);
+  accounts_.set_password("sunba", "newer-password-3");
+  EXPECT_FALSE(accounts_.member(fresh.session->token, kT0));
+}
+
+TEST_F(AccountsTest, RevocationsElsewhereAreSeenOnceTheCacheSecondsHavePassed) {
+  const auto s = register_at("sunba", "right-password-1");
+  const std::string a = another_session("sunba");
+  // Another server process, or the CLI: its own Accounts over the same store.
+  Accounts elsewhere(*store_, "the site secret");
+
+  ASSERT_TRUE(accounts_.member(a, kT0));
+  elsewhere.logout(a);
+  EXPECT_FALSE(stored(a));
+  EXPECT_FALSE(elsewhere.member(a, kT0));
+  // This object read the session at kT0: it may answer from its cache until the bound...
+  EXPECT_TRUE(accounts_.member(a, kT0 + kSessionCacheSeconds - 1));
+  // ... and never from then on.
+  EXPECT_FALSE(accounts_.member(a, kT0 + kSessionCacheSeconds));
+
+  const std::int64_t later = kT0 + 10;
+  ASSERT_TRUE(accounts_.member(s.token, later));
+  elsewhere.set_password("sunba", "new-password-2");  // `wenku user passwd`
+  EXPECT_TRUE(accounts_.member(s.token, later + kSessionCacheSeconds - 1));
+  EXPECT_FALSE(accounts_.member(s.token, later + kSessionCacheSeconds));
+  EXPECT_FALSE(accounts_.member(s.token, later));  // not cached again
+}
+
+TEST_F(AccountsTest, RoleAndDisablingThroughTheStoreAreSeenOnceTheCacheSecondsHavePassed) {
+  const auto s = register_at("sunba", "right-password-1");
+  const std::int64_t id = s.member.user.id;
+  ASSERT_EQ(accounts_.member(s.token, kT0)->viewer.role, Role::kMember);
+  ASSERT_TRUE(store_->set_role(id, "admin", ""));  // e.g. the admin page in another worker
+  EXPECT_EQ(accounts_.member(s.token, kT0 + kSessionCacheSeconds - 1)->viewer.role, Role::kMember);
+  const std::int64_t t1 = kT0 + kSessionCacheSeconds;
+  EXPECT_EQ(accounts_.member(s.token, t1)->viewer.role, Role::kAdmin);
+
+  ASSERT_TRUE(store_->set_disabled(id, true));  // e.g. `wenku user disable`
+  EXPECT_TRUE(accounts_.member(s.token, t1 + kSessionCacheSeconds - 1));
+  EXPECT_FALSE(accounts_.member(s.token, t1 + kSessionCacheSeconds));
+}
+
+// With a cache that would keep entries for longer than sessions live, expiry, the touch of
+// last_seen_at and the role of the day must still be judged at `now` on every call.
+TEST_F(AccountsTest, ExpiryTouchAndRoleOfTheDayHoldAtNowForCachedSessions) {
+  Accounts lasting(*store_, "the site secret", {.entries = 16, .seconds = 4 * kSessionMaxSeconds});
+  const auto s = register_at("sunba", "right-password-1");
+
+  // Idle expiry, exactly at kSessionIdleSeconds after the last touch.
+  const std::string idle = another_session("sunba");
+  ASSERT_TRUE(lasting.member(idle, kT0));
+  EXPECT_TRUE(lasting.member(idle, kT0 + kTouchEverySeconds - 1));
+  EXPECT_EQ(last_seen(idle), kT0);
+  const std::int64_t touched = kT0 + kTouchEverySeconds;
+  EXPECT_EQ(lasting.member(idle, touched)->session.last_seen_at, touched);
+  EXPECT_EQ(last_seen(idle), touched);  // the touch reaches the store from a cached entry
+  EXPECT_TRUE(lasting.member(idle, touched + kTouchEverySeconds - 1));
+  EXPECT_EQ(last_seen(idle), touched);
+  EXPECT_TRUE(lasting.member(idle, touched + kSessionIdleSeconds - 1));
+  EXPECT_EQ(last_seen(idle), touched + kSessionIdleSeconds - 1);
+  EXPECT_FALSE(lasting.member(idle, touched + 2 * kSessionIdleSeconds - 1));
+  EXPECT_FALSE(stored(idle));
+
+  // Absolute expiry, exactly kSessionMaxSeconds after login whatever the activity.
+  std::int64_t now = kT0;
+  while (now + kSessionIdleSeconds / 2 < kT0 + kSessionMaxSeconds) {
+    now += kSessionIdleSeconds / 2;
+    ASSERT_TRUE(lasting.member(s.token, now)) << now - kT0;
+  }
+  EXPECT_TRUE(lasting.member(s.token, kT0 + kSessionMaxSeconds - 1));
+  EXPECT_FALSE(lasting.member(s.token, kT0 + kSessionMaxSeconds));
+  EXPECT_FALSE(stored(s.token));
+
+  // A VIP whose last day is the day of kT0 acts as a member the next day.
+  const std::string vip = another_session("sunba");
+  ASSERT_TRUE(lasting.set_role(s.member.user.id, "vip", "2023-11-14"));
+  EXPECT_EQ(lasting.member(vip, kT0)->viewer.role, Role::kVip);
+  EXPECT_EQ(lasting.member(vip, kT0 + 2 * 3600)->viewer.role, Role::kMember);
+}
+
+TEST_F(AccountsTest, TheCacheKeepsNoUnknownTokensAndAtMostItsBoundOfSessions) {
+  const auto s = register_at("sunba", "right-password-1");
+  EXPECT_EQ(accounts_.cached_sessions(), 0u);
+  ASSERT_TRUE(accounts_.member(s.token, kT0));
+  EXPECT_EQ(accounts_.cached_sessions(), 1u);
+  for (int i = 0; i < 3000; ++i) ASSERT_FALSE(accounts_.member(random_hex(32), kT0)) << i;
+  EXPECT_EQ(accounts_.cached_sessions(), 1u);
+
+  // More live sessions than the bound: the least recently used make room.
+  for (std::size_t i = 0; i < kSessionCacheEntries + 50; ++i) {
+    const std::string token = random_hex(32);
+    store::Session session;
+    session.token_hash = token_hash(token);
+    session.user_id = s.member.user.id;
+    session.created_at = session.last_seen_at = kT0;
+    session.expires_at = kT0 + kSessionMaxSeconds;
+    store_->add_session(session);
+    ASSERT_TRUE(accounts_.member(token, kT0)) << i;
+    ASSERT_LE(accounts_.cached_sessions(), kSessionCacheEntries) << i;
+  }
+  EXPECT_EQ(accounts_.cached_sessions(), kSessionCacheEntries);
+  EXPECT_TRUE(accounts_.member(s.token, kT0));  // read again, from the store
+
+  Accounts uncached(*store_, "the site secret", {.entries = 0});
+  EXPECT_TRUE(uncached.member(s.token, kT0));
+  EXPECT_EQ(uncached.cached_sessions(), 0u);
+}
+
+TEST_F(AccountsTest, MemberMayBeCalledFromSeveralThreadsAtOnce) {
+  const auto s = register_at("sunba", "right-password-1");
+  const std::string ending = another_session("sunba");
+  std::atomic<bool> logged_out = false;
+  std::atomic<int> wrong = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 3000; ++i) {
+        const std::int64_t now = kT0 + i / 500;
+        const bool after_logout = logged_out.load();
+        if (accounts_.member(ending, now) && after_logout) ++wrong;
+        if (!accounts_.member(s.token, now)) ++wrong;
+        if (accounts_.member(random_hex(32), now)) ++wrong;
+        if (t == 0 && i == 1000) {
+          accounts_.logout(ending);
+          logged_out = true;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_FALSE(accounts_.member(ending, kT0));
+}
+
+// A lookup that read the store just before a logout through the same object may answer,
+// but must not cache what it read. The race is timing-dependent, so it is run many times;
+// the answer after both is deterministic.
+TEST_F(AccountsTest, ALookupRacingALogoutCachesNothingStale) {
+  const auto s = register_at("sunba", "right-password-1");
+  int stale = 0;
+  for (int round = 0; round < 300; ++round) {
+    const std::string token = random_hex(32);
+    store::Session session;
+    session.token_hash = token_hash(token);
+    session.user_id = s.member.user.id;
+    session.created_at = session.last_seen_at = kT0;
+    session.expires_at = kT0 + kSessionMaxSeconds;
+    store_->add_session(session);
+    std::atomic<bool> go = false;
+    std::thread reader([&] {
+      while (!go) {
+      }
+      for (int i = 0; i < 20; ++i) accounts_.member(token, kT0);
+    });
+    go = true;
+    accounts_.logout(token);
+    reader.join();
+    if (accounts_.member(token, kT0)) ++stale;
+  }
+  EXPECT_EQ(stale, 0);
+}
+
+TEST(LruMap, ForgetsTheLeastRecentlyUsedEntryToMakeRoom) {
+  LruMap<int> map(3);
+  map.put("a", 1);
+  map.put("b", 2);
+  map.put("c", 3);
+  ASSERT_NE(map.find("a"), nullptr);  // a is now the most recently used
+  map.put("d", 4);                    // so b goes
+  EXPECT_EQ(map.find("b"), nullptr);
+  EXPECT_EQ(map.size(), 3u);
+  map.put("c", 30);  // replaces, makes c the most recent
+  EXPECT_EQ(*map.find("c"), 30);
+  map.put("e", 5);  // a was used before d, c: a goes
+  EXPECT_EQ(map.find("a"), nullptr);
+  EXPECT_EQ(map.size(), 3u);
+  EXPECT_EQ(map.erase_if([](int v) { return v > 4; }), 2u);  // c (30) and e
+  EXPECT_EQ(*map.find("d"), 4);
+  EXPECT_TRUE(map.erase("d"));
+  EXPECT_FALSE(map.erase("d"));
+  EXPECT_EQ(map.size(), 0u);
+
+  LruMap<int> none(0);
+  none.put("a", 1);
+  EXPECT_EQ(none.find("a"), nullptr);
+  EXPECT_EQ(none.size(), 0u);
 }
 
 // ---- passwords --------------------------------------------------------------------------------

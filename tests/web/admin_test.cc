@@ -22,10 +22,10 @@
 #include <vector>
 
 #include "testing/test_support.h"
-#include "web/admin_auth.h"
-#include "web/admin_impl.h"
-#include "web/svg_chart.h"
-#include "web/url.h"
+#include "web/admin/admin_auth.h"
+#include "web/admin/admin_impl.h"
+#include "web/admin/svg_chart.h"
+#include "web/http/url.h"
 
 namespace wenku::web {
 namespace {

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "testing/test_support.h"
-#include "web/url.h"
+#include "web/http/url.h"
 
 namespace wenku::web {
 namespace {

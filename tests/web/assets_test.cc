@@ -1,8 +1,8 @@
-#include "web/assets.h"
+#include "web/site/assets.h"
 
 #include <gtest/gtest.h>
 
-#include "web/url.h"
+#include "web/http/url.h"
 
 namespace wenku::web {
 namespace {

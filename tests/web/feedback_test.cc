@@ -15,7 +15,7 @@
 
 #include "store/store.h"
 #include "testing/test_support.h"
-#include "web/url.h"
+#include "web/http/url.h"
 
 namespace wenku::web {
 namespace {

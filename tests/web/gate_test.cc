@@ -17,8 +17,8 @@
 #include <fmt/format.h>
 
 #include "testing/test_support.h"
+#include "web/http/url.h"
 #include "web/http_client.h"
-#include "web/url.h"
 
 namespace wenku::web {
 namespace {

@@ -5,9 +5,9 @@
 #include <string>
 
 #include "http_client.h"
-#include "web/http.h"
-#include "web/qr.h"
-#include "web/settings.h"
+#include "web/http/http.h"
+#include "web/site/qr.h"
+#include "web/site/settings.h"
 
 namespace wenku::web {
 namespace {

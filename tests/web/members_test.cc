@@ -14,8 +14,8 @@
 #include "access/accounts.h"
 #include "store/store.h"
 #include "testing/test_support.h"
+#include "web/http/url.h"
 #include "web/http_client.h"
-#include "web/url.h"
 
 namespace wenku::web {
 namespace {

@@ -1,5 +1,5 @@
 // In-process rendering of every page: structure, Chinese wording, SEO tags and HTML escaping.
-#include "web/pages.h"
+#include "web/site/pages.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 
 #include "doc/analysis.h"
 #include "testing/test_support.h"
-#include "web/qr.h"
+#include "web/site/qr.h"
 
 namespace wenku::web {
 namespace {
@@ -83,7 +83,8 @@ TEST_F(PagesTest, EveryPageIsChineseUtf8AndMobileFriendly) {
        {pages_.home(env_, {}), doc_page(full_text(d)), pages_.search(env_, "", {}, {}),
         pages_.category(env_, category, {}, store::SortOrder::kNewest, {}),
         pages_.hot(env_, HotPeriod::kWeek, {}), pages_.topic(env_, topic, {}),
-        pages_.error(env_, 404), pages_.template_page(env_, full_text(d), "模板", false),
+        error_page(renderer_, env_, failure_of_status(404)),
+        pages_.template_page(env_, full_text(d), "模板", false),
         pages_.tasks_page(env_, full_text(d), {}, 0)}) {
     EXPECT_TRUE(html.starts_with("<!DOCTYPE html>")) << html.substr(0, 80);
     EXPECT_TRUE(contains(html, R"(<html lang="zh-CN">)"));
@@ -440,19 +441,19 @@ TEST_F(PagesTest, SearchEscapesTheQuery) {
 }
 
 TEST_F(PagesTest, ErrorPagesAreChineseAndNotIndexed) {
-  auto not_found = pages_.error(env_, 404);
+  auto not_found = error_page(renderer_, env_, failure_of_status(404));
   EXPECT_TRUE(contains(not_found, "<title>页面不存在 - 文库</title>"));
   EXPECT_TRUE(contains(not_found, "404"));
   EXPECT_TRUE(contains(not_found, R"(<meta name="robots" content="noindex">)"));
-  EXPECT_TRUE(contains(pages_.error(env_, 500), "服务器出错了"));
-  EXPECT_TRUE(contains(pages_.error(env_, 400), "请求无效"));
+  EXPECT_TRUE(contains(error_page(renderer_, env_, failure_of_status(500)), "服务器出错了"));
+  EXPECT_TRUE(contains(error_page(renderer_, env_, failure_of_status(400)), "请求无效"));
 }
 
 TEST_F(PagesTest, SiteNameComesFromTheSettingsOfEachCall) {
   SiteSettings renamed;
   renamed.site_name = "公文<库>";
   PageEnv env{renamed, std::string(kBase), "", "", ""};
-  auto html = pages_.error(env, 404);
+  auto html = error_page(renderer_, env, failure_of_status(404));
   EXPECT_TRUE(contains(html, "<title>页面不存在 - 公文&lt;库&gt;</title>"));
   EXPECT_TRUE(contains(html, R"(<meta property="og:site_name" content="公文&lt;库&gt;">)"));
 }

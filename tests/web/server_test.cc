@@ -14,7 +14,7 @@
 #include "http_client.h"
 #include "testing/test_support.h"
 #include "text/utf8.h"
-#include "web/url.h"
+#include "web/http/url.h"
 
 namespace wenku::web {
 namespace {

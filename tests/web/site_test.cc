@@ -23,11 +23,11 @@
 #include "http_client.h"
 #include "store/store.h"
 #include "testing/test_support.h"
-#include "web/hot.h"
-#include "web/http.h"
-#include "web/qr.h"
-#include "web/settings.h"
-#include "web/url.h"
+#include "web/http/http.h"
+#include "web/http/url.h"
+#include "web/site/hot.h"
+#include "web/site/qr.h"
+#include "web/site/settings.h"
 
 namespace wenku::web {
 namespace {

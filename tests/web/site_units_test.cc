@@ -14,11 +14,11 @@
 
 #include "store/store.h"
 #include "testing/test_support.h"
-#include "web/hot.h"
-#include "web/http.h"
-#include "web/sitemap.h"
-#include "web/ttl_cache.h"
-#include "web/url.h"
+#include "web/http/http.h"
+#include "web/http/ttl_cache.h"
+#include "web/http/url.h"
+#include "web/site/hot.h"
+#include "web/site/sitemap.h"
 
 namespace wenku::web {
 namespace {

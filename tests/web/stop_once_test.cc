@@ -1,4 +1,4 @@
-#include "web/stop_once.h"
+#include "web/http/stop_once.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // View counting: the bot rule, and ViewCounter batching into a real SQLite store.
 #include <utility>  // before Boost.Asio: Boost 1.74 needs it under C++20
 
-#include "web/views.h"
+#include "web/site/views.h"
 
 #include <sqlite3.h>
 

@@ -1,0 +1,67 @@
+#include "web/site/layout.h"
+
+#include <utility>
+
+#include "web/http/url.h"
+#include "web/site/assets.h"
+#include "web/site/members.h"
+#include "web/site/qr.h"
+
+namespace wenku::web {
+
+std::string render_in_layout(const Renderer& renderer, const PageEnv& env, const std::string& page,
+                             Head head, mstch::map context) {
+  static const std::string script = asset_url("site.js");
+  context["site_script"] = script;
+  context["site_qr_svg"] = env.site_qr_svg;
+  context["base_url"] = env.base_url;
+  context.emplace("csrf_token", env.csrf_token);  // guest forms bring their own
+  head.member = env.member;
+  return renderer.render(page, head, env.site, std::move(context));
+}
+
+std::string error_page(const Renderer& renderer, const PageEnv& env, const Failure& failure) {
+  Head head;
+  head.title = failure.heading + " - " + env.site.site_name;
+  head.noindex = true;
+  mstch::map context{{"heading", failure.heading},
+                     {"message", failure.message},
+                     {"status", std::to_string(failure.status)}};
+  return render_in_layout(renderer, env, "error", std::move(head), std::move(context));
+}
+
+Layout::Layout(const Renderer& renderer, SettingsCache& settings, access::Accounts& accounts,
+               std::string listen)
+    : renderer_(renderer), settings_(settings), accounts_(accounts), listen_(std::move(listen)) {}
+
+PageEnv Layout::env(const Request& req, const SiteSettings& site,
+                    const std::optional<access::Member>& member) const {
+  PageEnv e{site, base_url(req, site), "", "", ""};
+  if (!site.has_wechat_image) e.site_qr_svg = *qr(e.base_url + "/");
+  if (member) {
+    e.member = member->user.name;
+    e.csrf_token = member_csrf(*member, accounts_);
+  }
+  return e;
+}
+
+std::string Layout::base_url(const Request& req, const SiteSettings& site) const {
+  auto host = req->header().opt_value_of(restinio::http_field::host);
+  return site_base_url(site.base_url, host ? std::optional<std::string_view>(*host) : std::nullopt,
+                       listen_);
+}
+
+std::shared_ptr<const std::string> Layout::qr(const std::string& text) const {
+  return qr_cache_.get(text, [&] { return qr_svg(text); });
+}
+
+Status Layout::error(const Request& req, const Failure& failure,
+                     const std::optional<access::Member>& member) const {
+  const auto site = settings_.get();
+  ResponseOptions options;
+  options.cache_control = "no-store";
+  return send(req, status_line(failure.status), kHtml,
+              error_page(renderer_, env(req, *site, member), failure), options);
+}
+
+}  // namespace wenku::web
