@@ -7,6 +7,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <memory>
+#include <regex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -150,6 +151,10 @@ TEST_F(FeedbackTest, GetShowsTheFormWithTheContactText) {
   EXPECT_TRUE(contains(r.body, "工作时间")) << "SiteSettings::contact_text";
   EXPECT_FALSE(contains(r.body, R"(<p class="flash")"));
   EXPECT_FALSE(contains(r.body, R"(<p class="error")"));
+  // The one layout builder: the same frame as every public page (site.js).
+  EXPECT_TRUE(std::regex_search(
+      r.body, std::regex(R"re(<script src="&#x2F;static&#x2F;site.js\?v=[0-9a-f]{16}" defer>)re")))
+      << "site.js";
 }
 
 TEST_F(FeedbackTest, APostIsStoredAndRedirectsToTheFlash) {
@@ -268,6 +273,12 @@ TEST_F(FeedbackTest, OtherBodiesAreRefused) {
                 .status,
             413);
   EXPECT_TRUE(stored("other-body").empty());
+  // Refusals are the site's error page: its status, heading and message in the layout.
+  const auto refused =
+      client("127.0.0.11")
+          .send(http::verb::post, "/feedback", body, {{"Content-Type", "text/plain"}});
+  EXPECT_TRUE(contains(refused.body, "<h1>无法提交留言</h1>")) << refused.body;
+  EXPECT_TRUE(contains(refused.body, "site.js"));
 }
 
 }  // namespace
