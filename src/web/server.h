@@ -1,4 +1,7 @@
-// The HTTP server: RESTinio on Asio, server-rendered zh-CN pages from mstch templates.
+// The HTTP server: RESTinio on Asio, server-rendered zh-CN pages from mstch templates. The
+// composition root of web/: it owns what the groups of routes share and wires them: the
+// public pages (site/public_site.h), the member pages (site/members.h), 联系客服
+// (site/feedback.h), the API (api/api.h) and the admin (admin/admin.h).
 #pragma once
 
 #include <cstdint>
@@ -77,11 +80,9 @@ struct Services {
   std::function<IngestReport(std::vector<doc::Document>)> ingest;
 };
 
-// Serves until SIGINT/SIGTERM. Routes: / (latest and categories), /doc/{id}, /search?q=&page=,
-// /healthz, /static/{file}; for each document /doc/{id}/template (模板版), /doc/{id}/tasks
-// (任务分解表) and its downloads /doc/{id}/tasks.csv and /doc/{id}/tasks.xlsx, all of them
-// limited to what access::readable lets a guest read. Accepts on `options.listening_fd` and calls
-// `on_listening` once it does. Throws std::invalid_argument when that is -1.
+// Serves every route of the site (route_table lists them) until SIGINT/SIGTERM. Accepts on
+// `options.listening_fd` and calls `on_listening` once it does. Throws std::invalid_argument when
+// that is -1.
 void serve(Services services, const ServerOptions& options,
            const std::function<void()>& on_listening = {});
 
