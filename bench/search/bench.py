@@ -4,6 +4,7 @@ Run it through run.sh, which installs the engines first. See README.md for the m
 """
 
 import argparse
+import html
 import json
 import multiprocessing
 import os
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import time
 import traceback
+import re
 import urllib.parse
 
 import corpus
@@ -30,13 +32,19 @@ def parse_args():
     p.add_argument("--docs", type=int, default=0, help="sample this many documents (0: all)")
     p.add_argument("--queries", type=int, default=1000, help="generated queries")
     p.add_argument("--seed", type=int, default=5)
-    p.add_argument("--engines", default="wenku,groonga,sphinx,xapian,fts5,postgres")
+    p.add_argument("--engines",
+                   default="wenku,wenku-member,groonga,sphinx,xapian,fts5,postgres",
+                   help="wenku-member: Wenku again as a logged-in member (searches the "
+                        "library of the wenku row when that ran before it)")
     p.add_argument("--wrk-seconds", type=int, default=15)
     p.add_argument("--repeat", type=int, default=3,
                    help="timed passes per engine and concurrency (medians are reported)")
     p.add_argument("--build-rounds", type=int, default=3,
                    help="interleaved rounds of Wenku's import and Groonga's bare build for "
                         "the import ratio (0: none; needs both engines)")
+    p.add_argument("--viewer-rounds", type=int, default=6,
+                   help="rounds of every query asked of Wenku as guest and as member back to "
+                        "back, for the member/guest ratio (0: none; needs wenku-member)")
     p.add_argument("--publish", action="store_true",
                    help="write the table and chart into bench/README.md")
     return p.parse_args()
@@ -116,9 +124,12 @@ def round_trip_floor(engine, n=300):
     return percentile(lat, 50) * 1e3
 
 
-def make_engine(name, args):
+def make_engine(name, args, wenku_built=False):
+    """Engine `name`; the member row searches the Wenku row's library when `wenku_built`."""
     work = args.work
+    library = engines.Wenku(work, args.wenku, fresh=False).data if wenku_built else None
     return {"wenku": lambda: engines.Wenku(work, args.wenku),
+            "wenku-member": lambda: engines.WenkuMember(work, args.wenku, library),
             "groonga": lambda: engines.Groonga(work), "sphinx": lambda: engines.Sphinx(work),
             "xapian": lambda: engines.Xapian(work), "fts5": lambda: engines.Fts5(work),
             "postgres": lambda: engines.Postgres(work)}[name]()
@@ -149,7 +160,9 @@ def timed(engine, queries, conc, cpu, repeat):
 
 
 def run_engine(engine, docs, queries, truth, corpus_bytes, repeat):
-    print("== %s: building" % engine.name, flush=True)
+    shared = getattr(engine, "shared", False)  # searches a library built by an earlier row
+    print("== %s: %s" % (engine.name, "on the library of the Wenku row" if shared else "building"),
+          flush=True)
     engine.prepare(docs)
     in_process = engine.protocol.startswith("in-process")
     everywhere = os.sched_getaffinity(0)
@@ -162,10 +175,15 @@ def run_engine(engine, docs, queries, truth, corpus_bytes, repeat):
     os.sched_setaffinity(0, everywhere)
     engine.start()
     row = {"engine": engine.name, "protocol": engine.protocol, "snippets": engine.snippets,
-           "exact_count": engine.exact_count, "build_s": build_s, "build_load": build_load,
-           "build_mb_s": corpus_bytes / 1e6 / build_s, "size_mb": engine.size() / 1e6}
+           "exact_count": engine.exact_count, "build_s": None if shared else build_s,
+           "build_load": build_load,
+           "build_mb_s": None if shared else corpus_bytes / 1e6 / build_s,
+           "size_mb": engine.size() / 1e6}
     print("   built in %.1f s, %.1f MB; checking" % (build_s, row["size_mb"]), flush=True)
     row.update(correctness(engine, queries, truth))
+    if isinstance(engine, engines.WenkuMember):
+        row["snippet_check"] = snippet_check(engine, queries, docs)
+        print("   snippets: " + json.dumps(row["snippet_check"], ensure_ascii=False), flush=True)
     row["floor_ms"] = round_trip_floor(engine)
     cpu = int(engines.SERVER_CPU) if in_process else CLIENT_CPU
     for conc in (1, 4):
@@ -179,6 +197,143 @@ def run_engine(engine, docs, queries, truth, corpus_bytes, repeat):
                           "qps": qps, "load": load}
     print("   " + json.dumps(row, ensure_ascii=False), flush=True)
     return row
+
+
+# Characters of a guest's preview (access::Policy::preview_chars, the site's default): the
+# guest sees at most these first characters of a gated text, cut at a sentence end.
+PREVIEW_CHARS = 600
+
+
+def snippet_span(snippet, text):
+    """Code-point offsets (start, end) in `text` (newlines as spaces, as snippets show them)
+    of the passage `snippet` (HTML, <mark>s, "…" at cut ends) shows, or None."""
+    plain = html.unescape(re.sub(r"</?mark>", "", snippet))
+    for candidate in (plain.removeprefix("…").removesuffix("…"), plain):
+        if candidate:
+            at = text.find(candidate)
+            if at >= 0:
+                return at, at + len(candidate)
+    return None
+
+
+def snippet_check(engine, queries, docs):
+    """Asks every query on the member row's server twice, once without a cookie (guest) and
+    once with the member's, and compares the snippets of the hits both got: how many differ,
+    how many of the member's show text beyond the guest preview (end past PREVIEW_CHARS in
+    the content), and, as a check of the login wall, how many of the guest's do (0)."""
+    guest = engines.WenkuClient(engine.port, engine.path)
+    member = engine.client()
+    content = {d["id"]: d["content"].replace("\n", " ") for d in docs}
+    out = {"hits": 0, "differ": 0, "member_beyond_preview": 0, "guest_beyond_preview": 0,
+           "queries_member_beyond": 0, "member_unlocated": 0, "guest_unlocated": 0,
+           "member_median_start": None, "examples": [],
+           "preview_chars": PREVIEW_CHARS}
+    starts = []
+    for q in queries:
+        guest.search(q["terms"])
+        member.search(q["terms"])
+        g = {h["id"]: h["snippet"] for h in guest.last_hits}
+        beyond = False
+        for h in member.last_hits:
+            if h["id"] not in g:
+                continue
+            out["hits"] += 1
+            text = content.get(h["id"], "")
+            ms, gs = snippet_span(h["snippet"], text), snippet_span(g[h["id"]], text)
+            out["differ"] += h["snippet"] != g[h["id"]]
+            out["member_unlocated"] += ms is None
+            out["guest_unlocated"] += gs is None
+            if gs and gs[1] > PREVIEW_CHARS:
+                out["guest_beyond_preview"] += 1
+            if ms:
+                starts.append(ms[0])
+                if ms[1] > PREVIEW_CHARS:
+                    out["member_beyond_preview"] += 1
+                    beyond = True
+                    if len(out["examples"]) < 3:
+                        out["examples"].append("%s → %s at character %d of %d" % (
+                            q["text"], h["id"], ms[0], len(text)))
+        out["queries_member_beyond"] += beyond
+    if starts:
+        out["member_median_start"] = statistics.median(starts)
+    return out
+
+
+def viewer_ratio(member, queries, rounds, work):
+    """Wenku as guest and as member side by side, query by query: two fresh servers of the
+    same binary pinned to the server core, one asked without the cookie and one with the
+    member's, every query sent to both back to back (which goes first alternates), so that
+    both see the same machine state (the two rows of the table run minutes apart on a
+    machine whose speed drifts by ±15 %, too much for a 1.1x target). The servers are
+    started anew each round (empty search caches: each server sees each query once per
+    round) on two copies of the library (one server per library), which swap viewers every
+    round, so that a difference between the copies falls on both alike. p50 and p99 of all
+    rounds' latencies per viewer, their ratios, the median of the per-query ratios, and the
+    CPU time each server spent per query (less disturbed by other processes than latency:
+    time spent waiting for the core is not counted)."""
+    copy = os.path.join(work, "wenku-library-copy")
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(member.data, copy)  # the server is stopped: a consistent copy
+    libraries = [member.data, copy]
+    latency = {"guest": [], "member": []}
+    cpu = {"guest": 0.0, "member": 0.0}  # seconds of CPU the servers spent on the queries
+    paired, loads = [], []
+    everywhere = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {CLIENT_CPU})
+    try:
+        for r in range(rounds):
+            servers = {}
+            try:
+                for k, name in enumerate(("guest", "member")):
+                    server = engines.Wenku(work, member.binary, fresh=False)
+                    server.data = libraries[(k + r) % 2]
+                    servers[name] = server
+                    server.start()
+                clients = {"guest": engines.WenkuClient(servers["guest"].port, member.path),
+                           "member": engines.WenkuClient(servers["member"].port, member.path,
+                                                         member.cookie)}
+                loads.append(load_1min())
+                cpu_start = {name: cpu_seconds(s.proc.pid) for name, s in servers.items()}
+                for i, q in enumerate(queries):
+                    seconds = {}
+                    for name in (("guest", "member") if (i + r) % 2 == 0 else ("member", "guest")):
+                        t = time.perf_counter()
+                        clients[name].search(q["terms"])
+                        seconds[name] = time.perf_counter() - t
+                    for name, s in seconds.items():
+                        latency[name].append(s * 1e3)
+                    paired.append(seconds["member"] / seconds["guest"])
+                for name, server in servers.items():
+                    cpu[name] += cpu_seconds(server.proc.pid) - cpu_start[name]
+            finally:
+                for server in servers.values():
+                    server.stop()
+            n = len(queries)
+            print("   round %d (guest on library %d): guest p50 %.2f p99 %.2f ms, member p50 %.2f "
+                  "p99 %.2f ms" % (r + 1, r % 2 + 1, percentile(latency["guest"][-n:], 50),
+                                   percentile(latency["guest"][-n:], 99),
+                                   percentile(latency["member"][-n:], 50),
+                                   percentile(latency["member"][-n:], 99)), flush=True)
+    finally:
+        os.sched_setaffinity(0, everywhere)
+        shutil.rmtree(copy, ignore_errors=True)
+    out = {"rounds": rounds, "queries": len(queries), "loads": loads,
+           "paired_median": statistics.median(paired)}
+    for name, values in latency.items():
+        out[name + "_p50_ms"] = percentile(values, 50)
+        out[name + "_p99_ms"] = percentile(values, 99)
+        out[name + "_cpu_ms"] = cpu[name] * 1e3 / len(values)
+    out["p50_ratio"] = out["member_p50_ms"] / out["guest_p50_ms"]
+    out["p99_ratio"] = out["member_p99_ms"] / out["guest_p99_ms"]
+    out["cpu_ratio"] = out["member_cpu_ms"] / out["guest_cpu_ms"]
+    return out
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of process `pid` so far (/proc/PID/stat, clock ticks)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # Connections of the scaling test. Each worker of `wenku serve --workers N` listens with
@@ -290,16 +445,28 @@ def main():
     print("%d docs (%.1f MB), %d queries" % (len(docs), corpus_bytes / 1e6, len(queries)),
           flush=True)
     rows, failures = [], {}
-    for name in args.engines.split(","):
-        engine = make_engine(name, args)
+    names = args.engines.split(",")
+    member = None
+    for i, name in enumerate(names):
+        engine = make_engine(name, args, "wenku" in names[:i] and "Wenku" not in failures)
         try:
             rows.append(run_engine(engine, docs, queries, truths[engine.folds_traditional],
                                    corpus_bytes, args.repeat))
+            if name == "wenku-member":
+                member = engine
         except Exception as e:  # one broken anchor must not lose the others' numbers
             traceback.print_exc()
             failures[engine.name] = "%s: %s" % (type(e).__name__, e)
         finally:
             engine.stop()
+    viewers = None
+    if member is not None and args.viewer_rounds > 0:
+        print("== Wenku as guest and as member, query by query", flush=True)
+        try:
+            viewers = viewer_ratio(member, queries, args.viewer_rounds, args.work)
+        except Exception as e:
+            traceback.print_exc()
+            failures["guest/member ratio"] = str(e)
     scaling = None
     if "wenku" in args.engines.split(",") and "Wenku" not in failures:
         try:
@@ -318,7 +485,7 @@ def main():
     meta = {"started": started, "docs": len(docs), "corpus_mb": corpus_bytes / 1e6,
             "queries": len(queries), "seed": args.seed, "load_before": load_before,
             "load_after": load_average(), "cpus": os.cpu_count(), "failures": failures,
-            "wenku_scaling": scaling, "build_ratio": ratio}
+            "wenku_scaling": scaling, "build_ratio": ratio, "viewer_ratio": viewers}
     with open(os.path.join(args.work, "results.json"), "w") as f:
         json.dump({"meta": meta, "rows": rows}, f, ensure_ascii=False, indent=1)
     import report

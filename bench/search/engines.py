@@ -10,6 +10,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -55,13 +56,15 @@ def pinned(cmd, cpus=SERVER_CPU):
 
 
 class HttpJson:
-    """A keep-alive HTTP/1.1 client for GET requests that return JSON."""
+    """A keep-alive HTTP/1.1 client for GET requests that return JSON; `headers` go with every
+    request (Wenku's member row: its session cookie)."""
 
-    def __init__(self, port):
+    def __init__(self, port, headers=None):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.headers = dict(headers or {})
 
     def get(self, path, params):
-        self.conn.request("GET", path + "?" + urllib.parse.urlencode(params))
+        self.conn.request("GET", path + "?" + urllib.parse.urlencode(params), headers=self.headers)
         resp = self.conn.getresponse()
         body = resp.read()
         if resp.status != 200:
@@ -541,7 +544,7 @@ class PostgresClient:
 class Wenku(Engine):
     name = "Wenku"
     protocol = "HTTP /api/v1/search (wenku serve --workers 1 --threads 1)"
-    snippets = "snippet (access::visible text, <mark>)"
+    snippets = "snippet (access::readable text: a guest's ~600-character preview, <mark>)"
     # Its search cache (2,000 results per process) would answer every timed pass from the
     # correctness pass: the server is restarted before each timed pass (see README.md).
     has_query_cache = True
@@ -588,19 +591,111 @@ class Wenku(Engine):
         return WenkuClient(self.port, self.path)
 
 
+MEMBER_NAME = "benchmember"
+
+
+class WenkuMember(Wenku):
+    """Wenku as a logged-in member: the same server, requests and queries as the guest row,
+    plus the `wk_session` cookie of a member account on every request, so that hits are read
+    whole and snippets come from the whole text (a guest's come from the ~600-character
+    preview). With `library` (the guest row's data directory, built earlier in the run) it
+    searches that library and builds nothing; otherwise it imports the documents itself."""
+    name = "Wenku member"
+    protocol = ("HTTP /api/v1/search (wenku serve --workers 1 --threads 1), "
+                "cookie wk_session of a member")
+    snippets = "snippet (access::readable text: the whole text for a member, <mark>)"
+
+    def __init__(self, work, binary, library=None):
+        super().__init__(work, binary)
+        self.shared = library is not None
+        if self.shared:
+            self.data = library
+        self.password = secrets.token_hex(12)
+        self.cookie = None
+
+    def prepare(self, docs):
+        if not self.shared:
+            super().prepare(docs)
+
+    def build(self, docs):
+        if not self.shared:
+            super().build(docs)
+
+    def add_member(self):
+        """`wenku user add NAME --role member` (password: stdin's first line); untimed. An
+        account left by an earlier login on this library gets the new password instead."""
+        added = subprocess.run([self.binary, "user", "add", MEMBER_NAME, "--role", "member",
+                                "--data", self.data], input=self.password + "\n", text=True,
+                               capture_output=True)
+        if added.returncode != 0:
+            subprocess.run([self.binary, "user", "passwd", MEMBER_NAME, "--data", self.data],
+                           input=self.password + "\n", text=True, check=True,
+                           capture_output=True)
+
+    def start(self, cpus=None, workers=None):
+        super().start(cpus, workers)
+        if self.cookie is None:  # the session lives in the store: it outlasts restarts
+            self.add_member()
+            self.cookie = login(self.port, MEMBER_NAME, self.password)
+
+    def client(self):
+        return WenkuClient(self.port, self.path, self.cookie)
+
+
+def login(port, name, password):
+    """Logs `name` in as a browser does: GET /login (a wk_form cookie and the form's
+    csrf_token), POST /login with username, password and csrf_token; returns the Cookie
+    header value "wk_session=…". Checks that /me then answers as for a member (200)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", "/login")
+    resp = conn.getresponse()
+    page = resp.read().decode("utf-8", "replace")
+    form_cookie = _set_cookie(resp, "wk_form")
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page)
+    if resp.status != 200 or not form_cookie or not token:
+        raise RuntimeError("GET /login: HTTP %d, no form cookie or csrf_token" % resp.status)
+    body = urllib.parse.urlencode({"username": name, "password": password,
+                                   "csrf_token": token.group(1)})
+    conn.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded",
+                                          "Cookie": "wk_form=" + form_cookie})
+    resp = conn.getresponse()
+    resp.read()
+    session = _set_cookie(resp, "wk_session")
+    if resp.status not in (302, 303) or not session:
+        raise RuntimeError("POST /login: HTTP %d without a wk_session cookie" % resp.status)
+    cookie = "wk_session=" + session
+    conn.request("GET", "/me", headers={"Cookie": cookie})
+    resp = conn.getresponse()
+    resp.read()
+    if resp.status != 200:
+        raise RuntimeError("GET /me with the session cookie: HTTP %d" % resp.status)
+    conn.close()
+    return cookie
+
+
+def _set_cookie(resp, name):
+    """The value `resp` sets for cookie `name`, or None."""
+    for header, value in resp.getheaders():
+        if header.lower() == "set-cookie" and value.startswith(name + "="):
+            return value[len(name) + 1:].split(";", 1)[0] or None
+    return None
+
+
 def wenku_query(terms):
     return " ".join('"%s"' % t for t in terms)
 
 
 class WenkuClient:
-    """Over /api/v1/search (JSON)."""
+    """Over /api/v1/search (JSON); with `cookie` (a member's "wk_session=…") sent on every
+    request, nothing else changed."""
 
-    def __init__(self, port, path):
-        self.http = HttpJson(port)
+    def __init__(self, port, path, cookie=None):
+        self.http = HttpJson(port, {"Cookie": cookie} if cookie else None)
         self.path = path
+        self.last_hits = []  # the hits of the last search(): id, snippet …
 
     def ping(self):
-        self.http.conn.request("GET", "/healthz")
+        self.http.conn.request("GET", "/healthz", headers=self.http.headers)
         self.http.conn.getresponse().read()
 
     def _page(self, terms, limit, page):
@@ -609,7 +704,9 @@ class WenkuClient:
         the answer to the query as asked is then no document."""
         res = self.http.get(self.path, {"q": wenku_query(terms), "limit": limit, "page": page})
         if res.get("relaxed"):
+            self.last_hits = []
             return 0, []
+        self.last_hits = res["hits"]
         return res["total"], [h["id"] for h in res["hits"]]
 
     def search(self, terms):

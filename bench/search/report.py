@@ -13,6 +13,12 @@ def _loads(values):
     return "%.1f" % lo if abs(hi - lo) < 0.05 else "%.1f–%.1f" % (lo, hi)
 
 
+def _num(x, fmt):
+    """`x` formatted, or "shared" when the row built nothing (Wenku's member row searches the
+    guest row's library)."""
+    return "shared" if x is None else fmt % x
+
+
 def markdown(meta, rows):
     repeat = len(rows[0]["c1"].get("passes", [0])) if rows else 0
     lines = [
@@ -29,9 +35,10 @@ def markdown(meta, rows):
     ]
     for r in rows:
         c1, c4 = r["c1"], r["c4"]
-        lines.append("| %s | %.1f | %.2f | %.0f | %.1f | %s | %s%s | %d / %d | %.2f | %.2f | %.2f "
+        lines.append("| %s | %s | %s | %.0f | %.1f | %s | %s%s | %d / %d | %.2f | %.2f | %.2f "
                      "| %.0f | %.2f | %.2f | %.0f | %s | %.3f |" % (
-                         r["engine"], r["build_s"], r["build_mb_s"], r["size_mb"],
+                         r["engine"], _num(r["build_s"], "%.1f"), _num(r["build_mb_s"], "%.2f"),
+                         r["size_mb"],
                          r["build_load"], _pct(r["recall"]), _pct(r["count_exact"]),
                          "" if r["exact_count"] else " (estimate)", r["false_hits"],
                          r["returned"], c1["p50_ms"], c1["p95_ms"], c1["p99_ms"], c1["qps"],
@@ -99,6 +106,61 @@ def targets(meta, rows):
         out.append("- for comparison, Wenku with its query cache warm (every query asked "
                    "before; load %.1f): c1 p50 %.2f ms, p99 %.2f ms, %.0f q/s" % (
                        warm["load"], warm["p50_ms"], warm["p99_ms"], warm["qps"]))
+    m = by_name.get("Wenku member")
+    if m:
+        out += member_targets(meta, w, m, g)
+    return out
+
+
+def member_targets(meta, w, m, g):
+    """Issue 17: the member row (snippets from whole texts) against the guest row and
+    Groonga's (snippet_html over whole texts)."""
+    out = ["", "Targets for Wenku as a logged-in member (issue 17; snippets from the whole "
+           "text):", "",
+           "- exact counts and zero false hits: count exact %s, %d false hits in %d, recall "
+           "%s (%s)" % (_pct(m["count_exact"]), m["false_hits"], m["returned"],
+                        _pct(m["recall"]), _verdict(m["count_exact"] == 1 and
+                                                    m["false_hits"] == 0))]
+    v = meta.get("viewer_ratio")
+    rows_p50, rows_p99 = (m["c1"]["p50_ms"] / w["c1"]["p50_ms"],
+                          m["c1"]["p99_ms"] / w["c1"]["p99_ms"])
+    if v:
+        out.append("- member ≤ 1.1× guest, every query asked of both back to back (two fresh "
+                   "servers per round, %d rounds × %d queries, load %s): p50 %.2f / %.2f ms = "
+                   "%.2f×, p99 %.2f / %.2f ms = %.2f× (%s); median of the per-query ratios "
+                   "%.2f×; server CPU per query %.3f / %.3f ms = %.2f×; the table's rows, minutes "
+                   "apart: p50 %.2f×, p99 %.2f×" % (
+                       v["rounds"], v["queries"], _loads(v["loads"]), v["member_p50_ms"],
+                       v["guest_p50_ms"], v["p50_ratio"], v["member_p99_ms"], v["guest_p99_ms"],
+                       v["p99_ratio"], _verdict(v["p50_ratio"] <= 1.1 and v["p99_ratio"] <= 1.1),
+                       v["paired_median"], v["member_cpu_ms"], v["guest_cpu_ms"], v["cpu_ratio"],
+                       rows_p50, rows_p99))
+    else:
+        out.append("- member ≤ 1.1× guest at concurrency 1 (the table's rows): p50 %.2f×, "
+                   "p99 %.2f× (%s)" % (rows_p50, rows_p99,
+                                        _verdict(rows_p50 <= 1.1 and rows_p99 <= 1.1)))
+    if g:
+        p50, p99 = m["c1"]["p50_ms"] / g["c1"]["p50_ms"], m["c1"]["p99_ms"] / g["c1"]["p99_ms"]
+        out.append("- member ≤ 0.5× Groonga at concurrency 1: p50 %.2f / %.2f ms = %.2f×, p99 "
+                   "%.2f / %.2f ms = %.2f× (%s)" % (
+                       m["c1"]["p50_ms"], g["c1"]["p50_ms"], p50, m["c1"]["p99_ms"],
+                       g["c1"]["p99_ms"], p99, _verdict(p50 <= 0.5 and p99 <= 0.5)))
+    c = m.get("snippet_check")
+    if c:
+        out.append("- the member's snippets come from the whole text (every query asked "
+                   "without and with the cookie, hits both got): %d of %d snippets differ from "
+                   "the guest's; %d member snippets (%d queries) show text beyond the %d-character "
+                   "preview, median start at character %s; guest snippets beyond the preview: %d "
+                   "(%s); not located in the text: member %d, guest %d" % (
+                       c["differ"], c["hits"], c["member_beyond_preview"],
+                       c["queries_member_beyond"], c.get("preview_chars", 600),
+                       "%.0f" % c["member_median_start"] if c["member_median_start"] is not None
+                       else "–", c["guest_beyond_preview"],
+                       _verdict(c["member_beyond_preview"] > 0 and
+                                c["guest_beyond_preview"] == 0),
+                       c["member_unlocated"], c["guest_unlocated"]))
+        if c["examples"]:
+            out.append("  (e.g. %s)" % "; ".join(c["examples"]))
     return out
 
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Search benchmark: Wenku (/api/v1/search of `wenku serve`) against Groonga, Sphinx, Xapian,
+# Search benchmark: Wenku (/api/v1/search of `wenku serve`, as a guest and as a logged-in
+# member) against Groonga, Sphinx, Xapian,
 # SQLite FTS5 and PostgreSQL pg_trgm, all fed the same documents of ../shared/corpus.
 #
 #   bench/search/run.sh [--smoke] [--publish] [--docs N] [--queries N] [--engines a,b] ...

@@ -39,7 +39,7 @@ std::string_view command_name(std::string_view cmd) { return cmd.substr(0, cmd.f
 
 }  // namespace
 
-Context::Context() : ctx_(open_context()) {}
+Context::Context() : ctx_(open_context()) { GRN_TEXT_INIT(&read_buffer_, 0); }
 
 Context::Context(grn_obj* shared_db) : ctx_(open_context()) {
   if (grn_ctx_use(ctx_, shared_db) != GRN_SUCCESS) {
@@ -48,9 +48,11 @@ Context::Context(grn_obj* shared_db) : ctx_(open_context()) {
     throw IndexError("groonga: cannot use the database: " + reason);
   }
   db_ = shared_db;
+  GRN_TEXT_INIT(&read_buffer_, 0);
 }
 
 Context::~Context() {
+  GRN_OBJ_FIN(ctx_, &read_buffer_);
   close_db();
   grn_ctx_close(ctx_);
 }
@@ -206,6 +208,13 @@ std::string Context::text_value(std::string_view table, std::string_view name, g
   std::string out(GRN_TEXT_VALUE(&value), GRN_TEXT_LEN(&value));
   GRN_OBJ_FIN(ctx_, &value);
   return out;
+}
+
+std::string_view Context::text_view(std::string_view table, std::string_view name, grn_id record) {
+  grn_obj* col = column(table, name);
+  GRN_BULK_REWIND(&read_buffer_);
+  grn_obj_get_value(ctx_, col, record, &read_buffer_);
+  return {GRN_TEXT_VALUE(&read_buffer_), GRN_TEXT_LEN(&read_buffer_)};
 }
 
 std::int64_t Context::table_size(std::string_view table) {

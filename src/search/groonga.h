@@ -101,6 +101,10 @@ class Context {
   grn_id record_id(std::string_view table, std::string_view key);
   std::int64_t int64_value(std::string_view table, std::string_view column, grn_id record);
   std::string text_value(std::string_view table, std::string_view column, grn_id record);
+  // The same value without a copy of our own: a view of this context's read buffer, valid
+  // until the next text_view call on this context (the buffer keeps its size, so long texts
+  // read one after another allocate nothing).
+  std::string_view text_view(std::string_view table, std::string_view column, grn_id record);
   // Number of records of `table`.
   std::int64_t table_size(std::string_view table);
   // Groonga's estimate of the number of records the index column `lexicon`.`index_column`
@@ -141,6 +145,7 @@ class Context {
   grn_ctx* ctx_ = nullptr;
   grn_obj* db_ = nullptr;  // owned only when opened or created by this context
   bool owns_db_ = false;
+  grn_obj read_buffer_;  // text_view's bulk (GRN_TEXT_INIT in the constructors)
 };
 
 // Reads of one fixed-size scalar column (numbers, references to records of another table)

@@ -629,14 +629,20 @@ std::int64_t Index::applied_seq() const { return impl_->applied_seq; }
 std::int64_t Index::size() const { return impl_->count(); }
 
 std::optional<std::string> Index::content_key(std::string_view id, std::int64_t seq) const {
+  std::optional<std::string> key;
+  with_content_key(id, seq, [&](std::string_view found) { key.emplace(found); });
+  return key;
+}
+
+bool Index::with_content_key(std::string_view id, std::int64_t seq,
+                             const std::function<void(std::string_view)>& use) const {
   impl_->follow_current();
   std::shared_lock lock(impl_->storage_mutex);
   auto lease = impl_->readers.acquire();
   auto record = lease->record_id("Docs", short_text(id));
-  if (record == GRN_ID_NIL || lease->int64_value("Docs", "seq", record) != seq) {
-    return std::nullopt;
-  }
-  return lease->text_value("Docs", "content", record);
+  if (record == GRN_ID_NIL || lease->int64_value("Docs", "seq", record) != seq) return false;
+  use(lease->text_view("Docs", "content", record));
+  return true;
 }
 
 namespace {

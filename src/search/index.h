@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -203,6 +204,11 @@ class Index {
   // document with change sequence number `seq`; nullopt otherwise (unknown, or the index
   // lags behind the store). Lets snippets skip normalising long texts.
   std::optional<std::string> content_key(std::string_view id, std::int64_t seq) const;
+  // Calls `use` with that key, read in place (no copy of our own; the view is valid only
+  // during the call, which holds one of the index's reader contexts), and returns true; false
+  // without calling it when content_key would give nullopt. For snippets of long texts.
+  bool with_content_key(std::string_view id, std::int64_t seq,
+                        const std::function<void(std::string_view)>& use) const;
 
  private:
   struct Impl;
