@@ -502,6 +502,78 @@ await step('phone: 收藏 as a member lists the document in 我的收藏; 阅读
 
 await phone.close();
 
+// ---- a guest's 收藏 follows them into the account ----------------------------------------------
+// A guest on another phone keeps two documents with 收藏 (in the browser's localStorage), is
+// told that logging in saves them to 我的收藏, registers from that hint, and finds both there;
+// the phone's local list is gone, so it is not merged twice or left to the next person.
+const guestPhone = await newContext(kPhone);
+const guestMobile = await guestPhone.newPage();
+const favoriteReader = { name: `收藏合并读者${Date.now().toString(36)}`, password: `测试密码-收藏-${Date.now()}` };
+let otherId = null;  // a demo document besides the long one
+// The local list as site.js keeps it ([] when there is none).
+const localFavorites = () =>
+  guestMobile.evaluate(() => JSON.parse(window.localStorage.getItem('wenku.favorites') || '[]'));
+
+await step('phone, guest: 收藏 keeps two documents on the phone and says logging in saves them', async () => {
+  await open(guestMobile, '/');
+  const hrefs = await guestMobile.locator('section#latest a[href^="/doc/"]').evaluateAll((links) =>
+    links.map((a) => a.getAttribute('href')),
+  );
+  otherId = hrefs.map((h) => decodeURIComponent(h.slice('/doc/'.length))).find((id) => id !== gatedId);
+  assert.ok(otherId, `no other document in 最新: ${hrefs}`);
+  for (const id of [otherId, gatedId]) {
+    await open(guestMobile, `/doc/${encodeURIComponent(id)}`);
+    const favorite = guestMobile.locator('button.btn-favorite');
+    const hint = guestMobile.locator('.doc-tools p.favorite-hint');
+    assert.ok(!(await hint.isVisible()), 'the login hint shows before 收藏');
+    await favorite.tap();
+    assert.equal(await favorite.getAttribute('aria-pressed'), 'true', 'aria-pressed after 收藏');
+    assert.equal((await favorite.innerText()).trim(), '已收藏');
+    assert.ok(await hint.isVisible(), 'no hint after 收藏');
+    await expectText(guestMobile, '.doc-tools p.favorite-hint', '登录或注册后同步到“我的收藏”');
+    assert.equal(await hint.locator('a.favorite-login').getAttribute('href'), `/login?next=/doc/${id}`);
+  }
+  assert.deepEqual(await localFavorites(), [gatedId, otherId]);
+  await screenshotsOf(`/doc/${gatedId}`, 'doc-guest-favorite', { as: guestPhone });
+});
+
+await step('phone: registering from the 收藏 hint puts both documents in 我的收藏 and empties the local list', async () => {
+  await open(guestMobile, `/doc/${gatedId}`);
+  await Promise.all([
+    guestMobile.waitForURL(`${base}/register?next=/doc/${gatedId}`),
+    guestMobile.locator('.doc-tools p.favorite-hint a.favorite-register').tap(),
+  ]);
+  await guestMobile.locator('form#account-form input[name=username]').fill(favoriteReader.name);
+  await guestMobile.locator('form#account-form input[name=password]').fill(favoriteReader.password);
+  // Back on the document as a member, site.js sends the local list to /me/favorites/merge.
+  const [merged] = await Promise.all([
+    guestMobile.waitForResponse((r) => r.url() === `${base}/me/favorites/merge` && r.request().method() === 'POST'),
+    guestMobile.locator('form#account-form [type=submit]').tap(),
+  ]);
+  assert.equal(merged.status(), 200, `POST /me/favorites/merge: ${await merged.text()}`);
+  assert.deepEqual(await merged.json(), { added: 2, already: 0, skipped: 0 });
+  assert.equal(guestMobile.url(), `${base}/doc/${gatedId}`);
+  // The member's 收藏 button of this page shows the merge.
+  await guestMobile.locator('form .btn-favorite-member[aria-pressed="true"]').waitFor();
+  await guestMobile.waitForFunction(() => window.localStorage.getItem('wenku.favorites') === null);
+  await open(guestMobile, '/me/favorites');
+  await expectText(guestMobile, 'section.me-docs h1', '共 2 篇');
+  await expectCount(guestMobile, `ul#favorites-list li a[href="/doc/${gatedId}"]`);
+  const listed = await guestMobile.locator('ul#favorites-list li > a').evaluateAll((links) =>
+    links.map((a) => a.getAttribute('href')),
+  );
+  assert.deepEqual(listed, [`/doc/${gatedId}`, `/doc/${otherId}`], 'newest 收藏 first, as on the phone');
+  assert.deepEqual(await localFavorites(), [], 'the local list after the merge');
+  // Nothing is left to send: the next pages make no merge request.
+  let again = 0;
+  guestMobile.on('request', (r) => { if (r.url().endsWith('/me/favorites/merge')) again += 1; });
+  await open(guestMobile, `/doc/${encodeURIComponent(otherId)}`);
+  await open(guestMobile, '/me');
+  assert.equal(again, 0, 'merge requests after the list was merged');
+});
+
+await guestPhone.close();
+
 await step('no JavaScript errors or CSP violations on any page', async () => {
   assert.deepEqual(problems, []);
 });

@@ -86,6 +86,7 @@ const std::map<std::string, std::vector<std::string>>& route_targets() {
       {"POST /me/password", {"/me/password"}},
       {"GET /me/favorites", {"/me/favorites"}},
       {"POST /me/favorites", {"/me/favorites"}},
+      {"POST /me/favorites/merge", {"/me/favorites/merge"}},
       {"GET /me/history", {"/me/history"}},
       {"POST /me/history/clear", {"/me/history/clear"}},
       {"GET only /admin/login", {"/admin/login"}},

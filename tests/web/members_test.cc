@@ -1,10 +1,11 @@
 // Member accounts over HTTP against the real `wenku serve` (two worker processes): register,
 // login, the full text behind the 阅读全文 wall, CSRF, throttling shared by the workers,
-// sessions, roles and per-document visibility, 收藏 and 阅读历史.
+// sessions, roles and per-document visibility, 收藏 (and merging a guest's 收藏) and 阅读历史.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "testing/test_support.h"
 #include "web/http/url.h"
 #include "web/http_client.h"
+#include "web/site/members.h"
 
 namespace wenku::web {
 namespace {
@@ -288,6 +290,108 @@ TEST_F(MembersTest, FavoritesAndHistoryFollowTheMember) {
   EXPECT_FALSE(contains(m.get("/me/history").body, R"(href="/doc/gated")"));
   Visitor guest(port_);
   EXPECT_EQ(guest.get("/me/favorites").status, 303) << "guests are sent to /login";
+}
+
+// POST /me/favorites/merge with `ids` and the member's token from /me (or `token` when given).
+Reply merge_favorites(Visitor& v, const std::string& ids,
+                      std::optional<std::string> token = std::nullopt,
+                      std::vector<std::pair<std::string, std::string>> extra = {}) {
+  extra.emplace_back("csrf_token", token ? *token : Visitor::csrf_of(v.get("/me").body));
+  extra.emplace_back("ids", ids);
+  return v.post("/me/favorites/merge", extra);
+}
+
+// The favourites of `user` as "id@at" in list order (newest first).
+std::vector<std::string> favorites_of(store::Store& store, const std::string& user) {
+  std::vector<std::string> out;
+  for (const auto& d : store.favorites(store.user_by_name(user)->id, 1000, 0))
+    out.push_back(d.doc.id + "@" + std::to_string(d.at));
+  return out;
+}
+
+// A guest's 收藏 (kept in the browser) joins the account after login: known, undeleted ids
+// are added in the guest's order (newest first), unknown and deleted ones are skipped, ones
+// already there keep their date, and sending the same list again adds nothing.
+TEST_F(MembersTest, MergingAGuestsFavoritesAddsTheKnownOnesOnce) {
+  ASSERT_TRUE(store_->set_deleted("open", true));
+  const auto user = store_->user_by_name("vip读者")->id;
+  ASSERT_TRUE(store_->add_favorite(user, "vip-only", 1000));
+  auto m = member("vip读者");
+  auto r = merge_favorites(m, "gated,no-such-doc,open,vip-only,gated");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(r.header(http::field::content_type).starts_with("application/json"));
+  EXPECT_EQ(r.body, R"({"added":1,"already":1,"skipped":2})");
+  auto listed = favorites_of(*store_, "vip读者");
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_TRUE(listed[0].starts_with("gated@"));
+  EXPECT_EQ(listed[1], "vip-only@1000") << "an existing favourite is left alone";
+  EXPECT_TRUE(contains(m.get("/me/favorites").body, R"(href="/doc/gated")"));
+
+  r = merge_favorites(m, "gated,vip-only");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, R"({"added":0,"already":2,"skipped":0})");
+  EXPECT_EQ(favorites_of(*store_, "vip读者"), listed) << "merging twice changes nothing";
+
+  // The order of the guest's list (newest first) is the order of 我的收藏.
+  ASSERT_TRUE(store_->set_deleted("open", false));
+  ASSERT_TRUE(store_->remove_favorite(user, "gated"));
+  r = merge_favorites(m, "open,gated");
+  EXPECT_EQ(r.body, R"({"added":2,"already":0,"skipped":0})");
+  listed = favorites_of(*store_, "vip读者");
+  ASSERT_EQ(listed.size(), 3u);
+  EXPECT_TRUE(listed[0].starts_with("open@")) << listed[0];
+  EXPECT_TRUE(listed[1].starts_with("gated@")) << listed[1];
+}
+
+// A missing or wrong token, a body too large, too many or malformed ids: a clear 4xx (JSON
+// with an error) and nothing stored.
+TEST_F(MembersTest, MergingRefusesBadRequestsAndChangesNothing) {
+  auto m = member("vip读者");
+  const std::string token = Visitor::csrf_of(m.get("/me").body);
+  ASSERT_FALSE(token.empty());
+  Reply r = m.post("/me/favorites/merge", {{"ids", "gated"}});
+  EXPECT_EQ(r.status, 403) << "no token";
+  EXPECT_TRUE(contains(r.body, R"("error":)")) << r.body;
+  EXPECT_EQ(merge_favorites(m, "gated", std::string(64, 'c')).status, 403) << "a wrong token";
+  Visitor other = member("管理员", "127.0.0.41");
+  EXPECT_EQ(merge_favorites(m, "gated", Visitor::csrf_of(other.get("/me").body)).status, 403)
+      << "another member's token";
+
+  std::string many = "gated";
+  for (std::size_t i = 1; i <= kMaxMergeIds; ++i) many += ",id" + std::to_string(i);
+  r = merge_favorites(m, many, token);
+  EXPECT_EQ(r.status, 400) << "201 ids";
+  EXPECT_TRUE(contains(r.body, "一次最多合并 200 篇收藏")) << r.body;
+  EXPECT_EQ(merge_favorites(m, "gated," + std::string(kMaxMergeIdBytes + 1, 'a'), token).status,
+            400)
+      << "an id of 129 characters";
+  EXPECT_EQ(merge_favorites(m, "gated,../etc/passwd", token).status, 400);
+  EXPECT_EQ(merge_favorites(m, "gated,,open", token).status, 400) << "an empty id";
+  EXPECT_EQ(merge_favorites(m, "", token).status, 400);
+  EXPECT_EQ(
+      merge_favorites(m, "gated", token, {{"pad", std::string(kMaxMergeFormBytes, 'x')}}).status,
+      413);
+  EXPECT_EQ(favorites_of(*store_, "vip读者"), std::vector<std::string>{});
+
+  // The most ids a request may carry, and the longest id, are taken.
+  std::string most = "gated";
+  for (std::size_t i = 1; i < kMaxMergeIds - 1; ++i) most += ",id" + std::to_string(i);
+  most += "," + std::string(kMaxMergeIdBytes, 'a');
+  r = merge_favorites(m, most, token);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, R"({"added":1,"already":0,"skipped":199})");
+}
+
+TEST_F(MembersTest, AGuestCannotMergeFavorites) {
+  Visitor guest(port_);
+  // A guest's own form token (bound to the wk_form cookie) does not open the route.
+  const std::string token = Visitor::csrf_of(guest.get("/login").body);
+  ASSERT_FALSE(token.empty());
+  auto r = guest.post("/me/favorites/merge", {{"csrf_token", token}, {"ids", "gated,open"}});
+  EXPECT_EQ(r.status, 401);
+  EXPECT_TRUE(r.header(http::field::content_type).starts_with("application/json"));
+  EXPECT_EQ(favorites_of(*store_, "vip读者"), std::vector<std::string>{});
+  EXPECT_EQ(favorites_of(*store_, "管理员"), std::vector<std::string>{});
 }
 
 TEST_F(MembersTest, AnAdminAccountOpensAdminAndRetiresTheToken) {

@@ -5,11 +5,15 @@
 #include <ctime>
 #include <memory>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
+#include "io/validate.h"
 #include "store/store.h"
 #include "web/http/forms.h"
 #include "web/site/assets.h"
@@ -54,6 +58,40 @@ std::string local_path(std::string_view next, std::string_view fallback) {
                        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
                      });
   return std::string(local ? next : fallback);
+}
+
+// The ids of a /me/favorites/merge request's `ids` ("a,b,c"), first occurrences in order, or
+// an error message: each must be a document id (io::detail::is_valid_id) of at most
+// kMaxMergeIdBytes, and there must be 1 to kMaxMergeIds of them.
+struct MergeIds {
+  std::vector<std::string> ids;
+  std::string error;  // "": ids is good
+};
+
+MergeIds merge_ids(std::string_view list) {
+  MergeIds out;
+  if (list.empty()) {
+    out.error = "没有要合并的收藏。";
+    return out;
+  }
+  std::unordered_set<std::string_view> seen;
+  std::size_t count = 0;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    const std::string_view id = list.substr(start, comma - start);
+    if (++count > kMaxMergeIds) {
+      out.error = fmt::format("一次最多合并 {} 篇收藏。", kMaxMergeIds);
+      return out;
+    }
+    if (id.size() > kMaxMergeIdBytes || !io::detail::is_valid_id(id)) {
+      out.error = "收藏列表中有无效的文档编号。";
+      return out;
+    }
+    if (seen.insert(id).second) out.ids.emplace_back(id);
+    if (comma == list.size()) break;
+    start = comma + 1;
+  }
+  return out;
 }
 
 enum class AccountForm { kLogin, kRegister };
@@ -276,6 +314,43 @@ class MemberPages {
     return redirect(req, local_path(fields.field("back"), "/me/favorites"));
   }
 
+  // POST /me/favorites/merge: `csrf_token` and `ids` (merge_ids), sent by site.js from a page of
+  // a member who, as a guest, kept 收藏 in the browser. Adds the ids of documents that exist, are
+  // not deleted and are not yet favourites (those keep their date); unknown or deleted ones are
+  // skipped. Answers JSON {"added":N,"already":N,"skipped":N}; a guest gets 401, a refused
+  // request 4xx {"error":"…"}, and either changes nothing.
+  Status merge_favorites(const Request& req) const {
+    auto member = member_of(req, ctx_.accounts);
+    if (!member) return json_reply(req, restinio::status_unauthorized(), {{"error", "请先登录。"}});
+    auto fields = read_form(req, &*member, kMaxMergeFormBytes);
+    if (!fields.ok) return json_reply(req, fields.status, {{"error", fields.error}});
+    const auto parsed = merge_ids(fields.field("ids"));
+    if (!parsed.error.empty()) {
+      return json_reply(req, restinio::status_bad_request(), {{"error", parsed.error}});
+    }
+    const auto user = member->user.id;
+    int added = 0;
+    int already = 0;
+    int skipped = 0;
+    // The list is newest first: each id a second older than the one before keeps its order in
+    // 我的收藏 (newest first too).
+    std::int64_t at = now_seconds();
+    for (const auto& id : parsed.ids) {
+      const auto stamp = ctx_.store.stamp(id);
+      if (!stamp || stamp->deleted) {
+        ++skipped;
+      } else if (ctx_.store.is_favorite(user, id)) {
+        ++already;
+      } else if (ctx_.store.add_favorite(user, id, at--)) {
+        ++added;
+      } else {
+        ++skipped;  // deleted from the store meanwhile
+      }
+    }
+    return json_reply(req, restinio::status_ok(),
+                      {{"added", added}, {"already", already}, {"skipped", skipped}});
+  }
+
   // POST /me/history/clear.
   Status clear_history(const Request& req) const {
     auto member = member_of(req, ctx_.accounts);
@@ -316,7 +391,8 @@ class MemberPages {
     bool has(std::string_view name) const { return values && values->has(name); }
   };
 
-  FormRead read_form(const Request& req, const access::Member* member = nullptr) const {
+  FormRead read_form(const Request& req, const access::Member* member = nullptr,
+                     std::size_t max_bytes = kMaxAccountFormBytes) const {
     FormRead out;
     const auto site = ctx_.settings.get();
     if (!same_site(req, site->base_url)) {
@@ -329,7 +405,7 @@ class MemberPages {
       out.error = "请在本站页面上提交表单。";
       return out;
     }
-    if (req->body().size() > kMaxAccountFormBytes) {
+    if (req->body().size() > max_bytes) {
       out.status = restinio::status_payload_too_large();
       out.error = "提交的内容过长。";
       return out;
@@ -420,6 +496,13 @@ class MemberPages {
     return render(req, std::move(status), name, title, &member, std::move(context));
   }
 
+  static Status json_reply(const Request& req, restinio::http_status_line_t status,
+                           const nlohmann::json& body) {
+    ResponseOptions options;
+    options.cache_control = "no-store";
+    return send(req, std::move(status), kJson, body.dump(), options);
+  }
+
   Status notice(const Request& req, restinio::http_status_line_t status, std::string heading,
                 std::string message) const {
     return ctx_.layout.error(
@@ -496,6 +579,8 @@ void add_member_routes(Router& router, MemberContext ctx) {
   route(false, "/me/favorites",
         [](const P& p, const Request& r) { return p.list(r, P::MemberList::kFavorites); });
   route(true, "/me/favorites", [](const P& p, const Request& r) { return p.change_favorite(r); });
+  route(true, "/me/favorites/merge",
+        [](const P& p, const Request& r) { return p.merge_favorites(r); });
   route(false, "/me/history",
         [](const P& p, const Request& r) { return p.list(r, P::MemberList::kHistory); });
   route(true, "/me/history/clear", [](const P& p, const Request& r) { return p.clear_history(r); });

@@ -1,6 +1,7 @@
 // Member accounts on the site: who is asking (the session cookie → access::Member), and the
 // account routes: /register, /login, /logout, /me (account, sessions, 退出其他设备),
-// /me/password, /me/favorites (我的收藏) and /me/history (阅读历史).
+// /me/password, /me/favorites (我的收藏), /me/favorites/merge (a guest's 收藏, kept in the
+// browser's localStorage, added to the account by site.js after login) and /me/history (阅读历史).
 //
 // Forms post `username`, `password` and `csrf_token` (application/x-www-form-urlencoded, at
 // most kMaxAccountFormBytes). CSRF: a guest's forms are bound to a random `wk_form` cookie set
@@ -24,6 +25,11 @@ namespace wenku::web {
 inline constexpr std::string_view kSessionCookie = "wk_session";
 inline constexpr std::size_t kMaxAccountFormBytes = 8 * 1024;
 inline constexpr std::size_t kMemberListPageSize = 20;
+// POST /me/favorites/merge takes at most kMaxMergeIds ids of at most kMaxMergeIdBytes each, in
+// a body of at most kMaxMergeFormBytes (room for them all with their commas escaped as %2C).
+inline constexpr std::size_t kMaxMergeIds = 200;
+inline constexpr std::size_t kMaxMergeIdBytes = 128;
+inline constexpr std::size_t kMaxMergeFormBytes = 32 * 1024;
 
 struct MemberContext {
   store::Store& store;
