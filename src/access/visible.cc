@@ -24,6 +24,27 @@ bool reads_full_text(doc::Visibility visibility, const Viewer& viewer, const Pol
   return false;
 }
 
+namespace {
+
+// Drops the headings of `outline` beyond paragraph `readable_paragraphs` from the first one
+// that would bring their bytes past kFreeOutlineShare of `unread_bytes`.
+void limit_outline(std::vector<doc::OutlineItem>& outline, std::size_t readable_paragraphs,
+                   std::size_t unread_bytes) {
+  const auto budget =
+      static_cast<std::size_t>(kFreeOutlineShare * static_cast<double>(unread_bytes));
+  std::size_t spent = 0;
+  for (auto it = outline.begin(); it != outline.end(); ++it) {
+    if (it->para < readable_paragraphs) continue;
+    spent += it->text.size();
+    if (spent > budget) {
+      outline.erase(it, outline.end());
+      return;
+    }
+  }
+}
+
+}  // namespace
+
 std::optional<Readable> readable(const doc::Document& d, const Viewer& viewer,
                                  const Policy& policy) {
   if (!may_know(d.deleted, viewer)) return std::nullopt;
@@ -52,6 +73,7 @@ std::optional<Readable> readable(const doc::Document& d, const Viewer& viewer,
   // The preview ends at a paragraph end or inside a paragraph (at a sentence end).
   const bool ends_paragraph = shown.ends_with('\n') || d.content[shown.size()] == '\n';
   if (!r.complete_ && !shown.empty() && !ends_paragraph) --r.whole_paragraphs_;
+  if (!r.complete_) limit_outline(r.outline_, r.whole_paragraphs_, d.content.size() - shown.size());
   return r;
 }
 

@@ -29,6 +29,11 @@ struct Policy {
   std::size_t preview_chars = 600;     // guest preview length in characters
 };
 
+// The share of a text beyond what a reader may read that its outline may show (Readable::
+// outline): headings are free, but a text whose "headings" are most of it (新闻联播's list
+// of headlines, short rules numbered 一、二、…) would otherwise give itself away.
+inline constexpr double kFreeOutlineShare = 0.05;
+
 // A document as one viewer may see it: what describes it and the part of its text the viewer
 // may read, never more. Only `readable` makes one, so everything built from a Readable (a
 // page, an API answer, a snippet, an excerpt, an export) has passed the gate; pages, JSON
@@ -52,6 +57,8 @@ class Readable {
 
   // The outline (提纲) of the whole text, free for every reader: headings only, each at most
   // 40 characters (doc::extract_outline), from the stored analysis; empty when not analysed.
+  // For a reader of part of the text, the headings beyond whole_paragraphs() stop where they
+  // would add up to more than kFreeOutlineShare of the unread text's bytes.
   const std::vector<doc::OutlineItem>& outline() const { return outline_; }
 
   // What the viewer may read: a prefix of the text (paragraphs joined by '\n'), the whole

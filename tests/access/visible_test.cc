@@ -243,6 +243,38 @@ TEST(Readable, DescribesTheDocumentAndCountsWhollyReadableParagraphs) {
   EXPECT_EQ(paragraphs(0), 0u);
 }
 
+// 新闻联播's lists of headlines: "headings" that are most of the text.
+TEST(Readable, TheFreeOutlineShowsAtMostItsShareOfTheUnreadText) {
+  doc::Document d;
+  d.id = "xwlb";
+  d.title = "新闻联播";
+  nlohmann::json outline = nlohmann::json::array();
+  for (int i = 0; i < 40; ++i) {
+    const std::string headline =
+        "第" + std::to_string(i + 1) + "条：国务院常务会议部署推进重点工作";
+    outline.push_back({{"level", 1}, {"text", headline}, {"para", i}});
+    d.content += headline + "\n";
+  }
+  d.content.pop_back();
+  d.analysis = nlohmann::json{{"title", "t"}, {"outline", outline}}.dump();
+  ASSERT_EQ(readable(d, kMember, Policy{})->outline().size(), 40u) << "members get it all";
+  const auto guest = readable(d, kGuest, Policy{false, 60});
+  ASSERT_TRUE(guest);
+  ASSERT_FALSE(guest->complete());
+  const std::size_t readable_paragraphs = guest->whole_paragraphs();
+  ASSERT_GT(readable_paragraphs, 0u);
+  std::size_t beyond = 0, beyond_bytes = 0;
+  for (const auto& item : guest->outline()) {
+    if (item.para < readable_paragraphs) continue;
+    ++beyond;
+    beyond_bytes += item.text.size();
+  }
+  EXPECT_GT(beyond, 0u) << "some headings beyond the preview are still free";
+  EXPECT_LT(guest->outline().size(), 40u);
+  EXPECT_LE(static_cast<double>(beyond_bytes),
+            kFreeOutlineShare * static_cast<double>(d.content.size() - guest->text().size()));
+}
+
 TEST(Visible, MayKnowAgreesWithVisible) {
   for (bool deleted : {false, true}) {
     for (Role role : {Role::kGuest, Role::kMember, Role::kAdmin}) {

@@ -284,7 +284,8 @@ Status Admin::guarded(const Request& req, const std::function<Status()>& body) c
 std::optional<Session> Admin::session_of(const Request& req) const {
   if (auto member = member_of(req, accounts_);
       member && member->viewer.role == access::Role::kAdmin) {
-    return Session{member->session.token_hash, member_csrf(*member, accounts_), member->user.name};
+    return Session{member->session.token_hash, member_csrf(*member, accounts_), member->user.name,
+                   member->viewer};
   }
   // The bootstrap token opens /admin only until the first admin account exists.
   auto id = cookie(req, kCookie);

@@ -28,7 +28,6 @@ constexpr std::size_t kMaxTitleChars = 300;
 constexpr std::size_t kMaxCategoryChars = 50;
 constexpr std::size_t kMaxReportedIds = 100;        // per uploaded file
 constexpr std::size_t kMaxReportedDuplicates = 20;  // per uploaded file
-const access::Viewer kAdminViewer{access::Role::kAdmin, "admin"};
 
 std::string edit_href(std::string_view id) {
   return "/admin/docs/" + encode_query_value(id) + "/edit";
@@ -232,7 +231,7 @@ Status Admin::documents(const Request& req, const Session& session) {
     request.offset = (page - 1) * kDocsPageSize;
     request.sort = search::SortOrder::kNewest;
     request.facets = false;
-    const auto response = search::run_search(services_.index, store, request, kAdminViewer,
+    const auto response = search::run_search(services_.index, store, request, session.viewer,
                                              settings_.get()->policy());
     for (const auto& hit : response.hits) {
       if (hit.id == q) continue;

@@ -59,6 +59,9 @@ struct Session {
   std::string id;    // the token cookie's value, or the account session's token hash
   std::string csrf;  // the token every form of this session carries
   std::string name;  // the admin account's name; "" for the bootstrap token
+  // Who reads through this session: the admin account's viewer, or for the bootstrap token
+  // an admin without an account.
+  access::Viewer viewer{access::Role::kAdmin, "", 0};
 };
 
 // "?ok=" codes of the redirects after a successful POST, shown as a fixed message (never the
