@@ -13,6 +13,7 @@
 #include "doc/corpus_reader.h"
 #include "doc/outline.h"
 #include "doc/preview.h"
+#include "integration/reveal.h"
 #include "store/store.h"
 #include "testing/test_support.h"
 #include "text/utf8.h"
@@ -251,39 +252,6 @@ TEST_F(CorpusTest, TypedQueriesFindTheirDocumentsInTheTopThree) {
   }
 }
 
-// What the free 提纲 of a category's documents shows of their texts beyond the guest preview.
-struct OutlineReveal {
-  std::size_t docs = 0;
-  std::size_t chars = 0;     // code points of the texts
-  std::size_t revealed = 0;  // code points of outline text lying beyond the preview
-  double worst_share = 0;    // the largest share of one document, and its id
-  std::string worst_id;
-
-  double share() const {
-    return chars == 0 ? 0 : static_cast<double>(revealed) / static_cast<double>(chars);
-  }
-  void add(const std::string& id, std::size_t doc_chars, std::size_t doc_revealed) {
-    ++docs;
-    chars += doc_chars;
-    revealed += doc_revealed;
-    const double doc_share =
-        doc_chars == 0 ? 0 : static_cast<double>(doc_revealed) / static_cast<double>(doc_chars);
-    if (doc_share > worst_share) {
-      worst_share = doc_share;
-      worst_id = id;
-    }
-  }
-  void add(const OutlineReveal& other) {
-    docs += other.docs;
-    chars += other.chars;
-    revealed += other.revealed;
-    if (other.worst_share > worst_share) {
-      worst_share = other.worst_share;
-      worst_id = other.worst_id;
-    }
-  }
-};
-
 // Code points of `d`'s text that its outline items show and doc::preview (the guest's view)
 // does not: an item's text found in its paragraph counts from the preview's end on; an item
 // joined from two paragraphs (a lone marker and the next paragraph's phrase) counts whole
@@ -316,7 +284,7 @@ std::size_t outline_chars_beyond_preview(const doc::Document& d,
 // Measures every `every`-th document of the corpus file `path`, by category; checks that each
 // outline item is a short heading (at most 40 characters of valid UTF-8).
 void measure_outline_reveal(const std::filesystem::path& path, std::size_t every,
-                            std::map<std::string, OutlineReveal>& by_category) {
+                            std::map<std::string, testing::Reveal>& by_category) {
   std::istringstream lines(doc::testing::read_corpus_file(path));
   std::size_t n = 0;
   for (std::string line; std::getline(lines, line);) {
@@ -335,16 +303,6 @@ void measure_outline_reveal(const std::filesystem::path& path, std::size_t every
   }
 }
 
-void print_outline_reveal(const std::string& label, const OutlineReveal& r) {
-  std::size_t width = 0;  // in terminal columns: two for a Chinese character
-  for (std::size_t i = 0; i < label.size(); ++i) width += text::decode_at(label, i) < 0x80 ? 1 : 2;
-  std::printf(
-      "  %s%*s %5zu docs %9zu chars: outline beyond the preview %7zu chars = %6.3f %%"
-      " (worst %s %.1f %%)\n",
-      label.c_str(), static_cast<int>(width < 10 ? 10 - width : 0), "", r.docs, r.chars, r.revealed,
-      100 * r.share(), r.worst_id.c_str(), 100 * r.worst_share);
-}
-
 // Issue 17: the 提纲, free for guests, must carry headings, not the body. Over every law,
 // regulation and judicial interpretation (laws_regulations.jsonl.zst), and every 10th
 // 新闻联播 item and every document of the other files, the outline text lying beyond the
@@ -354,27 +312,20 @@ void print_outline_reveal(const std::string& label, const OutlineReveal& r) {
 TEST(OutlineOnCorpus, RevealsAlmostNothingOfLawsBeyondThePreview) {
   const auto dir = testing::corpus_dir();
   if (dir.empty()) GTEST_SKIP() << "../shared/corpus is absent; corpus tests skipped";
-  std::map<std::string, OutlineReveal> laws, others;
+  std::map<std::string, testing::Reveal> laws, others;
   measure_outline_reveal(dir / "laws_regulations.jsonl.zst", 1, laws);
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    const std::string name = entry.path().filename().string();
-    if (name != "laws_regulations.jsonl.zst" &&
-        (name.ends_with(".jsonl") || name.ends_with(".jsonl.zst"))) {
-      files.push_back(entry.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
+  for (const auto& file : testing::all_corpus_files()) {
+    if (file.filename() == "laws_regulations.jsonl.zst") continue;
     measure_outline_reveal(file, file.filename() == "xinwen_lianbo.jsonl.zst" ? 10 : 1, others);
   }
-  OutlineReveal all_laws;
+  constexpr const char* kWhat = "outline beyond the preview";
+  testing::Reveal all_laws;
   for (const auto& [category, r] : laws) {
-    print_outline_reveal(category, r);
+    testing::print_reveal(category, r, kWhat);
     all_laws.add(r);
   }
-  print_outline_reveal("laws file", all_laws);
-  for (const auto& [category, r] : others) print_outline_reveal(category, r);
+  testing::print_reveal("laws file", all_laws, kWhat);
+  for (const auto& [category, r] : others) testing::print_reveal(category, r, kWhat);
   std::printf(
       "laws: the outline reveals %.3f %% of the text beyond the guest preview (before issue 17, "
       "with articles as headings: 30.193 %%)\n",

@@ -4,8 +4,6 @@
 // without an entry in kRouteTargets fails the test, so a new route cannot skip the gate.
 #include <gtest/gtest.h>
 
-#include <zip.h>
-
 #include <map>
 #include <memory>
 #include <regex>
@@ -17,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "testing/test_support.h"
+#include "testing/unzipped.h"
 #include "web/http/url.h"
 #include "web/http_client.h"
 
@@ -123,36 +122,11 @@ const std::map<std::string, std::vector<std::string>>& route_targets() {
   return targets;
 }
 
-// The text of every file of a zip archive (an .xlsx), concatenated; "" when it is not one.
-std::string unzipped(const std::string& bytes) {
-  zip_error_t error;
-  zip_error_init(&error);
-  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-  if (!source) return "";
-  zip_t* archive = zip_open_from_source(source, ZIP_RDONLY, &error);
-  if (!archive) {
-    zip_source_free(source);
-    return "";
-  }
-  std::string out;
-  for (zip_int64_t i = 0; i < zip_get_num_entries(archive, 0); ++i) {
-    zip_file_t* file = zip_fopen_index(archive, static_cast<zip_uint64_t>(i), 0);
-    if (!file) continue;
-    char buffer[8192];
-    zip_int64_t n;
-    while ((n = zip_fread(file, buffer, sizeof buffer)) > 0)
-      out.append(buffer, static_cast<std::size_t>(n));
-    zip_fclose(file);
-  }
-  zip_close(archive);
-  return out;
-}
-
 // What a client reads of `reply`: the body, gunzipped or unzipped when it is compressed.
 std::string readable(const testing_http::Reply& reply) {
   std::string body = reply.body;
   if (reply.header(http::field::content_encoding) == "gzip") body = testing_http::gunzip(body);
-  if (body.starts_with("PK")) body += unzipped(body);
+  if (body.starts_with("PK")) body += testing::unzipped(body);
   return body;
 }
 
