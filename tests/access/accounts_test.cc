@@ -66,6 +66,19 @@ class AccountsTest : public ::testing::Test {
 
   bool stored(const std::string& token) { return store_->session(token_hash(token)).has_value(); }
 
+  // Session `token`, started at kT0, is used every half idle period: it holds until exactly
+  // kSessionMaxSeconds after kT0 in `accounts`, then ends and leaves the store.
+  void expect_absolute_expiry(Accounts& accounts, const std::string& token) {
+    std::int64_t now = kT0;
+    while (now + kSessionIdleSeconds / 2 < kT0 + kSessionMaxSeconds) {
+      now += kSessionIdleSeconds / 2;
+      ASSERT_TRUE(accounts.member(token, now)) << now - kT0;
+    }
+    EXPECT_TRUE(accounts.member(token, kT0 + kSessionMaxSeconds - 1));
+    EXPECT_FALSE(accounts.member(token, kT0 + kSessionMaxSeconds));
+    EXPECT_FALSE(stored(token));
+  }
+
   // Another session of `name` (password "right-password-1"), started at kT0.
   std::string another_session(const std::string& name) {
     auto out = login(name, "right-password-1", "client");
@@ -435,14 +448,7 @@ TEST_F(AccountsTest, SessionsEndAfterBeingIdleTooLong) {
 
 TEST_F(AccountsTest, SessionsEndAfterTheMaximumAgeWhateverTheActivity) {
   const auto s = register_at("sunba", "right-password-1");
-  std::int64_t now = kT0;
-  while (now + kSessionIdleSeconds / 2 < kT0 + kSessionMaxSeconds) {
-    now += kSessionIdleSeconds / 2;
-    ASSERT_TRUE(accounts_.member(s.token, now)) << now - kT0;
-  }
-  EXPECT_TRUE(accounts_.member(s.token, kT0 + kSessionMaxSeconds - 1));
-  EXPECT_FALSE(accounts_.member(s.token, kT0 + kSessionMaxSeconds));
-  EXPECT_FALSE(stored(s.token));
+  expect_absolute_expiry(accounts_, s.token);
 }
 
 TEST_F(AccountsTest, LastSeenIsWrittenAtMostEveryFewMinutes) {
@@ -598,14 +604,7 @@ TEST_F(AccountsTest, ExpiryTouchAndRoleOfTheDayHoldAtNowForCachedSessions) {
   EXPECT_FALSE(stored(idle));
 
   // Absolute expiry, exactly kSessionMaxSeconds after login whatever the activity.
-  std::int64_t now = kT0;
-  while (now + kSessionIdleSeconds / 2 < kT0 + kSessionMaxSeconds) {
-    now += kSessionIdleSeconds / 2;
-    ASSERT_TRUE(lasting.member(s.token, now)) << now - kT0;
-  }
-  EXPECT_TRUE(lasting.member(s.token, kT0 + kSessionMaxSeconds - 1));
-  EXPECT_FALSE(lasting.member(s.token, kT0 + kSessionMaxSeconds));
-  EXPECT_FALSE(stored(s.token));
+  expect_absolute_expiry(lasting, s.token);
 
   // A VIP whose last day is the day of kT0 acts as a member the next day.
   const std::string vip = another_session("sunba");
