@@ -15,6 +15,7 @@ import shutil
 import socket
 import sqlite3
 import subprocess
+import sys
 import time
 import urllib.parse
 import xml.sax.saxutils
@@ -64,8 +65,20 @@ class HttpJson:
         self.headers = dict(headers or {})
 
     def get(self, path, params):
-        self.conn.request("GET", path + "?" + urllib.parse.urlencode(params), headers=self.headers)
-        resp = self.conn.getresponse()
+        target = path + "?" + urllib.parse.urlencode(params)
+        try:
+            self.conn.request("GET", target, headers=self.headers)
+            resp = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed the idle keep-alive connection before reading this request
+            # (Groonga's HTTP server does so now and then under four clients). A GET is safe
+            # to send again on a fresh connection, as any HTTP client library does; the
+            # reconnect is counted in this query's latency.
+            self.conn.close()
+            print("   (server closed a keep-alive connection; request sent again)",
+                  file=sys.stderr, flush=True)
+            self.conn.request("GET", target, headers=self.headers)
+            resp = self.conn.getresponse()
         body = resp.read()
         if resp.status != 200:
             raise RuntimeError("HTTP %d: %s" % (resp.status, body[:300]))
