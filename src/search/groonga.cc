@@ -52,6 +52,7 @@ Context::Context(grn_obj* shared_db) : ctx_(open_context()) {
 }
 
 Context::~Context() {
+  drop_result_table();
   GRN_OBJ_FIN(ctx_, &read_buffer_);
   close_db();
   grn_ctx_close(ctx_);
@@ -84,6 +85,7 @@ void Context::create_db(const std::filesystem::path& path) {
 }
 
 void Context::close_db() {
+  drop_result_table();
   if (db_ != nullptr && owns_db_) grn_obj_close(ctx_, db_);
   db_ = nullptr;
   owns_db_ = false;
@@ -310,28 +312,35 @@ std::vector<ScoredRecord> Context::select(std::string_view table_name, const Sel
       require_success(ctx_, "filter");
     }
   }
-  Owned hits(ctx_, grn_table_create(ctx_, nullptr, 0, nullptr,
-                                    GRN_OBJ_TABLE_HASH_KEY | GRN_OBJ_WITH_SUBREC, table, nullptr));
-  if (hits.get() == nullptr) require_success(ctx_, "result table");
-  grn_table_select(ctx_, table, condition.get(), hits.get(), GRN_OP_OR);
+  grn_obj* hits = empty_result_table(table);
+  // Whatever ends this select, the kept table is left empty or dropped.
+  struct LeaveEmpty {
+    Context& context;
+    grn_obj* hits;
+    ~LeaveEmpty() {
+      if (grn_table_size(context.ctx_, hits) != 0) context.drop_result_table();
+    }
+  } leave_empty{*this, hits};
+  grn_table_select(ctx_, table, condition.get(), hits, GRN_OP_OR);
   require_success(ctx_, "select");
-  if (grn_table_size(ctx_, hits.get()) > 0) {
-    for (const auto& boost : e.boosts) add_boost(table_name, boost, hits.get());
+  if (grn_table_size(ctx_, hits) > 0) {
+    for (const auto& boost : e.boosts) add_boost(table_name, boost, hits);
   }
   std::vector<ScoredRecord> out;
-  out.reserve(grn_table_size(ctx_, hits.get()));
-  Owned score(ctx_,
-              grn_obj_column(ctx_, hits.get(), GRN_COLUMN_NAME_SCORE, GRN_COLUMN_NAME_SCORE_LEN));
+  out.reserve(grn_table_size(ctx_, hits));
+  Owned score(ctx_, grn_obj_column(ctx_, hits, GRN_COLUMN_NAME_SCORE, GRN_COLUMN_NAME_SCORE_LEN));
   if (score.get() == nullptr) require_success(ctx_, "score");
   grn_obj value;
   GRN_FLOAT_INIT(&value, 0);
-  grn_table_cursor* cursor =
-      grn_table_cursor_open(ctx_, hits.get(), nullptr, 0, nullptr, 0, 0, -1, 0);
+  grn_table_cursor* cursor = grn_table_cursor_open(ctx_, hits, nullptr, 0, nullptr, 0, 0, -1, 0);
   if (cursor == nullptr) {
     GRN_OBJ_FIN(ctx_, &value);
     require_success(ctx_, "result cursor");
     return out;
   }
+  // Each hit is read, then deleted: the table is empty for the next select. A record added
+  // again later reuses a deleted entry, which Groonga zeroes, so no score or sub-record of
+  // this select carries over.
   for (grn_id hit; (hit = grn_table_cursor_next(ctx_, cursor)) != GRN_ID_NIL;) {
     void* key = nullptr;
     grn_table_cursor_get_key(ctx_, cursor, &key);
@@ -344,10 +353,27 @@ std::vector<ScoredRecord> Context::select(std::string_view table_name, const Sel
       std::memcpy(&hit_score, GRN_BULK_HEAD(&value), sizeof hit_score);
     }
     out.push_back({record, hit_score});
+    grn_table_cursor_delete(ctx_, cursor);
   }
   grn_table_cursor_close(ctx_, cursor);
   GRN_OBJ_FIN(ctx_, &value);
   return out;
+}
+
+grn_obj* Context::empty_result_table(grn_obj* table) {
+  if (result_table_ != nullptr && result_source_ == table) return result_table_;
+  drop_result_table();
+  result_table_ = grn_table_create(ctx_, nullptr, 0, nullptr,
+                                   GRN_OBJ_TABLE_HASH_KEY | GRN_OBJ_WITH_SUBREC, table, nullptr);
+  if (result_table_ == nullptr) require_success(ctx_, "result table");
+  result_source_ = table;
+  return result_table_;
+}
+
+void Context::drop_result_table() {
+  if (result_table_ != nullptr) grn_obj_close(ctx_, result_table_);
+  result_table_ = nullptr;
+  result_source_ = nullptr;
 }
 
 std::vector<Posting> Context::postings(std::string_view lexicon, std::string_view index_column,

@@ -142,10 +142,20 @@ class Context {
   grn_obj* object(std::string_view name);
   grn_obj* column(std::string_view table, std::string_view name);
 
+  // An empty result table of `table` for select(): the one kept from the last select on the
+  // same table, else a new one. Groonga makes a temporary hash table out of anonymous 4 MiB
+  // segments: creating and closing one per query was an eighth of a query's server time
+  // (first-touch page faults, munmap and its TLB flushes), so select() empties it instead.
+  grn_obj* empty_result_table(grn_obj* table);
+  // Closes the kept result table (no-op without one).
+  void drop_result_table();
+
   grn_ctx* ctx_ = nullptr;
   grn_obj* db_ = nullptr;  // owned only when opened or created by this context
   bool owns_db_ = false;
   grn_obj read_buffer_;  // text_view's bulk (GRN_TEXT_INIT in the constructors)
+  grn_obj* result_table_ = nullptr;   // empty between selects, or null
+  grn_obj* result_source_ = nullptr;  // the table result_table_ holds records of
 };
 
 // Reads of one fixed-size scalar column (numbers, references to records of another table)

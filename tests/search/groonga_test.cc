@@ -278,7 +278,12 @@ TEST_F(GroongaSelectTest, BadExpressionsThrowAndLeaveTheContextUsable) {
   EXPECT_THROW(db_.select("Docs", {"no_such_column * 3", "\"改革\"", "", {}}), IndexError);
   const std::vector<ScoreBoost> unindexed = {{"year", "2020", 1}};
   EXPECT_THROW(db_.select("Docs", {kMatchColumns, "\"改革\"", "", unindexed}), IndexError);
-  EXPECT_FALSE(db_.select("Docs", {kMatchColumns, "\"改革\"", "", {}}).empty());
+  // The last one failed after finding its hits: none of them is left for the next select,
+  // which answers as the select command does.
+  auto after = api_hits({kMatchColumns, "\"生态\"", "", {}});
+  EXPECT_FALSE(after.empty());
+  EXPECT_EQ(after, command_hits("--match_columns '" + std::string(kMatchColumns) +
+                                "' --query '\"生态\"'"));
 }
 
 TEST_F(GroongaSelectTest, FixedColumnsReadTheStoredValues) {
