@@ -153,7 +153,7 @@ class Context {
   grn_ctx* ctx_ = nullptr;
   grn_obj* db_ = nullptr;  // owned only when opened or created by this context
   bool owns_db_ = false;
-  grn_obj read_buffer_;  // text_view's bulk (GRN_TEXT_INIT in the constructors)
+  grn_obj read_buffer_;               // text_view's bulk (GRN_TEXT_INIT in the constructors)
   grn_obj* result_table_ = nullptr;   // empty between selects, or null
   grn_obj* result_source_ = nullptr;  // the table result_table_ holds records of
 };
