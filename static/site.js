@@ -1,5 +1,5 @@
-// Wenku public pages: 本周/本月热门 tabs, 提纲 opened on wide screens, copy-link, 收藏
-// (a guest's favourites in localStorage, merged into 我的收藏 once the guest logs in).
+// Wenku public pages: 本周/本月热门 tabs, 提纲 opened on wide screens, copy-link, 复制全文,
+// 收藏 (a guest's favourites in localStorage, merged into 我的收藏 once the guest logs in).
 // Loaded with `defer` from /static (the CSP forbids inline scripts); every feature is an
 // enhancement: without JavaScript both hot lists show as plain sections and the permalink
 // stays readable under 关于本文.
@@ -36,9 +36,12 @@
     select(tabs[0]);
   }
 
-  // Copies `text` to the clipboard; calls done(true|false).
+  // Copies `text` to the clipboard; calls done(true|false). WeChat's in-app browser may offer
+  // the Clipboard API and then refuse it, so there the textarea is used at once, while the
+  // click still counts as the user's gesture.
   function copyText(text, done) {
-    if (navigator.clipboard && window.isSecureContext) {
+    var wechat = /MicroMessenger/i.test(navigator.userAgent);
+    if (navigator.clipboard && window.isSecureContext && !wechat) {
       navigator.clipboard.writeText(text).then(function () { done(true); },
                                                function () { done(fallbackCopy(text)); });
       return;
@@ -71,6 +74,21 @@
       var url = button.getAttribute('data-url');
       copyText(url, function (ok) {
         if (status) status.textContent = ok ? '链接已复制' : '请长按或手动复制：' + url;
+      });
+    });
+  }
+
+  // 复制全文: copies the paragraphs of the text on the page (div.doc-body), joined by newlines,
+  // as the reader sees them: a guest copies the preview only, and the marked X of a 模板版
+  // copies as X. The button is hidden until this script shows it.
+  function setUpCopyText(button) {
+    var status = button.parentNode.querySelector('.copy-text-status');
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      var paragraphs = document.querySelectorAll('div.doc-body p');
+      var text = Array.prototype.map.call(paragraphs, function (p) { return p.textContent; }).join('\n');
+      copyText(text, function (ok) {
+        if (status) status.textContent = ok ? '已复制' : '复制失败';
       });
     });
   }
@@ -207,6 +225,7 @@
     Array.prototype.forEach.call(document.querySelectorAll('section.hot'), setUpTabs);
     var copy = document.getElementById('copy-link');
     if (copy) setUpCopyLink(copy);
+    Array.prototype.forEach.call(document.querySelectorAll('.btn-copy-text'), setUpCopyText);
     Array.prototype.forEach.call(document.querySelectorAll('.btn-favorite'), setUpFavorite);
     var token = memberToken();
     if (token) mergeFavorites(token);

@@ -66,6 +66,8 @@ std::optional<Readable> readable(const doc::Document& d, const Viewer& viewer,
   r.about_.visibility = d.visibility;
   r.about_.created_at = d.created_at;
   r.about_.updated_at = d.updated_at;
+  r.about_.source_note = d.source_note;
+  r.about_.title_derived = d.title_derived;
   if (!d.analysis.empty()) r.outline_ = doc::analysis_from_json(d.analysis).outline;
   r.text_ = std::string(shown);
   r.complete_ = shown.size() == d.content.size();

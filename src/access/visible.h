@@ -54,6 +54,11 @@ class Readable {
   doc::Visibility visibility() const { return about_.visibility; }
   const std::string& created_at() const { return about_.created_at; }
   const std::string& updated_at() const { return about_.updated_at; }
+  // Metadata for every viewer, never part of text(): what the import moved out of the text
+  // (datelines, photo captions …; doc::Document::source_note), and whether the title was
+  // derived from the text rather than given by it.
+  const std::string& source_note() const { return about_.source_note; }
+  bool title_derived() const { return about_.title_derived; }
 
   // The outline (提纲) of the whole text, free for every reader: headings only, each at most
   // 40 characters (doc::extract_outline), from the stored analysis; empty when not analysed.

@@ -138,8 +138,24 @@ void refresh_keywords_timed(Library& library, std::optional<ImportTally> tally =
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
+// What the clean-up changed in each imported file (io::clean_up).
+void print_cleanup(const io::ImportStats& stats) {
+  for (const auto& file : stats.files) {
+    const io::CleanupTally& c = file.cleanup;
+    if (c.changed == 0) {
+      fmt::print("clean-up of {}: {} documents, none changed\n", file.file, c.documents);
+      continue;
+    }
+    fmt::print(
+        "clean-up of {}: {} of {} documents changed; titles: {} from the text's title line, {} "
+        "derived; {} texts split ({} -> {} paragraphs); {} lines moved to the source note\n",
+        file.file, c.changed, c.documents, c.titles_fixed, c.titles_derived, c.texts_split,
+        c.paragraphs_before, c.paragraphs_after, c.lines_moved);
+  }
+}
+
 int import_command(const LibraryConfig& config, const std::vector<fs::path>& files,
-                   std::size_t batch_size) {
+                   std::size_t batch_size, bool raw) {
   Library library(config);
   // Each text is segmented for its keywords and SimHash, then again by the index and by a
   // keyword refresh: remembered, it is segmented once (memory: about the texts' size).
@@ -148,6 +164,7 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   ProgressBar bar(stderr);
   io::ImportOptions options;
   options.batch_size = batch_size;
+  options.clean = !raw;
   NearDuplicateFinder near_duplicates(library.store());
   std::vector<store::SimilarPair> similar;
   // Into a library that never held a document, the import's own word counts are the
@@ -177,6 +194,7 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   if (stats.issues.size() > kMaxIssuesShown) {
     fmt::print(stderr, "… and {} more problems\n", stats.issues.size() - kMaxIssuesShown);
   }
+  if (options.clean) print_cleanup(stats);
   std::uint64_t committed = stats.inserted + stats.updated;
   fmt::print(
       "imported {} documents ({} new, {} updated, {} skipped) from {} files in {:.1f} s "
@@ -368,7 +386,7 @@ std::string export_bytes(const Library& library, const doc::Document& d,
       *access::readable(d, access::Viewer{access::Role::kAdmin, "cli"}, access::Policy{});
   if (request.format == "txt") {
     return io::plain_text(r.title(), request.template_text
-                                         ? io::visible_template(r, library.enricher().places())
+                                         ? io::visible_template(r, library.enricher().places()).text
                                          : r.text());
   }
   const auto rows = io::visible_tasks(r, doc::extract_tasks(d));
@@ -434,6 +452,10 @@ int run_cli(int argc, char** argv) {
       app.add_subcommand("import", "import .jsonl .jsonl.zst .txt .md .html .htm .docx files");
   add_library_options(*import, config);
   import->add_option("--batch", batch_size, "documents per transaction")->capture_default_str();
+  bool raw = false;
+  import->add_flag("--raw", raw,
+                   "import the texts as given, without the clean-up of titles, news wrapping and "
+                   "flattened paragraphs");
   import->add_option("files", files, "files to import")->required()->check(CLI::ExistingFile);
 
   std::vector<std::string> query_words;
@@ -536,7 +558,7 @@ int run_cli(int argc, char** argv) {
       server_options.site.guests_read_full_text = guest_full_text;
       return serve_command(config, server_options, demo, workers);
     }
-    if (import->parsed()) return import_command(config, files, batch_size);
+    if (import->parsed()) return import_command(config, files, batch_size, raw);
     if (search->parsed()) {
       for (const auto& word : query_words) {
         search_options.request.query += (search_options.request.query.empty() ? "" : " ") + word;

@@ -11,10 +11,10 @@ nlohmann::ordered_json outline_item_json(const OutlineItem& item) {
 }
 
 nlohmann::ordered_json task_row_json(const TaskRow& row) {
-  return {
-      {"task", row.task},         {"leader", row.leader},           {"lead_unit", row.lead_unit},
-      {"partners", row.partners}, {"implementer", row.implementer}, {"deadline", row.deadline},
-      {"para", row.para}};
+  return {{"task", row.task},         {"section", row.section},
+          {"leader", row.leader},     {"lead_unit", row.lead_unit},
+          {"partners", row.partners}, {"implementer", row.implementer},
+          {"deadline", row.deadline}, {"para", row.para}};
 }
 
 // `j[key]` read into `out` when present.
@@ -101,12 +101,14 @@ void from_json(const nlohmann::json& j, OutlineItem& item) {
 
 void from_json(const nlohmann::json& j, TaskRow& row) {
   read_key(j, "task", row.task);
+  read_key(j, "section", row.section);
   read_key(j, "leader", row.leader);
   read_key(j, "lead_unit", row.lead_unit);
   read_key(j, "partners", row.partners);
   read_key(j, "implementer", row.implementer);
   read_key(j, "deadline", row.deadline);
   read_key(j, "para", row.para);
+  row.last_para = row.para;
 }
 
 void to_json(nlohmann::json& j, const OutlineItem& item) {

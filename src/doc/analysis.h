@@ -1,7 +1,9 @@
 // The analysis of one document as JSON, in the shape `wenku analyze --json` prints and the
 // store keeps: {"title","outline":[{"level","text","para"}],"template",
-// "tasks":[{"task","leader","lead_unit","partners","implementer","deadline","para"}],"keywords"}.
-// The store's analyses have no "template" and empty "tasks": the 模板版 and the 任务分解表
+// "tasks":[{"task","section","leader","lead_unit","partners","implementer","deadline","para"}],
+// "keywords"}.
+// A task row's last_para is not written (a row read back has its para for it). The store's
+// analyses have no "template" and empty "tasks": the 模板版 and the 任务分解表
 // are made when shown (io::visible_template, doc::extract_tasks). Analyses stored by earlier
 // versions may still carry a template and tasks, which nothing shows.
 #pragma once
@@ -35,7 +37,8 @@ struct Analysis {
 nlohmann::ordered_json analysis_to_json(const Analysis& a);
 
 // The Analysis stored as `json` (the dump of analysis_to_json): an empty Analysis for "" (a
-// document not analysed); missing keys stay empty. Throws std::runtime_error when `json`
+// document not analysed); missing keys stay empty (a task row stored before rows had a
+// "section" reads with section ""). Throws std::runtime_error when `json`
 // is malformed or a value has the wrong type.
 Analysis analysis_from_json(std::string_view json);
 

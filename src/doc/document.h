@@ -31,6 +31,13 @@ struct Document {
   std::string source;       // provenance (file, upload, source repository)
   std::string url;          // optional original address
   std::string content;      // paragraphs joined by '\n'
+  // What io::clean_up moved out of the text at import (datelines, title, date and speaker
+  // lines repeated before the text, photo captions, 来源/编辑 lines …): lines joined by '\n'
+  // in text order; "" when none. Metadata, shown apart from the text (来源说明).
+  std::string source_note;
+  // True when the title is not the text's own but was derived from the text (by the source,
+  // or by io::clean_up from a note or the first sentence); pages mark it.
+  bool title_derived = false;
 
   // Derived from the text at import (app::Enricher), stored with the document.
   std::vector<std::string> keywords;  // top keywords, best first

@@ -194,11 +194,34 @@ std::size_t marker_size(std::string_view s, const Marker& m) {
   return s.size() - rest.size();
 }
 
+// Whether `paragraph` (starting with marker `m`) reads as a heading rather than a sentence: a
+// phrase of at most kMaxHeadingChars characters with no sentence end before its last
+// character, not opening with a Chinese numeral (一、二等奖 is no heading) and not ending in ；.
+bool heading_shaped(std::string_view paragraph, const Marker& m) {
+  std::string_view phrase = text::trim(paragraph.substr(marker_size(paragraph, m)));
+  if (phrase.empty() || is_enumeration_item(phrase) ||
+      text::count_code_points(paragraph) > kMaxHeadingChars) {
+    return false;
+  }
+  if (chinese_numeral_prefix(phrase).bytes > 0) return false;
+  static constexpr std::array<std::string_view, 9> kStops{"。", "！", "？", "；", "：",
+                                                          "!",  "?",  ";",  ":"};
+  for (std::string_view stop : kStops) {
+    if (phrase.ends_with(stop)) phrase.remove_suffix(stop.size());
+  }
+  return std::none_of(kStops.begin(), kStops.end(), [&](std::string_view stop) {
+    return phrase.find(stop) != std::string_view::npos;
+  });
+}
+
 // Decides which candidates are headings and at which level. The open lists form a stack,
 // outermost first; each remembers its system and the number of its last item.
 class OutlineBuilder {
  public:
-  explicit OutlineBuilder(const std::vector<Candidate>& candidates) : candidates_(candidates) {
+  // `han_comma_paragraphs`: how many paragraphs of the text open with a 一、 marker, articles
+  // and their items included.
+  OutlineBuilder(const std::vector<Candidate>& candidates, std::size_t han_comma_paragraphs)
+      : candidates_(candidates), han_comma_paragraphs_(han_comma_paragraphs) {
     closed_last_.fill(-1);
   }
 
@@ -210,7 +233,7 @@ class OutlineBuilder {
     int& closed = closed_last_[static_cast<std::size_t>(system)];
     if (is_enumeration_item(c.paragraph)) return reject(closed);
     if (n == 1) {
-      if (!next_is_second(i)) return reject(closed);
+      if (!next_is_second(i) && !is_lone_heading(i)) return reject(closed);
       // A new list: it replaces a list of its system that is innermost, else it nests,
       // even inside a list of its own system further out.
       if (!open_.empty() && open_.back().system == system) close_after(open_.size() - 1);
@@ -252,6 +275,15 @@ class OutlineBuilder {
     open_.resize(depth);
   }
 
+  // Whether candidate `i` is a 一、 heading alone in its text (an excerpt, a truncated text):
+  // the only paragraph of the text opening with a 一、 marker, and of heading shape (see
+  // heading_shaped).
+  bool is_lone_heading(std::size_t i) const {
+    const Candidate& c = candidates_[i];
+    return c.marker.system == System::kHanComma && c.offset == 0 && han_comma_paragraphs_ == 1 &&
+           heading_shaped(c.paragraph, c.marker);
+  }
+
   // Whether a later item 2 of the system of candidate `i` (item 1) continues its list; lists of
   // the same system nested inside it (their own items 1 and 2) are skipped. After 首先 the
   // next item must be 其次: 首先 … 最后 alone is how speeches open and close, not a list.
@@ -274,6 +306,7 @@ class OutlineBuilder {
   }
 
   const std::vector<Candidate>& candidates_;
+  const std::size_t han_comma_paragraphs_;
   std::vector<OpenList> open_;
   std::array<int, kSystems> closed_last_{};  // last number of the latest closed list per system
 };
@@ -354,10 +387,26 @@ std::size_t heading_marker_size(std::string_view s) {
   return marker ? marker_size(s, *marker) : 0;
 }
 
+std::optional<ListMarker> list_marker(std::string_view s) {
+  const auto marker = marker_of(s);
+  if (!marker || marker->system == System::kArticle) return std::nullopt;
+  return ListMarker{static_cast<int>(marker->system), marker->number, marker_size(s, *marker)};
+}
+
+std::string heading_text(std::string_view s) {
+  const auto marker = marker_of(s);
+  return bounded(phrase_of(s), marker ? marker_size(s, *marker) : 0);
+}
+
 std::vector<OutlineItem> extract_outline(const Document& d) {
-  const std::vector<Candidate> candidates = find_candidates(paragraphs(d.content));
+  const std::vector<std::string_view> paras = paragraphs(d.content);
+  const std::vector<Candidate> candidates = find_candidates(paras);
+  const auto han_comma = std::count_if(paras.begin(), paras.end(), [](std::string_view p) {
+    const auto marker = marker_of(text::trim(p));
+    return marker && marker->system == System::kHanComma;
+  });
   std::vector<OutlineItem> outline;
-  OutlineBuilder builder(candidates);
+  OutlineBuilder builder(candidates, static_cast<std::size_t>(han_comma));
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     if (const int level = builder.level_of(i); level > 0) {
       outline.push_back(OutlineItem{level, candidate_text(candidates[i]), candidates[i].para});

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +35,12 @@ struct OutlineItem {
 // starts a paragraph and item n-1 is a later sentence of one of the two paragraphs before
 // ("…挑战。一是…" then "二是…"), item n-1 is a heading of that paragraph, its text taken
 // from the marker on.
-// Levels nest by order of appearance: a system not yet open becomes a child of the last
+// A 一、 heading alone in its text (no other paragraph opens with 一、 … 二、 …, not even in
+// a law's articles: an excerpt, or a text cut short) is
+// a heading when it has heading shape: the marker then a phrase of at most 40 characters
+// (the paragraph), with no sentence end (。！？；：) before its last character, not starting
+// with a Chinese numeral (一、二等奖…) and not ending in ；. The items under it (一要 …) nest in
+// it. Levels nest by order of appearance: a system not yet open becomes a child of the last
 // heading's system; one already open closes the systems nested inside it.
 // The text is the marker and the heading phrase: the paragraph up to its first 。：；！？
 // (all of it when it has none); a marker that stands alone in its paragraph ("一要",
@@ -49,5 +55,21 @@ std::vector<OutlineItem> extract_outline(const Document& d);
 // article's 第一条, with the comma or colon after it: "（二）", "一是", "第一，", "首先，"), 0 when
 // it has none.
 std::size_t heading_marker_size(std::string_view s);
+
+// The number marker that `s` starts with, as a list item: `system` tells the numbering systems
+// above apart (equal for 一是 and 三是, different for 一是 and 一要), `number` is the item's
+// number (0 for 最后, which continues any list), `size` the marker's byte length with the
+// comma or colon after it. nullopt without a marker, and for an article (第一条).
+struct ListMarker {
+  int system = 0;
+  int number = 0;
+  std::size_t size = 0;
+};
+std::optional<ListMarker> list_marker(std::string_view s);
+
+// The heading text extract_outline gives a paragraph `s` that starts a heading: the marker (if
+// any) and the phrase up to the first 。：；！？, at most 40 characters, cut as described
+// above. For a paragraph without a marker, its first phrase so cut.
+std::string heading_text(std::string_view s);
 
 }  // namespace wenku::doc

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "doc/outline.h"
+#include "doc/plan.h"
 #include "text/utf8.h"
 
 namespace wenku::doc {
@@ -80,6 +81,15 @@ std::string bounded(std::string_view s) {
                       s.find("“") != std::string_view::npos ||
                       s.find("”") != std::string_view::npos || s.ends_with("、");
   return chars > 0 && chars <= kMaxFieldChars && !clause ? std::string(s) : std::string();
+}
+
+// The units of `units` ("财政局、税务局等部门") appended to `out`: split on 、, cut at 等.
+void add_units(std::string_view units, std::vector<std::string>& out) {
+  if (const std::size_t etc = units.find("等"); etc != std::string_view::npos)
+    units = units.substr(0, etc);
+  for (std::string_view unit : split(units, std::array<std::string_view, 1>{"、"})) {
+    if (auto name = bounded(unit); !name.empty()) out.push_back(std::move(name));
+  }
 }
 
 // A task candidate without the modal 要 around it.
@@ -220,11 +230,14 @@ bool read_clause(std::string_view clause, int doc_year, TaskRow& row, std::strin
       return true;
     }
   }
-  // 牵头 ends its clause in an assignment (市商务局牵头，…); 牵头组织… is an ordinary verb.
+  // 牵头 ends its clause in an assignment (市商务局牵头，…); 牵头组织… is an ordinary verb. A
+  // person who leads (李明同志牵头) is the leader.
   if (const std::size_t at = clause.find("牵头");
       at != std::string_view::npos &&
       (clause.ends_with("牵头") || clause.substr(at).starts_with("牵头负责"))) {
-    if (row.lead_unit.empty()) row.lead_unit = bounded(subject_of(clause.substr(0, at)));
+    const std::string_view who = subject_of(clause.substr(0, at));
+    std::string& field = ends_with_any(who, kLeaderEnds) ? row.leader : row.lead_unit;
+    if (field.empty()) field = bounded(who);
     take_task(at);
     return true;
   }
@@ -233,6 +246,17 @@ bool read_clause(std::string_view clause, int doc_year, TaskRow& row, std::strin
     if (at == std::string_view::npos) continue;
     const std::string_view before = clause.substr(0, at);
     const std::string_view after = clause.substr(at + verb.size());
+    // A、B共同负责: the units responsible (after a leader who 牵头), else partners.
+    if (text::trim(before).ends_with("共同") && before.find("对") == std::string_view::npos) {
+      const std::string_view units = subject_of(before);
+      if (units.empty()) return false;
+      if (row.lead_unit.empty()) {
+        row.lead_unit = bounded(units);
+      } else if (row.partners.empty()) {
+        add_units(units, row.partners);
+      }
+      return true;
+    }
     const bool by = before.find("由") != std::string_view::npos;
     const bool named = ends_with_any(text::trim(before), kLeaderEnds);
     const bool not_a_leader = after.starts_with("同志") || after.starts_with("人") ||
@@ -248,12 +272,7 @@ bool read_clause(std::string_view clause, int doc_year, TaskRow& row, std::strin
   for (std::string_view verb : kPartnerVerbs) {
     const std::size_t at = clause.find(verb);
     if (at == std::string_view::npos || !row.partners.empty()) continue;
-    std::string_view units = subject_of(clause.substr(0, at));
-    if (const std::size_t etc = units.find("等"); etc != std::string_view::npos)
-      units = units.substr(0, etc);
-    for (std::string_view unit : split(units, std::array<std::string_view, 1>{"、"})) {
-      if (auto name = bounded(unit); !name.empty()) row.partners.push_back(std::move(name));
-    }
+    add_units(subject_of(clause.substr(0, at)), row.partners);
     return !row.partners.empty();
   }
   if (const auto deadline = find_deadline(clause, doc_year)) {
@@ -270,6 +289,84 @@ bool read_clause(std::string_view clause, int doc_year, TaskRow& row, std::strin
     return true;
   }
   return false;
+}
+
+// A note in brackets naming who is responsible: （牵头单位：X；配合单位：Y、Z） or
+// （X牵头，Y配合）.
+struct Note {
+  std::size_t begin;  // byte offsets of the note in its text, brackets included
+  std::size_t end;
+  std::string_view content;  // between the brackets
+};
+
+// What note content `content` assigns, merged into `row`: each piece (split at ；，) is a label
+// (牵头单位 or 责任单位: the lead unit, else partners; 配合单位: partners) with its units after
+// a colon, or a clause that assigns (read_clause). Returns false, leaving `row` as it was,
+// when a piece is neither.
+bool read_note(std::string_view content, int doc_year, TaskRow& row) {
+  static constexpr std::array<std::string_view, 4> kPieceEnds{"；", ";", "，", ","};
+  static constexpr std::array<std::string_view, 3> kLabels{"牵头单位", "责任单位", "配合单位"};
+  TaskRow read = row;
+  std::string unused;
+  const auto pieces = split(content, kPieceEnds);
+  for (std::string_view piece : pieces) {
+    const auto label = std::find_if(kLabels.begin(), kLabels.end(),
+                                    [&](std::string_view l) { return piece.starts_with(l); });
+    if (label == kLabels.end()) {
+      if (!read_clause(piece, doc_year, read, unused)) return false;
+      continue;
+    }
+    std::string_view units = piece.substr(label->size());
+    if (!units.starts_with("：") && !units.starts_with(":")) return false;
+    units = text::trim(units.substr(units.starts_with("：") ? std::string_view("：").size() : 1));
+    if (*label != "配合单位" && read.lead_unit.empty()) {
+      read.lead_unit = bounded(units);
+    } else if (read.partners.empty()) {
+      add_units(units, read.partners);
+    }
+  }
+  if (pieces.empty()) return false;
+  row = std::move(read);
+  return true;
+}
+
+// The notes of `s` (text of a document of year `doc_year`), in order.
+std::vector<Note> notes_in(std::string_view s, int doc_year) {
+  std::vector<Note> notes;
+  for (std::size_t from = 0; from < s.size();) {
+    std::size_t open = std::string_view::npos;
+    std::string_view close;
+    std::size_t inner = 0;
+    for (const auto& [o, c] : {std::pair<std::string_view, std::string_view>{"（", "）"},
+                               std::pair<std::string_view, std::string_view>{"(", ")"}}) {
+      if (const std::size_t at = s.find(o, from); at < open) {
+        open = at;
+        close = c;
+        inner = at + o.size();
+      }
+    }
+    if (open == std::string_view::npos) break;
+    const std::size_t end = s.find(close, inner);
+    if (end == std::string_view::npos) break;
+    const std::string_view content = text::trim(s.substr(inner, end - inner));
+    TaskRow scratch;
+    if (read_note(content, doc_year, scratch))
+      notes.push_back(Note{open, end + close.size(), content});
+    from = inner;
+  }
+  return notes;
+}
+
+// `text` without its notes.
+std::string without_notes(std::string_view text) {
+  std::string out;
+  std::size_t kept = 0;
+  for (const Note& note : notes_in(text, 0)) {
+    if (note.begin < kept) continue;
+    out.append(text.substr(kept, note.begin - kept));
+    kept = note.end;
+  }
+  return out.append(text.substr(kept));
 }
 
 bool is_reference(std::string_view task) {
@@ -293,52 +390,138 @@ std::string task_phrase(std::string_view own, std::string_view work,
   return is_reference(cut) ? std::string() : std::string(cut);
 }
 
-// Calls `take(row)` for each assignment of `d` in text order (see extract_tasks) until it
-// returns false.
+// An assignment and where its sentence is.
+struct Assignment {
+  TaskRow row;
+  std::size_t begin;  // byte offsets in d.content of its sentence (without its end mark)
+  std::size_t end;
+  bool only_assigns;  // no work of its own: its task is the sentence before's
+};
+
+// Calls `take(assignment)` for each assignment of `d` in text order (see extract_tasks) until
+// it returns false.
 template <typename Take>
-void scan_tasks(const Document& d, Take take) {
+void scan_assignments(const Document& d, Take take) {
   const std::vector<std::string_view> paras = paragraphs(d.content);
+  const int doc_year = year_of(d.date);
   for (std::size_t i = 0; i < paras.size(); ++i) {
+    const std::vector<Note> notes = notes_in(paras[i], doc_year);
     std::string_view previous;
     for (std::string_view sentence : split(paras[i], kSentenceEnds)) {
       TaskRow row;
       row.para = i;
+      row.last_para = i;
+      // The sentence without the notes it overlaps, whose assignments are read first.
+      const auto at = static_cast<std::size_t>(sentence.data() - paras[i].data());
+      std::string plain;
+      std::size_t kept = at;
+      for (const Note& note : notes) {
+        if (note.end <= at || note.begin >= at + sentence.size()) continue;
+        if (note.begin >= at) read_note(note.content, doc_year, row);
+        plain.append(paras[i].substr(kept, std::max(note.begin, kept) - kept));
+        kept = std::max(kept, note.end);
+      }
+      if (kept < at + sentence.size())
+        plain.append(paras[i].substr(kept, at + sentence.size() - kept));
       std::string own;
       std::string_view work;  // the first clause that assigns nothing
-      for (std::string_view clause : split(sentence, kClauseEnds)) {
-        const bool assigns = read_clause(clause, year_of(d.date), row, own);
+      for (std::string_view clause : split(std::string_view(plain), kClauseEnds)) {
+        const bool assigns = read_clause(clause, doc_year, row, own);
         if (!assigns && is_reference(work) && !is_reference(clean_task(clause))) {
           work = clean_task(clause);
         }
       }
       if (!row.leader.empty() || !row.lead_unit.empty() || !row.implementer.empty() ||
           !row.deadline.empty()) {
-        row.task = task_phrase(own, work, previous);
-        if (!take(std::move(row))) return;
+        row.task = without_notes(task_phrase(own, work, previous));
+        const auto begin = static_cast<std::size_t>(sentence.data() - d.content.data());
+        const bool only = is_reference(own) && is_reference(work);
+        if (!take(Assignment{std::move(row), begin, begin + sentence.size(), only})) return;
       }
       previous = sentence;
     }
   }
 }
 
+// Fills the empty fields of `into` from `from`.
+void fill(TaskRow& into, const TaskRow& from) {
+  into.last_para = std::max({into.last_para, from.para, from.last_para});
+  for (auto [to, value] :
+       {std::pair{&into.leader, &from.leader}, std::pair{&into.lead_unit, &from.lead_unit},
+        std::pair{&into.implementer, &from.implementer},
+        std::pair{&into.deadline, &from.deadline}}) {
+    if (to->empty()) *to = *value;
+  }
+  if (into.partners.empty()) into.partners = from.partners;
+}
+
 }  // namespace
 
 std::vector<TaskRow> extract_tasks(const Document& d) {
-  std::vector<TaskRow> rows;
-  scan_tasks(d, [&](TaskRow row) {
-    rows.push_back(std::move(row));
+  struct Placed {
+    TaskRow row;
+    std::size_t begin;
+    std::size_t end;
+    bool sentence;
+    bool kept = true;
+  };
+  std::vector<Placed> placed;
+  for (PlanItem& item : plan_items(d)) {
+    TaskRow row;
+    row.task = without_notes(std::move(item.task));
+    row.section = std::move(item.section);
+    row.para = item.para;
+    row.last_para = item.text_para;
+    placed.push_back(Placed{std::move(row), item.begin, item.end, item.sentence});
+  }
+  const std::size_t items = placed.size();
+  std::vector<std::size_t> merged_into(items, items);  // where a dropped sentence row went
+  scan_assignments(d, [&](Assignment a) {
+    std::size_t holder = items;  // the item whose text holds it
+    std::size_t last = items;    // the last item ending before it
+    for (std::size_t k = 0; k < items && placed[k].begin <= a.begin; ++k) {
+      if (a.begin < placed[k].end) holder = k;
+      if (placed[k].end <= a.begin) last = k;
+    }
+    while (holder < items && !placed[holder].kept) holder = merged_into[holder];
+    // A sentence that only assigns belongs to the item before it, in its paragraph or the one
+    // before; a sentence row of its own (a 政府工作报告's) goes.
+    const bool own_sentence =
+        holder < items && placed[holder].sentence && placed[holder].begin == a.begin;
+    if (a.only_assigns && (holder == items || own_sentence)) {
+      const std::size_t target = own_sentence ? (holder > 0 ? holder - 1 : items) : last;
+      if (target < items && placed[target].row.para + 1 >= a.row.para) {
+        fill(placed[target].row, a.row);
+        if (own_sentence) {
+          placed[holder].kept = false;
+          merged_into[holder] = target;
+        }
+        return true;
+      }
+    }
+    if (holder < items) {
+      fill(placed[holder].row, a.row);
+    } else {
+      placed.push_back(Placed{std::move(a.row), a.begin, a.end, false});
+    }
     return true;
   });
+  std::stable_sort(placed.begin(), placed.end(),
+                   [](const Placed& x, const Placed& y) { return x.begin < y.begin; });
+  std::vector<TaskRow> rows;
+  for (Placed& p : placed) {
+    if (p.kept) rows.push_back(std::move(p.row));
+  }
   return rows;
 }
 
 bool has_tasks(const Document& d) {
   bool found = false;
-  scan_tasks(d, [&](TaskRow) {
+  scan_assignments(d, [&](const Assignment&) {
     found = true;
     return false;
   });
-  return found;
+  return found || !plan_items(d).empty();
 }
 
 }  // namespace wenku::doc

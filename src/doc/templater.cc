@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <utility>
 
 #include "doc/numerals.h"
 #include "text/utf8.h"
@@ -109,21 +110,44 @@ void digit_spans(std::string_view s, std::vector<TemplateSpan>& out) {
       continue;
     }
     const std::size_t end = digits_end(s, pos);
-    if (!digits_stay(s, pos, end)) out.push_back({pos, end, SpanKind::kNumber});
+    if (!digits_stay(s, pos, end)) out.push_back({pos, end, SpanKind::kNumber, {}});
     pos = end;
   }
 }
 
 // ---- numbers in Chinese numerals ----------------------------------------------------------
 
-constexpr std::array<std::string_view, 58> kMeasureWords{
-    "余", "多", "个",   "年",   "月",   "日", "号", "天",   "周", "岁",   "小时", "分钟",
-    "家", "户", "人",   "名",   "位",   "项", "次", "倍",   "元", "美元", "公里", "千米",
-    "米", "亩", "公顷", "平方", "立方", "吨", "斤", "千瓦", "件", "批",   "座",   "所",
-    "条", "台", "辆",   "套",   "支",   "种", "类", "场",   "期", "篇",   "部",   "份",
-    "款", "艘", "架",   "枚",   "只",   "头", "株", "层",   "间", "处"};
+// Words after a numeral that make it a quantity. Not 号: a numeral before it names a thing
+// (神舟十四号, 一号文件) unless it is the day of a date (…月二十号).
+constexpr std::array<std::string_view, 57> kMeasureWords{
+    "余", "多",   "个",   "年",   "月", "日", "天",   "周", "岁",   "小时", "分钟", "家",
+    "户", "人",   "名",   "位",   "项", "次", "倍",   "元", "美元", "公里", "千米", "米",
+    "亩", "公顷", "平方", "立方", "吨", "斤", "千瓦", "件", "批",   "座",   "所",   "条",
+    "台", "辆",   "套",   "支",   "种", "类", "场",   "期", "篇",   "部",   "份",   "款",
+    "艘", "架",   "枚",   "只",   "头", "株", "层",   "间", "处"};
 
 constexpr std::array<std::string_view, 2> kFractionWords{"百分之", "千分之"};
+
+// Whether numeral run `run` states a number: it does not start with a unit other than 十
+// (百万, 万千, 千百 and 百分之百 are magnitudes or figures of speech).
+bool states_a_number(std::string_view run) {
+  return !run.empty() && !run.starts_with("百") && !run.starts_with("千") &&
+         !run.starts_with("万") && !run.starts_with("亿");
+}
+
+// Byte length of the number a quantity's numeral run `run` states, without the magnitude
+// 万/亿 that ends it (十二万 -> 十二, 三千万 -> 三千, 五亿 -> 五); 0 when it states none (万亿
+// after digits, 百万).
+std::size_t stated_number_bytes(std::string_view run) {
+  while (run.ends_with("万") || run.ends_with("亿")) run.remove_suffix(3);
+  return states_a_number(run) ? run.size() : 0;
+}
+
+// Whether `s` starts with the day of a date in numerals: 五日, 二十号.
+bool starts_with_day(std::string_view s) {
+  const std::size_t digits = chinese_numeral_prefix(s).bytes;
+  return digits > 0 && (s.substr(digits).starts_with("日") || s.substr(digits).starts_with("号"));
+}
 
 void numeral_spans(std::string_view s, std::vector<TemplateSpan>& out) {
   static const BmpSet kFractionStarts = first_code_points(kFractionWords);
@@ -134,11 +158,12 @@ void numeral_spans(std::string_view s, std::vector<TemplateSpan>& out) {
         starts_with_any(rest, kFractionWords)) {
       const std::size_t begin = pos + kFractionWords[0].size();
       std::size_t end = begin + chinese_numeral_prefix(s.substr(begin)).bytes;
-      if (end > begin && s.substr(end).starts_with("点")) {  // 百分之八点五
+      if (!states_a_number(s.substr(begin, end - begin))) end = begin;  // 百分之百
+      if (end > begin && s.substr(end).starts_with("点")) {             // 百分之八点五
         const std::size_t decimals = chinese_numeral_prefix(s.substr(end + 3)).bytes;
         if (decimals > 0) end += 3 + decimals;
       }
-      if (end > begin) out.push_back({begin, end, SpanKind::kNumber});
+      if (end > begin) out.push_back({begin, end, SpanKind::kNumber, {}});
       pos = end;
       continue;
     }
@@ -151,11 +176,13 @@ void numeral_spans(std::string_view s, std::vector<TemplateSpan>& out) {
     const std::string_view before = s.substr(0, pos);
     const bool quantity =
         run.chars >= 2 && starts_with_any(after, kMeasureWords) && !before.ends_with("第");
-    const bool date_part =
-        run.chars == 1 &&
-        ((after.starts_with("月") && before.ends_with("年")) ||
-         ((after.starts_with("日") || after.starts_with("号")) && before.ends_with("月")));
-    if (quantity || date_part) out.push_back({pos, pos + run.bytes, SpanKind::kNumber});
+    const bool month = run.chars == 1 && after.starts_with("月") &&
+                       (before.ends_with("年") || starts_with_day(after.substr(3)));
+    const bool day = (after.starts_with("日") || after.starts_with("号")) && before.ends_with("月");
+    const std::size_t number = stated_number_bytes(rest.substr(0, run.bytes));
+    if ((quantity || month || day) && number > 0) {
+      out.push_back({pos, pos + number, SpanKind::kNumber, {}});
+    }
     pos += run.bytes;
   }
 }
@@ -184,10 +211,21 @@ constexpr std::array<std::string_view, 10> kCompoundSurnames{
 constexpr std::array<std::string_view, 9> kFixedNames{
     "习近平", "毛泽东", "邓小平", "江泽民", "胡锦涛", "周恩来", "刘少奇", "朱德", "陈云"};
 
-// Words before 同志 or a title that look like a surname and a given name but are not names
-// (国家杜马主席: the Russian Duma).
-constexpr std::array<std::string_view, 7> kNotNames{"许多", "方面", "地方", "高级",
-                                                    "老同", "万名", "杜马"};
+// Words that look like a surname and a given name but start no name before 同志 or a title
+// (国家杜马主席: the Russian Duma; 高级别代表, 董事会主席).
+constexpr std::array<std::string_view, 8> kNotNames{"许多", "方面", "地方", "高级",
+                                                    "老同", "万名", "杜马", "董事"};
+
+// A surname alone before a title (请王书记, 和吴书记) follows punctuation, the start, or one of
+// these function characters; after other characters it ends a word (中方代表, 担任主任, 模范
+// 代表, 秘鲁部长) or a name the surname list lacks (费俊龙同志).
+constexpr std::u32string_view kBeforeLoneSurname = U"请和与及同向对的由给让跟被是在为把陪";
+
+// Last characters of units, which end no given name (工程处主任, 办公室主任).
+constexpr std::u32string_view kUnitChars = U"处局厅委办室会部司科组";
+
+// Characters that join a name to what follows (王毅等出席, 赵明和副区长孙丽); they end no name.
+constexpr std::u32string_view kJoiningChars = U"在到赴对和与及等作是";
 
 // Characters of transliterated foreign names (鲁斯塔姆, 沃洛金娃) that Chinese given names
 // hardly use: a candidate name containing one is not replaced.
@@ -199,6 +237,21 @@ bool looks_foreign(std::string_view name) {
       return true;
   }
   return false;
+}
+
+// Whether `name` (Han characters) is a word, a unit or a name and a joining character rather
+// than a name.
+bool not_a_name(std::string_view name) {
+  if (starts_with_any(name, kNotNames)) return true;
+  const char32_t last = code_point_before(name, name.size());
+  return kUnitChars.find(last) != std::u32string_view::npos ||
+         kJoiningChars.find(last) != std::u32string_view::npos;
+}
+
+// Whether the surname at byte `begin` of `s` may be a name alone (see kBeforeLoneSurname).
+bool may_stand_alone(std::string_view s, std::size_t begin) {
+  const char32_t before = code_point_before(s, begin);
+  return !text::is_han(before) || kBeforeLoneSurname.find(before) != std::u32string_view::npos;
 }
 
 bool is_surname(std::string_view han) {
@@ -229,7 +282,8 @@ std::size_t name_start(std::string_view s, std::size_t end) {
         std::any_of(kTitles.begin(), kTitles.end(), [&](auto t) { return head.ends_with(t); })) {
       continue;
     }
-    if (contains(kFixedNames, name) || contains(kNotNames, name) || looks_foreign(name)) return end;
+    if (contains(kFixedNames, name) || not_a_name(name) || looks_foreign(name)) return end;
+    if (chars == 1 && !may_stand_alone(s, begin)) return end;
     return begin;
   }
   return end;
@@ -241,12 +295,12 @@ bool names_follow(std::string_view title) { return title != "同志" && title !=
 // What may follow a name written after its title: punctuation or the end (any non-Han
 // character), 同志, or a verb or conjunction that speeches put after a name.
 bool ends_a_name(std::string_view rest) {
-  static constexpr std::array<std::string_view, 32> kAfterName{
+  static constexpr std::array<std::string_view, 22> kAfterName{
       "同志", "带队", "率队", "率领", "主持", "出席", "讲话", "指出", "强调", "表示", "宣读",
-      "传达", "参加", "前往", "深入", "调研", "听取", "要求", "介绍", "汇报", "一行", "分别",
-      "在",   "到",   "赴",   "对",   "和",   "与",   "及",   "等",   "作",   "是"};
+      "传达", "参加", "前往", "深入", "调研", "听取", "要求", "介绍", "汇报", "一行", "分别"};
   if (rest.empty() || !text::is_han(code_point_at(rest, 0))) return true;
-  return starts_with_any(rest, kAfterName);
+  return kJoiningChars.find(code_point_at(rest, 0)) != std::u32string_view::npos ||
+         starts_with_any(rest, kAfterName);
 }
 
 // End of the name that starts at `begin` (right after a title), or `begin` when there is none:
@@ -262,8 +316,7 @@ std::size_t name_end(std::string_view s, std::size_t begin, std::string_view tit
     const std::size_t end = begin + chars * 3;
     if (end > s.size()) continue;
     const std::string_view name = s.substr(begin, end - begin);
-    if (!all_han(name) || contains(kFixedNames, name) || contains(kNotNames, name) ||
-        looks_foreign(name)) {
+    if (!all_han(name) || contains(kFixedNames, name) || not_a_name(name) || looks_foreign(name)) {
       continue;
     }
     if (ends_a_name(s.substr(end))) return end;
@@ -282,18 +335,20 @@ void person_spans(std::string_view s, std::vector<TemplateSpan>& out) {
     const std::string_view rest = s.substr(pos);
     const auto title =
         std::find_if(kTitles.begin(), kTitles.end(), [&](auto t) { return rest.starts_with(t); });
-    if (title == kTitles.end()) {
+    if (title == kTitles.end() ||
+        (*title == "代表" && rest.substr(title->size()).starts_with("团"))) {
       pos = next;
       continue;
     }
     std::size_t end = pos;
     if (end >= 3 && s.substr(end - 3, 3) == "副") end -= 3;  // 王强副区长
     const std::size_t begin = name_start(s, end);
-    if (begin < end) out.push_back({begin, end, SpanKind::kPerson});
+    if (begin < end) out.push_back({begin, end, SpanKind::kPerson, {}});
     pos += title->size();
     if (begin == end && names_follow(*title)) {  // 区委书记李明
       const std::size_t after = name_end(s, pos, *title);
-      if (after > pos) out.push_back({pos, after, SpanKind::kPerson});
+      const std::string_view added = s.substr(after).starts_with("同志") ? "" : "同志";
+      if (after > pos) out.push_back({pos, after, SpanKind::kPerson, added});
     }
   }
 }
@@ -320,7 +375,7 @@ void university_spans(std::string_view s, std::vector<TemplateSpan>& out) {
         kFunctionChars.find(code_point_at(name, 3)) != std::u32string_view::npos) {
       continue;
     }
-    out.push_back({at - kNameBytes, at, SpanKind::kOrganisation});
+    out.push_back({at - kNameBytes, at, SpanKind::kOrganisation, {}});
   }
 }
 
@@ -363,12 +418,53 @@ void place_spans(std::string_view s, const PlaceNames& places, std::vector<Templ
   for (std::size_t pos = 0; pos < s.size();) {
     const PlaceNames::Match match = places.longest_name_at(s, pos);
     if (match.bytes > 0) {
-      out.push_back({pos, pos + match.proper_bytes, SpanKind::kPlace});
+      out.push_back({pos, pos + match.proper_bytes, SpanKind::kPlace, {}});
       pos += match.bytes;
     } else {
       text::decode_at(s, pos);
     }
   }
+}
+
+// ---- fixed political formulations ---------------------------------------------------------
+
+// Formulations a model text keeps word for word: those named most, and those in which the
+// rules above would read a quantity or a name (两个一百年, 十四个坚持, 毛主席). Set phrases
+// that hold nothing the rules replace (三个代表, 一带一路, 五位一体) need no entry.
+constexpr std::array<std::string_view, 14> kFormulations{"习近平新时代中国特色社会主义思想",
+                                                         "以习近平同志为核心的党中央",
+                                                         "习近平总书记",
+                                                         "毛泽东思想",
+                                                         "邓小平理论",
+                                                         "党的二十大",
+                                                         "十四五",
+                                                         "两个确立",
+                                                         "四个意识",
+                                                         "两个一百年",
+                                                         "建军一百年",
+                                                         "十四个坚持",
+                                                         "十三个方面成就",
+                                                         "毛主席"};
+
+// The byte ranges of `s` that formulations of kFormulations cover, sorted and disjoint
+// (overlapping occurrences merged).
+std::vector<std::pair<std::size_t, std::size_t>> formulation_ranges(std::string_view s) {
+  static const BmpSet kStarts = first_code_points(kFormulations);
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  for (std::size_t pos = 0; pos < s.size();) {
+    const std::size_t at = pos;
+    if (!contains(kStarts, text::decode_at(s, pos))) continue;
+    for (std::string_view formulation : kFormulations) {
+      if (!s.substr(at).starts_with(formulation)) continue;
+      const std::size_t end = at + formulation.size();
+      if (!ranges.empty() && at < ranges.back().second) {
+        ranges.back().second = std::max(ranges.back().second, end);
+      } else {
+        ranges.emplace_back(at, end);
+      }
+    }
+  }
+  return ranges;
 }
 
 // ---- loading ------------------------------------------------------------------------------
@@ -501,27 +597,38 @@ std::vector<TemplateSpan> template_spans(std::string_view text, const PlaceNames
   person_spans(text, all);
   place_spans(text, places, all);
   university_spans(text, all);
-  std::sort(all.begin(), all.end(), [](const TemplateSpan& a, const TemplateSpan& b) {
+  std::stable_sort(all.begin(), all.end(), [](const TemplateSpan& a, const TemplateSpan& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
   });
+  const auto kept = formulation_ranges(text);
+  auto next_kept = kept.begin();
   std::vector<TemplateSpan> spans;
   for (const TemplateSpan& span : all) {
-    if (spans.empty() || span.begin >= spans.back().end) spans.push_back(span);
+    if (!spans.empty() && span.begin < spans.back().end) continue;
+    while (next_kept != kept.end() && next_kept->second <= span.begin) ++next_kept;
+    if (next_kept != kept.end() && next_kept->first < span.end) continue;  // in a formulation
+    spans.push_back(span);
   }
   return spans;
 }
 
-std::string make_template(std::string_view text, const PlaceNames& places) {
-  std::string out;
-  out.reserve(text.size());
+MarkedTemplate make_marked_template(std::string_view text, const PlaceNames& places) {
+  MarkedTemplate out;
+  out.text.reserve(text.size());
   std::size_t copied = 0;
   for (const TemplateSpan& span : template_spans(text, places)) {
-    out.append(text.substr(copied, span.begin - copied));
-    out += 'X';
+    out.text.append(text.substr(copied, span.begin - copied));
+    out.marks.push_back({out.text.size(), span.kind});
+    out.text += 'X';
+    out.text.append(span.added);
     copied = span.end;
   }
-  out.append(text.substr(copied));
+  out.text.append(text.substr(copied));
   return out;
+}
+
+std::string make_template(std::string_view text, const PlaceNames& places) {
+  return make_marked_template(text, places).text;
 }
 
 }  // namespace wenku::doc

@@ -65,40 +65,72 @@ PlaceNames load_place_names(const std::filesystem::path& dir);
 
 enum class SpanKind { kNumber, kPerson, kPlace, kOrganisation };
 
-// A replaced range of the input: bytes [begin, end).
+// A replaced range of the input: bytes [begin, end), written as "X" followed by `added`.
 struct TemplateSpan {
   std::size_t begin = 0;
   std::size_t end = 0;
   SpanKind kind = SpanKind::kNumber;
+  // What the template writes after the X (a string literal): "同志" after the name of an
+  // official written after their title without it (区委书记李明带队 -> 区委书记X同志带队);
+  // else empty.
+  std::string_view added;
 };
 
 // The ranges of valid UTF-8 `text` that the template replaces, in order, without overlap:
 // - Numbers in digits (ASCII or full width, with a decimal point or thousands commas):
-//   45.6亿元 -> X亿元, 12% -> X%, 2021年12月25日 -> X年X月X日. Not replaced: numbers
+//   45.6亿元 -> X亿元, 12% -> X%, 2021年12月25日 -> X年X月X日. Magnitude characters after
+//   the digits stay (67.7万亿元 -> X万亿元, 3000万元 -> X万元). Not replaced: numbers
 //   touching Latin letters (5G, G20, PM2.5, COVID-19), ordinals (第3次), and list markers
 //   (1. or 1、 at the start of a line, (1) and （1）).
 // - Numbers in Chinese numerals, when they are quantities: a run of two or more numeral
-//   characters or one with a unit (十 百 千 万 亿) followed by a measure word or 余/多
-//   (三百余家 -> X余家, 二〇二一年 -> X年, 十二月 -> X月); a single numeral only as the month
-//   or day of a date (…年五月 -> …年X月); any numeral after 百分之/千分之 (百分之八点五 ->
-//   百分之X). Single numerals elsewhere (一些, 三农, 四个意识), ordinals (第十四届), and set
-//   phrases not followed by a measure word (十四五, 二十大) stay.
-// - Names of people right before 同志 or a title (书记, 区长, 市长, 县长, 主任, 部长, 局长, 代表 …,
-//   optionally 副/常务副): a common surname and one or two given characters, or the
-//   surname alone (王强同志 -> X同志, 李书记 -> X书记); and right after a title other than
-//   同志 (区委书记李明带队 -> 区委书记X带队, 副市长赵刚主持, 人大代表李国伟是), a surname and
-//   one or two given characters followed by punctuation, 同志 or a verb speeches put after a
-//   name (主持, 出席, 讲话, 带队, 在, 和, 是 …). Names fixed in political formulas (习近平,
-//   毛泽东, 邓小平 …), transliterated foreign names (with 斯 尔 姆 夫 娃 …) and look-alike
-//   words (国家杜马主席) stay.
+//   characters followed by a measure word or 余/多 (三百余家 -> X余家, 二〇二一年 -> X年,
+//   十二月 -> X月); the day of a date (…月五日, …月二十号); a single numeral as the month
+//   after a year or before a day (…年五月 -> …年X月, 十月一日 -> X月X日); any numeral after
+//   百分之/千分之 (百分之八点五 -> 百分之X). The magnitude 万/亿 ending a quantity stays
+//   (十二万亩 -> X万亩, 五亿元 -> X亿元; 一万二千亩 -> X亩), and a run starting with a unit
+//   other than 十 (千百年, 百万年, 亿万人民, 万千家庭, 千亿斤, 百分之百) is no number. Single
+//   numerals elsewhere (一些, 三农, 四个意识), ordinals (第十四届), names with 号 (神舟十四号,
+//   一号文件) and set phrases not followed by a measure word (十四五, 二十大) stay.
+// - Names of people, the title always kept:
+//   * right before 同志 or a title (书记, 区长, 市长, 县长, 主任, 部长, 局长, 代表 but not
+//     代表团 …, optionally 副/常务副), a common surname and one or two given characters, or
+//     the surname alone after punctuation or a function character (请, 和, 的 …): the text
+//     addresses the person so, and the writer fills in the name (王强同志 -> X同志,
+//     李明书记 -> X书记, 请王书记、刘区长 -> 请X书记、X区长);
+//   * right after a title other than 同志, a surname and one or two given characters
+//     followed by punctuation, 同志 or a word speeches put after a name (主持, 出席, 讲话,
+//     带队, 在, 和, 等 …) become "X同志", the form in which a model text names an official
+//     (区委书记李明带队 -> 区委书记X同志带队, 区委书记李明同志 -> 区委书记X同志).
+//   Not names: names fixed in political formulas (习近平, 毛泽东, 邓小平 …), transliterated
+//   foreign names (with 斯 尔 姆 夫 娃 …), look-alike words (国家杜马主席, 高级别代表,
+//   董事会主席, 中方代表, 劳动模范代表) and units (工程处主任).
 // - Place names (see PlaceNames), longest match first, replacing the proper part so that
 //   the level stays (杭州市商务局 -> X市商务局). Organisations named after a place are
 //   covered through their place name; generic words (全区, 区委, 党委政府) stay.
 // - The two-character name of a university before 大学 (清华大学 -> X大学), unless it is a
 //   type word (师范, 科技, 人民 …) or made of function characters (一所大学, 各大学).
+// Nothing inside a fixed political formulation is replaced: 习近平新时代中国特色社会主义思想,
+// 以习近平同志为核心的党中央, 毛泽东思想, 邓小平理论, 党的二十大, 十四五, 两个一百年,
+// 两个确立, 四个意识, 十四个坚持, 毛主席 … (kFormulations in templater.cc).
 std::vector<TemplateSpan> template_spans(std::string_view text, const PlaceNames& places);
 
-// `text` with every span of template_spans() replaced by "X".
+// Where a template wrote an X: its byte offset in the templated text and what it replaced.
+struct TemplateMark {
+  std::size_t pos = 0;
+  SpanKind kind = SpanKind::kNumber;
+};
+
+// A templated text and its marks, in order.
+struct MarkedTemplate {
+  std::string text;
+  std::vector<TemplateMark> marks;
+};
+
+// `text` with every span of template_spans() replaced by "X" and the span's `added` text,
+// with the position of each X.
+MarkedTemplate make_marked_template(std::string_view text, const PlaceNames& places);
+
+// make_marked_template(text, places).text.
 std::string make_template(std::string_view text, const PlaceNames& places);
 
 }  // namespace wenku::doc

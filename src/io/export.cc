@@ -5,10 +5,13 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "text/utf8.h"
 
 namespace wenku::io {
 
@@ -17,7 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Columns holding numbers (序号, 段落), written as numbers in .xlsx.
-bool is_number_column(std::size_t column) { return column == 0 || column == 7; }
+bool is_number_column(std::size_t column) { return column == 0 || column == 8; }
 
 // One CSV field (RFC 4180 section 2).
 std::string csv_field(std::string_view s) {
@@ -75,7 +78,7 @@ void write_sheet(lxw_workbook* book, const std::vector<doc::TaskRow>& rows) {
   lxw_format* wrap = workbook_add_format(book);
   format_set_text_wrap(wrap);
   format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
-  static constexpr double kWidths[] = {6, 40, 14, 18, 24, 16, 14, 8};
+  static constexpr double kWidths[] = {6, 24, 48, 14, 18, 24, 16, 14, 8};
   for (lxw_col_t c = 0; c < std::size(kWidths); ++c) {
     check(worksheet_set_column(sheet, c, c, kWidths[c], nullptr), "column width");
   }
@@ -103,13 +106,13 @@ std::vector<doc::TaskRow> visible_tasks(const access::Readable& r,
                                         const std::vector<doc::TaskRow>& tasks) {
   std::vector<doc::TaskRow> shown;
   for (const doc::TaskRow& row : tasks) {
-    if (row.para < r.whole_paragraphs()) shown.push_back(row);
+    if (std::max(row.para, row.last_para) < r.whole_paragraphs()) shown.push_back(row);
   }
   return shown;
 }
 
-std::string visible_template(const access::Readable& r, const doc::PlaceNames& places) {
-  return doc::make_template(r.text(), places);
+doc::MarkedTemplate visible_template(const access::Readable& r, const doc::PlaceNames& places) {
+  return doc::make_marked_template(r.text(), places);
 }
 
 std::string plain_text(std::string_view title, std::string_view body) {
@@ -117,13 +120,15 @@ std::string plain_text(std::string_view title, std::string_view body) {
 }
 
 const std::vector<std::string>& task_columns() {
-  static const std::vector<std::string> kColumns{"序号",     "工作任务", "责任领导", "牵头单位",
-                                                 "配合单位", "具体落实", "完成时限", "段落"};
+  static const std::vector<std::string> kColumns{"序号",     "类别",     "工作任务",
+                                                 "责任领导", "牵头单位", "配合单位",
+                                                 "具体落实", "完成时限", "段落"};
   return kColumns;
 }
 
 std::vector<std::string> task_cells(const doc::TaskRow& row, std::size_t index) {
   return {std::to_string(index + 1),
+          row.section,
           row.task,
           row.leader,
           row.lead_unit,
@@ -131,6 +136,20 @@ std::vector<std::string> task_cells(const doc::TaskRow& row, std::size_t index) 
           row.implementer,
           row.deadline,
           std::to_string(row.para + 1)};
+}
+
+std::string tasks_file_name(std::string_view title, std::string_view extension) {
+  static constexpr std::size_t kMaxTitleChars = 60;
+  std::string name;
+  for (char c : text::prefix_code_points(text::trim(title), kMaxTitleChars)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7F &&
+        std::string_view(R"(/\:*?"<>|)").find(c) == std::string_view::npos) {
+      name += c;
+    }
+  }
+  name = std::string(text::trim(name));
+  return fmt::format("{}{}任务分解表.{}", name, name.empty() ? "" : "-", extension);
 }
 
 std::string tasks_csv(const std::vector<doc::TaskRow>& rows) {

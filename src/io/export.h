@@ -16,28 +16,36 @@
 namespace wenku::io {
 
 // The rows of `tasks` (doc::extract_tasks of the whole document `r` was made from) whose
-// paragraph lies wholly inside what the viewer may read (r.whole_paragraphs()): all of them
-// when the text is complete, those of the guest preview's complete paragraphs otherwise.
+// paragraphs (para to last_para: a row may draw its fields from a later sentence that assigns)
+// lie wholly inside what the viewer may read (r.whole_paragraphs()): all of them when the text
+// is complete, those of the guest preview's complete paragraphs otherwise.
 std::vector<doc::TaskRow> visible_tasks(const access::Readable& r,
                                         const std::vector<doc::TaskRow>& tasks);
 
-// The 模板版 of what the viewer may read: make_template() of `r.text()`. Made when shown, not
-// stored: it is a copy of the whole text, and making, storing and reading it back for every
-// document was a quarter of an import's store phase (3.5 of 14 s on the corpus).
-std::string visible_template(const access::Readable& r, const doc::PlaceNames& places);
+// The 模板版 of what the viewer may read: make_marked_template() of `r.text()`, the text and
+// where each X stands. Made when shown, not stored: it is a copy of the whole text, and
+// making, storing and reading it back for every document was a quarter of an import's store
+// phase (3.5 of 14 s on the corpus).
+doc::MarkedTemplate visible_template(const access::Readable& r, const doc::PlaceNames& places);
 
 // A plain text file of `title` and `body` (paragraphs joined by '\n'): the title, then the
 // body, each ended by '\n' — the shape `wenku import` reads back (first line = title).
 std::string plain_text(std::string_view title, std::string_view body);
 
-// The column headings of the task table, in order: 序号 工作任务 责任领导 牵头单位 配合单位
-// 具体落实 完成时限 段落.
+// The column headings of the task table, in order: 序号 类别 工作任务 责任领导 牵头单位
+// 配合单位 具体落实 完成时限 段落.
 const std::vector<std::string>& task_columns();
 
 // The cells of task `row` number `index` (0-based) of a table, in the order of
-// task_columns(): the 1-based number, the fields, the partners joined with 、 and the 1-based
-// paragraph.
+// task_columns(): the 1-based number, the section (类别), the fields, the partners joined
+// with 、 and the 1-based paragraph.
 std::vector<std::string> task_cells(const doc::TaskRow& row, std::size_t index);
+
+// The file name of the 任务分解表 of a document titled `title`, as `extension` ("xlsx"):
+// "<title>-任务分解表.<extension>", the title trimmed, without the characters file systems
+// refuse (/ \ : * ? " < > | and control characters) and cut to its first 60 characters;
+// "任务分解表.<extension>" when nothing of the title is left.
+std::string tasks_file_name(std::string_view title, std::string_view extension);
 
 // `rows` as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted,
 // quotes doubled) with a UTF-8 byte order mark so that Excel reads the Chinese text. A header

@@ -4,6 +4,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "io/cleanup.h"
 #include "io/import.h"
 #include "io/line_reader.h"
 #include "io/upload.h"
@@ -94,6 +95,7 @@ class Importer {
 
  private:
   void import_file(const fs::path& file) {
+    stats_.files.push_back(FileReport{file.string(), {}});
     try {
       switch (format_of(file)) {
         case Format::kJsonLines:
@@ -148,6 +150,7 @@ class Importer {
       reject(file, line, std::move(parsed.error));
       return;
     }
+    if (options_.clean) stats_.files.back().cleanup.add(clean_up(*parsed.doc));
     batch_.add(std::move(*parsed.doc));
   }
 

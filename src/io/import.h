@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "doc/document.h"
+#include "io/cleanup.h"
 
 namespace wenku::store {
 class Store;
@@ -34,7 +35,8 @@ struct Parsed {
 inline constexpr std::size_t kMaxDocumentBytes = 8 * 1024 * 1024;
 
 // Parses one JSON Lines record in the corpus format (fields id, title, date, category,
-// source, content required; url, subcategory optional). Rejects invalid JSON, missing or
+// source, content required; url, subcategory optional; title_derived optional, true or
+// false: the source derived the title from the text). Rejects invalid JSON, missing or
 // mistyped fields, empty id/title/content, ids with characters outside [A-Za-z0-9._-],
 // dates not of the form YYYY, YYYY-MM or YYYY-MM-DD (or ""), and invalid UTF-8.
 Parsed parse_jsonl_record(std::string_view line);
@@ -50,6 +52,12 @@ Parsed parse_plain_text(std::string_view bytes, std::string_view file_name);
 using ProgressFn = std::function<void(std::uint64_t bytes_done, std::uint64_t bytes_total,
                                       std::uint64_t docs_done)>;
 
+// What the import did to the documents of one input file.
+struct FileReport {
+  std::string file;
+  CleanupTally cleanup;  // clean_up's changes (all zero without clean-up)
+};
+
 struct ImportStats {
   std::uint64_t read = 0;      // records seen
   std::uint64_t inserted = 0;  // new documents
@@ -57,6 +65,7 @@ struct ImportStats {
   std::uint64_t skipped = 0;   // rejected records (see issues)
   double seconds = 0;
   std::vector<ImportIssue> issues;
+  std::vector<FileReport> files;  // one per input file, in the order given
 };
 
 struct ImportOptions {
@@ -65,15 +74,19 @@ struct ImportOptions {
   // Called with each batch of valid documents before it is committed, to fill the fields
   // derived from the text (keywords, SimHash, analysis); may be empty.
   std::function<void(std::vector<doc::Document>&)> derive;
+  // Cleans every valid document up (io::clean_up) as it is read; false imports the texts as
+  // given (`wenku import --raw`), so that importing a file again restores either shape.
+  bool clean = true;
 };
 
 // Imports every file of `files` (.jsonl, .jsonl.zst, and the one-document types of
 // io/upload.h: .txt, .md, .html, .htm, .docx; chosen by extension) into
 // `store`, committing good records in batches and skipping bad ones with an ImportIssue
 // naming file:line and the reason. A file that cannot be opened or decompressed is one
-// issue and the import goes on with the next file. Duplicate ids within a batch: the last
-// one wins. A failing store (store::StoreError) aborts the import with that exception;
-// batches committed before stay committed.
+// issue and the import goes on with the next file. Each valid document is cleaned up
+// (io::clean_up) unless `options.clean` is false; `files` reports per file what that
+// changed. Duplicate ids within a batch: the last one wins. A failing store (store::StoreError)
+// aborts the import with that exception; batches committed before stay committed.
 ImportStats import_files(store::Store& store, const std::vector<std::filesystem::path>& files,
                          const ImportOptions& options = {});
 

@@ -26,13 +26,13 @@ class RecordError : public std::runtime_error {
 // Records are flat objects; deeper nesting is refused before it can exhaust memory.
 constexpr int kMaxDepth = 16;
 
-constexpr std::array<std::string_view, 8> kFieldNames = {
-    "id", "title", "date", "category", "source", "content", "url", "subcategory"};
+constexpr std::array<std::string_view, 9> kFieldNames = {
+    "id", "title", "date", "category", "source", "content", "url", "subcategory", "title_derived"};
 
 // One field of a record as read: absent, JSON null, a string (its decoded text, valid until
-// the next parse on this thread) or another value.
+// the next parse on this thread), true, false or another value.
 struct Field {
-  enum class Kind { kAbsent, kNull, kString, kOther };
+  enum class Kind { kAbsent, kNull, kString, kTrue, kFalse, kOther };
   Kind kind = Kind::kAbsent;
   std::string_view text;
 };
@@ -71,6 +71,8 @@ Fields parse_fields_with_nlohmann(std::string_view line) {
   for (const auto& [key, value] : record.items()) {
     Field field{value.is_null() ? Field::Kind::kNull : Field::Kind::kOther, {}};
     if (value.is_string()) field = {Field::Kind::kString, value.get_ref<const std::string&>()};
+    if (value.is_boolean())
+      field.kind = value.get<bool>() ? Field::Kind::kTrue : Field::Kind::kFalse;
     set_field(fields, key, field);
   }
   return fields;
@@ -104,6 +106,9 @@ Fields parse_fields(std::string_view line) {
     if (std::string_view text; member.value.get(text) == simdjson::SUCCESS) {
       field = {Field::Kind::kString, text};
     }
+    if (bool truth; member.value.get(truth) == simdjson::SUCCESS) {
+      field.kind = truth ? Field::Kind::kTrue : Field::Kind::kFalse;
+    }
     set_field(fields, member.key, field);
   }
   return fields;
@@ -111,10 +116,14 @@ Fields parse_fields(std::string_view line) {
 
 enum class Presence { kRequired, kOptional };
 
+const Field& field_named(const Fields& fields, std::string_view name) {
+  return fields[static_cast<std::size_t>(std::ranges::find(kFieldNames, name) -
+                                         kFieldNames.begin())];
+}
+
 // The string value of field `name`; an optional field may be absent or null (then "").
 std::string string_field(const Fields& fields, std::string_view name, Presence presence) {
-  const Field& field =
-      fields[static_cast<std::size_t>(std::ranges::find(kFieldNames, name) - kFieldNames.begin())];
+  const Field& field = field_named(fields, name);
   if (field.kind == Field::Kind::kAbsent ||
       (presence == Presence::kOptional && field.kind == Field::Kind::kNull)) {
     if (presence == Presence::kRequired) throw RecordError(fmt::format("missing field '{}'", name));
@@ -130,6 +139,23 @@ std::string string_field(const Fields& fields, std::string_view name, Presence p
     throw RecordError(fmt::format("field '{}': {}", name, *error));
   }
   return std::string(field.text);
+}
+
+// The value of the optional boolean field `name`: false when absent or null.
+bool bool_field(const Fields& fields, std::string_view name) {
+  const Field& field = field_named(fields, name);
+  switch (field.kind) {
+    case Field::Kind::kAbsent:
+    case Field::Kind::kNull:
+    case Field::Kind::kFalse:
+      return false;
+    case Field::Kind::kTrue:
+      return true;
+    case Field::Kind::kString:
+    case Field::Kind::kOther:
+      break;
+  }
+  throw RecordError(fmt::format("field '{}' is not true or false", name));
 }
 
 void require_non_empty(const std::string& value, const char* name) {
@@ -150,6 +176,7 @@ doc::Document to_document(std::string_view line) {
   d.content = detail::normalize_paragraphs(string_field(record, "content", Presence::kRequired));
   d.url = string_field(record, "url", Presence::kOptional);
   d.subcategory = text::trim(string_field(record, "subcategory", Presence::kOptional));
+  d.title_derived = bool_field(record, "title_derived");
 
   require_non_empty(d.id, "id");
   if (!detail::is_valid_id(d.id)) {

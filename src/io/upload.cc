@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "io/cleanup.h"
 #include "io/docx.h"
 #include "io/html.h"
 #include "io/line_reader.h"
@@ -61,6 +62,7 @@ UploadResult parse_upload(std::string_view file_name, std::string_view bytes,
     doc::Document& d = *parsed.doc;
     if (d.category.empty()) d.category = options.category;
     if (!options.source.empty() && (whole_file || d.source.empty())) d.source = options.source;
+    if (options.clean) result.cleanup.add(clean_up(d));
     result.documents.push_back(std::move(d));
   };
 

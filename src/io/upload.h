@@ -42,19 +42,24 @@ struct UploadOptions {
   // name, which an uploading browser chooses) and for JSON Lines records with an empty
   // source; "" keeps the file name.
   std::string source = "upload";
+  // Cleans every document up (io::clean_up) as import_files does; false keeps the texts
+  // as given.
+  bool clean = true;
 };
 
 struct UploadResult {
   std::vector<doc::Document> documents;  // valid documents, in file order
   std::vector<ImportIssue> issues;       // why the file, or which of its records, was refused
+  CleanupTally cleanup;                  // what clean_up changed in the documents
 };
 
 // Reads the uploaded file `file_name` with contents `bytes` by its format: a one-document
 // format gives one document or one issue (line 0); JSON Lines gives a document per valid
 // record and an issue per rejected one (its 1-based line; blank lines are skipped), just
-// as import_files does. A file larger than max_file_bytes, or of an unsupported type, is
-// one issue and no document. Every issue names `file_name`. Nothing is stored: the caller
-// commits the documents (duplicate ids included, last one winning, as in import_files).
+// as import_files does, and cleans each document up unless `options.clean` is false. A
+// file larger than max_file_bytes, or of an unsupported type, is one issue and no
+// document. Every issue names `file_name`. Nothing is stored: the caller commits the
+// documents (duplicate ids included, last one winning, as in import_files).
 UploadResult parse_upload(std::string_view file_name, std::string_view bytes,
                           const UploadOptions& options = {});
 

@@ -48,6 +48,9 @@ constexpr std::string_view kMatchColumns = "title * 10 || outline * 5 || content
 constexpr double kWordsWeight = 2;
 // Documents that hold the query's words as one contiguous phrase score this much more.
 constexpr int kPhraseBoost = 20;
+// Under relevance, the scores of 范文 (documents of any category not named 资料,
+// IndexQuery::reference_categories) count this many times.
+constexpr double kModelBoost = 5;
 // Related documents: candidates fetched before re-ranking, the same-category bonus factor,
 // and the size of the opening used as seed when a document has no keywords.
 constexpr int kRelatedCandidates = 60;
@@ -65,8 +68,6 @@ constexpr std::size_t kCachedPostings = 2'000'000;
 // Typed runs read per query (search/reading.h); later ones are exact phrases. Each costs a few
 // Groonga selects of its words, so this bounds the work of a long query.
 constexpr std::size_t kMaxTypedRuns = 4;
-// Categories whose names hold this are news (新闻联播 …): a genre query ranks model texts first.
-constexpr std::string_view kNewsCategoryWord = "新闻";
 
 constexpr std::string_view kMetaSchema[] = {
     "table_create Meta TABLE_HASH_KEY ShortText",
@@ -773,8 +774,8 @@ void add_phrase_boosts(const ParsedQuery& q, std::vector<groonga::ScoreBoost>& o
 
 // What ranks a hit: its score and the document's popularity and recency.
 struct RankedHit {
-  int tier = 0;  // under relevance, a higher tier ranks first (typed runs: TypedSearch::finish)
-  double score = 0;
+  int tier = 0;      // under relevance, a higher tier ranks first (typed runs: TypedSearch::finish)
+  double score = 0;  // under relevance, a 范文's times kModelBoost
   std::uint32_t views = 0;
   std::uint64_t recency = 0;
   grn_id record = GRN_ID_NIL;
@@ -858,10 +859,35 @@ using PostingsOf = std::function<WordPostings(const std::string&)>;
 // The rank tier of a record (RankedHit::tier).
 using TierOf = std::function<int(grn_id)>;
 
+// Which documents are 资料 (IndexQuery::reference_categories), by their category.
+class ReferenceKinds {
+ public:
+  ReferenceKinds(groonga::Context& db, std::span<const std::string> names)
+      : category_(db, "Docs", "category") {
+    for (const auto& name : names) {
+      const grn_id id = db.record_id("Categories", short_text(name));
+      if (id == GRN_ID_NIL) continue;
+      if (id >= reference_.size()) reference_.resize(id + 1);
+      reference_[id] = true;
+    }
+  }
+  // True when document `record` is of a 范文 category (any category not named 资料).
+  bool model(grn_id record) const {
+    const grn_id category = category_[record];
+    return category >= reference_.size() || !reference_[category];
+  }
+
+ private:
+  groonga::FixedColumn<grn_id> category_;
+  std::vector<bool> reference_;  // by Categories record id
+};
+
 // The result of `hits`: counted, faceted when asked, ranked (under relevance by `tier_of`
-// first, when given) and cut to the page `q` asks for.
+// first, when given, and with the scores of 范文 by `kinds` times kModelBoost) and cut to the
+// page `q` asks for.
 IndexResult rank_hits(groonga::Context& db, const IndexQuery& q,
-                      std::span<const groonga::ScoredRecord> hits, const TierOf& tier_of = {}) {
+                      std::span<const groonga::ScoredRecord> hits, const ReferenceKinds& kinds,
+                      const TierOf& tier_of = {}) {
   IndexResult result;
   result.total = static_cast<std::int64_t>(hits.size());
   if (q.facets) count_facets(db, hits, result);
@@ -869,11 +895,13 @@ IndexResult rank_hits(groonga::Context& db, const IndexQuery& q,
 
   groonga::FixedColumn<std::uint32_t> views(db, "Docs", "views");
   groonga::FixedColumn<std::uint64_t> recency(db, "Docs", "recency");
-  const bool tiered = tier_of && q.sort == SortOrder::kRelevance;
+  const bool relevance = q.sort == SortOrder::kRelevance;
+  const bool tiered = tier_of && relevance;
   std::vector<RankedHit> ranked;
   ranked.reserve(hits.size());
   for (const auto& hit : hits) {
-    ranked.push_back({tiered ? tier_of(hit.record) : 0, hit.score, views[hit.record],
+    const double boost = relevance && kinds.model(hit.record) ? kModelBoost : 1;
+    ranked.push_back({tiered ? tier_of(hit.record) : 0, hit.score * boost, views[hit.record],
                       recency[hit.record], hit.record});
   }
   const std::size_t end = q.offset + std::min(q.limit, hits.size() - q.offset);
@@ -893,7 +921,7 @@ IndexResult compute_search(groonga::Context& db, const IndexQuery& q, const std:
                            std::span<const WordBoost> words, const PostingsOf& postings_of) {
   auto hits = db.select("Docs", {kMatchColumns, query, filter, boosts});
   add_word_scores(hits, words, postings_of);
-  return rank_hits(db, q, hits);
+  return rank_hits(db, q, hits, ReferenceKinds(db, q.reference_categories));
 }
 
 // ---- Typed runs (search/reading.h) ----
@@ -1019,13 +1047,13 @@ class TypedSearch {
         boosts_(std::move(boosts)),
         postings_of_(postings_of),
         category_(db, "Docs", "category"),
-        year_(db, "Docs", "year") {
+        year_(db, "Docs", "year"),
+        kinds_(db, q.reference_categories) {
     for (const auto& run : runs_) {
       if (!run) continue;
       if (run->words.size() > 1 || !run->phrase_variants.empty()) has_variants_or_words_ = true;
       for (const auto& word : run->words) {
         if (!word.variants.empty()) has_variants_ = true;
-        if (names_genre(word.key)) genre_query_ = true;
         if (!word.variants.empty() || word.genre) has_variants_or_words_ = true;
       }
       if (!run->phrase_variants.empty()) has_variants_ = true;
@@ -1153,9 +1181,11 @@ class TypedSearch {
 
   // The reading's result: its hits and the title matches (which it may lack: a year word
   // matched by the document's year), ranked: title matches first, then the documents holding
-  // each run as typed, then the others; within each, model texts before news when the query
-  // names a genre, then title matches by the share of the title the words cover (青岛市国有
-  // 土地上房屋征收与补偿条例 after 国有土地上房屋征收与补偿条例), then by score.
+  // each run as typed, then the others; within each (but in the relaxed reading, whose hits
+  // hold only some of the words), 范文 and documents of a genre the query names (司法解释 for
+  // 劳动争议司法解释) before other 资料, then title matches by the share of the title the words
+  // cover (青岛市国有土地上房屋征收与补偿条例 after 国有土地上房屋征收与补偿条例), then by score
+  // (rank_hits: a 范文's times kModelBoost).
   IndexResult finish(Reading reading, std::vector<groonga::ScoredRecord> hits,
                      const std::vector<groonga::ScoredRecord>& titles) {
     const RecordSet held(hits);
@@ -1176,16 +1206,15 @@ class TypedSearch {
       const int match = in_title                                                  ? 2
                         : phrase_set_ != nullptr && phrase_set_->contains(record) ? 1
                                                                                   : 0;
-      const grn_id category = category_[record];
-      const bool news = category < news_.size() && news_[category];
-      const int model = genre_query_ && !news ? 1 : 0;
-      // Compared in this order: words held (relaxed), match, model text, title coverage.
+      const int preferred = reading != Reading::kRelaxed && preferred_kind(record) ? 1 : 0;
+      // Compared in this order: words held (relaxed), match, 范文 before 资料, title coverage.
       int tier = held_count(record);
       tier = tier * 3 + match;
-      tier = tier * 2 + model;
+      tier = tier * 2 + preferred;
       return tier * (kCoverageSteps + 1) + (in_title ? title->second : 0);
     };
-    auto result = rank_hits(db_, q_, hits, has_variants_or_words_ ? TierOf{tier_of} : TierOf{});
+    auto result =
+        rank_hits(db_, q_, hits, kinds_, has_variants_or_words_ ? TierOf{tier_of} : TierOf{});
     result.read = true;
     result.reading = reading;
     result.terms = terms;
@@ -1245,7 +1274,14 @@ class TypedSearch {
     return category < word.categories.size() && word.categories[category];
   }
 
-  // Names of the categories, by record id, and which are news.
+  // True when `record` is a 范文 or of a category that a genre word of the query names.
+  bool preferred_kind(grn_id record) const {
+    if (kinds_.model(record)) return true;
+    const grn_id category = category_[record];
+    return category < asked_categories_.size() && asked_categories_[category];
+  }
+
+  // Names of the categories, by record id, and which a genre word of the query names.
   void read_categories() {
     auto rows =
         groonga::parse_select(db_.query("select Categories --output_columns _id,_key --limit -1"))
@@ -1255,9 +1291,15 @@ class TypedSearch {
       if (id >= category_names_.size()) category_names_.resize(id + 1);
       category_names_[id] = text::normalize_key(row.at(1).get<std::string>());
     }
-    news_.resize(category_names_.size());
-    for (std::size_t id = 0; id < category_names_.size(); ++id) {
-      news_[id] = category_names_[id].find(kNewsCategoryWord) != std::string::npos;
+    asked_categories_.assign(category_names_.size(), false);
+    for (const auto& run : runs_) {
+      if (!run) continue;
+      for (const auto& word : run->words) {
+        if (!word.genre) continue;
+        for (std::size_t id = 0; id < category_names_.size(); ++id) {
+          if (genre_in_category(word.key, category_names_[id])) asked_categories_[id] = true;
+        }
+      }
     }
   }
 
@@ -1283,15 +1325,15 @@ class TypedSearch {
   const PostingsOf& postings_of_;
   groonga::FixedColumn<grn_id> category_;
   groonga::FixedColumn<std::uint16_t> year_;
+  const ReferenceKinds kinds_;
   std::vector<std::string> category_names_;
-  std::vector<bool> news_;
+  std::vector<bool> asked_categories_;  // by Categories record id
   std::vector<LenientWord> lenient_;
   const RecordSet* phrase_set_ = nullptr;
   std::vector<std::pair<grn_id, int>> held_;  // relaxed reading: words held, by record
   static constexpr int kCoverageSteps = 16;
   bool has_variants_or_words_ = false;  // some run has several words, aliases or a genre word
   bool has_variants_ = false;
-  bool genre_query_ = false;
 };
 
 }  // namespace
@@ -1332,6 +1374,7 @@ IndexResult Index::search(const IndexQuery& q) const {
     key += fmt::format("\x1f{}\x1e{}\x1e{}", boost.column, boost.value, boost.factor);
   }
   for (const auto& word : words) key += fmt::format("\x1f{}\x1e{}", word.word, word.factor);
+  for (const auto& name : q.reference_categories) key += fmt::format("\x1f\x1d{}", name);
   const auto applied_seq = recorded_applied_seq(*lease);
   if (auto cached = impl_->search_cache.find(key, applied_seq)) return std::move(*cached);
   auto postings_of = [&](const std::string& word) {

@@ -79,6 +79,11 @@ struct ParsedQuery {
 // exclusions read as plain words.
 ParsedQuery parse_query(std::string_view user_text);
 
+// The query that filters to any of `categories` (分类:A 分类:"B C"): parse_query reads it back
+// as exactly those categories and no words. A name the syntax cannot carry unchanged (empty,
+// holding a quote, or spaces that a phrase collapses) is left out. "" when none is left.
+std::string category_query(std::span<const std::string> categories);
+
 enum class SortOrder {
   kRelevance,  // 相关度: score, then views, then newest
   kNewest,     // 最新: date, then change sequence
@@ -92,6 +97,9 @@ struct IndexQuery {
   SortOrder sort = SortOrder::kRelevance;
   bool any_clause = false;  // OR the positive clauses instead of ANDing them (relaxed query)
   bool facets = false;      // fill IndexResult::categories and ::years
+  // The categories of 资料 (store::CategoryKind): under relevance, documents of any other
+  // category (范文) are preferred (see Index::search). Empty: all are 范文, no preference.
+  std::vector<std::string> reference_categories{};
 };
 
 struct IndexHit {
@@ -169,8 +177,11 @@ class Index {
   // also as the document's year) include a document the earlier one missed takes over
   // (十八大报告: the 十八大 report's title beats a news item holding the phrase). Under
   // relevance, documents whose titles hold every word come first, then those holding each
-  // run as typed, then the others; for a query with a genre word, model texts come before
-  // news (categories named …新闻…) of the same rank. `q.any_clause` does not apply to them.
+  // run as typed, then the others; within each, 范文 (documents of categories not in
+  // `q.reference_categories`) and documents of a category a genre word of the query names
+  // come before other 资料 (not in the relaxed reading). `q.any_clause` does not apply to them.
+  // In every relevance ranking the score of a 范文 counts several times (a preference, not a
+  // wall: a 资料 matching much better still comes first).
   IndexResult search(const IndexQuery& q) const;
 
   // Documents similar to `d` (Groonga similar search over the words column, seeded with

@@ -327,6 +327,23 @@ ParsedQuery parse_query(std::string_view user_text) {
   return reader.finish();
 }
 
+std::string category_query(std::span<const std::string> categories) {
+  std::string out;
+  for (const auto& name : categories) {
+    const bool spaced =
+        std::ranges::any_of(name, is_ascii_space) || name.find("\u3000") != std::string::npos;
+    const std::string term = spaced ? "分类:\"" + name + "\"" : "分类:" + name;
+    // Kept only when the syntax reads it back unchanged (quotes, space runs and empty names
+    // do not survive).
+    const auto parsed = parse_query(term);
+    if (parsed.clauses.empty() && parsed.categories == std::vector<std::string>{name}) {
+      if (!out.empty()) out += ' ';
+      out += term;
+    }
+  }
+  return out;
+}
+
 std::string quote_query_phrase(std::string_view term) { return escape_with_backslash(term, '"'); }
 
 std::string quote_command_argument(std::string_view value) {

@@ -174,10 +174,6 @@ bool is_genre_word(std::string_view key) {
   return std::ranges::find(kGenreWords, key) != std::end(kGenreWords);
 }
 
-bool names_genre(std::string_view key) {
-  return std::ranges::any_of(kGenreWords, [&](std::string_view g) { return key.ends_with(g); });
-}
-
 bool genre_in_category(std::string_view genre, std::string_view category) {
   if (category.find(genre) != std::string_view::npos) return true;
   auto speech = [](std::string_view word) {

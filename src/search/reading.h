@@ -60,9 +60,6 @@ struct TypedRun {
 // 案例 …), given normalize_key'd.
 bool is_genre_word(std::string_view key);
 
-// True when `key` is or ends with a genre word (新年贺词, 讲话稿): a query naming a genre.
-bool names_genre(std::string_view key);
-
 // True when documents of the category named `category` are of the genre `genre` (both
 // normalize_key'd): the name holds the genre word (领导人讲话 for 讲话), or both are of
 // speeches (领导人讲话 for 致辞, 演讲, 贺词 …).

@@ -346,6 +346,7 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
   SearchResponse response;
   IndexQuery query{parse_request(request), request.limit, request.offset,
                    request.sort,           false,         request.facets};
+  query.reference_categories = store.reference_categories();
   auto found = index.search(query);
   if (!found.read && found.total == 0 && positive_clauses(query.query) > 1) {
     query.any_clause = true;

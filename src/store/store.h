@@ -68,12 +68,19 @@ struct WordFrequencies {
 
 enum class SortOrder { kNewest, kMostViewed };
 
+// What a category holds, as the admin sets it (008_category_kind.sql): 范文, model texts a
+// writer imitates, or 资料, reference material (news, laws, cases). A category whose kind was
+// never set is 范文; 新闻联播, 典型案例 and the laws (法律, 行政法规, 地方性法规, 司法解释,
+// 部门规章) start as 资料.
+enum class CategoryKind { kModel, kReference };
+
 struct ListQuery {
   std::optional<std::string> category;  // nullopt: all categories; "": 未分类 only
   SortOrder sort = SortOrder::kNewest;
   std::size_t limit = 20;
   std::size_t offset = 0;
   bool deleted = false;  // true: only soft-deleted documents (the admin's 回收站) instead
+  std::optional<CategoryKind> kind{};  // nullopt: any; else only documents of that kind
 };
 
 // ---- site data (issue 6) ----
@@ -106,6 +113,7 @@ struct Category {
   // all reported with the position after the last ordered one.
   int position = 0;
   std::int64_t count = 0;  // live documents in it
+  CategoryKind kind = CategoryKind::kModel;
 };
 
 // A 专题 collection: an ordered, curated list of documents.
@@ -195,9 +203,11 @@ class Store {
   // are committed or none is. Each written document gets the next change sequence number,
   // strictly greater than any number handed out before (never reused, even after a
   // rollback or delete; the numbers of a rolled-back batch were never handed out, as no
-  // reader could see them). Replacing keeps `created_at`, `views` and `deleted` (only
-  // set_deleted changes that). Documents must already be validated (non-empty id and
-  // title, valid UTF-8); violations throw StoreError and write nothing.
+  // reader could see them). Writes the document's own fields (title … content,
+  // source_note, title_derived) and its derived ones; replacing keeps `created_at`,
+  // `views` and `deleted` (only set_deleted changes that). Documents must already be
+  // validated (non-empty id and title, valid UTF-8); violations throw StoreError and write
+  // nothing.
   virtual std::vector<PutResult> put(const std::vector<doc::Document>& docs) = 0;
 
   // Soft-deletes (`deleted`=true) or restores the document with `id`; bumps its change
@@ -270,8 +280,10 @@ class Store {
   virtual std::int64_t add_views(const std::vector<ViewEvent>& events) = 0;
 
   // The `limit` live documents with the most views on days >= `since_day`, most first (ties:
-  // total views, then newest); documents without views in the period are not listed.
-  virtual std::vector<HotDoc> hot(std::string_view since_day, std::size_t limit) = 0;
+  // total views, then newest); documents without views in the period are not listed. With
+  // `kind`, only documents of categories of that kind.
+  virtual std::vector<HotDoc> hot(std::string_view since_day, std::size_t limit,
+                                  std::optional<CategoryKind> kind) = 0;
 
   // Views per day on days >= `since_day`, ascending by day; days without views omitted.
   virtual std::vector<DayCount> views_per_day(std::string_view since_day) = 0;
@@ -282,8 +294,8 @@ class Store {
 
   // ---- categories ----
 
-  // Every defined or used category with its live document count, by position (ordered ones
-  // first), then count descending, then name.
+  // Every defined or used category with its live document count and kind, by position
+  // (ordered ones first), then count descending, then name.
   virtual std::vector<Category> category_list() = 0;
 
   // Defines an empty category `name` at the end of the order; no-op when it exists.
@@ -292,12 +304,22 @@ class Store {
 
   // Moves every document of category `from` to `to` (a rename; a merge when `to` already
   // has documents), in one transaction, giving each moved document a new change sequence
-  // number so the index follows; `to` keeps its position if defined, else takes `from`'s.
-  // Returns the number of documents moved. Throws StoreError when `to` is empty.
+  // number so the index follows; `to` keeps its position if defined, else takes `from`'s, and
+  // its kind likewise (see set_category_kind). Returns the number of documents moved. Throws
+  // StoreError when `to` is empty.
   virtual std::int64_t rename_category(std::string_view from, std::string_view to) = 0;
 
   // Sets the display order: `names[i]` gets position i (names not yet defined are defined).
   virtual void set_category_order(const std::vector<std::string>& names) = 0;
+
+  // Sets the kind of category `name` ("" is 未分类). Defines no category: the kind is kept
+  // for a name no document uses yet and applies when documents come. rename_category gives
+  // the new name the old one's kind unless the new name is a category already or has a kind
+  // set (then it keeps its own).
+  virtual void set_category_kind(std::string_view name, CategoryKind kind) = 0;
+
+  // The names set to 资料 (used by documents or not), in name order; cheap (no document is read).
+  virtual std::vector<std::string> reference_categories() = 0;
 
   // ---- 专题 collections ----
 

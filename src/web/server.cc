@@ -47,7 +47,7 @@ class Site {
         options_(options),
         settings_(services.store, options.site),
         accounts_(services.store, csrf_secret(services.store)),
-        layout_(renderer_, settings_, accounts_,
+        layout_(renderer_, settings_, accounts_, services.store,
                 options.host.find(':') != std::string::npos
                     ? fmt::format("[{}]:{}", options.host, options.port)
                     : fmt::format("{}:{}", options.host, options.port)),

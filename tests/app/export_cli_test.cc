@@ -49,7 +49,7 @@ TEST_F(ExportCliTest, CsvXlsxAndText) {
   const std::string csv = export_doc({"--format", "csv"});
   ASSERT_EQ(last_.exit_code, 0) << last_.out;
   EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
-  EXPECT_NE(csv.find("1,实现线上全流程办理,,区政务服务中心,各审批部门,,6月底前,2\r\n"),
+  EXPECT_NE(csv.find("1,,实现线上全流程办理,,区政务服务中心,各审批部门,,6月底前,2\r\n"),
             std::string::npos)
       << csv;
 

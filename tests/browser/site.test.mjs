@@ -167,6 +167,33 @@ await step('home page: search form, categories, latest, hot tabs, topics', async
   await expectCount(page, 'section#topics');
 });
 
+// Issue 18: one search box on a phone's home page and the genres in one 分类 menu (<details>,
+// no script); on a wide screen the genres are a row under the header.
+await step('home: one search box and the 分类 menu on a phone, the genre row on a desktop; screenshots', async () => {
+  const phoneContext = await newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  const phonePage = await phoneContext.newPage();
+  await open(phonePage, '/');
+  const boxes = await phonePage.locator('input[name=q]').evaluateAll((inputs) => inputs.filter((i) => i.offsetParent !== null).length);
+  assert.equal(boxes, 1, 'visible search boxes on the phone home page');
+  assert.equal(await phonePage.locator('nav.genre-nav').isVisible(), false, 'the genre row on a phone');
+  const menu = phonePage.locator('header details.genre-menu');
+  assert.ok(await menu.locator('summary').isVisible(), 'the 分类 button');
+  assert.equal(await menu.locator('a').first().isVisible(), false, 'the menu starts closed');
+  await menu.locator('summary').tap();
+  const speech = menu.locator('a', { hasText: '讲话稿' });
+  assert.ok(await speech.isVisible(), 'the menu opens on a tap');
+  const box = await speech.boundingBox();
+  assert.ok(box.y < 300 && box.x + box.width <= 375, `讲话稿 in the open menu at ${JSON.stringify(box)}`);
+  await Promise.all([phonePage.waitForURL(/\/(category|search)/), speech.tap()]);
+  await phoneContext.close();
+
+  await open(page, '/');
+  await expectCount(page, 'nav.genre-nav a', 6);
+  assert.equal(await page.locator('header details.genre-menu').isVisible(), false, 'the menu on a desktop');
+  assert.equal(await page.locator('form#search-form').isVisible(), true, 'the home search box on a desktop');
+  await screenshotsOf('/', 'home');
+});
+
 await step('search through the form shows hits', async () => {
   await open(page, '/');
   const hits = await searchWithForm(page, '安全生产');
@@ -182,7 +209,7 @@ await step('document page: title, meta, breadcrumb, tags, body, share, about, re
   await open(page, `/doc/${encodeURIComponent(docId)}`);
   await expectCount(page, 'h1.doc-title');
   const published = await (await expectCount(page, 'time.doc-published')).first().innerText();
-  assert.match(published.trim(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'time.doc-published format');
+  assert.match(published.trim(), /^\d{4}年(\d{1,2}月(\d{1,2}日)?)?$/, 'time.doc-published format');
   await expectCount(page, 'span.doc-views');
   await expectText(page, 'nav.breadcrumb', '首页');
   await expectCount(page, 'nav.breadcrumb a[href^="/category/"]');
@@ -299,6 +326,46 @@ await step('联系客服 form shows the flash after sending', async () => {
 
 await step('screenshots of the document page at 375 px and 1280 px', async () => {
   await screenshotsOf(`/doc/${gatedId}`, 'doc');
+});
+
+// On a phone (and in WeChat, whose browser gets the textarea fallback): each X of the 模板版 is
+// a highlight whose text is X, so it copies as X; 复制全文 copies the paragraphs on the page,
+// a guest's preview only. Screenshots of the 模板版.
+await step('模板版 on a phone: marked X copy as X; 复制全文 copies what is shown', async () => {
+  const target = '/doc/demo-fangxun-bushu/template';
+  for (const userAgent of [undefined, 'Mozilla/5.0 (Linux; Android 14) Chrome/120 Mobile MicroMessenger/8.0.50']) {
+    const context = await newContext({ viewport: { width: 375, height: 812 }, ...(userAgent ? { userAgent } : {}) });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    const phonePage = await context.newPage();
+    await open(phonePage, target);
+    const marks = await expectCount(phonePage, 'div.doc-body mark.tpl-x', 3);
+    const texts = await marks.allInnerTexts();
+    assert.ok(texts.every((t) => t === 'X'), `mark texts: ${texts.join(' ')}`);
+    const titles = await marks.evaluateAll((list) => list.map((m) => m.getAttribute('title')));
+    assert.ok(titles.every((t) => /^原文为/.test(t)), `mark titles: ${titles.join(' ')}`);
+    const selected = await phonePage.evaluate(() => {
+      const paragraph = document.querySelector('div.doc-body mark.tpl-x').closest('p');
+      const range = document.createRange();
+      range.selectNodeContents(paragraph);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      return window.getSelection().toString();
+    });
+    assert.ok(selected.includes('要在X月X日前完成全部排查工作'), `selection: ${selected}`);
+    for (const [pathUrl, absent] of [[target, '6月10日'], [`/doc/${gatedId}`, '善作善成']]) {
+      await open(phonePage, pathUrl);
+      await phonePage.evaluate(() => navigator.clipboard.writeText(''));
+      await phonePage.locator('button.btn-copy-text').click();
+      await expectText(phonePage, '.copy-text-status', '已复制');
+      const copied = await phonePage.evaluate(() => navigator.clipboard.readText());
+      const shown = (await phonePage.locator('div.doc-body p').allTextContents()).join('\n');
+      assert.ok(shown.length > 50, `${pathUrl}: the page shows ${shown.length} characters`);
+      assert.equal(copied, shown, `${pathUrl}: copied text`);
+      assert.ok(!copied.includes(absent) && !copied.includes('<'), `${pathUrl}: copied ${absent} or markup`);
+    }
+    await context.close();
+  }
+  await screenshotsOf(target, 'doc-template');
 });
 
 await step('a query typed without spaces is read as words, with a notice; screenshots', async () => {

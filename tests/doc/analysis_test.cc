@@ -18,6 +18,7 @@ TEST(Analysis, JsonHasTheIssueShapeAndKeyOrder) {
   a.template_text = "X年X月X日";
   TaskRow row;
   row.task = "老旧小区改造";
+  row.section = "一、总体要求";
   row.leader = "李明同志";
   row.lead_unit = "市商务局";
   row.partners = {"财政局", "税务局"};
@@ -28,7 +29,8 @@ TEST(Analysis, JsonHasTheIssueShapeAndKeyOrder) {
   EXPECT_EQ(
       j.dump(),
       R"({"title":"区委书记在全区大会上的讲话","outline":[{"level":1,"text":"一、总体要求","para":2}],)"
-      R"("template":"X年X月X日","tasks":[{"task":"老旧小区改造","leader":"李明同志","lead_unit":"市商务局",)"
+      R"("template":"X年X月X日","tasks":[{"task":"老旧小区改造","section":"一、总体要求",)"
+      R"("leader":"李明同志","lead_unit":"市商务局",)"
       R"("partners":["财政局","税务局"],"implementer":"","deadline":"6月底前","para":4}],"keywords":[]})");
 }
 
@@ -54,6 +56,7 @@ TEST(Analysis, FromJsonReadsBackWhatToJsonWrote) {
   a.template_text = "X年";
   TaskRow row;
   row.task = "河道清淤";
+  row.section = "二、重点任务";
   row.partners = {"财政局", "税务局"};
   row.implementer = "各乡镇";
   row.para = 9;
@@ -68,6 +71,7 @@ TEST(Analysis, FromJsonReadsBackWhatToJsonWrote) {
   EXPECT_EQ(back.template_text, "X年");
   ASSERT_EQ(back.tasks.size(), 1u);
   EXPECT_EQ(back.tasks[0].task, "河道清淤");
+  EXPECT_EQ(back.tasks[0].section, "二、重点任务");
   EXPECT_EQ(back.tasks[0].partners, row.partners);
   EXPECT_EQ(back.tasks[0].implementer, "各乡镇");
   EXPECT_EQ(back.tasks[0].para, 9u);
@@ -80,6 +84,15 @@ TEST(Analysis, FromJsonOfNothingMissingKeysAndGarbage) {
   ASSERT_EQ(partial.outline.size(), 1u);
   EXPECT_EQ(partial.outline[0].level, 1);
   EXPECT_TRUE(partial.tasks.empty());
+  // A task row stored before rows had a section.
+  const Analysis old = analysis_from_json(
+      R"({"tasks":[{"task":"河道清淤","leader":"李明同志","lead_unit":"","partners":[],)"
+      R"("implementer":"","deadline":"","para":3}]})");
+  ASSERT_EQ(old.tasks.size(), 1u);
+  EXPECT_EQ(old.tasks[0].task, "河道清淤");
+  EXPECT_EQ(old.tasks[0].section, "");
+  EXPECT_EQ(old.tasks[0].leader, "李明同志");
+  EXPECT_EQ(old.tasks[0].para, 3u);
   EXPECT_THROW(analysis_from_json("{not json"), std::runtime_error);
   EXPECT_THROW(analysis_from_json(R"({"tasks":[{"para":"x"}]})"), std::runtime_error);
 }

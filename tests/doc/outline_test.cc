@@ -184,6 +184,42 @@ std::string head(std::string_view s, std::size_t chars) {
   return std::string(text::prefix_code_points(s, chars));
 }
 
+// An excerpt or a text cut short holds its 一、 heading without a 二、: the heading is level 1
+// and the 一要 items under it nest in it.
+TEST(Outline, LoneHanCommaHeadingOfAnExcerptHoldsItsItems) {
+  expect_outline(extract_outline(doc_of("同志们：\n"
+                                        "一、统一思想，提高认识\n"
+                                        "一要提高站位。\n"
+                                        "二要压实责任。\n"
+                                        "三要强化落实。\n")),
+                 {{1, "一、统一思想，提高认识", 1},
+                  {2, "一要提高站位", 2},
+                  {2, "二要压实责任", 3},
+                  {2, "三要强化落实", 4}});
+  expect_outline(
+      extract_outline(doc_of("一、2026年重点工作\n（一）扩大内需\n（二）推进改革\n")),
+      {{1, "一、2026年重点工作", 0}, {2, "（一）扩大内需", 1}, {2, "（二）推进改革", 2}});
+}
+
+// Counter-examples: a 一、 that is no heading leaves the 一要 items at level 1.
+TEST(Outline, LoneHanCommaParagraphsThatAreNoHeadings) {
+  const std::string items = "一要提高站位。\n二要压实责任。\n";
+  const std::vector<Expected> alone = {{1, "一要提高站位", 1}, {1, "二要压实责任", 2}};
+  for (const std::string& first : std::vector<std::string>{
+           "一、二等奖获得者名单",                // a number, not a heading phrase
+           "一、我们要加强管理。同时要改进作风",  // a sentence end before its end
+           "一、加强管理；",                      // an enumeration item
+           "一、" + repeated("加强", 25),         // longer than a heading
+           "（一）统一思想",                      // only 一、 stands alone as a heading
+       }) {
+    expect_outline(extract_outline(doc_of(first + "\n" + items)), alone);
+  }
+  // A law's sections: 二、 among the articles is no candidate, but the 一、 is not alone.
+  expect_outline(extract_outline(doc_of("一、关于管辖\n第一条 本解释适用于本市。\n"
+                                        "二、关于受理\n第二条 法院应当受理。\n")),
+                 {});
+}
+
 // Every heading system, its phrase a 60-character sentence without a comma: each text is the
 // first 40 characters of its paragraph, whatever the marker.
 TEST(Outline, EveryHeadingHasAtMostFortyCharactersWhateverItsSystem) {

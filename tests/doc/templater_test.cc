@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "doc/corpus_reader.h"
 #include "testing/test_support.h"
@@ -110,6 +113,96 @@ TEST(Template, KeepsGenericWordsFormulasOrdinalsAndCodes) {
         "城市长远发展", "一些地方、三农工作、四个意识", "各位来宾，同志们"}) {
     EXPECT_EQ(make_template(kept, places()), kept);
   }
+}
+
+TEST(Template, KeepsTheMagnitudeOfNumbers) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"67.7万亿元", "X万亿元"}, {"45.6亿元", "X亿元"},       {"3000万元", "X万元"},
+      {"12.5%", "X%"},           {"百分之八点五", "百分之X"}, {"三百余家", "X余家"},
+      {"1.2万人", "X万人"},      {"十二万亩", "X万亩"},       {"五亿元", "X亿元"},
+      {"三千万元", "X万元"},     {"两万多户", "X万多户"},     {"1.3万亿斤", "X万亿斤"},
+      {"一万二千亩", "X亩"},     {"1千亿元", "X千亿元"}};
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(make_template(text, places()), expected) << text;
+  }
+}
+
+// Runs of units alone are figures of speech or magnitudes, and a numeral before 号 names a
+// thing, unless 号 is the day of a date.
+TEST(Template, KeepsUnitsAloneAndNamesWithHao) {
+  for (std::string_view kept :
+       {"千百年来", "亿万人民", "百万年的人类史", "新一轮千亿斤粮食产能提升行动", "神舟十四号",
+        "一号文件", "十月革命", "万千家庭", "百分之百国产化"}) {
+    EXPECT_EQ(make_template(kept, places()), kept);
+  }
+  EXPECT_EQ(make_template("二〇二二年十月二十号", places()), "X年X月X号");
+  EXPECT_EQ(make_template("十月十五号", places()), "X月X号");
+  EXPECT_EQ(make_template("五月一日", places()), "X月X日");
+}
+
+// A name after its title becomes X同志; a name before 同志 or a title keeps what follows it.
+TEST(Template, NamesOfficialsAsXComrade) {
+  const std::pair<std::string_view, std::string_view> cases[] = {
+      {"区委书记李明带队调研", "区委书记X同志带队调研"},
+      {"区委书记李明同志讲话", "区委书记X同志讲话"},
+      {"李明同志讲话", "X同志讲话"},
+      {"李明书记讲话", "X书记讲话"},
+      {"请王书记、刘区长、陈主任发言", "请X书记、X区长、X主任发言"},
+      {"外交部部长王毅等出席", "外交部部长X同志等出席"},
+      {"区长赵明和副区长孙丽到会", "区长X同志和副区长X同志到会"},
+      {"主持人：副市长赵刚。", "主持人：副市长X同志。"}};
+  for (const auto& [text, expected] : cases) {
+    EXPECT_EQ(make_template(text, places()), expected) << text;
+  }
+}
+
+TEST(Template, KeepsWordsThatLookLikeNames) {
+  for (std::string_view kept :
+       {"中方代表在会上发言", "劳动模范代表发言", "工程处主任主持", "董事会主席致辞",
+        "高级别代表出席", "秘鲁部长出席", "担任主任", "要遵照毛主席的教导"}) {
+    EXPECT_EQ(make_template(kept, places()), kept);
+  }
+  // 江苏 of 江苏代表团 is a place, not a name before the title 代表.
+  const auto spans = template_spans("江苏代表团", places());
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0].kind, SpanKind::kPlace);
+}
+
+TEST(Template, KeepsFixedPoliticalFormulations) {
+  for (std::string_view kept :
+       {"习近平新时代中国特色社会主义思想", "以习近平同志为核心的党中央", "习近平总书记",
+        "毛泽东思想", "邓小平理论", "党的二十大", "“十四五”", "“两个确立”", "“四个意识”",
+        "两个一百年奋斗目标", "建军一百年奋斗目标", "“十四个坚持”", "毛主席"}) {
+    EXPECT_EQ(make_template(kept, places()), kept);
+  }
+  // Only the formulation stays: the same words outside one are replaced.
+  EXPECT_EQ(make_template("实现两个一百年奋斗目标，建成一百个项目", places()),
+            "实现两个一百年奋斗目标，建成X个项目");
+  EXPECT_EQ(make_template("毛主席，王主席", places()), "毛主席，X主席");
+}
+
+// The marks point at the X of each span in the templated text, with the span's kind.
+TEST(Template, MarksEveryX) {
+  const std::string_view text = "区委书记李明带队到杭州市，投资12亿元建设清华大学。";
+  const MarkedTemplate t = make_marked_template(text, places());
+  EXPECT_EQ(t.text, "区委书记X同志带队到X市，投资X亿元建设X大学。");
+  EXPECT_EQ(t.text, make_template(text, places()));
+  const std::vector<SpanKind> kinds{SpanKind::kPerson, SpanKind::kPlace, SpanKind::kNumber,
+                                    SpanKind::kOrganisation};
+  ASSERT_EQ(t.marks.size(), kinds.size());
+  std::size_t x_count = 0;
+  for (std::size_t pos = t.text.find('X'); pos != std::string::npos;
+       pos = t.text.find('X', pos + 1))
+    ++x_count;
+  EXPECT_EQ(x_count, t.marks.size());
+  for (std::size_t i = 0; i < t.marks.size(); ++i) {
+    EXPECT_EQ(t.text.substr(t.marks[i].pos, 1), "X") << i;
+    EXPECT_EQ(t.marks[i].kind, kinds[i]) << i;
+    if (i > 0) {
+      EXPECT_LT(t.marks[i - 1].pos, t.marks[i].pos);
+    }
+  }
+  EXPECT_TRUE(make_marked_template("没有可替换的内容", places()).marks.empty());
 }
 
 TEST(Template, KeepsListMarkers) {

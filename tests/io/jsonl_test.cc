@@ -39,7 +39,7 @@ TEST(ParseJsonlRecord, AcceptsAGoodRecordWithAllFields) {
   json record = good_record();
   record["url"] = "https://zh.wikisource.org/wiki/x";
   record["subcategory"] = "山东";
-  record["title_derived"] = true;  // unknown fields are ignored
+  record["title_derived"] = true;
   Parsed parsed = parse_jsonl_record(line_of(record));
   ASSERT_TRUE(parsed.doc) << parsed.error;
   const doc::Document& d = *parsed.doc;
@@ -50,6 +50,7 @@ TEST(ParseJsonlRecord, AcceptsAGoodRecordWithAllFields) {
   EXPECT_EQ(d.subcategory, "山东");
   EXPECT_EQ(d.source, "github:example/repo@0123456789ab:reports.jsonl");
   EXPECT_EQ(d.url, "https://zh.wikisource.org/wiki/x");
+  EXPECT_TRUE(d.title_derived);
   EXPECT_EQ(d.content, "各位代表：\n现在，我代表国务院，向大会报告政府工作。");
   EXPECT_TRUE(parsed.error.empty());
 }

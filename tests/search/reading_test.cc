@@ -105,8 +105,6 @@ TEST(GenreWords, MatchCategoriesByNameAndSpeechesByKind) {
   EXPECT_TRUE(is_genre_word("讲话"));
   EXPECT_TRUE(is_genre_word("条例"));
   EXPECT_FALSE(is_genre_word("乡村振兴"));
-  EXPECT_TRUE(names_genre("新年贺词"));
-  EXPECT_FALSE(names_genre("新年"));
   EXPECT_TRUE(genre_in_category("讲话", "领导人讲话"));
   EXPECT_TRUE(genre_in_category("致辞", "领导人讲话"));
   EXPECT_TRUE(genre_in_category("报告", "党代会报告"));

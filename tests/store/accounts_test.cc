@@ -564,7 +564,7 @@ TEST_F(AccountsStoreTest, AnOlderDatabaseKeepsItsDocumentsWithTheDefaultVisibili
   ASSERT_TRUE(store_->set_deleted("b", false));
   ASSERT_EQ(store_->similar("a").size(), 1u);
   EXPECT_EQ(store_->similar("a")[0].doc.id, "b");
-  EXPECT_EQ(store_->hot("2024-01-01", 10).size(), 1u);
+  EXPECT_EQ(store_->hot("2024-01-01", 10, std::nullopt).size(), 1u);
   ASSERT_TRUE(store_->collection("t"));
   EXPECT_EQ(store_->collection("t")->ids, std::vector<std::string>{"a"});
 

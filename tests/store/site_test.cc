@@ -128,7 +128,7 @@ TEST_F(SiteStoreTest, HotRanksLiveDocumentsByViewsInTheWindow) {
   store_->add_views(visits("gone", "2024-05-10", 9));
   store_->set_deleted("gone", true);
 
-  const auto hot = store_->hot("2024-05-01", 10);
+  const auto hot = store_->hot("2024-05-01", 10, std::nullopt);
   // b and c and f have 2 views each in the window: b has more in total; f is newer than c.
   EXPECT_EQ(ids(hot), (std::vector<std::string>{"a", "b", "f", "c"}));
   ASSERT_EQ(hot.size(), 4u);
@@ -137,13 +137,14 @@ TEST_F(SiteStoreTest, HotRanksLiveDocumentsByViewsInTheWindow) {
   EXPECT_EQ(hot[1].period_views, 2);
   EXPECT_EQ(hot[1].doc.views, 7);
 
-  EXPECT_EQ(ids(store_->hot("2024-03-01", 10)), (std::vector<std::string>{"b", "a", "f", "c"}));
-  EXPECT_EQ(ids(store_->hot("2024-05-10", 10)), (std::vector<std::string>{"a", "b"}));
-  EXPECT_EQ(ids(store_->hot("2024-05-01", 1)), (std::vector<std::string>{"a"}));
-  EXPECT_TRUE(store_->hot("2024-05-11", 10).empty());
+  EXPECT_EQ(ids(store_->hot("2024-03-01", 10, std::nullopt)),
+            (std::vector<std::string>{"b", "a", "f", "c"}));
+  EXPECT_EQ(ids(store_->hot("2024-05-10", 10, std::nullopt)), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(ids(store_->hot("2024-05-01", 1, std::nullopt)), (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(store_->hot("2024-05-11", 10, std::nullopt).empty());
 
   store_->set_deleted("gone", false);
-  EXPECT_EQ(store_->hot("2024-05-01", 1)[0].doc.id, "gone");
+  EXPECT_EQ(store_->hot("2024-05-01", 1, std::nullopt)[0].doc.id, "gone");
 }
 
 // A quick look at hot() over many view rows (not a timed test: the times are printed).
@@ -170,7 +171,7 @@ TEST_F(SiteStoreTest, HotOverManyViewRows) {
   std::vector<HotDoc> hot;
   for (int run = 0; run < 2; ++run) {
     const auto start = std::chrono::steady_clock::now();
-    hot = store_->hot(since, 10);
+    hot = store_->hot(since, 10, std::nullopt);
     const auto elapsed = std::chrono::steady_clock::now() - start;
     std::printf("hot() over %d view rows, %d in the window (run %d): %.1f ms\n", kDocuments * kDays,
                 kDocuments * kWindow, run + 1,
@@ -255,6 +256,110 @@ TEST_F(SiteStoreTest, CategoriesAreCreatedOrderedRenamedAndMerged) {
   EXPECT_EQ(store_->last_seq(), before);
   EXPECT_THROW(store_->rename_category("讲话", ""), StoreError);
   EXPECT_EQ(rows(store_->category_list()), (Rows{{"讲话", 1, 3}, {"公告", 2, 0}, {"其他", 3, 1}}));
+}
+
+// ---- category kinds (008_category_kind.sql) ------------------------------------------------
+
+std::map<std::string, CategoryKind> kinds(const std::vector<Category>& list) {
+  std::map<std::string, CategoryKind> out;
+  for (const auto& c : list) out.emplace(c.name, c.kind);
+  return out;
+}
+
+constexpr auto kModel = CategoryKind::kModel;
+constexpr auto kReference = CategoryKind::kReference;
+
+TEST_F(SiteStoreTest, NewsCasesAndLawsStartAsReferenceEverythingElseAsModel) {
+  store_->put({make_doc("n", "新闻联播"), make_doc("c", "典型案例"), make_doc("l1", "法律"),
+               make_doc("l2", "行政法规"), make_doc("l3", "地方性法规"), make_doc("l4", "司法解释"),
+               make_doc("l5", "部门规章"), make_doc("s", "领导人讲话"), make_doc("u", ""),
+               make_doc("x", "新闻联播摘编")});
+  store_->create_category("通知");
+  const auto list = store_->category_list();
+  ASSERT_EQ(list.size(), 11u);
+  const std::map<std::string, CategoryKind> expected{{"新闻联播", kReference},
+                                                     {"典型案例", kReference},
+                                                     {"法律", kReference},
+                                                     {"行政法规", kReference},
+                                                     {"地方性法规", kReference},
+                                                     {"司法解释", kReference},
+                                                     {"部门规章", kReference},
+                                                     {"领导人讲话", kModel},
+                                                     {"", kModel},
+                                                     {"新闻联播摘编", kModel},
+                                                     {"通知", kModel}};
+  EXPECT_EQ(kinds(list), expected);
+  EXPECT_EQ(store_->reference_categories(),
+            (std::vector<std::string>{"典型案例", "司法解释", "地方性法规", "新闻联播", "法律",
+                                      "行政法规", "部门规章"}));
+}
+
+TEST_F(SiteStoreTest, AKindSetBeforeAnyDocumentAppliesWhenTheyComeAndMakesNoCategory) {
+  store_->set_category_kind("简报", kReference);
+  store_->set_category_kind("新闻联播", kModel);
+  EXPECT_TRUE(store_->category_list().empty()) << "a kind alone defines no category";
+  store_->put({make_doc("b", "简报"), make_doc("n", "新闻联播")});
+  EXPECT_EQ(kinds(store_->category_list()),
+            (std::map<std::string, CategoryKind>{{"简报", kReference}, {"新闻联播", kModel}}));
+  store_->set_category_kind("简报", kModel);  // and back
+  EXPECT_EQ(kinds(store_->category_list())["简报"], kModel);
+  EXPECT_THROW(store_->set_category_kind("\xFF", kModel), StoreError);
+}
+
+TEST_F(SiteStoreTest, ListAndHotFilterByKind) {
+  store_->put({make_doc("n1", "新闻联播", "2024-05-03"), make_doc("s1", "讲话稿", "2024-05-02"),
+               make_doc("n2", "新闻联播", "2024-05-01"), make_doc("u1", "", "2024-04-30"),
+               make_doc("l1", "法律", "2024-04-29")});
+  ListQuery models;
+  models.kind = kModel;
+  EXPECT_EQ(ids(store_->list(models)), (std::vector<std::string>{"s1", "u1"}));
+  models.offset = 1;
+  EXPECT_EQ(ids(store_->list(models)), (std::vector<std::string>{"u1"}));
+  ListQuery references;
+  references.kind = kReference;
+  EXPECT_EQ(ids(store_->list(references)), (std::vector<std::string>{"n1", "n2", "l1"}));
+  references.sort = SortOrder::kMostViewed;
+  references.category = "法律";
+  EXPECT_EQ(ids(store_->list(references)), (std::vector<std::string>{"l1"}));
+  ListQuery all;
+  EXPECT_EQ(store_->list(all).size(), 5u) << "no kind: every document";
+
+  store_->add_views(visits("n1", "2024-05-10", 5));
+  store_->add_views(visits("s1", "2024-05-10", 1));
+  store_->add_views(visits("l1", "2024-05-10", 3));
+  EXPECT_EQ(ids(store_->hot("2024-05-01", 10, kModel)), (std::vector<std::string>{"s1"}));
+  EXPECT_EQ(ids(store_->hot("2024-05-01", 10, kReference)), (std::vector<std::string>{"n1", "l1"}));
+  EXPECT_EQ(ids(store_->hot("2024-05-01", 10, std::nullopt)),
+            (std::vector<std::string>{"n1", "l1", "s1"}));
+
+  // A kind set by the admin takes effect at once.
+  store_->set_category_kind("新闻联播", kModel);
+  EXPECT_EQ(ids(store_->hot("2024-05-01", 10, kModel)), (std::vector<std::string>{"n1", "s1"}));
+  models.offset = 0;
+  EXPECT_EQ(ids(store_->list(models)), (std::vector<std::string>{"n1", "s1", "n2", "u1"}));
+}
+
+TEST_F(SiteStoreTest, ARenamedCategoryKeepsItsKindUnlessTheNewNameHasOne) {
+  store_->put({make_doc("n", "新闻联播"), make_doc("c", "典型案例"), make_doc("s", "讲话稿"),
+               make_doc("t", "通知")});
+  // To a new name: the kind moves with the documents.
+  EXPECT_EQ(store_->rename_category("新闻联播", "新闻"), 1);
+  EXPECT_EQ(kinds(store_->category_list())["新闻"], kReference);
+  EXPECT_EQ(store_->reference_categories(),
+            (std::vector<std::string>{"典型案例", "司法解释", "地方性法规", "新闻", "法律",
+                                      "行政法规", "部门规章"}))
+      << "新闻联播's kind moved to 新闻";
+  // Into an existing 范文 category (a merge): the target keeps its kind.
+  EXPECT_EQ(store_->rename_category("典型案例", "讲话稿"), 1);
+  EXPECT_EQ(kinds(store_->category_list())["讲话稿"], kModel);
+  // A 范文 merged into a 资料 category becomes 资料 with it.
+  EXPECT_EQ(store_->rename_category("通知", "新闻"), 1);
+  EXPECT_EQ(kinds(store_->category_list()),
+            (std::map<std::string, CategoryKind>{{"新闻", kReference}, {"讲话稿", kModel}}));
+  // A name with a kind of its own keeps it, though no document uses it yet.
+  store_->set_category_kind("要闻", kModel);
+  EXPECT_EQ(store_->rename_category("新闻", "要闻"), 2);
+  EXPECT_EQ(kinds(store_->category_list())["要闻"], kModel);
 }
 
 // ---- collections --------------------------------------------------------------------------

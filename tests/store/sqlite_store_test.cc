@@ -370,6 +370,14 @@ TEST_F(ListingTest, CountsAndCategoriesSkipDeletedDocuments) {
   EXPECT_EQ(cats[2].count, 1);
 }
 
+TEST_F(ListingTest, NewestPutsAYearOnlyDocumentInItsYear) {
+  store().put({make_doc("y2020", "年中", "工作总结", "2020-06-01"),
+               make_doc("y2019", "年末", "工作总结", "2019-12-31")});
+  // r1 gives only the year 2020: after every dated 2020 document, before 2019.
+  EXPECT_EQ(ids(store().list({"工作总结", SortOrder::kNewest, 20, 0})),
+            (std::vector<std::string>{"r2", "y2020", "r1", "y2019"}));
+}
+
 TEST_F(ListingTest, NewestOrdersByDateThenCreatedAt) {
   EXPECT_EQ(ids(store().list({std::nullopt, SortOrder::kNewest, 20, 0})),
             (std::vector<std::string>{"r2", "s2", "s1", "s3", "r1", "n1"}));

@@ -589,6 +589,53 @@ TEST_F(AdminSiteTest, CategoriesRenameMergeAndOrderMoveDocuments) {
             400);
 }
 
+TEST_F(AdminSiteTest, CategoryKindsAreSetWithTheFormAndDecideTheHomeList) {
+  ASSERT_EQ(post("/admin/categories/create", {{"name", "新闻联播"}}).result_int(), 303);
+  ASSERT_EQ(post("/admin/categories/create", {{"name", "讲话稿"}}).result_int(), 303);
+  upload_text("kind-news.txt", "一条新闻联播稿", kReport, "新闻联播");
+  upload_text("kind-speech.txt", "一篇讲话稿范文", kReport, "讲话稿");
+  auto latest = [this] {
+    const std::string home = guest_get("/").body();
+    const auto from = home.find("<section id=\"latest\">");
+    return home.substr(from, home.find("</section>", from) - from);
+  };
+  // 新闻联播 starts as 资料: the home page's 最新范文 leaves it out.
+  EXPECT_TRUE(contains(latest(), "一篇讲话稿范文"));
+  EXPECT_FALSE(contains(latest(), "一条新闻联播稿"));
+  const std::string page = get("/admin/categories").body();
+  EXPECT_TRUE(std::regex_search(
+      page, std::regex("name=\"name\" value=\"新闻联播\"><select name=\"kind\"[^>]*><option "
+                       "value=\"model\">范文</option><option value=\"reference\" selected>")))
+      << page;
+
+  // Without the form's token nothing changes.
+  auto forged =
+      exchange(port_, http::verb::post, "/admin/categories/kinds",
+               {{"Cookie", cookie_}, {"Content-Type", "application/x-www-form-urlencoded"}},
+               form_body({{"name", "新闻联播"}, {"kind", "model"}}));
+  EXPECT_EQ(forged.result_int(), 403);
+  // Unknown categories and kinds are refused, and nothing is written then.
+  EXPECT_EQ(
+      post("/admin/categories/kinds",
+           {{"name", "新闻联播"}, {"kind", "model"}, {"name", "没有的分类"}, {"kind", "model"}})
+          .result_int(),
+      400);
+  EXPECT_EQ(post("/admin/categories/kinds", {{"name", "新闻联播"}, {"kind", "范文"}}).result_int(),
+            400);
+  EXPECT_EQ(post("/admin/categories/kinds", {{"name", "新闻联播"}}).result_int(), 400);
+  EXPECT_FALSE(contains(latest(), "一条新闻联播稿"));
+
+  // The form as sent: every row, both kinds change.
+  auto saved =
+      post("/admin/categories/kinds",
+           {{"name", "新闻联播"}, {"kind", "model"}, {"name", "讲话稿"}, {"kind", "reference"}});
+  EXPECT_EQ(saved.result_int(), 303);
+  EXPECT_EQ(header(saved, http::field::location), "/admin/categories?ok=kinds&n=2");
+  EXPECT_TRUE(contains(get("/admin/categories?ok=kinds&n=2").body(), "2 个分类有改动"));
+  EXPECT_TRUE(contains(latest(), "一条新闻联播稿"));
+  EXPECT_FALSE(contains(latest(), "一篇讲话稿范文"));
+}
+
 TEST_F(AdminSiteTest, SettingsChangeTheSiteNameAndPreviewLength) {
   std::vector<std::string> long_text;
   for (int i = 0; i < 30; ++i) {
@@ -602,6 +649,8 @@ TEST_F(AdminSiteTest, SettingsChangeTheSiteNameAndPreviewLength) {
 
   auto settings = get("/admin/settings");
   EXPECT_EQ(input_value(settings.body(), "preview_chars"), "600");
+  const std::string prefix_checked = R"(name="title_date_prefix" value="1" checked)";
+  EXPECT_TRUE(contains(settings.body(), prefix_checked)) << "标题日期前缀 is on by default";
   const Fields base = {{"site_name", "测试<文库>"},
                        {"base_url", ""},
                        {"contact_text", "请留言"},
@@ -636,6 +685,12 @@ TEST_F(AdminSiteTest, SettingsChangeTheSiteNameAndPreviewLength) {
   }
   EXPECT_EQ(input_value(get("/admin/settings").body(), "preview_chars"), "20000");
   EXPECT_EQ(input_value(get("/admin/settings").body(), "site_name"), "测试&lt;文库&gt;");
+  // The forms above left the box unticked: the prefix is off until ticked again.
+  EXPECT_FALSE(contains(get("/admin/settings").body(), prefix_checked));
+  Fields with_prefix = full;
+  with_prefix.emplace_back("title_date_prefix", "1");
+  EXPECT_EQ(post("/admin/settings", with_prefix).result_int(), 303);
+  EXPECT_TRUE(contains(get("/admin/settings").body(), prefix_checked));
 }
 
 TEST_F(AdminSiteTest, WechatImageIsCheckedAndServed) {

@@ -103,6 +103,9 @@ TEST(Settings, ReadsValuesOverDefaults) {
   EXPECT_EQ(settings_from({{"preview_chars", "999999"}}, defaults).preview_chars, 20000u);
   EXPECT_EQ(settings_from({{"site_name", ""}}, defaults).site_name, "默认文库");
   EXPECT_FALSE(settings_from({}, defaults).guests_read_full_text);
+  // 标题日期前缀 is on unless the admin turned it off.
+  EXPECT_TRUE(settings_from({}, defaults).title_date_prefix);
+  EXPECT_FALSE(settings_from({{"title_date_prefix", "0"}}, defaults).title_date_prefix);
 }
 
 TEST(Settings, RoundTripsThroughValues) {
@@ -111,6 +114,7 @@ TEST(Settings, RoundTripsThroughValues) {
   s.base_url = "https://example.cn";
   s.preview_chars = 1234;
   s.guests_read_full_text = true;
+  s.title_date_prefix = false;
   s.contact_text = "x";
   s.wechat_caption = "关注我们";
   auto back = settings_from(settings_to_values(s), SiteSettings{});
@@ -118,6 +122,7 @@ TEST(Settings, RoundTripsThroughValues) {
   EXPECT_EQ(back.base_url, s.base_url);
   EXPECT_EQ(back.preview_chars, s.preview_chars);
   EXPECT_EQ(back.guests_read_full_text, s.guests_read_full_text);
+  EXPECT_EQ(back.title_date_prefix, s.title_date_prefix);
   EXPECT_EQ(back.contact_text, s.contact_text);
   EXPECT_EQ(back.wechat_caption, s.wechat_caption);
 }

@@ -8,9 +8,11 @@
 #include <regex>
 #include <string>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "doc/analysis.h"
+#include "doc/templater.h"
 #include "testing/test_support.h"
 #include "web/site/qr.h"
 
@@ -38,7 +40,7 @@ std::size_t count(const std::string& haystack, std::string_view needle) {
 doc::Document sample_document() {
   doc::Document d;
   d.id = "demo-speech";
-  d.title = "20211225:区委书记在全区领导干部大会上的讲话";
+  d.title = "区委书记在全区领导干部大会上的讲话";
   d.date = "2021-12-25";
   d.category = "讲话稿";
   d.views = 42;
@@ -68,7 +70,7 @@ class PagesTest : public ::testing::Test {
   Renderer renderer_;
   Pages pages_{renderer_};
   SiteSettings site_;
-  PageEnv env_{site_, std::string(kBase), "<svg id=\"site-qr\"></svg>", "", ""};
+  PageEnv env_{site_, std::string(kBase), "<svg id=\"site-qr\"></svg>", "", "", {}};
 
   std::string doc_page(const access::Readable& r, const DocumentExtras& extras = {}) {
     return pages_.document(env_, r, extras);
@@ -84,7 +86,7 @@ TEST_F(PagesTest, EveryPageIsChineseUtf8AndMobileFriendly) {
         pages_.category(env_, category, {}, store::SortOrder::kNewest, {}),
         pages_.hot(env_, HotPeriod::kWeek, {}), pages_.topic(env_, topic, {}),
         error_page(renderer_, env_, failure_of_status(404)),
-        pages_.template_page(env_, full_text(d), "模板", false),
+        pages_.template_page(env_, full_text(d), {"模板", {}}, false),
         pages_.tasks_page(env_, full_text(d), {}, 0)}) {
     EXPECT_TRUE(html.starts_with("<!DOCTYPE html>")) << html.substr(0, 80);
     EXPECT_TRUE(contains(html, R"(<html lang="zh-CN">)"));
@@ -109,10 +111,12 @@ TEST_F(PagesTest, DocumentShowsTitleMetaAndNumberedParagraphs) {
   EXPECT_TRUE(contains(html, "<title>20211225:区委书记在全区领导干部大会上的讲话 - 文库</title>"));
   EXPECT_TRUE(
       contains(html, R"(<h1 class="doc-title">20211225:区委书记在全区领导干部大会上的讲话</h1>)"));
-  // The document's date with the time it was added, in China time (02:30:05 UTC + 8 h).
+  // 发布时间 is the document's own date; 收录时间, apart, the moment it was added, in China time
+  // (02:30:05 UTC + 8 h).
   EXPECT_TRUE(contains(
       html,
-      R"(<time class="doc-published" datetime="2021-12-25T10:30:05+08:00">2021-12-25 10:30:05</time>)"));
+      R"(发布时间：<time class="doc-published" datetime="2021-12-25">2021年12月25日</time>)"));
+  EXPECT_TRUE(contains(html, R"(<dt>收录时间</dt><dd class="doc-received">2022-03-01 10:30</dd>)"));
   EXPECT_TRUE(contains(html, R"(<span class="doc-views">42</span>)"));
   EXPECT_TRUE(contains(
       html,
@@ -249,14 +253,31 @@ TEST_F(PagesTest, UploadedWechatImageReplacesTheSiteQr) {
   EXPECT_FALSE(contains(html, env_.site_qr_svg));
 }
 
-TEST_F(PagesTest, PublishTime) {
-  EXPECT_EQ(publish_time("2021-12-25", "2022-03-01 02:30:05"), "2021-12-25 10:30:05");
-  // Year or month only: the moment the document was added, in China time.
-  EXPECT_EQ(publish_time("2021", "2022-03-01 18:00:00"), "2022-03-02 02:00:00");
-  EXPECT_EQ(publish_time("2021-12", "2022-03-01 00:00:00"), "2022-03-01 08:00:00");
-  EXPECT_EQ(publish_time("", "2022-03-01 00:00:00"), "2022-03-01 08:00:00");
-  EXPECT_EQ(publish_time("2021-12-25", ""), "");
-  EXPECT_EQ(publish_time("2021-12-25", "yesterday"), "");
+TEST_F(PagesTest, YearOnlyDocumentShowsItsYearAndNoTitlePrefix) {
+  auto d = sample_document();
+  d.title = "2016年政府工作报告";
+  d.date = "2016";
+  auto html = doc_page(full_text(d));
+  EXPECT_TRUE(contains(html, R"(<h1 class="doc-title">2016年政府工作报告</h1>)"));
+  EXPECT_TRUE(
+      contains(html, R"(发布时间：<time class="doc-published" datetime="2016">2016年</time>)"));
+  // Never the import moment as 发布时间.
+  EXPECT_FALSE(contains(html, R"(class="doc-published" datetime="2022)"));
+}
+
+TEST_F(PagesTest, TitleDatePrefixIsASiteSetting) {
+  auto d = sample_document();
+  site_.title_date_prefix = false;
+  auto html = doc_page(full_text(d));
+  EXPECT_TRUE(contains(html, R"(<h1 class="doc-title">区委书记在全区领导干部大会上的讲话</h1>)"));
+  EXPECT_FALSE(contains(html, "20211225:"));
+  doc::Summary s = doc::summarize(d);
+  auto list =
+      pages_.category(env_, store::Category{"讲话稿", 0, 1}, {s}, store::SortOrder::kNewest, {});
+  EXPECT_FALSE(contains(list, "20211225:"));
+  site_.title_date_prefix = true;
+  list = pages_.category(env_, store::Category{"讲话稿", 0, 1}, {s}, store::SortOrder::kNewest, {});
+  EXPECT_TRUE(contains(list, ">20211225:区委书记在全区领导干部大会上的讲话</a>"));
 }
 
 TEST_F(PagesTest, DocumentWithoutDateOrCategory) {
@@ -288,6 +309,33 @@ TEST_F(PagesTest, PreviewEndsWithLoginWall) {
       contains(html, R"(<a class="button secondary btn-register" href="/register?next=/doc/)"));
   EXPECT_TRUE(contains(html, R"(<meta name="description" content="同志们：">)"))
       << "the description never leaves the preview";
+}
+
+// A guest's 任务分解表: the rows of the preview with their 类别, and below the table a link to
+// the login naming how many tasks the whole text has.
+TEST_F(PagesTest, TasksPageShowsTheSectionAndTheGuestLineBelowTheTable) {
+  auto d = sample_document();
+  access::Policy policy;
+  policy.preview_chars = 4;
+  const auto preview = access::readable(d, access::Viewer{}, policy);
+  ASSERT_TRUE(preview);
+  doc::TaskRow row;
+  row.section = "（一）扩大内需";
+  row.task = "促进消费扩容升级";
+  const std::string html = pages_.tasks_page(env_, *preview, {row}, 5);
+  EXPECT_TRUE(contains(html, "<th scope=\"col\">类别</th><th scope=\"col\">工作任务</th>")) << html;
+  EXPECT_TRUE(contains(html, "<td>1</td><td>（一）扩大内需</td><td>促进消费扩容升级</td>"));
+  const std::string line =
+      R"(<a class="tasks-login" href="/login?next=/doc/demo-speech/tasks">登录后查看全部 5 项任务</a>)";
+  ASSERT_TRUE(contains(html, line)) << html;
+  EXPECT_GT(html.find(line), html.find("</table>")) << "the line is below the table";
+  // All tasks shown, or a reader of the whole text: no line.
+  EXPECT_FALSE(contains(pages_.tasks_page(env_, *preview, {row}, 1), "查看全部"));
+  EXPECT_FALSE(contains(pages_.tasks_page(env_, full_text(d), {row}, 5), "查看全部"));
+  // A guest whose preview holds no task still learns how many there are.
+  const std::string none = pages_.tasks_page(env_, *preview, {}, 3);
+  EXPECT_TRUE(contains(none, "可阅读部分中没有工作任务"));
+  EXPECT_TRUE(contains(none, "登录后查看全部 3 项任务"));
 }
 
 TEST_F(PagesTest, DocumentEscapesEveryDocumentString) {
@@ -330,7 +378,8 @@ TEST_F(PagesTest, HomeListsLatestCategoriesHotAndTopics) {
       contains(html, R"(<form id="search-form" class="search-form search-hero" action="/search")"));
   EXPECT_TRUE(contains(html, R"(<input type="search" name="q")"));
   EXPECT_TRUE(contains(html, "<section id=\"latest\">"));
-  EXPECT_TRUE(contains(html, R"(<a href="/doc/demo-a">第一篇</a>)"));
+  // Its day is known: the title carries it (标题日期前缀, on by default).
+  EXPECT_TRUE(contains(html, R"(<a href="/doc/demo-a">20220102:第一篇</a>)"));
   EXPECT_TRUE(contains(html, "2022-01-02 · 工作总结 · 阅读 3"));
   EXPECT_TRUE(contains(html, R"(<a href="/doc/demo-b">)" + std::string(kHostileEscaped) + "</a>"));
   EXPECT_TRUE(contains(html, R"(<ul class="category-list">)"));
@@ -452,10 +501,47 @@ TEST_F(PagesTest, ErrorPagesAreChineseAndNotIndexed) {
 TEST_F(PagesTest, SiteNameComesFromTheSettingsOfEachCall) {
   SiteSettings renamed;
   renamed.site_name = "公文<库>";
-  PageEnv env{renamed, std::string(kBase), "", "", ""};
+  PageEnv env{renamed, std::string(kBase), "", "", "", {}};
   auto html = error_page(renderer_, env, failure_of_status(404));
   EXPECT_TRUE(contains(html, "<title>页面不存在 - 公文&lt;库&gt;</title>"));
   EXPECT_TRUE(contains(html, R"(<meta property="og:site_name" content="公文&lt;库&gt;">)"));
+}
+
+// The 模板版 shows each X in a mark titled with the kind of text it replaced, never the text,
+// between escaped text; the mark holds X alone, so that the page copies as plain X.
+TEST_F(PagesTest, TemplatePageMarksEachXWithItsKind) {
+  auto d = sample_document();
+  d.content = "1987年区委书记李明<b>讲话\n增长12%";
+  const auto tpl = doc::make_marked_template(d.content, doc::PlaceNames());
+  ASSERT_EQ(tpl.marks.size(), 3u);
+  const auto html = pages_.template_page(env_, full_text(d), tpl, false);
+  constexpr std::string_view kNumber = R"(<mark class="tpl-x" title="原文为数字或日期">X</mark>)";
+  constexpr std::string_view kPerson = R"(<mark class="tpl-x" title="原文为人名">X</mark>)";
+  EXPECT_TRUE(contains(
+      html, fmt::format(R"(<p id="p1">{}年区委书记{}同志&lt;b&gt;讲话</p>)", kNumber, kPerson)))
+      << html;
+  EXPECT_TRUE(contains(html, fmt::format(R"(<p id="p2">增长{}%</p>)", kNumber)));
+  EXPECT_EQ(count(html, R"(<mark class="tpl-x" title=")"), tpl.marks.size());
+  EXPECT_FALSE(contains(html, "李明"));
+  EXPECT_FALSE(contains(html, "1987"));
+  EXPECT_FALSE(contains(html, "<b>"));
+}
+
+// 复制全文 (hidden until site.js shows it) on the text and the 模板版, not on the task table.
+TEST_F(PagesTest, CopyTextButtonOnTextAndTemplate) {
+  auto d = sample_document();
+  constexpr std::string_view kButton =
+      R"(<button type="button" class="button secondary btn-copy-text" hidden>复制全文</button>)";
+  constexpr std::string_view kStatus =
+      R"(<p class="hint copy-text-status" role="status" aria-live="polite"></p>)";
+  for (const std::string& html :
+       {doc_page(full_text(d)), pages_.template_page(env_, full_text(d), {"模板", {}}, false)}) {
+    EXPECT_EQ(count(html, kButton), 1u);
+    EXPECT_EQ(count(html, kStatus), 1u);
+  }
+  const auto tasks = pages_.tasks_page(env_, full_text(d), {}, 0);
+  EXPECT_FALSE(contains(tasks, "btn-copy-text"));
+  EXPECT_FALSE(contains(tasks, "copy-text-status"));
 }
 
 TEST_F(PagesTest, RendersARealCorpusDocument) {

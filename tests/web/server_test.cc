@@ -219,30 +219,53 @@ TEST_F(DemoSiteTest, TemplatePageReplacesSpecifics) {
   auto r = get("/doc/demo-fangxun-bushu/template");
   ASSERT_EQ(r.status, 200);
   EXPECT_TRUE(contains(r.body, "（模板版）"));
-  EXPECT_TRUE(contains(r.body, "要在X月X日前完成全部排查工作")) << r.body;
+  // Each X is marked with the kind of what it replaced; the original never shows.
+  constexpr std::string_view kX = R"(<mark class="tpl-x" title="原文为数字或日期">X</mark>)";
+  EXPECT_TRUE(contains(r.body, std::string("要在") + std::string(kX) + "月" + std::string(kX) +
+                                   "日前完成全部排查工作"))
+      << r.body;
   EXPECT_FALSE(contains(r.body, "6月10日"));
+  EXPECT_TRUE(contains(r.body, "btn-copy-text"));
 }
 
 TEST_F(DemoSiteTest, TasksPageAndDownloads) {
   auto page = get("/doc/demo-fangxun-bushu/tasks");
   ASSERT_EQ(page.status, 200);
-  EXPECT_TRUE(contains(page.body, "<td>完成全部排查工作</td><td></td><td>区水务局</td>"))
+  // The speech's 一要/二要/三要 after "下面，我就做好今年防汛工作强调几点" are its plan: one row
+  // each, the 牵头 and deadline in the first item's text in its row.
+  EXPECT_TRUE(contains(page.body, "<th scope=\"col\">类别</th>")) << page.body;
+  EXPECT_TRUE(contains(page.body,
+                       "<td>1</td><td>下面，我就做好今年防汛工作强调几点</td><td>立足于防</td>"
+                       "<td></td><td>区水务局</td><td>自然资源局、住建局</td><td></td>"
+                       "<td>6月10日前</td>"))
       << page.body;
+  EXPECT_TRUE(contains(page.body,
+                       "<td>3</td><td>下面，我就做好今年防汛工作强调几点</td><td>立足于实</td>"));
   EXPECT_TRUE(contains(page.body, R"(href="/doc/demo-fangxun-bushu/tasks.xlsx")"));
 
   auto csv = get("/doc/demo-fangxun-bushu/tasks.csv");
   ASSERT_EQ(csv.status, 200);
   EXPECT_EQ(header(csv.headers, "Content-Type"), "text/csv; charset=utf-8");
   EXPECT_TRUE(contains(header(csv.headers, "Content-Disposition"), "attachment"));
-  EXPECT_TRUE(csv.body.starts_with("\xEF\xBB\xBF序号,工作任务"));
-  EXPECT_TRUE(contains(csv.body, "1,完成全部排查工作,,区水务局,自然资源局、住建局,,6月10日前,"))
+  EXPECT_TRUE(csv.body.starts_with("\xEF\xBB\xBF序号,类别,工作任务"));
+  EXPECT_TRUE(
+      contains(csv.body,
+               "1,下面，我就做好今年防汛工作强调几点,立足于防,,区水务局,自然资源局、住建局,,"
+               "6月10日前,3\r\n"))
       << csv.body;
+  // Named after the document, with an ASCII name for clients that know no other.
+  EXPECT_EQ(header(csv.headers, "Content-Disposition"),
+            R"(attachment; filename="tasks.csv"; filename*=UTF-8'')" +
+                encode_query_value("在全区防汛工作部署会上的讲话-任务分解表.csv"));
 
   auto xlsx = get("/doc/demo-fangxun-bushu/tasks.xlsx");
   ASSERT_EQ(xlsx.status, 200);
   EXPECT_EQ(header(xlsx.headers, "Content-Type"),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
   EXPECT_TRUE(xlsx.body.starts_with("PK"));
+  EXPECT_EQ(header(xlsx.headers, "Content-Disposition"),
+            R"(attachment; filename="tasks.xlsx"; filename*=UTF-8'')" +
+                encode_query_value("在全区防汛工作部署会上的讲话-任务分解表.xlsx"));
 }
 
 TEST_F(DemoSiteTest, DocumentWithoutTasksHasNoTaskTable) {
@@ -337,7 +360,10 @@ TEST(HostileSiteTest, GuestPreviewLimitsTemplateAndTasksButNotTheOutline) {
 
   auto tmpl = http_get(site.port(), "/doc/gated-1/template");
   ASSERT_EQ(tmpl.status, 200);
-  EXPECT_TRUE(contains(tmpl.body, "要在X月底前完成项目清单编制")) << tmpl.body;
+  EXPECT_TRUE(contains(
+      tmpl.body,
+      R"(要在<mark class="tpl-x" title="原文为数字或日期">X</mark>月底前完成项目清单编制)"))
+      << tmpl.body;
   EXPECT_FALSE(contains(tmpl.body, "保障措施"));
   EXPECT_FALSE(contains(tmpl.body, "会员专享"));
   EXPECT_TRUE(contains(tmpl.body, "阅读全文"));

@@ -184,6 +184,7 @@ std::string flash_message(std::string_view code, std::string_view count) {
       {"renamed", "已改名，移动了 {} 篇文档。"},
       {"merged", "已合并，移动了 {} 篇文档。"},
       {"ordered", "已保存分类顺序。"},
+      {"kinds", "已保存分类类型，{} 个分类有改动。"},
       {"topic_saved", "专题已保存。"},
       {"topic_deleted", "专题已删除。"},
       {"image_saved", "图片已上传。"},
@@ -484,6 +485,10 @@ void Admin::add_routes(Router& router) {
   router.http_post("/admin/categories/order",
                    action([this](const Request& r, const Params&, const Session& s, const Form& f) {
                      return order_categories(r, s, f);
+                   }));
+  router.http_post("/admin/categories/kinds",
+                   action([this](const Request& r, const Params&, const Session& s, const Form& f) {
+                     return set_category_kinds(r, s, f);
                    }));
   router.http_get("/admin/topics", page([this](const Request& r, const Params&, const Session& s) {
                     return topics_page(r, s, "", nullptr, "");

@@ -144,6 +144,9 @@ class Admin : public std::enable_shared_from_this<Admin> {
   Status create_category(const Request& req, const Session& session, const Form& form);
   Status rename_category(const Request& req, const Session& session, const Form& form);
   Status order_categories(const Request& req, const Session& session, const Form& form);
+  // Sets the kind (范文 "model" / 资料 "reference") of each category of the form's `name`
+  // and `kind` pairs; refuses unknown categories and kinds, writing nothing then.
+  Status set_category_kinds(const Request& req, const Session& session, const Form& form);
   Status topics_page(const Request& req, const Session& session, std::string_view slug,
                      const Form* input, std::string_view error);
   Status save_topic(const Request& req, const Session& session, const Form& form);

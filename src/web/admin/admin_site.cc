@@ -110,7 +110,8 @@ Status Admin::categories_page(const Request& req, const Session& session, std::s
     rows.push_back(mstch::map{{"name", c.name},
                               {"label", category_label(c.name)},
                               {"count", std::to_string(c.count)},
-                              {"href", category_path(c.name)}});
+                              {"href", category_path(c.name)},
+                              {"model", c.kind == store::CategoryKind::kModel}});
     if (c.name.empty()) continue;
     ordered.push_back(
         mstch::map{{"name", c.name}, {"position", ++position}, {"count", std::to_string(c.count)}});
@@ -172,6 +173,28 @@ Status Admin::order_categories(const Request& req, const Session& session, const
   for (auto& [position, name] : order) sorted.push_back(std::move(name));
   services_.store.set_category_order(sorted);
   return see_other(req, "/admin/categories?ok=ordered");
+}
+
+Status Admin::set_category_kinds(const Request& req, const Session& session, const Form& form) {
+  const auto names = form.values("name");
+  const auto kinds = form.values("kind");
+  if (names.size() != kinds.size()) return categories_page(req, session, "类型表单不完整。");
+  std::map<std::string, store::CategoryKind> current;
+  for (const auto& c : services_.store.category_list()) current.emplace(c.name, c.kind);
+  std::vector<std::pair<std::string, store::CategoryKind>> changes;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto it = current.find(names[i]);
+    if (it == current.end()) return categories_page(req, session, "类型表单中有不存在的分类。");
+    if (kinds[i] != "model" && kinds[i] != "reference") {
+      return categories_page(req, session, "分类类型须为范文或资料。");
+    }
+    const auto kind =
+        kinds[i] == "reference" ? store::CategoryKind::kReference : store::CategoryKind::kModel;
+    if (kind != it->second) changes.emplace_back(names[i], kind);
+  }
+  for (const auto& [name, kind] : changes) services_.store.set_category_kind(name, kind);
+  return see_other(
+      req, with_flash("/admin/categories", "kinds", static_cast<std::int64_t>(changes.size())));
 }
 
 // ---- 专题 ----
@@ -293,6 +316,8 @@ Status Admin::settings_page(const Request& req, const Session& session, const Fo
        input ? input->value("preview_chars") : std::to_string(site->preview_chars)},
       {"guests_read_full_text",
        input ? input->value("guests_read_full_text") == "1" : site->guests_read_full_text},
+      {"title_date_prefix",
+       input ? input->value("title_date_prefix") == "1" : site->title_date_prefix},
       {"contact_text", input ? input->value("contact_text") : site->contact_text},
       {"wechat_caption", input ? input->value("wechat_caption") : site->wechat_caption},
       {"registration_" + (input ? input->value("registration") : site->registration), true},
@@ -315,6 +340,7 @@ Status Admin::save_settings(const Request& req, const Session& session, const Fo
   s.base_url = form.value("base_url");
   while (s.base_url.ends_with('/')) s.base_url.pop_back();
   s.guests_read_full_text = form.value("guests_read_full_text") == "1";
+  s.title_date_prefix = form.value("title_date_prefix") == "1";
   s.contact_text = form.value("contact_text");
   s.wechat_caption = form.value("wechat_caption");
   if (!form.value("registration").empty()) {  // forms without the field keep the setting

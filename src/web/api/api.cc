@@ -148,6 +148,7 @@ class Api {
     for (const auto& item : r.outline()) outline.push_back(item);
     return {{"id", r.id()},
             {"title", r.title()},
+            {"title_derived", r.title_derived()},
             {"date", r.date()},
             {"category", r.category()},
             {"subcategory", r.subcategory()},
@@ -155,6 +156,7 @@ class Api {
             {"keywords", r.keywords()},
             {"complete", r.complete()},
             {"content", r.text()},
+            {"source_note", r.source_note()},
             {"outline", std::move(outline)}};
   }
 

@@ -1,6 +1,8 @@
 #include "web/site/assets.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <stdexcept>
 #include <vector>
@@ -61,7 +63,118 @@ std::string_view trim_spaces(std::string_view s) {
   return s;
 }
 
+// ---- the icon ----
+
+// A stroke of the icon: a line segment in units of the icon's side (0..1), and its width.
+struct Stroke {
+  double x0, y0, x1, y1, width;
+};
+// 文: the dot, the horizontal, the falling-left and the falling-right strokes.
+constexpr Stroke kWenStrokes[] = {
+    {0.50, 0.13, 0.55, 0.26, 0.11},
+    {0.18, 0.33, 0.82, 0.33, 0.09},
+    {0.68, 0.36, 0.20, 0.86, 0.10},
+    {0.33, 0.38, 0.82, 0.86, 0.10},
+};
+constexpr std::array<std::uint8_t, 3> kBackground = {0xb3, 0x26, 0x1e};  // --accent, RGB
+constexpr double kCornerRadius = 0.18;  // of the rounded square, in sides
+constexpr int kSamples = 4;             // per pixel and axis, for smooth edges
+
+double distance_to_segment(double x, double y, const Stroke& s) {
+  const double dx = s.x1 - s.x0;
+  const double dy = s.y1 - s.y0;
+  const double t = std::clamp(((x - s.x0) * dx + (y - s.y0) * dy) / (dx * dx + dy * dy), 0.0, 1.0);
+  return std::hypot(x - (s.x0 + t * dx), y - (s.y0 + t * dy));
+}
+
+// True when point (x, y) (in sides) lies inside the rounded square.
+bool in_square(double x, double y) {
+  const double cx = std::clamp(x, kCornerRadius, 1 - kCornerRadius);
+  const double cy = std::clamp(y, kCornerRadius, 1 - kCornerRadius);
+  return std::hypot(x - cx, y - cy) <= kCornerRadius;
+}
+
+void put_u16(std::string& out, unsigned v) {
+  out += static_cast<char>(v & 0xff);
+  out += static_cast<char>((v >> 8) & 0xff);
+}
+void put_u32(std::string& out, std::uint32_t v) {
+  put_u16(out, v & 0xffff);
+  put_u16(out, v >> 16);
+}
+
+// The icon at `side` pixels as an ICO image: a BITMAPINFOHEADER (height doubled, as ICO
+// wants), BGRA rows bottom-up, then the 1-bit AND mask (all 0: the alpha channel decides).
+std::string icon_bitmap(int side) {
+  std::string out;
+  put_u32(out, 40);
+  put_u32(out, static_cast<std::uint32_t>(side));
+  put_u32(out, static_cast<std::uint32_t>(side * 2));
+  put_u16(out, 1);                              // planes
+  put_u16(out, 32);                             // bits per pixel
+  for (int i = 0; i < 6; ++i) put_u32(out, 0);  // BI_RGB, sizes and palette unused
+  for (int row = side - 1; row >= 0; --row) {
+    for (int col = 0; col < side; ++col) {
+      int inside = 0;
+      int ink = 0;
+      for (int sy = 0; sy < kSamples; ++sy) {
+        for (int sx = 0; sx < kSamples; ++sx) {
+          const double x = (col + (sx + 0.5) / kSamples) / side;
+          const double y = (row + (sy + 0.5) / kSamples) / side;
+          if (!in_square(x, y)) continue;
+          ++inside;
+          if (std::ranges::any_of(kWenStrokes, [&](const Stroke& s) {
+                return distance_to_segment(x, y, s) <= s.width / 2;
+              })) {
+            ++ink;
+          }
+        }
+      }
+      // White over the red by the share of ink; opaque by the share inside the square.
+      const double white = inside == 0 ? 0 : static_cast<double>(ink) / inside;
+      for (int channel = 2; channel >= 0; --channel) {  // B, G, R
+        const double c = kBackground[static_cast<std::size_t>(channel)] * (1 - white) + 255 * white;
+        out += static_cast<char>(static_cast<std::uint8_t>(std::lround(c)));
+      }
+      out += static_cast<char>(
+          static_cast<std::uint8_t>(std::lround(255.0 * inside / (kSamples * kSamples))));
+    }
+  }
+  const int mask_row_bytes = (side + 31) / 32 * 4;
+  out.append(static_cast<std::size_t>(mask_row_bytes * side), '\0');
+  return out;
+}
+
+std::string make_favicon() {
+  constexpr int kSides[] = {16, 32};
+  std::vector<std::string> images;
+  for (int side : kSides) images.push_back(icon_bitmap(side));
+  std::string out;
+  put_u16(out, 0);  // reserved
+  put_u16(out, 1);  // an icon
+  put_u16(out, static_cast<unsigned>(images.size()));
+  auto offset = static_cast<std::uint32_t>(6 + 16 * images.size());
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    out += static_cast<char>(kSides[i]);  // width
+    out += static_cast<char>(kSides[i]);  // height
+    out += '\0';                          // no palette
+    out += '\0';                          // reserved
+    put_u16(out, 1);                      // planes
+    put_u16(out, 32);                     // bits per pixel
+    put_u32(out, static_cast<std::uint32_t>(images[i].size()));
+    put_u32(out, offset);
+    offset += static_cast<std::uint32_t>(images[i].size());
+  }
+  for (const auto& image : images) out += image;
+  return out;
+}
+
 }  // namespace
+
+std::string_view favicon_ico() {
+  static const std::string icon = make_favicon();
+  return icon;
+}
 
 const Asset* find_asset(std::string_view path) {
   const auto& all = assets();

@@ -21,6 +21,10 @@ const Asset* find_asset(std::string_view path);
 // "/static/style.css?v=1a2b3c4d5e6f7a8b". Throws std::logic_error for an unknown asset.
 std::string asset_url(std::string_view path);
 
+// The site icon served at /favicon.ico: the character 文 in white on the site's red, drawn by
+// this program (no image file) as an ICO holding a 16×16 and a 32×32 32-bit bitmap. Made once.
+std::string_view favicon_ico();
+
 // True when the value of an If-None-Match header matches `etag`: "*", or a comma-separated
 // list containing it (weak "W/" prefixes ignored, as RFC 9110 requires for If-None-Match).
 bool etag_matches(std::string_view if_none_match, std::string_view etag);

@@ -1,6 +1,7 @@
 #include "web/site/hot.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -38,8 +39,15 @@ HotLists::HotLists(store::Store& store, std::chrono::steady_clock::duration ttl)
 
 std::vector<store::HotDoc> HotLists::top(HotPeriod period, std::size_t limit) {
   const std::string since = hot_since_day(period, std::time(nullptr));
-  auto all = cache_.get(since + std::string(hot_period_name(period)),
-                        [&] { return store_.hot(since, kMaxLimit); });
+  auto all = cache_.get(since + std::string(hot_period_name(period)), [&] {
+    auto list = store_.hot(since, kMaxLimit, store::CategoryKind::kModel);
+    if (list.size() < kMaxLimit) {
+      auto reference = store_.hot(since, kMaxLimit - list.size(), store::CategoryKind::kReference);
+      list.insert(list.end(), std::make_move_iterator(reference.begin()),
+                  std::make_move_iterator(reference.end()));
+    }
+    return list;
+  });
   limit = std::min({limit, kMaxLimit, all->size()});
   return {all->begin(), all->begin() + static_cast<std::ptrdiff_t>(limit)};
 }

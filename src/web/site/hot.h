@@ -1,5 +1,6 @@
-// 本周热门 / 本月热门: the documents read most over the last 7 or 30 days (Store::hot), kept
-// in memory for a minute so the pages that show them cost no query each.
+// 本周热门 / 本月热门: the documents read most over the last 7 or 30 days (Store::hot), 范文
+// before 资料 (store::CategoryKind), kept in memory for a minute so the pages that show them
+// cost no query each.
 #pragma once
 
 #include <chrono>
@@ -41,8 +42,9 @@ class HotLists {
   explicit HotLists(store::Store& store,
                     std::chrono::steady_clock::duration ttl = std::chrono::seconds(60));
 
-  // The `limit` (at most kMaxLimit) documents read most in `period`, most first; documents
-  // without views in the period are not listed.
+  // The `limit` (at most kMaxLimit) documents read most in `period`: the 范文, most first,
+  // then, only when there are fewer than `limit` of them, 资料, most first. Documents without
+  // views in the period are not listed. A change of a category's kind shows within the ttl.
   std::vector<store::HotDoc> top(HotPeriod period, std::size_t limit);
 
  private:

@@ -15,6 +15,18 @@ std::string render_in_layout(const Renderer& renderer, const PageEnv& env, const
   context["site_script"] = script;
   context["site_qr_svg"] = env.site_qr_svg;
   context["base_url"] = env.base_url;
+  mstch::array genres;
+  bool reference = false;
+  if (env.genres) {
+    for (const auto& g : *env.genres) {
+      genres.push_back(
+          mstch::map{{"label", g.label}, {"href", g.href}, {"reference", g.reference}});
+      reference = reference || g.reference;
+    }
+  }
+  context["has_genres"] = !genres.empty();
+  context["has_reference_genres"] = reference;
+  context["genres"] = std::move(genres);
   context.emplace("csrf_token", env.csrf_token);  // guest forms bring their own
   head.member = env.member;
   return renderer.render(page, head, env.site, std::move(context));
@@ -31,12 +43,16 @@ std::string error_page(const Renderer& renderer, const PageEnv& env, const Failu
 }
 
 Layout::Layout(const Renderer& renderer, SettingsCache& settings, access::Accounts& accounts,
-               std::string listen)
-    : renderer_(renderer), settings_(settings), accounts_(accounts), listen_(std::move(listen)) {}
+               store::Store& store, std::string listen)
+    : renderer_(renderer),
+      settings_(settings),
+      accounts_(accounts),
+      listen_(std::move(listen)),
+      genres_(store) {}
 
 PageEnv Layout::env(const Request& req, const SiteSettings& site,
                     const std::optional<access::Member>& member) const {
-  PageEnv e{site, base_url(req, site), "", "", ""};
+  PageEnv e{site, base_url(req, site), "", "", "", genres_.links()};
   if (!site.has_wechat_image) e.site_qr_svg = *qr(e.base_url + "/");
   if (member) {
     e.member = member->user.name;

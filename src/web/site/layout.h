@@ -15,6 +15,7 @@
 #include "web/http/errors.h"
 #include "web/http/http.h"
 #include "web/http/ttl_cache.h"
+#include "web/site/genres.h"
 #include "web/site/render.h"
 #include "web/site/settings.h"
 
@@ -28,24 +29,27 @@ struct PageEnv {
   std::string site_qr_svg;
   std::string member;      // the logged-in account's name (header link to /me); "": a guest
   std::string csrf_token;  // a member's form token (收藏 posts to /me/favorites); "": a guest
+  std::shared_ptr<const std::vector<GenreLink>> genres;  // the header's genre links; null: none
 };
 
 // Renders template `page` with `context` inside the layout for `env`: adds the layout's
-// `site_script`, `site_qr_svg`, `base_url` and (unless it has one) `csrf_token` to `context` and
-// the member's name to `head`. Throws std::out_of_range for an unknown template.
+// `site_script`, `site_qr_svg`, `base_url`, the genre links (`genres`: label, href,
+// reference; `has_genres`, `has_reference_genres`) and (unless it has one) `csrf_token` to
+// `context` and the member's name to `head`. Throws std::out_of_range for an unknown template.
 std::string render_in_layout(const Renderer& renderer, const PageEnv& env, const std::string& page,
                              Head head, mstch::map context);
 
 // The error page (noindex) of `failure`: its status, heading and message.
 std::string error_page(const Renderer& renderer, const PageEnv& env, const Failure& failure);
 
-// Builds the PageEnv of each request. Thread-safe; `renderer`, `settings` and `accounts` must
-// outlive it.
+// Builds the PageEnv of each request. Thread-safe; `renderer`, `settings`, `accounts` and
+// `store` must outlive it.
 class Layout {
  public:
   // `listen` is the address served ("host:port"), the base URL's last resort (site_base_url).
+  // The genre links come from `store`'s categories (GenreNav).
   Layout(const Renderer& renderer, SettingsCache& settings, access::Accounts& accounts,
-         std::string listen);
+         store::Store& store, std::string listen);
 
   // The PageEnv of `req` under `site` (the settings snapshot the page renders with; it must
   // outlive the PageEnv) for `member`, the request's member (member_of) or nullopt.
@@ -71,6 +75,7 @@ class Layout {
   SettingsCache& settings_;
   access::Accounts& accounts_;
   const std::string listen_;
+  GenreNav genres_;
   mutable TtlCache<std::string> qr_cache_{std::chrono::hours(1), 512};
 };
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <memory>
 #include <string_view>
 #include <unordered_set>
@@ -17,6 +16,7 @@
 #include "store/store.h"
 #include "web/http/forms.h"
 #include "web/site/assets.h"
+#include "web/site/dates.h"
 
 namespace wenku::web {
 
@@ -30,15 +30,6 @@ std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-// "YYYY-MM-DD HH:MM" in China Standard Time (UTC+8) of Unix time `t`.
-std::string cst_minute(std::int64_t t) {
-  const std::time_t shifted = t + 8 * 3600;
-  std::tm tm{};
-  gmtime_r(&shifted, &tm);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min);
 }
 
 bool https_site(const SiteSettings& site) { return site.base_url.starts_with("https://"); }
@@ -184,8 +175,8 @@ class MemberPages {
     for (const auto& s : ctx_.store.sessions_of(member->user.id)) {
       sessions.push_back(
           mstch::map{{"user_agent", s.user_agent.empty() ? std::string("未知设备") : s.user_agent},
-                     {"last_seen", cst_minute(s.last_seen_at)},
-                     {"created", cst_minute(s.created_at)},
+                     {"last_seen", china_minute(s.last_seen_at)},
+                     {"created", china_minute(s.created_at)},
                      {"current", s.token_hash == member->session.token_hash}});
     }
     const std::string flash = query && param(*query, "done") == "password" ? "密码已修改。"
@@ -197,7 +188,7 @@ class MemberPages {
         {"vip_until",
          member->viewer.role == access::Role::kVip ? member->user.vip_until : std::string()},
         {"created_at",
-         cst_minute(
+         china_minute(
              parse_utc_timestamp(member->user.created_at).value_or(member->session.created_at))},
         {"sessions", std::move(sessions)},
         {"favorites", std::to_string(ctx_.store.favorite_count(member->user.id))},
@@ -268,13 +259,15 @@ class MemberPages {
     const std::size_t offset = (page_number - 1) * kMemberListPageSize;
     const auto docs = favorites ? ctx_.store.favorites(id, kMemberListPageSize, offset)
                                 : ctx_.store.history(id, kMemberListPageSize, offset);
+    const auto site = ctx_.settings.get();
     mstch::array items;
     for (const auto& d : docs) {
-      items.push_back(mstch::map{{"id", d.doc.id},
-                                 {"title", d.doc.title},
-                                 {"category", d.doc.category},
-                                 {"date", d.doc.date},
-                                 {"at", cst_minute(d.at)}});
+      items.push_back(
+          mstch::map{{"id", d.doc.id},
+                     {"title", listed_title(d.doc.title, d.doc.date, site->title_date_prefix)},
+                     {"category", d.doc.category},
+                     {"date", d.doc.date},
+                     {"at", china_minute(d.at)}});
     }
     const std::string path = favorites ? "/me/favorites" : "/me/history";
     mstch::map context{{"items", std::move(items)},

@@ -1,7 +1,6 @@
 #include "web/site/pages.h"
 
 #include <algorithm>
-#include <ctime>
 #include <functional>
 #include <stdexcept>
 #include <utility>
@@ -15,6 +14,7 @@
 #include "web/http/http.h"
 #include "web/http/url.h"
 #include "web/site/assets.h"
+#include "web/site/dates.h"
 
 namespace wenku::web {
 
@@ -28,7 +28,6 @@ constexpr std::string_view kRequiredTemplates[] = {
 constexpr std::size_t kDescriptionChars = 120;
 constexpr std::size_t kExcerptChars = 60;  // of a related document, in the 相关内容 list
 constexpr std::size_t kPagerRadius = 4;    // page numbers shown either side of the current one
-constexpr std::int64_t kChinaUtcOffsetSeconds = 8 * 3600;
 
 // The start of `content` on one line, at most `chars` characters, "…" marking a cut.
 std::string describe(std::string_view content, std::size_t chars = kDescriptionChars) {
@@ -56,9 +55,10 @@ mstch::node pager_view(PageInfo info, const std::function<std::string(std::size_
   return pager;
 }
 
-mstch::map summary_view(const doc::Summary& s) {
+// `prefix_dates`: SiteSettings::title_date_prefix (see listed_title), in every view below.
+mstch::map summary_view(const doc::Summary& s, bool prefix_dates) {
   return {{"id", s.id},
-          {"title", s.title},
+          {"title", listed_title(s.title, s.date, prefix_dates)},
           {"date", s.date},
           {"category", category_label(s.category)},
           {"category_href", category_path(s.category)},
@@ -66,17 +66,17 @@ mstch::map summary_view(const doc::Summary& s) {
 }
 
 // A listing of summaries for templates/doc_list.mustache.
-mstch::map doc_list_view(const std::vector<doc::Summary>& docs) {
+mstch::map doc_list_view(const std::vector<doc::Summary>& docs, bool prefix_dates) {
   mstch::array items;
-  for (const auto& s : docs) items.push_back(summary_view(s));
+  for (const auto& s : docs) items.push_back(summary_view(s, prefix_dates));
   return {{"has_docs", !docs.empty()}, {"docs", std::move(items)}};
 }
 
-mstch::array hot_list_view(const std::vector<store::HotDoc>& docs) {
+mstch::array hot_list_view(const std::vector<store::HotDoc>& docs, bool prefix_dates) {
   mstch::array items;
   std::size_t rank = 0;
   for (const auto& h : docs) {
-    auto item = summary_view(h.doc);
+    auto item = summary_view(h.doc, prefix_dates);
     item["rank"] = std::to_string(++rank);
     item["period_views"] = std::to_string(h.period_views);
     items.push_back(std::move(item));
@@ -85,16 +85,16 @@ mstch::array hot_list_view(const std::vector<store::HotDoc>& docs) {
 }
 
 // The 本周热门 / 本月热门 tabs (templates/hot_tabs.mustache).
-mstch::map hot_tabs_view(const HotTabs& hot) {
+mstch::map hot_tabs_view(const HotTabs& hot, bool prefix_dates) {
   return {{"has_week", !hot.week.empty()},
-          {"week", hot_list_view(hot.week)},
+          {"week", hot_list_view(hot.week, prefix_dates)},
           {"has_month", !hot.month.empty()},
-          {"month", hot_list_view(hot.month)}};
+          {"month", hot_list_view(hot.month, prefix_dates)}};
 }
 
-mstch::map hit_view(const search::SearchHit& hit) {
+mstch::map hit_view(const search::SearchHit& hit, bool prefix_dates) {
   return {{"id", hit.id},
-          {"title", hit.title},
+          {"title", listed_title(hit.title, hit.date, prefix_dates)},
           {"date", hit.date},
           {"category", category_label(hit.category)},
           {"snippet_html", hit.snippet_html}};
@@ -166,9 +166,9 @@ std::string category_href(std::string_view category, store::SortOrder sort, std:
 enum class DocTab { kText, kTemplate, kTasks };
 
 // What every page of a document shows: title, meta and the tool buttons.
-mstch::map doc_context(const access::Readable& r, bool has_tasks, DocTab tab) {
+mstch::map doc_context(const PageEnv& env, const access::Readable& r, bool has_tasks, DocTab tab) {
   return {{"id", r.id()},
-          {"title", r.title()},
+          {"title", listed_title(r.title(), r.date(), env.site.title_date_prefix)},
           {"date", r.date()},
           {"category", category_label(r.category())},
           {"category_href", category_path(r.category())},
@@ -200,6 +200,46 @@ mstch::array paragraphs_view(std::string_view content,
   return paragraphs;
 }
 
+// What a reader is told an X of the 模板版 replaced: its kind, never the text.
+std::string mark_title(doc::SpanKind kind) {
+  switch (kind) {
+    case doc::SpanKind::kNumber:
+      return "原文为数字或日期";
+    case doc::SpanKind::kPerson:
+      return "原文为人名";
+    case doc::SpanKind::kPlace:
+      return "原文为地名";
+    case doc::SpanKind::kOrganisation:
+      return "原文为单位名称";
+  }
+  return "原文已替换";
+}
+
+// The paragraphs of the 模板版 `tpl` with their 1-based anchors, each as pieces: a text and,
+// when `mark`, the X of a mark after it with its `title`.
+mstch::array template_paragraphs_view(const doc::MarkedTemplate& tpl) {
+  const std::string_view text = tpl.text;
+  auto mark = tpl.marks.begin();
+  mstch::array paragraphs;
+  for (std::string_view p : doc::paragraphs(text)) {
+    const auto begin = static_cast<std::size_t>(p.data() - text.data());
+    const std::size_t end = begin + p.size();
+    mstch::array pieces;
+    std::size_t copied = begin;
+    for (; mark != tpl.marks.end() && mark->pos < end; ++mark) {
+      pieces.push_back(mstch::map{{"text", std::string(text.substr(copied, mark->pos - copied))},
+                                  {"mark", true},
+                                  {"title", mark_title(mark->kind)}});
+      copied = mark->pos + 1;
+    }
+    pieces.push_back(
+        mstch::map{{"text", std::string(text.substr(copied, end - copied))}, {"mark", false}});
+    paragraphs.push_back(
+        mstch::map{{"n", std::to_string(paragraphs.size() + 1)}, {"pieces", std::move(pieces)}});
+  }
+  return paragraphs;
+}
+
 // The outline as a table of contents; headings in paragraphs beyond the `shown` ones link
 // to the 阅读全文 block.
 mstch::array outline_view(const std::vector<doc::OutlineItem>& outline, std::size_t shown) {
@@ -221,22 +261,16 @@ mstch::array keywords_view(const std::vector<std::string>& keywords) {
   return tags;
 }
 
-mstch::array related_view(const std::vector<search::RelatedDoc>& related) {
+mstch::array related_view(const std::vector<search::RelatedDoc>& related, bool prefix_dates) {
   mstch::array items;
   for (const auto& r : related) {
     items.push_back(mstch::map{{"id", r.id},
-                               {"title", r.title},
+                               {"title", listed_title(r.title, r.date, prefix_dates)},
                                {"date", r.date},
                                {"category", category_label(r.category)},
                                {"excerpt", describe(r.excerpt, kExcerptChars)}});
   }
   return items;
-}
-
-bool is_day(std::string_view date) {
-  return date.size() == 10 && date[4] == '-' && date[7] == '-' &&
-         std::all_of(date.begin(), date.end(),
-                     [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
 }
 
 }  // namespace
@@ -245,18 +279,6 @@ PageInfo paginate(std::int64_t total, std::size_t page_size, std::size_t page) {
   auto items = static_cast<std::size_t>(std::max<std::int64_t>(total, 0));
   std::size_t pages = std::max<std::size_t>(1, (items + page_size - 1) / page_size);
   return {std::max<std::size_t>(page, 1), pages};
-}
-
-std::string publish_time(std::string_view date, std::string_view created_at) {
-  auto utc = parse_utc_timestamp(created_at);
-  if (!utc) return "";
-  std::time_t t = static_cast<std::time_t>(*utc + kChinaUtcOffsetSeconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::string time_of_day = fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
-  if (is_day(date)) return fmt::format("{} {}", date, time_of_day);
-  return fmt::format("{:04}-{:02}-{:02} {}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     time_of_day);
 }
 
 namespace {
@@ -293,10 +315,10 @@ std::string Pages::home(const PageEnv& env, const HomeData& data) const {
   const bool has_categories = !cats.empty();
   const bool has_topics = !topics.empty();
   mstch::map context{
-      {"latest", doc_list_view(data.latest)},
+      {"latest", doc_list_view(data.latest, env.site.title_date_prefix)},
       {"has_categories", has_categories},
       {"categories", std::move(cats)},
-      {"hot", hot_tabs_view(data.hot)},
+      {"hot", hot_tabs_view(data.hot, env.site.title_date_prefix)},
       {"has_topics", has_topics},
       {"topics", std::move(topics)},
       {"pager", pager_view(data.page, [](std::size_t n) { return fmt::format("/?page={}", n); })}};
@@ -312,25 +334,32 @@ std::string Pages::document(const PageEnv& env, const access::Readable& r,
                             const DocumentExtras& extras) const {
   const std::size_t shown = doc::paragraphs(r.text()).size();
   const std::string permalink = env.base_url + "/doc/" + r.id();
-  const std::string published = publish_time(r.date(), r.created_at());
-  mstch::map context = doc_context(r, extras.has_tasks, DocTab::kText);
+  mstch::map context = doc_context(env, r, extras.has_tasks, DocTab::kText);
   context["favorite"] = extras.favorite;
-  context["published"] = published;
-  // <time datetime>: the same instant in ISO 8601 with its offset.
-  context["published_iso"] =
-      published.empty() ? "" : published.substr(0, 10) + "T" + published.substr(11) + "+08:00";
+  context["published"] = published_label(r.date());
+  context["published_datetime"] = published_datetime(r.date());
+  context["received"] = received_label(r.created_at());
   context["paragraphs"] = paragraphs_view(r.text(), r.outline());
   context["has_outline"] = !r.outline().empty();
   context["outline"] = outline_view(r.outline(), shown);
   context["has_keywords"] = !r.keywords().empty();
   context["keywords"] = keywords_view(r.keywords());
+  // What the import moved out of the text (来源说明) and the mark of a derived title: metadata
+  // for every viewer, like the outline.
+  context["title_derived"] = r.title_derived();
+  mstch::array source_note;
+  for (const auto line : doc::paragraphs(r.source_note())) {
+    source_note.emplace_back(std::string(line));
+  }
+  context["has_source_note"] = !source_note.empty();
+  context["source_note"] = std::move(source_note);
   context["permalink"] = permalink;
   context["share_qr_svg"] = extras.share_qr_svg;
   context["has_related"] = !extras.related.empty();
-  context["related"] = related_view(extras.related);
-  context["hot"] = hot_tabs_view(extras.hot);
+  context["related"] = related_view(extras.related, env.site.title_date_prefix);
+  context["hot"] = hot_tabs_view(extras.hot, env.site.title_date_prefix);
   Head head;
-  head.title = page_title(env, r.title());
+  head.title = page_title(env, listed_title(r.title(), r.date(), env.site.title_date_prefix));
   head.description = describe(r.text());
   head.canonical = permalink;
   head.og_type = "article";
@@ -338,12 +367,12 @@ std::string Pages::document(const PageEnv& env, const access::Readable& r,
 }
 
 std::string Pages::template_page(const PageEnv& env, const access::Readable& r,
-                                 std::string_view template_text, bool has_tasks) const {
-  mstch::map context = doc_context(r, has_tasks, DocTab::kTemplate);
-  context["paragraphs"] = paragraphs_view(template_text);
+                                 const doc::MarkedTemplate& tpl, bool has_tasks) const {
+  mstch::map context = doc_context(env, r, has_tasks, DocTab::kTemplate);
+  context["paragraphs"] = template_paragraphs_view(tpl);
   Head head;
   head.title = page_title(env, r.title() + "（模板版）");
-  head.description = describe(template_text);
+  head.description = describe(tpl.text);
   head.canonical = env.base_url + "/doc/" + r.id() + "/template";
   return render_in_layout(renderer_, env, "doc_template", head, std::move(context));
 }
@@ -352,7 +381,7 @@ std::string Pages::tasks_page(const PageEnv& env, const access::Readable& r,
                               const std::vector<doc::TaskRow>& rows,
                               std::size_t total_tasks) const {
   // The tasks page is shown only for a document that has tasks.
-  mstch::map context = doc_context(r, true, DocTab::kTasks);
+  mstch::map context = doc_context(env, r, true, DocTab::kTasks);
   mstch::array columns;
   for (const auto& c : io::task_columns()) columns.push_back(c);
   mstch::array table;
@@ -380,7 +409,7 @@ std::string Pages::search(const PageEnv& env, std::string_view query,
   mstch::map context{{"query", std::string(query)}, {"has_query", has_query}};
   if (has_query) {
     mstch::array hits;
-    for (const auto& h : response.hits) hits.push_back(hit_view(h));
+    for (const auto& h : response.hits) hits.push_back(hit_view(h, env.site.title_date_prefix));
     context["total"] = std::to_string(response.total);
     context["took_ms"] = fmt::format("{:.1f}", response.took_ms);
     context["has_hits"] = !response.hits.empty();
@@ -420,7 +449,7 @@ std::string Pages::category(const PageEnv& env, const store::Category& category,
   mstch::map context{{"name", name},
                      {"count", std::to_string(category.count)},
                      {"sorts", std::move(sorts)},
-                     {"list", doc_list_view(docs)},
+                     {"list", doc_list_view(docs, env.site.title_date_prefix)},
                      {"pager", pager_view(page, [&](std::size_t n) {
                         return category_href(category.name, sort, n);
                       })}};
@@ -438,7 +467,7 @@ std::string Pages::hot(const PageEnv& env, HotPeriod period,
   mstch::map context{{"heading", heading},
                      {"on_week", week},
                      {"has_docs", !docs.empty()},
-                     {"docs", hot_list_view(docs)}};
+                     {"docs", hot_list_view(docs, env.site.title_date_prefix)}};
   Head head;
   head.title = page_title(env, heading);
   head.description = week ? "最近 7 天阅读最多的范文。" : "最近 30 天阅读最多的范文。";
@@ -448,8 +477,9 @@ std::string Pages::hot(const PageEnv& env, HotPeriod period,
 
 std::string Pages::topic(const PageEnv& env, const store::Collection& topic,
                          const std::vector<doc::Summary>& docs) const {
-  mstch::map context{
-      {"title", topic.title}, {"description", topic.description}, {"list", doc_list_view(docs)}};
+  mstch::map context{{"title", topic.title},
+                     {"description", topic.description},
+                     {"list", doc_list_view(docs, env.site.title_date_prefix)}};
   Head head;
   head.title = page_title(env, topic.title);
   head.description = describe(topic.description);

@@ -20,6 +20,7 @@
 #include "access/visible.h"
 #include "doc/document.h"
 #include "doc/tasks.h"
+#include "doc/templater.h"
 #include "search/searcher.h"
 #include "store/store.h"
 #include "web/http/http.h"
@@ -46,13 +47,6 @@ struct SearchFilters {
   search::SortOrder sort = search::SortOrder::kRelevance;
 };
 
-// The publish time shown on a document page, "YYYY-MM-DD HH:MM:SS" in China Standard Time
-// (UTC+8, the readers' time; no daylight saving): the document's own `date` when it names a
-// day (YYYY-MM-DD) with the time of day the document entered the library (`created_at`, UTC),
-// else `created_at` itself (a year or month alone does not give a day). "" when `created_at`
-// is not "YYYY-MM-DD HH:MM:SS".
-std::string publish_time(std::string_view date, std::string_view created_at);
-
 // The 本周热门 and 本月热门 lists (HotLists::top).
 struct HotTabs {
   std::vector<store::HotDoc> week;
@@ -70,7 +64,7 @@ struct DocumentExtras {
 
 // The home page's data.
 struct HomeData {
-  std::vector<doc::Summary> latest;         // one page of the newest documents
+  std::vector<doc::Summary> latest;         // one page of the newest 范文 (最新范文)
   PageInfo page;                            // of `latest`
   std::vector<store::Category> categories;  // in the admin's order; empty ones are skipped
   HotTabs hot;
@@ -99,14 +93,18 @@ class Pages {
   std::string document(const PageEnv& env, const access::Readable& r,
                        const DocumentExtras& extras) const;
 
-  // The 模板版 page of `r`: `template_text` (io::visible_template of `r`), with the 阅读全文
-  // block when `r` is not complete; the 任务分解表 tab when `has_tasks`.
+  // The 模板版 page of `r`: `tpl` (io::visible_template of `r`), each X in a
+  // <mark class="tpl-x"> whose title names the kind of text it replaced (never the text), so
+  // that the page shows what to fill in and copies as plain X; 复制全文, the 阅读全文 block
+  // when `r` is not complete; the 任务分解表 tab when `has_tasks`.
   std::string template_page(const PageEnv& env, const access::Readable& r,
-                            std::string_view template_text, bool has_tasks) const;
+                            const doc::MarkedTemplate& tpl, bool has_tasks) const;
 
-  // The 任务分解表 page of `r`: `rows` (io::visible_tasks of `r`) as a table with links to the
-  // .xlsx and .csv downloads, and the 阅读全文 block when `r` is not complete, with
-  // "登录后查看全部 N 项任务" when the whole text has more (`total_tasks`) than are shown.
+  // The 任务分解表 page of `r`: `rows` (io::visible_tasks of `r`) as a table (io::task_columns,
+  // 类别 included) with links to the .xlsx and .csv downloads, and the 阅读全文 block when `r`
+  // is not complete; below the table, when the whole text has more tasks (`total_tasks`, a
+  // count only) than are shown, "登录后查看全部 N 项任务" linking to the login (a member who
+  // may not read all: "开通 VIP 会员后查看全部 N 项任务").
   std::string tasks_page(const PageEnv& env, const access::Readable& r,
                          const std::vector<doc::TaskRow>& rows, std::size_t total_tasks) const;
 

@@ -40,6 +40,7 @@ constexpr std::size_t kHotTabSize = 10;  // 热门推荐 beside pages; /hot show
 constexpr std::size_t kRelatedSize = 8;
 constexpr std::string_view kImmutable = "public, max-age=31536000";
 constexpr std::string_view kShortCache = "public, max-age=300";  // QR images, 微信订阅号 image
+constexpr std::string_view kDayCache = "public, max-age=86400";  // /favicon.ico (no version)
 constexpr std::string_view kXml = "application/xml; charset=utf-8";
 constexpr std::string_view kText = "text/plain; charset=utf-8";
 
@@ -135,6 +136,8 @@ class PublicSite::Impl {
                           return send(r, restinio::status_ok(), kText,
                                       robots_txt(base_url(r, *settings_.get())));
                         }));
+    router.get_and_head("/favicon.ico",
+                        guard([this](const Request& r, Params) { return favicon(r); }));
     // Liveness; X-Wenku-Worker names the process that answered (`serve --workers N`).
     router.get_and_head("/healthz", [](const Request& r, Params) {
       constexpr std::string_view kOk = "ok";
@@ -202,13 +205,19 @@ class PublicSite::Impl {
     if (page == 0) return error(req, 400);
     auto& store = services_.store;
     HomeData data;
-    data.page = paginate(store.count(), kHomePageSize, page);
+    data.categories = store.category_list();
+    // 最新范文: the documents of 范文 categories only (资料 are a click away, GenreNav).
+    std::int64_t models = 0;
+    for (const auto& c : data.categories) {
+      if (c.kind == store::CategoryKind::kModel) models += c.count;
+    }
+    data.page = paginate(models, kHomePageSize, page);
     if (page > data.page.pages) return error(req, 404);
     store::ListQuery list;
+    list.kind = store::CategoryKind::kModel;
     list.limit = kHomePageSize;
     list.offset = (page - 1) * kHomePageSize;
     data.latest = store.list(list);
-    data.categories = store.category_list();
     data.hot = hot_tabs();
     data.topics = store.collections();
     const auto site = settings_.get();
@@ -279,6 +288,15 @@ class PublicSite::Impl {
     options.cache_control = kShortCache;
     options.etag = etag_of(*svg);
     return send_cacheable(req, "image/svg+xml", *svg, options, 0);
+  }
+
+  // /favicon.ico: the site icon (favicon_ico) with its validators.
+  Status favicon(const Request& req) const {
+    static const std::string etag = etag_of(favicon_ico());
+    ResponseOptions options;
+    options.cache_control = kDayCache;
+    options.etag = etag;
+    return send_cacheable(req, "image/x-icon", std::string(favicon_ico()), options, static_time_);
   }
 
   // /site/wechat-qr: the uploaded 微信订阅号 image.
@@ -387,13 +405,17 @@ class PublicSite::Impl {
       return html(req, pages_.tasks_page(env(req, *site), r, rows, tasks.size()));
     }
     const bool csv = format == TaskFormat::kCsv;
+    const std::string_view extension = csv ? "csv" : "xlsx";
+    // Named after the document (RFC 6266 with RFC 5987's UTF-8 form), "tasks.xlsx" for
+    // clients that read only the ASCII name.
+    const std::string disposition =
+        fmt::format("attachment; filename=\"tasks.{}\"; filename*=UTF-8''{}", extension,
+                    encode_query_value(io::tasks_file_name(r.title(), extension)));
     return req->create_response()
         .append_header(restinio::http_field::content_type,
                        csv ? "text/csv; charset=utf-8"
                            : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .append_header(
-            restinio::http_field::content_disposition,
-            csv ? "attachment; filename=\"tasks.csv\"" : "attachment; filename=\"tasks.xlsx\"")
+        .append_header(restinio::http_field::content_disposition, disposition)
         .append_header("X-Content-Type-Options", "nosniff")
         .set_body(csv ? io::tasks_csv(rows) : io::tasks_xlsx(rows, r.title()))
         .done();

@@ -1,9 +1,9 @@
 // The public pages' routes: / (latest, categories, hot lists, 专题), /doc/{id} with its 模板版
 // (/template), 任务分解表 (/tasks, /tasks.csv, /tasks.xlsx) and QR code (/qr/doc/{id}.svg),
 // /category/{name}, /hot, /topic/{slug}, /search, /sitemap.xml and /sitemap-N.xml,
-// /robots.txt, /healthz, /static/{file} and /site/wechat-qr. Every text they show is an
-// access::Readable made for the request's viewer (member_of: the session cookie's member,
-// else a guest) under the site's policy.
+// /robots.txt, /favicon.ico, /healthz, /static/{file} and /site/wechat-qr. Every text they show is
+// an access::Readable made for the request's viewer (member_of: the session cookie's member, else a
+// guest) under the site's policy.
 #pragma once
 
 #include <memory>

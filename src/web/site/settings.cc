@@ -48,6 +48,7 @@ SiteSettings settings_from(const std::map<std::string, std::string>& values,
     }
   }
   if (auto* v = get(setting_keys::kGuestsReadFullText)) s.guests_read_full_text = *v == "1";
+  if (auto* v = get(setting_keys::kTitleDatePrefix)) s.title_date_prefix = *v == "1";
   if (auto* v = get(setting_keys::kContactText)) s.contact_text = *v;
   if (auto* v = get(setting_keys::kWechatCaption); v && !v->empty()) s.wechat_caption = *v;
   if (auto* v = get(setting_keys::kRegistration);
@@ -63,6 +64,7 @@ std::map<std::string, std::string> settings_to_values(const SiteSettings& s) {
           {setting_keys::kBaseUrl, s.base_url},
           {setting_keys::kPreviewChars, std::to_string(s.preview_chars)},
           {setting_keys::kGuestsReadFullText, s.guests_read_full_text ? "1" : "0"},
+          {setting_keys::kTitleDatePrefix, s.title_date_prefix ? "1" : "0"},
           {setting_keys::kContactText, s.contact_text},
           {setting_keys::kWechatCaption, s.wechat_caption},
           {setting_keys::kRegistration, s.registration},

@@ -22,6 +22,9 @@ struct SiteSettings {
                          // links are made from the request's Host header
   std::size_t preview_chars = 600;     // guest preview length (access::Policy::preview_chars)
   bool guests_read_full_text = false;  // opens every full text to guests (no login wall)
+  // 标题日期前缀: lists and pages show "YYYYMMDD:" before the title of a document whose day
+  // is known (web::listed_title).
+  bool title_date_prefix = true;
   std::string contact_text = "工作时间：周一至周五 9:00-17:00";  // shown in 联系客服
   std::string wechat_caption = "微信订阅号";  // caption of the site QR / 订阅号 image
   bool has_wechat_image = false;              // an image was uploaded (served at /site/wechat-qr)
@@ -41,6 +44,7 @@ inline constexpr const char* kSiteName = "site_name";
 inline constexpr const char* kBaseUrl = "base_url";
 inline constexpr const char* kPreviewChars = "preview_chars";
 inline constexpr const char* kGuestsReadFullText = "guests_read_full_text";
+inline constexpr const char* kTitleDatePrefix = "title_date_prefix";
 inline constexpr const char* kContactText = "contact_text";
 inline constexpr const char* kWechatCaption = "wechat_caption";
 inline constexpr const char* kRegistration = "registration";
