@@ -49,7 +49,7 @@ constexpr double kWordsWeight = 2;
 // Documents that hold the query's words as one contiguous phrase score this much more.
 constexpr int kPhraseBoost = 20;
 // Under relevance, the scores of 范文 (documents of any category not named 资料,
-// IndexQuery::reference_categories) count this many times.
+// IndexQuery::reference_categories) count this many times (see rank_hits).
 constexpr double kModelBoost = 5;
 // Related documents: candidates fetched before re-ranking, the same-category bonus factor,
 // and the size of the opening used as seed when a document has no keywords.
@@ -858,6 +858,9 @@ void add_word_scores(std::vector<groonga::ScoredRecord>& hits, std::span<const W
 using PostingsOf = std::function<WordPostings(const std::string&)>;
 // The rank tier of a record (RankedHit::tier).
 using TierOf = std::function<int(grn_id)>;
+// Whether a record is preferred: a 范文 (ReferenceKinds::model), or in a typed search also a
+// document of a genre the query names (TypedSearch::preferred_kind).
+using Preferred = std::function<bool(grn_id)>;
 
 // Which documents are 资料 (IndexQuery::reference_categories), by their category.
 class ReferenceKinds {
@@ -883,10 +886,10 @@ class ReferenceKinds {
 };
 
 // The result of `hits`: counted, faceted when asked, ranked (under relevance by `tier_of`
-// first, when given, and with the scores of 范文 by `kinds` times kModelBoost) and cut to the
-// page `q` asks for.
+// first, when given, and with the scores of `preferred` records times kModelBoost) and cut to
+// the page `q` asks for.
 IndexResult rank_hits(groonga::Context& db, const IndexQuery& q,
-                      std::span<const groonga::ScoredRecord> hits, const ReferenceKinds& kinds,
+                      std::span<const groonga::ScoredRecord> hits, const Preferred& preferred,
                       const TierOf& tier_of = {}) {
   IndexResult result;
   result.total = static_cast<std::int64_t>(hits.size());
@@ -900,7 +903,7 @@ IndexResult rank_hits(groonga::Context& db, const IndexQuery& q,
   std::vector<RankedHit> ranked;
   ranked.reserve(hits.size());
   for (const auto& hit : hits) {
-    const double boost = relevance && kinds.model(hit.record) ? kModelBoost : 1;
+    const double boost = relevance && preferred(hit.record) ? kModelBoost : 1;
     ranked.push_back({tiered ? tier_of(hit.record) : 0, hit.score * boost, views[hit.record],
                       recency[hit.record], hit.record});
   }
@@ -921,7 +924,8 @@ IndexResult compute_search(groonga::Context& db, const IndexQuery& q, const std:
                            std::span<const WordBoost> words, const PostingsOf& postings_of) {
   auto hits = db.select("Docs", {kMatchColumns, query, filter, boosts});
   add_word_scores(hits, words, postings_of);
-  return rank_hits(db, q, hits, ReferenceKinds(db, q.reference_categories));
+  const ReferenceKinds kinds(db, q.reference_categories);
+  return rank_hits(db, q, hits, [&kinds](grn_id record) { return kinds.model(record); });
 }
 
 // ---- Typed runs (search/reading.h) ----
@@ -1185,7 +1189,7 @@ class TypedSearch {
   // hold only some of the words), 范文 and documents of a genre the query names (司法解释 for
   // 劳动争议司法解释) before other 资料, then title matches by the share of the title the words
   // cover (青岛市国有土地上房屋征收与补偿条例 after 国有土地上房屋征收与补偿条例), then by score
-  // (rank_hits: a 范文's times kModelBoost).
+  // (those preferred here times kModelBoost).
   IndexResult finish(Reading reading, std::vector<groonga::ScoredRecord> hits,
                      const std::vector<groonga::ScoredRecord>& titles) {
     const RecordSet held(hits);
@@ -1213,8 +1217,9 @@ class TypedSearch {
       tier = tier * 2 + preferred;
       return tier * (kCoverageSteps + 1) + (in_title ? title->second : 0);
     };
-    auto result =
-        rank_hits(db_, q_, hits, kinds_, has_variants_or_words_ ? TierOf{tier_of} : TierOf{});
+    auto result = rank_hits(
+        db_, q_, hits, [this](grn_id record) { return preferred_kind(record); },
+        has_variants_or_words_ ? TierOf{tier_of} : TierOf{});
     result.read = true;
     result.reading = reading;
     result.terms = terms;

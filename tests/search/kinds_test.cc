@@ -16,9 +16,9 @@
 namespace wenku::search {
 namespace {
 
+using test::make_doc;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
-using test::make_doc;
 
 // Two pairs of documents alike but for their category: each 资料 twin (新闻联播, 法律) is written
 // after its 范文 twin, so it is the newer one, which the ranking's last tie-break (recency)
@@ -40,8 +40,7 @@ class KindRankingTest : public ::testing::Test {
   std::vector<std::string> ids(SearchRequest request) {
     const access::Viewer member{access::Role::kMember, "someone"};
     std::vector<std::string> out;
-    for (const auto& hit :
-         run_search(*index_, *store_, request, member, access::Policy{}).hits) {
+    for (const auto& hit : run_search(*index_, *store_, request, member, access::Policy{}).hits) {
       out.push_back(hit.id);
     }
     return out;
@@ -69,7 +68,37 @@ TEST_F(KindRankingTest, AModelTextOutranksAnEquallyMatchingReference) {
   store_->set_category_kind("新闻联播", store::CategoryKind::kModel);
   store_->set_category_kind("讲话稿", store::CategoryKind::kReference);
   EXPECT_THAT(ids({.query = "安全生产工作会议讲话"}), ElementsAre("news", "speech"));
-  EXPECT_EQ(ids({.query = "\"排查重大隐患\""}).front(), "news");
+  const auto turned = ids({.query = "\"排查重大隐患\""});
+  ASSERT_EQ(turned.size(), 4u);
+  EXPECT_THAT(std::vector(turned.begin(), turned.begin() + 2),
+              UnorderedElementsAre("news", "summary"));
+}
+
+TEST_F(KindRankingTest, WithinAMatchTierAModelTextGoesFirstHoweverTheScoresDiffer) {
+  // Both titles hold every word; the news item's text holds them a hundred times, its score
+  // more than five times the 范文's.
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "召开安全生产工作会议。";
+  store_->put(
+      {make_doc("loud-news", "在全区安全生产工作会议上的讲话", text, "2024-03-15", "新闻联播")});
+  index_->catch_up(*store_);
+  const auto found = ids({.query = "安全生产工作会议讲话"});
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0], "speech");
+  // Outside a tier the score decides, the 范文's counting five times: the quoted phrase.
+  EXPECT_EQ(ids({.query = "\"安全生产工作会议\""}).front(), "loud-news");
+}
+
+TEST_F(KindRankingTest, ADocumentOfTheGenreTheQueryNamesIsNotPutBehind) {
+  // 司法解释 names the category 司法解释 (资料): its documents rank as 范文 do, so the one
+  // holding the words more often comes first; a law of another category stays behind the 范文.
+  const std::string text = "劳动争议司法解释。劳动争议司法解释。劳动争议司法解释。";
+  store_->put(
+      {make_doc("reflection", "劳动争议司法解释学习要点", "依法处理。", "2024-01-01", "心得体会"),
+       make_doc("judicial", "劳动争议司法解释学习要点", text, "2023-01-01", "司法解释"),
+       make_doc("statute", "劳动争议司法解释学习要点", text, "2023-01-01", "法律")});
+  index_->catch_up(*store_);
+  EXPECT_THAT(ids({.query = "劳动争议司法解释"}), ElementsAre("judicial", "reflection", "statute"));
 }
 
 TEST_F(KindRankingTest, FiltersAndExplicitSortsAreAsBefore) {
@@ -79,7 +108,8 @@ TEST_F(KindRankingTest, FiltersAndExplicitSortsAreAsBefore) {
   // One category: only its documents.
   EXPECT_THAT(ids({.query = "压实安全生产责任", .category = "新闻联播"}), ElementsAre("news"));
   // Two categories of one kind: equal matches go to the newer, as without kinds.
-  EXPECT_THAT(ids({.query = "\"排查重大隐患\" 分类:新闻联播 分类:法律"}), ElementsAre("law", "news"));
+  EXPECT_THAT(ids({.query = "\"排查重大隐患\" 分类:新闻联播 分类:法律"}),
+              ElementsAre("law", "news"));
 }
 
 }  // namespace

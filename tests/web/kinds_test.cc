@@ -36,21 +36,18 @@ bool contains(const std::string& haystack, std::string_view needle) {
 
 // ---- unit: the genre links ----
 
-Category category(std::string name, std::int64_t count,
-                  CategoryKind kind = CategoryKind::kModel) {
+Category category(std::string name, std::int64_t count, CategoryKind kind = CategoryKind::kModel) {
   return Category{std::move(name), 0, count, kind};
 }
 
-std::string search_href(std::string_view query) {
-  return "/search?q=" + encode_query_value(query);
-}
+std::string search_href(std::string_view query) { return "/search?q=" + encode_query_value(query); }
 
 TEST(GenreLinks, EachGenreTakesItsCategoriesFirstMatchWins) {
-  const auto links = genre_links({category("领导人讲话", 163), category("党课讲稿", 2),
-                                  category("政府工作报告", 83), category("汇报材料", 4),
-                                  category("心得体会", 3), category("法律", 359, CategoryKind::kReference),
-                                  category("新闻联播", 19541, CategoryKind::kReference),
-                                  category("人大决议", 20)});
+  const auto links = genre_links(
+      {category("领导人讲话", 163), category("党课讲稿", 2), category("政府工作报告", 83),
+       category("汇报材料", 4), category("心得体会", 3),
+       category("法律", 359, CategoryKind::kReference),
+       category("新闻联播", 19541, CategoryKind::kReference), category("人大决议", 20)});
   ASSERT_EQ(links.size(), 7u);
   // Two speech categories: a search of both, in the given order.
   EXPECT_EQ(links[0].label, "讲话稿");
@@ -76,8 +73,9 @@ TEST(GenreLinks, EachGenreTakesItsCategoriesFirstMatchWins) {
 
 TEST(GenreLinks, EmptyCategoriesAndModelLeftoversMakeNoLinksAndNamesStayExact) {
   // Without any 资料 left over there is no 时政资料; empty categories count as absent.
-  auto links = genre_links({category("讲话稿", 0), category("新闻联播", 0, CategoryKind::kReference),
-                            category("通知", 5)});
+  auto links =
+      genre_links({category("讲话稿", 0), category("新闻联播", 0, CategoryKind::kReference),
+                   category("通知", 5)});
   ASSERT_EQ(links.size(), 6u);
   EXPECT_EQ(links[0].href, search_href("讲话"));
   for (const auto& link : links) EXPECT_FALSE(link.reference) << link.label;
@@ -96,7 +94,8 @@ TEST(GenreLinks, EmptyCategoriesAndModelLeftoversMakeNoLinksAndNamesStayExact) {
 
 std::uint32_t u32_at(std::string_view bytes, std::size_t at) {
   std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
+  for (int i = 3; i >= 0; --i)
+    v = v << 8 | static_cast<unsigned char>(bytes[at + static_cast<std::size_t>(i)]);
   return v;
 }
 
@@ -229,7 +228,8 @@ TEST_F(KindsSiteTest, HomeListsOnlyModelTextsAsLatestAndLinksTheReference) {
   EXPECT_EQ(get("/?page=2").status, 404);
   // 资料 one click away: 时政资料 (新闻联播) and 法规制度 (法律).
   const std::string links = section(latest, "class=\"kind-links", "</p>");
-  EXPECT_TRUE(contains(links, "<a href=\"" + escaped(category_path("新闻联播")) + "\">时政资料</a>"))
+  EXPECT_TRUE(
+      contains(links, "<a href=\"" + escaped(category_path("新闻联播")) + "\">时政资料</a>"))
       << links;
   EXPECT_TRUE(contains(links, "<a href=\"" + escaped(category_path("法律")) + "\">法规制度</a>"))
       << links;

@@ -19,7 +19,8 @@ struct Genre {
   std::string_view search;
 };
 
-constexpr std::string_view kSpeechWords[] = {"讲话", "讲稿", "致辞", "发言", "演讲", "主持词", "贺词"};
+constexpr std::string_view kSpeechWords[] = {"讲话", "讲稿",   "致辞", "发言",
+                                             "演讲", "主持词", "贺词"};
 constexpr std::string_view kReportWords[] = {"报告"};
 constexpr std::string_view kSummaryWords[] = {"总结", "汇报"};
 constexpr std::string_view kPlanWords[] = {"计划", "方案", "规划", "要点"};
@@ -27,8 +28,8 @@ constexpr std::string_view kReflectionWords[] = {"心得", "体会", "感悟"};
 constexpr std::string_view kLawWords[] = {"法律", "法规", "规章", "司法解释",
                                           "条例", "制度", "办法", "案例"};
 constexpr Genre kGenres[] = {
-    {"讲话稿", kSpeechWords, "讲话"},     {"工作报告", kReportWords, "工作报告"},
-    {"总结汇报", kSummaryWords, "总结"},  {"计划方案", kPlanWords, "方案"},
+    {"讲话稿", kSpeechWords, "讲话"},           {"工作报告", kReportWords, "工作报告"},
+    {"总结汇报", kSummaryWords, "总结"},        {"计划方案", kPlanWords, "方案"},
     {"心得体会", kReflectionWords, "心得体会"}, {"法规制度", kLawWords, "法规"},
 };
 constexpr std::string_view kOtherReference = "时政资料";
@@ -73,10 +74,11 @@ std::vector<GenreLink> genre_links(const std::vector<store::Category>& categorie
   for (std::size_t i = 0; i < std::size(kGenres); ++i) {
     const auto& genre = kGenres[i];
     if (taken[i].empty()) {
-      links.push_back({std::string(genre.label),
-                       "/search?q=" + encode_query_value(genre.search), false});
+      links.push_back(
+          {std::string(genre.label), "/search?q=" + encode_query_value(genre.search), false});
     } else {
-      links.push_back({std::string(genre.label), categories_href(taken[i]), all_reference(taken[i])});
+      links.push_back(
+          {std::string(genre.label), categories_href(taken[i]), all_reference(taken[i])});
     }
   }
   if (!other_reference.empty()) {

@@ -14,8 +14,8 @@
 namespace wenku::web {
 
 struct GenreLink {
-  std::string label;  // 讲话稿, 工作报告 … 时政资料
-  std::string href;   // a category page, or a search of the genre's categories or word
+  std::string label;       // 讲话稿, 工作报告 … 时政资料
+  std::string href;        // a category page, or a search of the genre's categories or word
   bool reference = false;  // every category it leads to is 资料 (store::CategoryKind)
 };
 
