@@ -17,6 +17,7 @@
 #include "io/cleanup.h"
 #include "io/import.h"
 #include "store/store.h"
+#include "testing/kept_characters.h"
 #include "testing/test_support.h"
 #include "text/utf8.h"
 
@@ -52,17 +53,7 @@ std::size_t median(std::vector<std::size_t> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-// The code points of `s` but spaces (those clean_up trims) and line breaks, sorted.
-std::u32string kept_characters(const std::string& s) {
-  std::u32string out;
-  for (std::size_t pos = 0; pos < s.size();) {
-    const char32_t cp = text::decode_at(s, pos);
-    constexpr std::u32string_view kSpaces = U" \t\n\u00a0\u2003\u3000";
-    if (kSpaces.find(cp) == std::u32string_view::npos) out.push_back(cp);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using testing::kept_characters;
 
 class CleanupCorpusTest : public ::testing::Test {
  protected:

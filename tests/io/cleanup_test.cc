@@ -13,6 +13,7 @@
 #include "io/import.h"
 #include "io/upload.h"
 #include "store/store.h"
+#include "testing/kept_characters.h"
 #include "testing/test_support.h"
 #include "text/utf8.h"
 
@@ -34,18 +35,7 @@ std::vector<std::string> paragraphs_of(const std::string& content) {
   return out;
 }
 
-// The code points of `s` other than spaces (those clean_up trims) and line breaks, sorted:
-// what clean_up must keep.
-std::u32string kept_characters(const std::string& s) {
-  std::u32string out;
-  for (std::size_t pos = 0; pos < s.size();) {
-    const char32_t cp = text::decode_at(s, pos);
-    constexpr std::u32string_view kSpaces = U" \t\n\u00a0\u2003\u3000";
-    if (kSpaces.find(cp) == std::u32string_view::npos) out.push_back(cp);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using testing::kept_characters;
 
 // Cleans `d` and checks what every clean-up must hold: no character of the text lost (it is
 // in the content or the note; with `old_title_kept`, the replaced title is there too), the
