@@ -308,13 +308,12 @@ Library& library() {
 
 enum class Path { kLoadOnly, kBefore, kAfter };
 
-std::string snippet(Path path, const doc::Document& d, std::string_view visible,
-                    const std::vector<std::string>& terms) {
+std::string snippet(Path path, const access::Readable& hit, const std::vector<std::string>& terms) {
   switch (path) {
     case Path::kBefore:
-      return before::make_snippet(visible, terms, 120);
+      return before::make_snippet(hit.text(), terms, 120);
     case Path::kAfter:
-      return search::snippet_for_hit(*library().index, d, visible, terms);
+      return search::snippet_for_hit(*library().index, hit, terms);
     case Path::kLoadOnly:
       break;
   }
@@ -333,8 +332,8 @@ void BM_Snippets(benchmark::State& state, Path path, bool longest, bool guest) {
   for (auto _ : state) {
     for (const auto& hit : hits) {
       auto d = lib.store->get(hit.id);
-      auto visible = access::readable(*d, viewer, access::Policy{})->text();
-      auto html = snippet(path, *d, visible, hit.terms);
+      auto readable = access::readable(std::move(*d), viewer, access::Policy{});
+      auto html = snippet(path, *readable, hit.terms);
       benchmark::DoNotOptimize(html);
     }
   }
@@ -349,9 +348,9 @@ void check_same_snippets() {
     for (bool guest : {false, true}) {
       for (const auto& hit : *hits) {
         auto d = lib.store->get(hit.id);
-        auto visible = access::readable(*d, viewer_of(guest), access::Policy{})->text();
-        if (snippet(Path::kBefore, *d, visible, hit.terms) !=
-            snippet(Path::kAfter, *d, visible, hit.terms)) {
+        auto readable = access::readable(std::move(*d), viewer_of(guest), access::Policy{});
+        if (snippet(Path::kBefore, *readable, hit.terms) !=
+            snippet(Path::kAfter, *readable, hit.terms)) {
           std::fprintf(stderr, "snippet_bench: the paths differ on %s\n", hit.id.c_str());
           std::exit(1);
         }

@@ -575,7 +575,10 @@ class Wenku(Engine):
                 f.write(json.dumps(d, ensure_ascii=False) + "\n")
 
     def build(self, docs):
-        subprocess.run(pinned([self.binary, "import", "--data", self.data,
+        # --raw: every engine indexes the very same texts (the import clean-up would move
+        # datelines and captions of speeches out of the body, and counts and snippet
+        # positions are checked against the corpus text).
+        subprocess.run(pinned([self.binary, "import", "--raw", "--data", self.data,
                                os.path.join(self.dir, "docs.jsonl")]), check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

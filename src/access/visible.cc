@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <string_view>
+#include <utility>
 
 #include "doc/analysis.h"
 #include "doc/preview.h"
@@ -45,12 +46,7 @@ void limit_outline(std::vector<doc::OutlineItem>& outline, std::size_t readable_
 
 }  // namespace
 
-std::optional<Readable> readable(const doc::Document& d, const Viewer& viewer,
-                                 const Policy& policy) {
-  if (!may_know(d.deleted, viewer)) return std::nullopt;
-  const bool full_text = reads_full_text(d.visibility, viewer, policy);
-  const std::string_view shown =
-      full_text ? std::string_view(d.content) : doc::preview(d, {policy.preview_chars});
+Readable Readable::describing(const doc::Document& d) {
   Readable r;
   r.about_.id = d.id;
   r.about_.title = d.title;
@@ -69,13 +65,40 @@ std::optional<Readable> readable(const doc::Document& d, const Viewer& viewer,
   r.about_.source_note = d.source_note;
   r.about_.title_derived = d.title_derived;
   if (!d.analysis.empty()) r.outline_ = doc::analysis_from_json(d.analysis).outline;
+  return r;
+}
+
+void Readable::set_whole_text(std::string content) {
+  whole_paragraphs_ = doc::paragraph_count(content);
+  text_ = std::move(content);
+  complete_ = true;
+}
+
+std::optional<Readable> readable(const doc::Document& d, const Viewer& viewer,
+                                 const Policy& policy) {
+  if (!may_know(d.deleted, viewer)) return std::nullopt;
+  Readable r = Readable::describing(d);
+  if (reads_full_text(d.visibility, viewer, policy)) {
+    r.set_whole_text(d.content);
+    return r;
+  }
+  const std::string_view shown = doc::preview(d, {policy.preview_chars});
   r.text_ = std::string(shown);
   r.complete_ = shown.size() == d.content.size();
-  r.whole_paragraphs_ = doc::paragraphs(shown).size();
+  r.whole_paragraphs_ = doc::paragraph_count(shown);
   // The preview ends at a paragraph end or inside a paragraph (at a sentence end).
   const bool ends_paragraph = shown.ends_with('\n') || d.content[shown.size()] == '\n';
   if (!r.complete_ && !shown.empty() && !ends_paragraph) --r.whole_paragraphs_;
   if (!r.complete_) limit_outline(r.outline_, r.whole_paragraphs_, d.content.size() - shown.size());
+  return r;
+}
+
+std::optional<Readable> readable(doc::Document&& d, const Viewer& viewer, const Policy& policy) {
+  if (!may_know(d.deleted, viewer) || !reads_full_text(d.visibility, viewer, policy)) {
+    return readable(std::as_const(d), viewer, policy);
+  }
+  Readable r = Readable::describing(d);
+  r.set_whole_text(std::move(d.content));
   return r;
 }
 

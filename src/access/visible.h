@@ -77,7 +77,13 @@ class Readable {
  private:
   friend std::optional<Readable> readable(const doc::Document& d, const Viewer& viewer,
                                           const Policy& policy);
+  friend std::optional<Readable> readable(doc::Document&& d, const Viewer& viewer,
+                                          const Policy& policy);
   Readable() = default;
+  // A Readable of `d` (its description and outline) without text yet.
+  static Readable describing(const doc::Document& d);
+  // Makes `content`, a whole text, the text of this Readable.
+  void set_whole_text(std::string content);
 
   doc::Document about_;  // the document's description; `content` and `analysis` left empty
   std::vector<doc::OutlineItem> outline_;
@@ -103,6 +109,9 @@ bool reads_full_text(doc::Visibility visibility, const Viewer& viewer, const Pol
 // is malformed JSON.
 std::optional<Readable> readable(const doc::Document& d, const Viewer& viewer,
                                  const Policy& policy);
+// The same, taking the text of `d` instead of copying it when the viewer reads it whole (a
+// search hit's text of 300 KB is not copied); `d` is left valid but unspecified.
+std::optional<Readable> readable(doc::Document&& d, const Viewer& viewer, const Policy& policy);
 
 // How many leading bytes of a document's text `readable` needs when the viewer does not read
 // that document in full (reads_full_text is false for its visibility): given the text cut to

@@ -4,17 +4,33 @@
 
 namespace wenku::doc {
 
-std::vector<std::string_view> paragraphs(std::string_view content) {
-  std::vector<std::string_view> out;
+namespace {
+
+// Calls `visit` with each paragraph of `content`, in order (see paragraphs).
+template <typename Visit>
+void for_each_paragraph(std::string_view content, Visit&& visit) {
   while (!content.empty()) {
     auto nl = content.find('\n');
     auto line = content.substr(0, nl);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!line.empty()) out.push_back(line);
+    if (!line.empty()) visit(line);
     if (nl == std::string_view::npos) break;
     content.remove_prefix(nl + 1);
   }
+}
+
+}  // namespace
+
+std::vector<std::string_view> paragraphs(std::string_view content) {
+  std::vector<std::string_view> out;
+  for_each_paragraph(content, [&](std::string_view p) { out.push_back(p); });
   return out;
+}
+
+std::size_t paragraph_count(std::string_view content) {
+  std::size_t count = 0;
+  for_each_paragraph(content, [&](std::string_view) { ++count; });
+  return count;
 }
 
 int year_of(std::string_view date) {

@@ -71,6 +71,9 @@ struct Summary {
 // Splits `content` into its paragraphs (on '\n'), dropping empty ones.
 std::vector<std::string_view> paragraphs(std::string_view content);
 
+// paragraphs(content).size(), without building the paragraphs.
+std::size_t paragraph_count(std::string_view content);
+
 // Returns the year of a `date` field ("2021-12-25" or "2021" -> 2021), or 0 when unknown.
 int year_of(std::string_view date);
 

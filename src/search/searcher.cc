@@ -246,14 +246,15 @@ std::string make_snippet_from_key(std::string_view text, std::string_view key,
   return out;
 }
 
-std::string snippet_for_hit(const Index& index, const doc::Document& d, std::string_view visible,
+std::string snippet_for_hit(const Index& index, const access::Readable& hit,
                             const std::vector<std::string>& terms) {
+  const std::string_view visible = hit.text();
   std::string snippet;
-  if (visible.size() > kNormaliseInPlaceBytes && d.content.starts_with(visible) &&
-      index.with_content_key(d.id, d.seq, [&](std::string_view whole) {
+  if (visible.size() > kNormaliseInPlaceBytes &&
+      index.with_content_key(hit.id(), hit.seq(), [&](std::string_view whole) {
         // Read in place: the key of a 300 KB law is not copied for one snippet.
         auto prefix =
-            visible.size() == d.content.size()
+            hit.complete()
                 ? whole
                 : whole.substr(0, code_points_bytes(whole, count_code_points_fast(visible)));
         snippet = make_snippet_from_key(visible, prefix, terms);
@@ -368,10 +369,10 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
     // The index may lag behind the store by a moment: skip what is gone or hidden.
     auto d = read_visible_text(store, hit.id, text_bytes, viewer, policy);
     if (!d) continue;
-    auto r = access::readable(*d, viewer, policy);
+    auto r = access::readable(std::move(*d), viewer, policy);
     if (!r) continue;
     response.hits.push_back({r->id(), r->title(), r->date(), r->category(), hit.score,
-                             snippet_for_hit(index, *d, r->text(), terms)});
+                             snippet_for_hit(index, *r, terms)});
   }
   response.notice = query.query.notice;
   if (response.relaxed && !found.read) {

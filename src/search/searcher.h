@@ -116,13 +116,11 @@ std::string make_snippet_from_key(std::string_view text, std::string_view key,
                                   const std::vector<std::string>& terms,
                                   std::size_t max_chars = 120);
 
-// The snippet run_search shows for hit `d`, made from `visible` (access::readable's text()
-// of `d`: a prefix of its content): make_snippet(visible, terms). `d.content` may be the
-// opening of the text that Store::get_text read for the viewer (access::text_bytes_needed);
-// `visible` is then shorter than it whenever the text was cut. Visible texts of more than
-// 2 KiB are not normalised: the index's normalised copy (Index::content_key) is used when it
-// holds this version of `d`, which gives the same snippet two to four times faster.
-std::string snippet_for_hit(const Index& index, const doc::Document& d, std::string_view visible,
+// The snippet run_search shows for a hit, made from what its viewer may read of it:
+// make_snippet(hit.text(), terms). Visible texts of more than 2 KiB are not normalised: the
+// index's normalised copy (Index::content_key) is used when it holds version hit.seq() of the
+// document, which gives the same snippet two to four times faster.
+std::string snippet_for_hit(const Index& index, const access::Readable& hit,
                             const std::vector<std::string>& terms);
 
 }  // namespace wenku::search

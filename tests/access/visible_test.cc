@@ -243,6 +243,35 @@ TEST(Readable, DescribesTheDocumentAndCountsWhollyReadableParagraphs) {
   EXPECT_EQ(paragraphs(0), 0u);
 }
 
+// The overload that takes the text (search hits) answers exactly what the copying one does.
+TEST(Readable, TakingTheTextGivesWhatCopyingGives) {
+  std::size_t compared = 0;
+  for (auto visibility :
+       {doc::Visibility::kPublic, doc::Visibility::kMembers, doc::Visibility::kVip}) {
+    for (bool deleted : {false, true}) {
+      doc::Document d =
+          make_doc(repeat("第一段有任务。\n", 3) + repeat("同志们，会议很重要。", 100), deleted);
+      d.visibility = visibility;
+      d.analysis =
+          R"({"title":"t","outline":[{"level":1,"text":"一、总体要求","para":2}],"tasks":[]})";
+      for (const auto& viewer : {kGuest, kMember, kAdmin}) {
+        const auto copied = readable(d, viewer, Policy{false, 30});
+        auto moved_from = d;
+        const auto taken = readable(std::move(moved_from), viewer, Policy{false, 30});
+        ASSERT_EQ(copied.has_value(), taken.has_value());
+        if (!copied) continue;
+        EXPECT_EQ(taken->text(), copied->text());
+        EXPECT_EQ(taken->complete(), copied->complete());
+        EXPECT_EQ(taken->whole_paragraphs(), copied->whole_paragraphs());
+        EXPECT_EQ(taken->title(), copied->title());
+        EXPECT_EQ(taken->outline().size(), copied->outline().size());
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 12u);  // deleted documents exist for admins only
+}
+
 // 新闻联播's lists of headlines: "headings" that are most of the text.
 TEST(Readable, TheFreeOutlineShowsAtMostItsShareOfTheUnreadText) {
   doc::Document d;

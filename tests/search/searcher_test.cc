@@ -179,27 +179,37 @@ TEST(SnippetForHit, IsMakeSnippetWhateverTheKeyComesFrom) {
   for (const auto& terms : term_sets) {
     for (std::size_t chars : {std::size_t{100000}, std::size_t{2000}, std::size_t{300}}) {
       access::Policy policy{.guests_read_full_text = false, .preview_chars = chars};
-      auto visible = access::readable(*d, access::Viewer{}, policy)->text();
-      EXPECT_EQ(snippet_for_hit(index, *d, visible, terms), make_snippet(visible, terms))
+      auto hit = access::readable(*d, access::Viewer{}, policy);
+      ASSERT_TRUE(hit.has_value());
+      const std::string visible = hit->text();
+      EXPECT_EQ(hit->complete(), chars == 100000);
+      EXPECT_EQ(snippet_for_hit(index, *hit, terms), make_snippet(visible, terms))
           << chars << " characters visible";
       // What run_search reads for a guest: the opening of the text only.
       auto opening = store->get_text("long", access::text_bytes_needed(access::Viewer{}, policy));
       ASSERT_TRUE(opening.has_value());
-      auto seen = access::readable(*opening, access::Viewer{}, policy)->text();
-      EXPECT_EQ(seen, visible);
-      EXPECT_EQ(snippet_for_hit(index, *opening, seen, terms), make_snippet(visible, terms))
+      auto seen = access::readable(std::move(*opening), access::Viewer{}, policy);
+      ASSERT_TRUE(seen.has_value());
+      EXPECT_EQ(seen->text(), visible);
+      EXPECT_EQ(snippet_for_hit(index, *seen, terms), make_snippet(visible, terms))
           << chars << " characters visible, opening read";
     }
   }
-  EXPECT_THAT(snippet_for_hit(index, *d, d->content, {"关键词语"}),
+  const access::Viewer member{access::Role::kMember, "member"};
+  auto whole = access::readable(std::move(*d), member, access::Policy{});
+  ASSERT_TRUE(whole.has_value() && whole->complete());
+  EXPECT_EQ(whole->text(), text);
+  EXPECT_THAT(snippet_for_hit(index, *whole, {"关键词语"}),
               HasSubstr("末尾才出現的<mark>關鍵詞語</mark>"));
   // The store moved on and the index did not follow yet: its copy is not used.
-  auto changed = *d;
+  auto changed = *store->get("long");
   changed.content = "新版本的文字，" + text;
   store->put({changed});
   auto newer = store->get("long");
   EXPECT_EQ(index.content_key("long", newer->seq), std::nullopt);
-  EXPECT_EQ(snippet_for_hit(index, *newer, newer->content, {"新版本"}),
+  auto newer_hit = access::readable(*newer, member, access::Policy{});
+  ASSERT_TRUE(newer_hit.has_value());
+  EXPECT_EQ(snippet_for_hit(index, *newer_hit, {"新版本"}),
             make_snippet(newer->content, {"新版本"}));
 }
 
