@@ -28,6 +28,11 @@ constexpr std::array<std::string_view, 4> kImplementPhrases{"具体抓好落实"
 constexpr std::array<std::string_view, 10> kAdverbs{"要",   "积极", "密切", "全力", "主动",
                                                     "共同", "协同", "具体", "负责", "等部门"};
 constexpr std::array<std::string_view, 5> kLeaderEnds{"同志", "书记", "长", "主任", "主席"};
+// How the names of bodies end (市发展改革委, 区司法局, 各县区, 领导小组办公室): a body that is
+// 负责 is the lead unit, not a leader.
+constexpr std::array<std::string_view, 24> kUnitEnds{
+    "局",   "委",   "办", "厅", "部",   "院",   "所", "中心", "政府", "公司", "集团", "单位",
+    "部门", "县区", "县", "区", "街道", "乡镇", "处", "科",   "室",   "站",   "组",   "会"};
 
 // Splits `s` after each of `ends`, trimming the pieces and dropping empty ones.
 template <std::size_t N>
@@ -263,8 +268,11 @@ bool read_clause(std::string_view clause, int doc_year, TaskRow& row, std::strin
                               after.starts_with("任") || after.starts_with("制") ||
                               before.find("对") != std::string_view::npos;
     if (!(by || named) || not_a_leader) return false;
-    if (row.leader.empty()) {
-      row.leader = bounded(subject_of(before));
+    const std::string_view who = subject_of(before);
+    const bool body = ends_with_any(text::trim(who), kUnitEnds) && !who.ends_with("干部");
+    std::string& field = !named && body ? row.lead_unit : row.leader;
+    if (field.empty()) {
+      field = bounded(who);
       take_task(at);
     }
     return true;

@@ -440,11 +440,12 @@ std::size_t vocative_size(string_view s) { return salutation_size(s, "！", 40);
 // An opening salutation that starts with a word of address that never ends a name
 // (尊敬的, 各位, 同志们 …): one that can follow a speaker's name without taking the name's
 // last characters (习近平同志们： is 习近平 and 同志们：, never 习近 and 平同志们：).
+constexpr std::array<string_view, 12> kCleanSalutationStarts{
+    "尊敬的", "亲爱的", "各位",   "同志们", "朋友们", "同胞们",
+    "女士们", "先生们", "同学们", "乡亲们", "老师们", "大会主席"};
+
 bool starts_with_clean_salutation(string_view s) {
-  constexpr std::array<string_view, 12> kCleanStarts{"尊敬的", "亲爱的", "各位",   "同志们",
-                                                     "朋友们", "同胞们", "女士们", "先生们",
-                                                     "同学们", "乡亲们", "老师们", "大会主席"};
-  return starts_with_any(s, kCleanStarts) && opening_salutation_size(s) > 0;
+  return starts_with_any(s, kCleanSalutationStarts) && opening_salutation_size(s) > 0;
 }
 
 // Position titles written before a speaker's name (中华人民共和国主席 习近平, 北京市市长 殷勇).
@@ -988,6 +989,40 @@ std::vector<Span> note_spans(string_view s) {
 
 // ---- splitting flattened paragraphs ----------------------------------------------------------
 
+// The byte length of a heading line at the start of `s`, whose marker takes `marker_size`
+// bytes: a phrase of at most 40 characters without sentence punctuation, ended by a space
+// (一、充分肯定过去一年的成绩　过去一年，…); 0 when `s` does not start with one.
+std::size_t heading_line_size(string_view s, std::size_t marker_size) {
+  constexpr std::size_t kMaxHeadingChars = 40;
+  constexpr std::array<string_view, 12> kSentencePunctuation{"。", "！", "？", "；", "，", "：",
+                                                             "!",  "?",  ";",  ",",  ":",  "\n"};
+  for (std::size_t pos = marker_size, n = 0; pos < s.size() && n <= kMaxHeadingChars; ++n) {
+    const string_view rest = s.substr(pos);
+    if (starts_with_any(rest, kSpaces)) return n == 0 ? 0 : pos;
+    if (starts_with_any(rest, kSentencePunctuation)) return 0;
+    text::decode_at(s, pos);
+  }
+  return 0;
+}
+
+// Whether `s` starts with a call on the audience followed by a comma (同志们，做好今年的工作…;
+// 各位领导、同志们，…): terms of address up to the first ， that start with a word that never
+// ends a name (kCleanSalutationStarts).
+bool vocative_with_comma(string_view s) {
+  constexpr std::size_t kMaxChars = 20;
+  return starts_with_any(s, kCleanSalutationStarts) && salutation_size(s, "，", kMaxChars) > 0;
+}
+
+// The positions in `s` after each ：, past the spaces after it: where a list's first item
+// follows its lead-in.
+std::vector<std::size_t> after_colons(string_view s) {
+  std::vector<std::size_t> out;
+  for (std::size_t at = s.find("："); at != npos; at = s.find("：", at + 1)) {
+    out.push_back(skip_spaces(s, at + string_view("：").size()));
+  }
+  return out;
+}
+
 // The split points of a flattened piece `s`: byte offsets where a new paragraph starts.
 std::vector<std::size_t> split_points(string_view s, const Numbering& numbering) {
   std::vector<std::size_t> cuts;
@@ -1008,9 +1043,15 @@ std::vector<std::size_t> split_points(string_view s, const Numbering& numbering)
           std::max(vocative_size(s.substr(start)), opening_salutation_size(s.substr(start)))) {
     cuts.push_back(skip_spaces(s, start + n));
   }
-  for (const std::size_t p : sentence_starts(s)) {
+  const std::vector<std::size_t> starts = sentence_starts(s);
+  for (const std::size_t p : starts) {
     const string_view rest = s.substr(p);
     if (auto m = marker_at(rest); m && numbering.has_neighbour(*m)) {
+      cuts.push_back(p);
+      if (const std::size_t n = heading_line_size(rest, m->size)) {
+        cuts.push_back(skip_spaces(s, p + n));
+      }
+    } else if (vocative_with_comma(rest)) {
       cuts.push_back(p);
     } else if (const std::size_t n = vocative_size(rest)) {
       cuts.push_back(p);
@@ -1029,6 +1070,17 @@ std::vector<std::size_t> split_points(string_view s, const Numbering& numbering)
         cuts.push_back(after + numeral->size);
       }
     }
+  }
+  // A list whose first item follows its lead-in's colon (…以下四项工作：一是…。二是…): the
+  // first item starts a paragraph when the second starts a sentence.
+  for (const std::size_t item : after_colons(s)) {
+    const auto first = marker_at(s.substr(item));
+    if (!first || first->number != 1) continue;
+    const bool second_starts_sentence = std::ranges::any_of(starts, [&](std::size_t p) {
+      const auto m = p > item ? marker_at(s.substr(p)) : std::nullopt;
+      return m && m->system == first->system && m->number == 2;
+    });
+    if (second_starts_sentence) cuts.push_back(item);
   }
   for (std::size_t at = s.find("如下："); at != npos; at = s.find("如下：", at + 1)) {
     cuts.push_back(skip_spaces(s, at + string_view("如下：").size()));
@@ -1260,6 +1312,8 @@ CleanupResult clean_up(doc::Document& d) {
     if (p.flattened) {
       const auto more = sentence_starts(s);
       starts.insert(starts.end(), more.begin(), more.end());
+      const auto items = after_colons(s);
+      starts.insert(starts.end(), items.begin(), items.end());
     }
     for (const std::size_t at : starts) {
       if (auto m = marker_at(s.substr(at))) numbering.add(*m);

@@ -86,9 +86,11 @@ start_server() {
 }
 
 start_server
-# A long document, imported by another process while the server runs (as an operator would).
-if ! "$wenku" import --data "$tmp/data" "$here/fixtures/gated-speech.jsonl" >"$tmp/import.log" 2>&1; then
-  echo "FAIL browser: importing fixtures/gated-speech.jsonl"
+# A long document, and a speech flattened as when copied from a web page (cleaned on import),
+# imported by another process while the server runs (as an operator would).
+if ! "$wenku" import --data "$tmp/data" "$here/fixtures/gated-speech.jsonl" \
+  "$here/fixtures/messy-speech.jsonl" >"$tmp/import.log" 2>&1; then
+  echo "FAIL browser: importing fixtures/gated-speech.jsonl and fixtures/messy-speech.jsonl"
   cat "$tmp/import.log"
   exit 1
 fi
@@ -107,6 +109,7 @@ echo "wenku serving at http://127.0.0.1:$port/ (data $tmp/data)"
 
 status=0
 WENKU_URL="http://127.0.0.1:$port" WENKU_ADMIN_TOKEN="$token" WENKU_GATED_ID=browser-gated-speech \
+  WENKU_MESSY_ID=browser-messy-speech \
   WENKU_ARTIFACTS="$artifacts" WENKU_CHROMIUM="$chromium" \
   node "$here/site.test.mjs" || status=1
 if ! kill -0 "$server_pid" 2>/dev/null; then

@@ -4,6 +4,7 @@
 //   WENKU_URL          base URL of the running server, e.g. http://127.0.0.1:41234
 //   WENKU_ADMIN_TOKEN  the --admin-token the server was started with
 //   WENKU_GATED_ID     id of a long document imported from fixtures/gated-speech.jsonl
+//   WENKU_MESSY_ID     id of the flattened speech imported from fixtures/messy-speech.jsonl
 //   WENKU_ARTIFACTS    directory for the screenshots
 //   WENKU_CHROMIUM     the Chromium executable (default /usr/bin/chromium)
 // Every check is a hard assertion: a missing element fails its step. Steps run in order and
@@ -17,6 +18,7 @@ import { chromium } from 'playwright-core';
 const base = requiredEnv('WENKU_URL');
 const adminToken = requiredEnv('WENKU_ADMIN_TOKEN');
 const gatedId = requiredEnv('WENKU_GATED_ID');
+const messyId = requiredEnv('WENKU_MESSY_ID');
 const artifacts = requiredEnv('WENKU_ARTIFACTS');
 const executablePath = process.env.WENKU_CHROMIUM || '/usr/bin/chromium';
 
@@ -368,6 +370,37 @@ await step('模板版 on a phone: marked X copy as X; 复制全文 copies what i
   await screenshotsOf(target, 'doc-template');
 });
 
+// Issue 18: a speech copied from a web page as one paragraph under the title "同志们：", with
+// the wire's dateline, a repeated title line, the speaker and a photo caption in its text, is
+// read under its own title, in paragraphs, with the wrapping in 来源说明; its 模板版 marks the
+// figures and its 任务分解表 (for a guest) says how many tasks the login shows.
+await step('a flattened speech reads well after import: title, paragraphs, 来源说明; screenshots with 模板版 and 任务分解表', async () => {
+  const phone = await newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  const phonePage = await phone.newPage();
+  await open(phonePage, `/doc/${messyId}`);
+  const title = await phonePage.locator('h1.doc-title').innerText();
+  assert.ok(title.includes('在全市乡村振兴工作会议上的讲话') && !title.includes('同志们'), `h1: ${title}`);
+  const paragraphs = await phonePage.locator('div.doc-body p').allInnerTexts();
+  assert.ok(paragraphs.length >= 3, `${paragraphs.length} paragraphs shown`);
+  assert.equal(paragraphs[0], '同志们：', 'the salutation is the first paragraph');
+  assert.ok(paragraphs.includes('一、充分肯定过去一年取得的成绩'), `a heading of its own: ${paragraphs.join(' | ')}`);
+  const body = paragraphs.join('\n');
+  assert.ok(!body.includes('新华社') && !body.includes('摄'), `wrapping left in the text: ${body}`);
+  const note = await phonePage.locator('aside.source-note').innerText();
+  assert.ok(note.includes('新华社北京3月20日电') && note.includes('新华社记者 李华 摄'), `来源说明: ${note}`);
+  await open(phonePage, `/doc/${messyId}/template`);
+  const marks = await expectCount(phonePage, 'div.doc-body mark.tpl-x', 2);
+  assert.ok((await marks.allInnerTexts()).every((t) => t === 'X'), 'marked X');
+  const templated = (await phonePage.locator('div.doc-body').innerText());
+  assert.ok(templated.includes('X万吨') && templated.includes('X%'), `magnitudes kept: ${templated}`);
+  await open(phonePage, `/doc/${messyId}/tasks`);
+  await expectText(phonePage, 'p.tasks-hidden', '登录后查看全部 4 项任务');
+  await phone.close();
+  await screenshotsOf(`/doc/${messyId}`, 'messy-doc');
+  await screenshotsOf(`/doc/${messyId}/template`, 'messy-template');
+  await screenshotsOf(`/doc/${messyId}/tasks`, 'messy-tasks');
+});
+
 await step('a query typed without spaces is read as words, with a notice; screenshots', async () => {
   // No text holds 2024年乡村振兴总结 as typed; the demo 总结 whose title holds its words does.
   await open(page, `/search?q=${encodeURIComponent('2024年乡村振兴总结')}`);
@@ -504,6 +537,14 @@ await step('phone: 注册 in the 阅读全文 block registers and leads back to 
 await step('screenshots: register form, the document as a member, /me', async () => {
   await screenshotsOf(`/register?next=/doc/${gatedId}`, 'register');
   await screenshotsOf(`/doc/${gatedId}`, 'doc-member', { as: phone });
+  const tasksPage = await phone.newPage();
+  await open(tasksPage, `/doc/${messyId}/tasks`);
+  const rows = await tasksPage.locator('table.tasks tbody tr').allInnerTexts();
+  assert.equal(rows.length, 4, `a member's 任务分解表: ${rows.join(' | ')}`);
+  assert.ok(rows[0].includes('三、扎实做好今年重点工作') && rows[0].includes('稳定粮食生产') &&
+    rows[0].includes('市农业农村局'), `first row: ${rows[0]}`);
+  await tasksPage.close();
+  await screenshotsOf(`/doc/${messyId}/tasks`, 'messy-tasks-member', { as: phone });
   await screenshotsOf('/me', 'me', { as: phone });
 });
 

@@ -133,7 +133,8 @@ TEST(Tasks, WorkClauseIsPreferredToAHeadingBefore) {
   EXPECT_EQ(rows[0].task, "全面落实各项减税降费政策");
   EXPECT_EQ(rows[0].lead_unit, "区发改委");
   EXPECT_EQ(rows[1].task, "在护企上下功夫");  // heading marker dropped
-  EXPECT_EQ(rows[1].leader, "区司法局");
+  EXPECT_EQ(rows[1].lead_unit, "区司法局");   // a body that is 负责 leads as a unit
+  EXPECT_EQ(rows[1].leader, "");
   EXPECT_EQ(rows[1].para, 1u);
 }
 

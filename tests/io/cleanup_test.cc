@@ -374,6 +374,46 @@ TEST(CleanupSplit, OrdinalsQuestionsDashItemsAndIdeographicSpacesSplit) {
   }
 }
 
+// A heading copied with the one space that set it apart keeps its own line; a call on the
+// audience with a comma after a sentence end opens a paragraph, and so does a list's first item
+// after its lead-in's colon when the second item starts a sentence. Not split: a heading phrase
+// with a comma before the space, a space after a marker alone, 同志们 inside a sentence, a
+// name before 同志们, and a list within one sentence.
+TEST(CleanupSplit, AHeadingEndedByASpaceAndACommaVocativeStandApart) {
+  std::string text =
+      "下面，我讲两点意见。一、充分肯定过去一年的成绩　过去一年，全市粮食总产量增长3.2%。"
+      "二、扎实做好今年重点工作　今年要抓好以下工作。我们要把各项任务落到实处。"
+      "同志们，做好今年工作意义重大。我们要感谢同志们，大家辛苦了。"
+      "要抓好以下两项工作：一是稳定粮食生产。全年播种面积稳定。二是发展乡村产业。新建产业园3个。"
+      "我们做了三件事：一是稳增长，二是促改革，三是惠民生。"
+      "三、今年，我们要抓住机遇　乘势而上。四、　加强组织领导。张明同志们，也要参加。";
+  while (text::count_code_points(text) < 700) text += "要坚持稳中求进工作总基调，推动高质量发展。";
+  auto d = make("在全市工作会议上的讲话", text);
+  clean_checked(d);
+  const auto paras = paragraphs_of(d.content);
+  const std::vector<std::string> starts{"下面，",
+                                        "一、充分肯定过去一年的成绩",
+                                        "过去一年，",
+                                        "二、扎实做好今年重点工作",
+                                        "今年要抓好",
+                                        "同志们，做好",
+                                        "一是稳定粮食生产。",
+                                        "二是发展乡村产业。",
+                                        "三、今年，我们要抓住机遇　乘势而上。",
+                                        "四、"};
+  ASSERT_EQ(paras.size(), starts.size()) << d.content;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    EXPECT_TRUE(paras[i].starts_with(starts[i])) << i << ": " << paras[i];
+  }
+  EXPECT_EQ(paras[1], "一、充分肯定过去一年的成绩");
+  EXPECT_EQ(paras[3], "二、扎实做好今年重点工作");
+  EXPECT_TRUE(paras[5].ends_with("我们要感谢同志们，大家辛苦了。要抓好以下两项工作：")) << paras[5];
+  // A list within one sentence stays in it.
+  EXPECT_TRUE(paras[7].ends_with("我们做了三件事：一是稳增长，二是促改革，三是惠民生。"))
+      << paras[7];
+  EXPECT_NE(paras[9].find("张明同志们，也要参加。"), std::string::npos) << paras[9];
+}
+
 TEST(CleanupSplit, MarkersWithinSentencesListsAndLoneMarkersStay) {
   // 一是 after a comma, 一、二季度, and 一、 with no 二、 anywhere: no split, however long.
   std::string text =

@@ -146,10 +146,15 @@ TEST_F(PagesTest, DocumentShowsTitleMetaAndNumberedParagraphs) {
 TEST_F(PagesTest, OutlineHeadingsAreMarkedInTheTextAndTheOutlineFolds) {
   auto d = sample_document();
   doc::Analysis analysis;
-  analysis.outline = {{1, "一、统一思想", 2}};
+  analysis.outline = {{1, "一、统一思想", 2}, {2, "一是学深悟透", 3}};
+  d.content += "\n一是学深悟透。要原原本本学。";
   d.analysis = doc::analysis_to_json(analysis).dump();
   auto html = doc_page(full_text(d));
   EXPECT_TRUE(contains(html, R"(<p id="p3" class="doc-heading">一、统一思想</p>)"));
+  // A heading with a sentence after it in its paragraph: a run-in lead, the sentence plain.
+  EXPECT_TRUE(contains(
+      html, R"(<p id="p4"><strong class="doc-lead">一是学深悟透。</strong>要原原本本学。</p>)"))
+      << html;
   EXPECT_TRUE(contains(html, R"(<p id="p2">今天召开全区领导干部大会。</p>)"));
   EXPECT_TRUE(contains(html, R"(<details class="outline-box">)")) << "collapsed: no open";
   EXPECT_TRUE(contains(html, R"(<a href="#p3">一、统一思想</a>)"));
@@ -324,7 +329,11 @@ TEST_F(PagesTest, TasksPageShowsTheSectionAndTheGuestLineBelowTheTable) {
   row.task = "促进消费扩容升级";
   const std::string html = pages_.tasks_page(env_, *preview, {row}, 5);
   EXPECT_TRUE(contains(html, "<th scope=\"col\">类别</th><th scope=\"col\">工作任务</th>")) << html;
-  EXPECT_TRUE(contains(html, "<td>1</td><td>（一）扩大内需</td><td>促进消费扩容升级</td>"));
+  EXPECT_TRUE(contains(
+      html,
+      R"(<td data-label="序号">1</td><td data-label="类别">（一）扩大内需</td><td data-label="工作任务">促进消费扩容升级</td>)"));
+  // Each cell names its column (a phone shows the row as labelled lines) and empty ones say so.
+  EXPECT_TRUE(contains(html, R"(<td data-label="责任领导" class="empty-cell"></td>)")) << html;
   const std::string line =
       R"(<a class="tasks-login" href="/login?next=/doc/demo-speech/tasks">登录后查看全部 5 项任务</a>)";
   ASSERT_TRUE(contains(html, line)) << html;

@@ -210,7 +210,10 @@ TEST_F(DemoSiteTest, DocumentPageShowsOutlineAndToolButtons) {
   EXPECT_TRUE(contains(r.body, R"(<nav class="outline")"));
   // para 6 (0-based) of the analysis is the paragraph anchored p7.
   EXPECT_TRUE(contains(r.body, R"(<a href="#p7">（二）在降本上下功夫</a>)")) << r.body;
-  EXPECT_TRUE(contains(r.body, R"(<p id="p7" class="doc-heading">（二）在降本上下功夫。)"));
+  // A heading that a sentence follows in its paragraph is the paragraph's run-in lead.
+  EXPECT_TRUE(
+      contains(r.body, R"(<p id="p7"><strong class="doc-lead">（二）在降本上下功夫。</strong>由)"))
+      << r.body;
   EXPECT_TRUE(contains(r.body, R"(href="/doc/demo-yingshang-huanjing/template">模板版</a>)"));
   EXPECT_TRUE(contains(r.body, R"(href="/doc/demo-yingshang-huanjing/tasks">任务分解表</a>)"));
 }
@@ -234,13 +237,16 @@ TEST_F(DemoSiteTest, TasksPageAndDownloads) {
   // The speech's 一要/二要/三要 after "下面，我就做好今年防汛工作强调几点" are its plan: one row
   // each, the 牵头 and deadline in the first item's text in its row.
   EXPECT_TRUE(contains(page.body, "<th scope=\"col\">类别</th>")) << page.body;
-  EXPECT_TRUE(contains(page.body,
-                       "<td>1</td><td>下面，我就做好今年防汛工作强调几点</td><td>立足于防</td>"
-                       "<td></td><td>区水务局</td><td>自然资源局、住建局</td><td></td>"
-                       "<td>6月10日前</td>"))
+  EXPECT_TRUE(contains(
+      page.body,
+      R"(<td data-label="序号">1</td><td data-label="类别">下面，我就做好今年防汛工作强调几点</td>)"
+      R"(<td data-label="工作任务">立足于防</td><td data-label="责任领导" class="empty-cell"></td>)"
+      R"(<td data-label="牵头单位">区水务局</td><td data-label="配合单位">自然资源局、住建局</td>)"
+      R"(<td data-label="具体落实" class="empty-cell"></td><td data-label="完成时限">6月10日前</td>)"))
       << page.body;
-  EXPECT_TRUE(contains(page.body,
-                       "<td>3</td><td>下面，我就做好今年防汛工作强调几点</td><td>立足于实</td>"));
+  EXPECT_TRUE(contains(
+      page.body,
+      R"(<td data-label="序号">3</td><td data-label="类别">下面，我就做好今年防汛工作强调几点</td><td data-label="工作任务">立足于实</td>)"));
   EXPECT_TRUE(contains(page.body, R"(href="/doc/demo-fangxun-bushu/tasks.xlsx")"));
 
   auto csv = get("/doc/demo-fangxun-bushu/tasks.csv");

@@ -180,21 +180,33 @@ mstch::map doc_context(const PageEnv& env, const access::Readable& r, bool has_t
           {"on_tasks", tab == DocTab::kTasks}};
 }
 
-// The paragraphs of `content` with their 1-based anchors; those whose 0-based index is the
-// `para` of an item of `outline` are marked as headings.
+// The paragraphs of `content` with their 1-based anchors. A paragraph that is the `para` of an
+// item of `outline` is a heading when the item's phrase is all of it; when a sentence follows
+// the phrase (一是稳定粮食生产。全年…), the phrase is its lead, set apart as a run-in heading.
 mstch::array paragraphs_view(std::string_view content,
                              const std::vector<doc::OutlineItem>& outline = {}) {
-  std::vector<bool> heading;
+  std::vector<const doc::OutlineItem*> item_of;
   for (const auto& item : outline) {
-    if (item.para >= heading.size()) heading.resize(item.para + 1);
-    heading[item.para] = true;
+    if (item.para >= item_of.size()) item_of.resize(item.para + 1, nullptr);
+    item_of[item.para] = &item;
   }
   mstch::array paragraphs;
   std::size_t n = 0;
-  for (auto p : doc::paragraphs(content)) {
+  for (std::string_view p : doc::paragraphs(content)) {
+    const doc::OutlineItem* item = n < item_of.size() ? item_of[n] : nullptr;
+    std::string_view lead;
+    if (item != nullptr && p.size() > item->text.size() && p.starts_with(item->text)) {
+      std::size_t size = item->text.size();
+      for (std::string_view mark : {std::string_view("。"), std::string_view("：")}) {
+        if (p.substr(size).starts_with(mark) && p.size() > size + mark.size()) size += mark.size();
+      }
+      lead = p.substr(0, size);
+      p.remove_prefix(size);
+    }
     paragraphs.push_back(mstch::map{{"n", std::to_string(n + 1)},
+                                    {"lead", std::string(lead)},
                                     {"text", std::string(p)},
-                                    {"heading", n < heading.size() && heading[n]}});
+                                    {"heading", item != nullptr && lead.empty()}});
     ++n;
   }
   return paragraphs;
@@ -382,12 +394,19 @@ std::string Pages::tasks_page(const PageEnv& env, const access::Readable& r,
                               std::size_t total_tasks) const {
   // The tasks page is shown only for a document that has tasks.
   mstch::map context = doc_context(env, r, true, DocTab::kTasks);
+  const auto names = io::task_columns();
   mstch::array columns;
-  for (const auto& c : io::task_columns()) columns.push_back(c);
+  for (const auto& c : names) columns.push_back(c);
   mstch::array table;
   for (std::size_t row = 0; row < rows.size(); ++row) {
     mstch::array cells;
-    for (auto& cell : io::task_cells(rows[row], row)) cells.push_back(std::move(cell));
+    auto texts = io::task_cells(rows[row], row);
+    for (std::size_t k = 0; k < texts.size() && k < names.size(); ++k) {
+      // Each cell carries its column's name: a phone shows a row as a card of labelled lines.
+      const bool empty = texts[k].empty();
+      cells.push_back(
+          mstch::map{{"label", names[k]}, {"text", std::move(texts[k])}, {"empty", empty}});
+    }
     table.push_back(mstch::map{{"cells", std::move(cells)}});
   }
   context["columns"] = std::move(columns);
