@@ -1,6 +1,8 @@
 #include "app/cli.h"
 
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +22,7 @@
 #include "app/workers.h"
 #include "doc/analysis.h"
 #include "doc/tasks.h"
+#include "io/cleanup.h"
 #include "io/export.h"
 #include "io/import.h"
 #include "search/searcher.h"
@@ -335,7 +338,7 @@ int segment_command(const fs::path& dict_dir) {
   return 0;
 }
 
-int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json) {
+int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json, bool raw) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + file.string());
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -344,6 +347,8 @@ int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json) {
     fmt::print(stderr, "{}: {}\n", file.string(), parsed.error);
     return 1;
   }
+  // The text as an import would store it: cleaned of what a copy from a web page brings.
+  if (!raw) io::clean_up(*parsed.doc);
   const auto dict = text::find_dict_dir(dict_dir);
   const text::Segmenter segmenter(dict);
   const Enricher enricher(dict, segmenter);
@@ -362,8 +367,19 @@ int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json) {
   }
   fmt::print("\n任务分解：\n");
   for (const auto& t : analysis.tasks) {
-    fmt::print("  - {} | 负责：{} | 牵头：{} | 参与：{} | 落实：{} | 时限：{}\n", t.task, t.leader,
-               t.lead_unit, fmt::join(t.partners, "、"), t.implementer, t.deadline);
+    // The 任务分解表's columns (io::task_columns), those the text leaves empty left out.
+    std::string line = "  - " + t.task;
+    const std::string partners = fmt::format("{}", fmt::join(t.partners, "、"));
+    for (const auto& [name, value] :
+         {std::pair<std::string_view, const std::string&>{"类别", t.section},
+          {"责任领导", t.leader},
+          {"牵头单位", t.lead_unit},
+          {"配合单位", partners},
+          {"具体落实", t.implementer},
+          {"完成时限", t.deadline}}) {
+      if (!value.empty()) line += fmt::format(" | {}：{}", name, value);
+    }
+    fmt::print("{}\n", line);
   }
   fmt::print("\n模板版：\n{}\n", analysis.template_text);
   return 0;
@@ -412,6 +428,9 @@ int export_command(const LibraryConfig& config, const ExportRequest& request) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  // Logs go to standard error: standard output is what a command prints (`search --json`,
+  // `analyze --json`), which a log line must never break.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("wenku"));
   CLI::App app{"文库 Wenku — a library of Chinese official-document model texts"};
   app.set_version_flag("--version", WENKU_VERSION);
   app.require_subcommand(1);
@@ -496,6 +515,9 @@ int run_cli(int argc, char** argv) {
   fs::path analyze_file;
   auto* analyze = app.add_subcommand("analyze", "outline, template and tasks of one text file");
   analyze->add_flag("--json", json, "print one JSON object");
+  bool analyze_raw = false;
+  analyze->add_flag("--raw", analyze_raw,
+                    "analyze the text as given, without the import's clean-up");
   analyze->add_option("--dict", config.dict_dir, "dictionary directory");
   analyze->add_option("file", analyze_file, "UTF-8 text file, first line the title")
       ->required()
@@ -597,7 +619,9 @@ int run_cli(int argc, char** argv) {
       return 0;
     }
     if (segment->parsed()) return segment_command(config.dict_dir);
-    if (analyze->parsed()) return analyze_command(analyze_file, config.dict_dir, json);
+    if (analyze->parsed()) {
+      return analyze_command(analyze_file, config.dict_dir, json, analyze_raw);
+    }
     if (export_cmd->parsed()) {
       if (export_request.template_text && export_request.format != "txt") {
         fmt::print(stderr, "error: --template needs --format txt\n");

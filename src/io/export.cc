@@ -22,10 +22,16 @@ namespace fs = std::filesystem;
 // Columns holding numbers (序号, 段落), written as numbers in .xlsx.
 bool is_number_column(std::size_t column) { return column == 0 || column == 8; }
 
-// One CSV field (RFC 4180 section 2).
+// One CSV field (RFC 4180 section 2). A cell that a spreadsheet would read as a formula
+// (starting with = + - @, a tab or a carriage return: OWASP's CSV injection) gets a ' before
+// it, so that it stays text.
 std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
+  const bool formula =
+      !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos;
+  const std::string_view guard = formula ? "'" : "";
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos)
+    return std::string(guard) + std::string(s);
+  std::string out = "\"" + std::string(guard);
   for (char c : s) {
     if (c == '"') out += '"';
     out += c;

@@ -48,8 +48,9 @@ std::vector<std::string> task_cells(const doc::TaskRow& row, std::size_t index);
 std::string tasks_file_name(std::string_view title, std::string_view extension);
 
 // `rows` as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted,
-// quotes doubled) with a UTF-8 byte order mark so that Excel reads the Chinese text. A header
-// line of task_columns(), then one line per row; partners are joined with 、 and the
+// quotes doubled) with a UTF-8 byte order mark so that Excel reads the Chinese text; a cell
+// starting with = + - @, a tab or a carriage return starts with ' (never run as a formula). A
+// header line of task_columns(), then one line per row; partners are joined with 、 and the
 // paragraph is 1-based.
 std::string tasks_csv(const std::vector<doc::TaskRow>& rows);
 

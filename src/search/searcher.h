@@ -61,7 +61,19 @@ struct SearchResponse {
   std::string did_you_mean;  // a query that finds documents, offered when nothing was found
 };
 
-// Runs `request` for `viewer`. Typed runs (unquoted Chinese) are read as Index::search
+// The most one search may ask. A query's cost grows with its size (an exact phrase of
+// 15,000 characters took seconds, 142 OR'ed terms as long), so larger ones are refused before
+// any work.
+inline constexpr std::size_t kMaxQueryChars = 200;
+inline constexpr std::size_t kMaxQueryTerms = 16;
+
+// Why the query `user_text` is not searched, as a sentence for the user: not valid UTF-8,
+// longer than kMaxQueryChars characters, or of more than kMaxQueryTerms terms (the words,
+// phrases and OR alternatives of parse_query, exclusions included); "" when it may be.
+std::string query_refusal(std::string_view user_text);
+
+// Runs `request` for `viewer`. A query that query_refusal refuses finds nothing, and `notice`
+// says why. Typed runs (unquoted Chinese) are read as Index::search
 // says, and `interpretation` tells the reading used. A query without typed runs whose every
 // positive clause must match and none does is relaxed to match any of them (and `notice`
 // says so). When nothing is found, `did_you_mean` offers a whole query that finds documents:

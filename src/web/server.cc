@@ -77,7 +77,15 @@ class Site {
     add_member_routes(*router, {services_.store, settings_, accounts_, layout_});
     add_admin_routes(*router, services_, options_, settings_, renderer_, accounts_);
     add_feedback_routes(*router, {services_.store, settings_, accounts_, layout_});
-    router->non_matched_request_handler([this](const Request& r) { return error(r, 404); });
+    // A path some route has, asked with another method: 405 with the methods it accepts.
+    router->non_matched_request_handler([this, self = router.get()](const Request& r) {
+      Failure failure = failure_of_status(404);
+      if (auto allow = self->allowed_methods(r->header().path()); !allow.empty()) {
+        failure = failure_of_status(405);
+        failure.allow = std::move(allow);
+      }
+      return layout_.error(r, failure, member_of(r, accounts_));
+    });
     return router;
   }
 

@@ -85,6 +85,34 @@ TEST_F(ExportCliTest, AnalyzeJsonPrintsTheTemplateAndTheTasks) {
   EXPECT_EQ(json.at("tasks")[0].at("para"), 3) << result.out;
 }
 
+// `wenku analyze` reads a text as an import would store it (cleaned; --raw: as given) and
+// prints each task with the 任务分解表's column names, 类别 first, empty ones left out.
+TEST_F(ExportCliTest, AnalyzeCleansTheTextAndPrintsTheTasksColumns) {
+  const auto text = dir_.path() / "flattened.txt";
+  std::string body =
+      "同志们：　今天召开全区工作会议。下面，我讲两点意见。一、回顾去年工作　去年全区经济平稳。"
+      "二、扎实做好今年重点工作　今年要抓好以下两项工作：一是稳定粮食生产。此项工作由区农业农村局"
+      "牵头，各镇街共同负责。二是发展乡村产业。要在6月底前建成产业园。";
+  while (body.size() < 2400) body += "要坚持稳中求进工作总基调，推动高质量发展。";
+  testing::write_file(text, "在全区工作会议上的讲话\n" + body + "\n");
+  const auto cleaned = testing::run({testing::wenku_binary(), "analyze", text.string()});
+  ASSERT_EQ(cleaned.exit_code, 0) << cleaned.out;
+  EXPECT_NE(cleaned.out.find("  - 稳定粮食生产 | 类别：二、扎实做好今年重点工作 | "
+                             "牵头单位：区农业农村局 | 配合单位：各镇街\n"),
+            std::string::npos)
+      << cleaned.out;
+  EXPECT_NE(
+      cleaned.out.find("  - 发展乡村产业 | 类别：二、扎实做好今年重点工作 | 完成时限：6月底前\n"),
+      std::string::npos)
+      << cleaned.out;
+  const auto raw = testing::run({testing::wenku_binary(), "analyze", "--raw", text.string()});
+  ASSERT_EQ(raw.exit_code, 0) << raw.out;
+  // As given, the text is one paragraph: no headings, so no outline and no section of its own.
+  EXPECT_NE(cleaned.out.find("提纲：\n  一、回顾去年工作"), std::string::npos) << cleaned.out;
+  EXPECT_NE(raw.out.find("提纲：\n\n任务分解："), std::string::npos) << raw.out;
+  EXPECT_EQ(raw.out.find("| 类别：二、扎实做好今年重点工作 |"), std::string::npos) << raw.out;
+}
+
 TEST_F(ExportCliTest, UnknownDocumentAndBadOptionsFail) {
   export_doc({"--format", "csv"}, "no-such-doc");
   EXPECT_EQ(last_.exit_code, 1);

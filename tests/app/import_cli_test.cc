@@ -71,5 +71,24 @@ TEST_F(ImportCliTest, AnIdTwiceInAFirstImportIsRecountedFromTheStore) {
   EXPECT_FALSE(s->get("b")->keywords.empty());
 }
 
+// Logs go to standard error: after an unclean shutdown (the index's OPEN marker left
+// behind), `wenku search --json` warns that it rebuilds the index, and its standard output is
+// still one JSON document.
+TEST_F(ImportCliTest, LogsGoToStandardErrorNotIntoJsonOutput) {
+  ASSERT_EQ(import(speech("a", "要加快推进老旧小区改造。").dump() + "\n").exit_code, 0);
+  testing::write_file(dir_.path() / "data" / "index" / "OPEN", "");
+  const std::vector<std::string> command = {testing::wenku_binary(),         "search", "--data",
+                                            (dir_.path() / "data").string(), "--json", "老旧小区"};
+  const auto merged = testing::run(command);
+  ASSERT_EQ(merged.exit_code, 0) << merged.out;
+  EXPECT_NE(merged.out.find("will be rebuilt"), std::string::npos) << merged.out;
+  testing::write_file(dir_.path() / "data" / "index" / "OPEN", "");
+  const auto out = testing::run_stdout(command);
+  ASSERT_EQ(out.exit_code, 0) << out.out;
+  EXPECT_EQ(out.out.find("will be rebuilt"), std::string::npos) << out.out;
+  const auto json = nlohmann::json::parse(out.out);
+  EXPECT_EQ(json.at("total"), 1) << out.out;
+}
+
 }  // namespace
 }  // namespace wenku::app

@@ -69,6 +69,8 @@ async function expectCount(page, selector, min = 1) {
 
 async function expectText(page, selector, text) {
   const locator = await expectCount(page, selector);
+  // Text that a script sets (已复制 after the clipboard's promise) may come a moment later.
+  await page.locator(selector, { hasText: text }).first().waitFor({ timeout: kTimeoutMs }).catch(() => {});
   const content = (await locator.first().innerText()).replace(/\s+/g, ' ');
   assert.ok(content.includes(text), `${selector} should contain "${text}", has "${content.slice(0, 200)}"`);
   return locator;

@@ -34,6 +34,21 @@ TEST(ExportCsv, HasBomHeaderCrlfAndQuotesFieldsThatNeedIt) {
       "2,,\"第二行\n换行\",,,,,,1\r\n");
 }
 
+// A cell a spreadsheet would run as a formula (CSV injection) is written as text.
+TEST(ExportCsv, CellsThatWouldBeFormulasStayText) {
+  doc::TaskRow row = task("=HYPERLINK(\"http://evil.example\",\"点此\")", 0);
+  row.leader = "+1";
+  row.lead_unit = "-2+3";
+  row.implementer = "@SUM(A1)";
+  row.deadline = "\t=1";
+  row.section = "（一）一是=不算";
+  EXPECT_EQ(
+      tasks_csv({row}),
+      "\xEF\xBB\xBF序号,类别,工作任务,责任领导,牵头单位,配合单位,具体落实,完成时限,段落\r\n"
+      "1,（一）一是=不算,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"点此\"\")\",'+1,'-2+3,,"
+      "'@SUM(A1),'\t=1,1\r\n");
+}
+
 TEST(ExportTasks, FileNamesAreTheTitleWithoutWhatFileSystemsRefuse) {
   EXPECT_EQ(tasks_file_name("2021年政府工作报告", "xlsx"), "2021年政府工作报告-任务分解表.xlsx");
   EXPECT_EQ(tasks_file_name(" 关于“A/B”的通知: 草案? ", "csv"),

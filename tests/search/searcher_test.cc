@@ -213,6 +213,36 @@ TEST(SnippetForHit, IsMakeSnippetWhateverTheKeyComesFrom) {
             make_snippet(newer->content, {"新版本"}));
 }
 
+TEST(QueryRefusal, LongOrLargeQueriesAndBadBytesAreRefusedWithTheReason) {
+  std::string longest;
+  for (std::size_t i = 0; i < kMaxQueryChars; ++i) longest += "政";
+  EXPECT_EQ(query_refusal(""), "");
+  EXPECT_EQ(query_refusal(longest), "");
+  EXPECT_THAT(query_refusal(longest + "府"), HasSubstr("最多 200 个字"));
+  EXPECT_THAT(query_refusal(std::string(100000, 'a')), HasSubstr("搜索词太长"));
+  // Terms: words, phrases, OR alternatives and exclusions alike.
+  const auto query_of = [](std::size_t n, std::string_view joint) {
+    std::string q = "甲0";
+    for (std::size_t i = 1; i < n; ++i) q += std::string(joint) + "甲" + std::to_string(i);
+    return q;
+  };
+  for (std::string_view joint : {" ", " OR ", " -", " \"", " 标题:"}) {
+    EXPECT_EQ(query_refusal(query_of(kMaxQueryTerms, joint)), "") << joint;
+    EXPECT_THAT(query_refusal(query_of(kMaxQueryTerms + 1, joint)), HasSubstr("最多 16 个词"))
+        << joint;
+  }
+  EXPECT_THAT(query_refusal("\xff\xfe"), HasSubstr("UTF-8"));
+}
+
+TEST_F(RunSearchTest, ARefusedQueryFindsNothingAndSaysWhy) {
+  std::string many;
+  for (std::size_t i = 0; i <= kMaxQueryTerms; ++i) many += "秘密词语 ";
+  auto r = search(many, access::Role::kMember);
+  EXPECT_TRUE(r.hits.empty());
+  EXPECT_EQ(r.total, 0);
+  EXPECT_THAT(r.notice, HasSubstr("搜索词太多"));
+}
+
 TEST_F(RunSearchTest, MembersSeeTheMatchInGatedTexts) {
   auto r = search("秘密词语", access::Role::kMember);
   const auto& gated = r.hits[0].id == "gated" ? r.hits[0] : r.hits[1];

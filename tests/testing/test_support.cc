@@ -82,16 +82,20 @@ std::vector<char*> to_argv(const std::vector<std::string>& args) {
   return argv;
 }
 
-}  // namespace
-
-RunResult run(const std::vector<std::string>& args) {
+// Runs `args` with its standard output, and its standard error when `with_stderr`, captured.
+RunResult run_capturing(const std::vector<std::string>& args, bool with_stderr) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     dup2(fds[1], 1);
-    dup2(fds[1], 2);
+    if (with_stderr) {
+      dup2(fds[1], 2);
+    } else if (const int null = open("/dev/null", O_WRONLY); null >= 0) {
+      dup2(null, 2);
+      close(null);
+    }
     close(fds[0]);
     close(fds[1]);
     auto argv = to_argv(args);
@@ -109,6 +113,12 @@ RunResult run(const std::vector<std::string>& args) {
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }
+
+}  // namespace
+
+RunResult run(const std::vector<std::string>& args) { return run_capturing(args, true); }
+
+RunResult run_stdout(const std::vector<std::string>& args) { return run_capturing(args, false); }
 
 ChildProcess::ChildProcess(const std::vector<std::string>& args, int stdout_fd) {
   pid_ = fork();
@@ -198,6 +208,10 @@ ServerProcess::~ServerProcess() {
 }
 
 HttpResponse http_get(int port, const std::string& target) {
+  return http_request(port, "GET", target);
+}
+
+HttpResponse http_request(int port, const std::string& method, const std::string& target) {
   HttpResponse response;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -208,9 +222,9 @@ HttpResponse http_get(int port, const std::string& target) {
     close(fd);
     return response;
   }
-  std::string request = "GET " + target +
+  std::string request = method + " " + target +
                         " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                        "User-Agent: wenku-test\r\n\r\n";
+                        "User-Agent: wenku-test\r\nContent-Length: 0\r\n\r\n";
   if (send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) {
     close(fd);
     return response;

@@ -47,11 +47,14 @@ std::string read_file(const std::filesystem::path& path);
 // Result of running a child process.
 struct RunResult {
   int exit_code = -1;
-  std::string out;  // stdout and stderr interleaved
+  std::string out;  // stdout and stderr interleaved (run_stdout: stdout alone)
 };
 
 // Runs `argv` (argv[0] is a path), waits for it and captures its output.
 RunResult run(const std::vector<std::string>& argv);
+
+// The same, capturing standard output alone (standard error is dropped).
+RunResult run_stdout(const std::vector<std::string>& argv);
 
 // Starts `argv` in the background, in a process group of its own; on destruction sends it
 // SIGTERM, then SIGKILL after 5 s, reaps it, and kills whatever is left in its group (worker
@@ -101,5 +104,7 @@ struct HttpResponse {
   std::string body;
 };
 HttpResponse http_get(int port, const std::string& target);
+// The same with another method and no body (HEAD: the response has no body).
+HttpResponse http_request(int port, const std::string& method, const std::string& target);
 
 }  // namespace wenku::testing

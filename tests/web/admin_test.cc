@@ -520,6 +520,31 @@ TEST_F(AdminSiteTest, EditChangesTheDocument) {
             404);
 }
 
+// A title the clean-up derived from the text keeps its mark while the admin keeps it, and
+// loses it once the admin writes another.
+TEST_F(AdminSiteTest, EditingTheDerivedTitleDropsItsMark) {
+  const std::string id = upload_text(
+      "salutation.txt", "同志们：",
+      {"今天我们召开全区安全生产工作会议，主要任务是部署今年的安全生产工作。", "一要压实责任。"});
+  const std::string target = "/admin/docs/" + id + "/edit";
+  const std::string derived = input_value(get(target).body(), "title");
+  ASSERT_NE(derived, "同志们：");
+  ASSERT_TRUE(contains(guest_get("/doc/" + id).body(), "（标题为系统摘取）"));
+  const auto save = [&](const std::string& title) {
+    auto saved = post(target, {{"title", title},
+                               {"category", ""},
+                               {"date", ""},
+                               {"content", "今天我们召开全区安全生产工作会议。\n一要压实责任。"}});
+    EXPECT_EQ(saved.result_int(), 303) << saved.body();
+  };
+  save(derived);
+  EXPECT_TRUE(contains(guest_get("/doc/" + id).body(), "（标题为系统摘取）"));
+  save("全区安全生产工作会议讲话稿");
+  const auto page = guest_get("/doc/" + id).body();
+  EXPECT_TRUE(contains(page, "全区安全生产工作会议讲话稿"));
+  EXPECT_FALSE(contains(page, "（标题为系统摘取）"));
+}
+
 TEST_F(AdminSiteTest, DeleteHidesTheDocumentAndRestoreBringsItBack) {
   const std::string id = upload_text("delete-me.txt", "将被删除的工作报告");
   EXPECT_EQ(guest_get("/doc/" + id).result_int(), 200);

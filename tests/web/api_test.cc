@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "search/searcher.h"
 #include "testing/test_support.h"
 #include "web/http/url.h"
 
@@ -137,6 +138,21 @@ TEST_F(ApiTest, BadParametersAre400s) {
     auto r = get_json("/api/v1/search?" + params, 400);
     EXPECT_TRUE(r.contains("error")) << params;
   }
+}
+
+// Queries too large to search cheaply are refused before any work, with the reason.
+TEST_F(ApiTest, OversizedQueriesAreRefusedWithTheReason) {
+  std::string longest;
+  for (std::size_t i = 0; i < search::kMaxQueryChars; ++i) longest += "政";
+  EXPECT_TRUE(search("q=" + encode_query_value(longest)).contains("hits"));
+  auto too_long = get_json("/api/v1/search?q=" + encode_query_value(longest + "府"), 400);
+  EXPECT_NE(too_long["error"].get<std::string>().find("搜索词太长"), std::string::npos) << too_long;
+  std::string many;
+  for (std::size_t i = 0; i <= search::kMaxQueryTerms; ++i) many += (i ? " OR 的" : "的");
+  auto too_many = get_json("/api/v1/search?q=" + encode_query_value(many), 400);
+  EXPECT_NE(too_many["error"].get<std::string>().find("搜索词太多"), std::string::npos) << too_many;
+  EXPECT_TRUE(
+      get_json("/api/v1/suggest?q=" + encode_query_value(longest + "府"), 400).contains("error"));
 }
 
 TEST_F(ApiTest, SuggestCompletes) {

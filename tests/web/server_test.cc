@@ -10,6 +10,7 @@
 #include <regex>
 #include <string>
 #include <thread>
+#include <tuple>
 
 #include "http_client.h"
 #include "testing/test_support.h"
@@ -122,6 +123,50 @@ TEST_F(DemoSiteTest, HealthzAnswersOk) {
   EXPECT_TRUE(header(r.headers, "Content-Type").starts_with("text/plain"));
 }
 
+// Every response — pages, errors, the API, downloads, assets, /healthz — carries the
+// security headers.
+TEST_F(DemoSiteTest, EveryResponseCarriesTheSecurityHeaders) {
+  const std::vector<std::string> targets = {"/",
+                                            "/healthz",
+                                            "/no-such-page",
+                                            "/api/v1/search?q=" + encode_query_value("防汛"),
+                                            "/static/style.css",
+                                            "/doc/demo-fangxun-bushu/tasks.csv",
+                                            "/doc/demo-fangxun-bushu/tasks.xlsx",
+                                            "/favicon.ico",
+                                            "/robots.txt"};
+  ASSERT_FALSE(targets.empty());
+  for (const auto& target : targets) {
+    auto r = get(target);
+    EXPECT_NE(r.status, 0) << target;
+    EXPECT_EQ(header(r.headers, "X-Content-Type-Options"), "nosniff") << target;
+    EXPECT_EQ(header(r.headers, "Referrer-Policy"), "strict-origin-when-cross-origin") << target;
+    EXPECT_TRUE(header(r.headers, "Content-Security-Policy").starts_with("default-src 'self'"))
+        << target;
+  }
+  EXPECT_FALSE(header(get("/healthz").headers, "X-Wenku-Worker").empty());
+}
+
+// A path the site has, asked with a method it does not take: 405 with the methods it takes.
+TEST_F(DemoSiteTest, WrongMethodsAre405WithAllow) {
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"DELETE", "/", "GET, HEAD"},
+      {"PUT", "/feedback", "GET, HEAD, POST"},
+      {"TRACE", "/doc/demo-fangxun-bushu", "GET, HEAD"},
+      {"POST", "/doc/demo-fangxun-bushu/tasks.csv", "GET"},
+      {"HEAD", "/doc/demo-fangxun-bushu/tasks.xlsx", "GET"},
+      {"POST", "/qr/doc/demo-fangxun-bushu.svg", "GET, HEAD"},
+      {"PATCH", "/api/v1/search", "GET, HEAD"}};
+  ASSERT_FALSE(cases.empty());
+  for (const auto& [method, target, allow] : cases) {
+    auto r = testing::http_request(site_->port(), method, target);
+    EXPECT_EQ(r.status, 405) << method << " " << target;
+    EXPECT_EQ(header(r.headers, "Allow"), allow) << method << " " << target;
+  }
+  EXPECT_EQ(testing::http_request(site_->port(), "DELETE", "/no/such/page").status, 404);
+  EXPECT_EQ(testing::http_request(site_->port(), "POST", "/doc/a/b/c").status, 404);
+}
+
 TEST_F(DemoSiteTest, HomeListsDocumentsAndCategories) {
   auto r = get("/");
   ASSERT_EQ(r.status, 200);
@@ -167,6 +212,17 @@ TEST_F(DemoSiteTest, SearchFindsADemoDocumentWithHighlights) {
       std::regex_search(r.body, std::regex(R"(共找到 [1-9][0-9]* 篇文档，用时 [0-9.]+ 毫秒)")));
   EXPECT_TRUE(contains(r.body, "<mark>")) << phrase;
   EXPECT_TRUE(contains(r.body, "href=\"/doc/" + id + "\"")) << phrase;
+}
+
+// A query too long to search cheaply is a bad request whose page says why.
+TEST_F(DemoSiteTest, AnOversizedQueryIsRefusedWithTheReason) {
+  std::string q;
+  for (int i = 0; i < 201; ++i) q += "防";
+  auto r = get("/search?q=" + encode_query_value(q));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_TRUE(contains(r.body, "搜索词太长：最多 200 个字")) << r.body;
+  q.resize(q.size() - std::string("防").size());
+  EXPECT_EQ(get("/search?q=" + encode_query_value(q)).status, 200);
 }
 
 TEST_F(DemoSiteTest, EmptySearchShowsTheForm) {

@@ -290,6 +290,8 @@ Status Admin::edit(const Request& req, const Session& session, std::string_view 
   if (!d) return fail(req, 404, "没有这篇文档。", &session);
   auto fields = check_edit(form);
   if (!fields.error.empty()) return edit_page(req, session, id, &form, fields.error);
+  // A title the admin changed is the site's own, no longer one derived from the text.
+  if (fields.title != d->title) d->title_derived = false;
   d->title = std::move(fields.title);
   d->category = std::move(fields.category);
   d->date = std::move(fields.date);

@@ -79,6 +79,9 @@ class Api {
     auto query = parse_query_string(req);
     search::SearchRequest request;
     request.query = text_param(query, "q");
+    if (auto refusal = search::query_refusal(request.query); !refusal.empty()) {
+      throw RequestError(400, refusal);
+    }
     request.category = text_param(query, "cat");
     request.year = static_cast<int>(number_param(query, "year", 0, 1, 9999));
     auto sort = search::parse_sort(text_param(query, "sort"));
@@ -99,6 +102,7 @@ class Api {
   Status suggest(const Request& req) const {
     auto query = parse_query_string(req);
     auto q = text_param(query, "q");
+    if (auto refusal = search::query_refusal(q); !refusal.empty()) throw RequestError(400, refusal);
     std::size_t limit = number_param(query, "limit", kSuggestLimit, 1, kMaxLimit);
     return send_json(req, restinio::status_ok(),
                      {{"query", q}, {"suggestions", services_.index.suggest(q, limit)}});

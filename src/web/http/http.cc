@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <mutex>
@@ -117,7 +118,9 @@ Status send_encoded(const Request& req, restinio::http_status_line_t status,
         .append_header("X-Content-Type-Options", "nosniff")
         .append_header("Content-Security-Policy",
                        "default-src 'self'; img-src 'self' data:; base-uri 'none'; "
-                       "frame-ancestors 'none'");
+                       "frame-ancestors 'none'")
+        .append_header("Referrer-Policy", "strict-origin-when-cross-origin");
+    for (const auto& [name, value] : extra.headers) response.append_header(name, value);
     if (!extra.cache_control.empty()) {
       response.append_header(restinio::http_field::cache_control, extra.cache_control);
     }
@@ -365,6 +368,57 @@ void Router::http_get(std::string_view path, Handler handler) {
 void Router::http_post(std::string_view path, Handler handler) {
   routes_.push_back({"POST", std::string(path)});
   router_.http_post(path, std::move(handler));
+}
+
+namespace {
+
+// Whether the express `pattern` (literal segments, :name, :name followed by a literal such as
+// ".svg") matches `path` (see Router::allowed_methods).
+bool pattern_matches(std::string_view pattern, std::string_view path) {
+  const auto is_name_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  };
+  for (;;) {
+    const std::size_t pattern_end = pattern.find('/');
+    const std::size_t path_end = path.find('/');
+    const std::string_view want = pattern.substr(0, pattern_end);
+    const std::string_view got = path.substr(0, path_end);
+    if (want.starts_with(':')) {
+      std::size_t name_end = 1;
+      while (name_end < want.size() && is_name_char(want[name_end])) ++name_end;
+      const std::string_view suffix = want.substr(name_end);
+      if (got.size() <= suffix.size() || !got.ends_with(suffix)) return false;
+    } else if (want != got) {
+      return false;
+    }
+    if ((pattern_end == std::string_view::npos) != (path_end == std::string_view::npos))
+      return false;
+    if (pattern_end == std::string_view::npos) return true;
+    pattern.remove_prefix(pattern_end + 1);
+    path.remove_prefix(path_end + 1);
+  }
+}
+
+}  // namespace
+
+std::string Router::allowed_methods(std::string_view path) const {
+  bool get = false, head = false, post = false;
+  for (const Route& route : routes_) {
+    if (!pattern_matches(route.path, path)) continue;
+    if (route.method == "POST") {
+      post = true;
+    } else {
+      get = true;
+      head = head || route.method == "GET";
+    }
+  }
+  std::string allow;
+  for (const auto& [accepted, name] : {std::pair{get, "GET"}, {head, "HEAD"}, {post, "POST"}}) {
+    if (!accepted) continue;
+    if (!allow.empty()) allow += ", ";
+    allow += name;
+  }
+  return allow;
 }
 
 void Router::non_matched_request_handler(std::function<Status(const Request&)> handler) {

@@ -46,6 +46,12 @@ class Router {
   // The routes in the order they were added.
   const std::vector<Route>& routes() const { return routes_; }
 
+  // The methods the routes whose pattern matches `path` accept, as an Allow header lists them
+  // ("GET, HEAD, POST"); "" when no route has that path. Patterns are matched segment by
+  // segment; a :name matches one non-empty segment, less a literal suffix written after it
+  // (":id.svg").
+  std::string allowed_methods(std::string_view path) const;
+
  private:
   restinio::router::express_router_t<> router_;
   std::vector<Route> routes_;
@@ -63,9 +69,11 @@ struct ResponseOptions {
   std::string location;                  // for redirects; "" : none
   std::string etag;                      // quoted entity tag; "" : none (made weak when gzipped)
   std::string retry_after;               // seconds, for 429/503; "" : none
+  std::vector<std::pair<std::string, std::string>> headers;  // any others, name and value
 };
 
-// Sends `body` with the headers every response carries (Content-Type, nosniff, CSP) and
+// Sends `body` with the headers every response carries (Content-Type, nosniff, CSP,
+// Referrer-Policy) and
 // `extra`. When the client accepts gzip (Accept-Encoding) and the body is compressible text
 // of at least 1 KiB, the body is gzip-compressed and Content-Encoding/Vary are set. A HEAD
 // request, or a 304 status, gets the same headers, Content-Length included, but no body.

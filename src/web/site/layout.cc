@@ -76,6 +76,7 @@ Status Layout::error(const Request& req, const Failure& failure,
   const auto site = settings_.get();
   ResponseOptions options;
   options.cache_control = "no-store";
+  if (!failure.allow.empty()) options.headers.emplace_back("Allow", failure.allow);
   return send(req, status_line(failure.status), kHtml,
               error_page(renderer_, env(req, *site, member), failure), options);
 }

@@ -140,13 +140,10 @@ class PublicSite::Impl {
                         guard([this](const Request& r, Params) { return favicon(r); }));
     // Liveness; X-Wenku-Worker names the process that answered (`serve --workers N`).
     router.get_and_head("/healthz", [](const Request& r, Params) {
-      constexpr std::string_view kOk = "ok";
-      auto response = r->create_response<restinio::user_controlled_output_t>();
-      response.append_header(restinio::http_field::content_type, std::string(kText))
-          .append_header("X-Wenku-Worker", std::to_string(::getpid()))
-          .set_content_length(kOk.size());
-      if (r->header().method() != restinio::http_method_head()) response.set_body(kOk);
-      return response.done();
+      ResponseOptions options;
+      options.cache_control = "no-store";
+      options.headers = {{"X-Wenku-Worker", std::to_string(::getpid())}};
+      return send(r, restinio::status_ok(), kText, "ok", options);
     });
     router.get_and_head("/static/:file",
                         [this](const Request& r, Params p) { return asset(r, p["file"]); });
@@ -411,14 +408,12 @@ class PublicSite::Impl {
     const std::string disposition =
         fmt::format("attachment; filename=\"tasks.{}\"; filename*=UTF-8''{}", extension,
                     encode_query_value(io::tasks_file_name(r.title(), extension)));
-    return req->create_response()
-        .append_header(restinio::http_field::content_type,
-                       csv ? "text/csv; charset=utf-8"
-                           : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .append_header(restinio::http_field::content_disposition, disposition)
-        .append_header("X-Content-Type-Options", "nosniff")
-        .set_body(csv ? io::tasks_csv(rows) : io::tasks_xlsx(rows, r.title()))
-        .done();
+    ResponseOptions options;
+    options.headers = {{"Content-Disposition", disposition}};
+    return send(req, restinio::status_ok(),
+                csv ? "text/csv; charset=utf-8"
+                    : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                csv ? io::tasks_csv(rows) : io::tasks_xlsx(rows, r.title()), options);
   }
 
   Status search(const Request& req) const {
@@ -434,8 +429,12 @@ class PublicSite::Impl {
     if (!sort || bad_year) return error(req, 400);
     const auto site = settings_.get();
     const auto member = member_of(req, accounts_);
+    // A query refused for its size is a bad request: the page says why.
+    const std::string refusal = search::query_refusal(q);
     search::SearchResponse response;
-    if (!q.empty() || !filters.category.empty() || filters.year != 0) {
+    if (!refusal.empty()) {
+      response.notice = refusal;
+    } else if (!q.empty() || !filters.category.empty() || filters.year != 0) {
       search::SearchRequest request{q,
                                     kSearchPageSize,
                                     (page - 1) * kSearchPageSize,
@@ -446,7 +445,9 @@ class PublicSite::Impl {
                                     site->policy());
     }
     PageInfo info = paginate(response.total, kSearchPageSize, page);
-    return html(req, pages_.search(env(req, *site, member), q, response, info, filters));
+    auto body = pages_.search(env(req, *site, member), q, response, info, filters);
+    if (!refusal.empty()) return send(req, restinio::status_bad_request(), kHtml, std::move(body));
+    return html(req, std::move(body));
   }
 
   // Serves an embedded asset with its validators; 304 when the client already holds it.
