@@ -29,8 +29,8 @@ constexpr std::array<std::string_view, 7> kReviewWords{"回顾", "过去", "成�
                                                        "成效", "总结", "以来"};
 constexpr std::array<std::string_view, 3> kPastWords{"过去", "以来", "回顾"};
 constexpr std::array<std::string_view, 3> kReviewHeadingWords{"回顾", "成就", "总结"};
-constexpr std::array<std::string_view, 8> kWorkWords{"工作", "任务", "行动", "举措",
-                                                     "措施", "工程", "事情", "件事"};
+constexpr std::array<std::string_view, 9> kWorkWords{"工作", "任务", "行动", "举措", "措施",
+                                                     "工程", "事情", "件事", "合作"};
 constexpr std::array<std::string_view, 8> kAddresses{
     "各位代表", "同志们", "女士们", "先生们", "朋友们", "各位嘉宾", "各位朋友", "各位同事"};
 constexpr std::array<std::string_view, 3> kSentenceEnds{"。", "！", "？"};

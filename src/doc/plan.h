@@ -40,8 +40,8 @@ bool is_plan_heading(std::string_view heading, int year);
 // Whether `sentence` announces a list of work: a count (以下, 如下, 下面, 几个, 几项, 几方面,
 // 几件, or a number from 2 (两 too) with 项 大 个 件 条 方面: 八项, 十大, 六个方面, but not
 // after 第 (第二十条) nor 党的二十大) at most 12 characters before a work word
-// (工作 任务 行动 举措 措施 工程 事情 件事), and no 了 before it and no 过去, 以来 or 回顾 (a
-// report of work done: 我们主要做了以下工作).
+// (工作 任务 行动 举措 措施 工程 事情 件事, and 合作: 构建“五大合作格局”), and no 了 before it and
+// no 过去, 以来 or 回顾 (a report of work done: 我们主要做了以下工作).
 bool is_plan_lead_in(std::string_view sentence);
 
 // Whether `d` is a 政府工作报告: its category, or a title naming one that is not about one
