@@ -23,19 +23,13 @@
 namespace wenku::web {
 namespace {
 
-TEST(SiteBaseUrl, PrefersTheSettingThenAPlainHostThenTheListenAddress) {
-  EXPECT_EQ(site_base_url("https://wenku.example.cn/", "evil.example", "127.0.0.1:8080"),
+TEST(SiteBaseUrl, IsTheSettingElseTheListenAddress) {
+  EXPECT_EQ(site_base_url("https://wenku.example.cn/", "127.0.0.1:8080"),
             "https://wenku.example.cn");
-  EXPECT_EQ(site_base_url("", "wenku.example.cn", "127.0.0.1:8080"), "http://wenku.example.cn");
-  EXPECT_EQ(site_base_url("", "localhost:8080", "127.0.0.1:1"), "http://localhost:8080");
-  EXPECT_EQ(site_base_url("", "10.0.0.2:80", "127.0.0.1:1"), "http://10.0.0.2:80");
-  EXPECT_EQ(site_base_url("", "[::1]:8080", "127.0.0.1:1"), "http://[::1]:8080");
-  EXPECT_EQ(site_base_url("", std::nullopt, "127.0.0.1:8080"), "http://127.0.0.1:8080");
-  for (std::string_view odd :
-       {"", "evil.example/<script>", "a b", "evil\"x", "user@evil.example", "evil.example:80x",
-        "evil.example:1234567", "-evil", "[::1", "[zz]", "例子.中国", "evil.example\r\nX: y"}) {
-    EXPECT_EQ(site_base_url("", odd, "127.0.0.1:8080"), "http://127.0.0.1:8080") << odd;
-  }
+  EXPECT_EQ(site_base_url("https://wenku.example.cn//", "127.0.0.1:8080"),
+            "https://wenku.example.cn");
+  EXPECT_EQ(site_base_url("", "127.0.0.1:8080"), "http://127.0.0.1:8080");
+  EXPECT_EQ(site_base_url("", "[::1]:8080"), "http://[::1]:8080");
 }
 
 TEST(PathSegments, DecodeAndEncodeCategoryNames) {

@@ -10,47 +10,9 @@ namespace wenku::web {
 
 namespace {
 
-constexpr std::size_t kMaxHostBytes = 255;
-
 bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
-}
-
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-bool is_alnum(char c) { return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-
-// True for "" or ":" followed by 1-5 digits.
-bool is_port_suffix(std::string_view s) {
-  if (s.empty()) return true;
-  if (s.front() != ':' || s.size() < 2 || s.size() > 6) return false;
-  for (char c : s.substr(1)) {
-    if (!is_digit(c)) return false;
-  }
-  return true;
-}
-
-// A Host header value we are willing to put into absolute links: a DNS name or IPv4 address
-// (letters, digits, '-' and '.'), or an IPv6 address in brackets, with an optional port.
-bool is_plain_host(std::string_view host) {
-  if (host.empty() || host.size() > kMaxHostBytes) return false;
-  if (host.front() == '[') {
-    auto close = host.find(']');
-    if (close == std::string_view::npos || close < 3) return false;
-    for (char c : host.substr(1, close - 1)) {
-      bool hex = is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-      if (!hex && c != ':' && c != '.') return false;
-    }
-    return is_port_suffix(host.substr(close + 1));
-  }
-  auto colon = host.find(':');
-  std::string_view name = host.substr(0, colon);
-  if (name.empty() || name.front() == '-' || name.front() == '.') return false;
-  for (char c : name) {
-    if (!is_alnum(c) && c != '-' && c != '.') return false;
-  }
-  return colon == std::string_view::npos || is_port_suffix(host.substr(colon));
 }
 
 }  // namespace
@@ -88,11 +50,9 @@ std::optional<std::string> decode_path_segment(std::string_view segment) {
   return std::move(*decoded);
 }
 
-std::string site_base_url(std::string_view configured, std::optional<std::string_view> host_header,
-                          std::string_view listen) {
+std::string site_base_url(std::string_view configured, std::string_view listen) {
   while (configured.ends_with('/')) configured.remove_suffix(1);
   if (!configured.empty()) return std::string(configured);
-  if (host_header && is_plain_host(*host_header)) return "http://" + std::string(*host_header);
   return "http://" + std::string(listen);
 }
 

@@ -26,12 +26,10 @@ std::string category_path(std::string_view category);
 std::optional<std::string> decode_path_segment(std::string_view segment);
 
 // The absolute address of the site, "scheme://host[:port]" without a trailing '/', for links
-// that leave the page (canonical, og:url, QR codes, sitemap): `configured` (the base_url
-// setting, trailing '/' removed) when not empty; else "http://" + `host_header` when it is a
-// plain host name, IPv4 or bracketed IPv6 address with an optional port; else "http://" +
-// `listen` (the listen address, "host:port"). A Host with any other character is never
-// trusted: it would forge the links put into shared QR codes.
-std::string site_base_url(std::string_view configured, std::optional<std::string_view> host_header,
-                          std::string_view listen);
+// that leave the page (canonical, og:url, QR codes, sitemap, robots.txt): `configured` (the
+// 网站地址 setting, trailing '/' removed) when not empty, else "http://" + `listen` (the
+// listen address, "host:port"). A request's Host header is never used: whoever sends the
+// request would choose the address written into shared links, QR codes and cached pages.
+std::string site_base_url(std::string_view configured, std::string_view listen);
 
 }  // namespace wenku::web

@@ -138,7 +138,7 @@ class FeedbackPages {
                        {"max_contact", static_cast<int>(kFeedbackMaxContact)}};
     ResponseOptions options;
     options.cache_control = "no-store";
-    const PageEnv env = ctx_.layout.env(req, *site, member_of(req, ctx_.accounts));
+    const PageEnv env = ctx_.layout.env(*site, member_of(req, ctx_.accounts));
     return send(req, std::move(status), kHtml,
                 render_in_layout(ctx_.layout.renderer(), env, "feedback", head, std::move(context)),
                 options);

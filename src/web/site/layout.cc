@@ -50,9 +50,8 @@ Layout::Layout(const Renderer& renderer, SettingsCache& settings, access::Accoun
       listen_(std::move(listen)),
       genres_(store) {}
 
-PageEnv Layout::env(const Request& req, const SiteSettings& site,
-                    const std::optional<access::Member>& member) const {
-  PageEnv e{site, base_url(req, site), "", "", "", genres_.links()};
+PageEnv Layout::env(const SiteSettings& site, const std::optional<access::Member>& member) const {
+  PageEnv e{site, base_url(site), "", "", "", genres_.links()};
   if (!site.has_wechat_image) e.site_qr_svg = *qr(e.base_url + "/");
   if (member) {
     e.member = member->user.name;
@@ -61,10 +60,8 @@ PageEnv Layout::env(const Request& req, const SiteSettings& site,
   return e;
 }
 
-std::string Layout::base_url(const Request& req, const SiteSettings& site) const {
-  auto host = req->header().opt_value_of(restinio::http_field::host);
-  return site_base_url(site.base_url, host ? std::optional<std::string_view>(*host) : std::nullopt,
-                       listen_);
+std::string Layout::base_url(const SiteSettings& site) const {
+  return site_base_url(site.base_url, listen_);
 }
 
 std::shared_ptr<const std::string> Layout::qr(const std::string& text) const {
@@ -78,7 +75,7 @@ Status Layout::error(const Request& req, const Failure& failure,
   options.cache_control = "no-store";
   if (!failure.allow.empty()) options.headers.emplace_back("Allow", failure.allow);
   return send(req, status_line(failure.status), kHtml,
-              error_page(renderer_, env(req, *site, member), failure), options);
+              error_page(renderer_, env(*site, member), failure), options);
 }
 
 }  // namespace wenku::web

@@ -51,13 +51,12 @@ class Layout {
   Layout(const Renderer& renderer, SettingsCache& settings, access::Accounts& accounts,
          store::Store& store, std::string listen);
 
-  // The PageEnv of `req` under `site` (the settings snapshot the page renders with; it must
-  // outlive the PageEnv) for `member`, the request's member (member_of) or nullopt.
-  PageEnv env(const Request& req, const SiteSettings& site,
-              const std::optional<access::Member>& member) const;
+  // The PageEnv of a page rendered under `site` (the settings snapshot the page renders with;
+  // it must outlive the PageEnv) for `member`, the request's member (member_of) or nullopt.
+  PageEnv env(const SiteSettings& site, const std::optional<access::Member>& member) const;
 
-  // The absolute address of the site as `req` reaches it (see site_base_url).
-  std::string base_url(const Request& req, const SiteSettings& site) const;
+  // The absolute address of the site (see site_base_url).
+  std::string base_url(const SiteSettings& site) const;
 
   // The QR code SVG of `text`, cached (permalinks are few and their codes never change).
   std::shared_ptr<const std::string> qr(const std::string& text) const;

@@ -510,7 +510,7 @@ class MemberPages {
     Head head;
     head.title = fmt::format("{} - {}", title, site->site_name);
     head.noindex = true;
-    const PageEnv env = ctx_.layout.env(req, *site, member ? std::optional(*member) : std::nullopt);
+    const PageEnv env = ctx_.layout.env(*site, member ? std::optional(*member) : std::nullopt);
     options.cache_control = "no-store";
     return send(req, std::move(status), kHtml,
                 render_in_layout(ctx_.layout.renderer(), env, name, head, std::move(context)),

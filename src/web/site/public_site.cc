@@ -134,7 +134,7 @@ class PublicSite::Impl {
                         }));
     router.get_and_head("/robots.txt", guard([this](const Request& r, Params) {
                           return send(r, restinio::status_ok(), kText,
-                                      robots_txt(base_url(r, *settings_.get())));
+                                      robots_txt(base_url(*settings_.get())));
                         }));
     router.get_and_head("/favicon.ico",
                         guard([this](const Request& r, Params) { return favicon(r); }));
@@ -157,17 +157,14 @@ class PublicSite::Impl {
     });
   }
 
-  std::string base_url(const Request& req, const SiteSettings& site) const {
-    return layout_.base_url(req, site);
-  }
+  std::string base_url(const SiteSettings& site) const { return layout_.base_url(site); }
 
-  // What every page of `req` needs; `member` is the request's (member_of).
-  PageEnv env(const Request& req, const SiteSettings& site,
-              const std::optional<access::Member>& member) const {
-    return layout_.env(req, site, member);
+  // What every page needs; `member` is the request's (member_of).
+  PageEnv env(const SiteSettings& site, const std::optional<access::Member>& member) const {
+    return layout_.env(site, member);
   }
   PageEnv env(const Request& req, const SiteSettings& site) const {
-    return env(req, site, member_of(req, accounts_));
+    return env(site, member_of(req, accounts_));
   }
 
   Status html(const Request& req, std::string body, const ResponseOptions& options = {}) const {
@@ -228,14 +225,14 @@ class PublicSite::Impl {
     // The cheap stamp decides existence and cache validity; the text is read only to render.
     const auto doc_stamp = services_.store.stamp(id);
     if (!doc_stamp || !access::may_know(doc_stamp->deleted, viewer)) return error(req, 404);
-    const std::string base = base_url(req, *site);
+    const std::string base = base_url(*site);
     const auto policy = site->policy();
     const auto render = [&] {
       auto d = services_.store.get(id);
       if (!d) throw DocumentGone{};
       auto r = access::readable(*d, viewer, policy);
       if (!r) throw DocumentGone{};
-      const PageEnv page_env = env(req, *site, member);
+      const PageEnv page_env = env(*site, member);
       DocumentExtras extras{related(r->id(), viewer, policy), doc::has_tasks(*d), hot_tabs(),
                             *layout_.qr(base + "/doc/" + r->id()),
                             member && services_.store.is_favorite(member->user.id, r->id())};
@@ -280,7 +277,7 @@ class PublicSite::Impl {
     if (!doc_stamp || !access::may_know(doc_stamp->deleted, viewer_of(req, accounts_))) {
       return error(req, 404);
     }
-    auto svg = layout_.qr(base_url(req, *site) + "/doc/" + std::string(id));
+    auto svg = layout_.qr(base_url(*site) + "/doc/" + std::string(id));
     ResponseOptions options;
     options.cache_control = kShortCache;
     options.etag = etag_of(*svg);
@@ -352,13 +349,13 @@ class PublicSite::Impl {
       if (d && access::may_know(d->deleted, viewer_of(member))) docs.push_back(doc::summarize(*d));
     }
     const auto site = settings_.get();
-    return html(req, pages_.topic(env(req, *site, member), *collection, docs));
+    return html(req, pages_.topic(env(*site, member), *collection, docs));
   }
 
   // /sitemap.xml (`n` empty) or /sitemap-`n`.xml.
   Status sitemap(const Request& req, std::optional<std::size_t> n) const {
     const auto site = settings_.get();
-    const std::string base = base_url(req, *site);
+    const std::string base = base_url(*site);
     auto body = n ? sitemap_.file(base, *n) : sitemap_.root(base);
     if (!body) return error(req, 404);
     return send(req, restinio::status_ok(), kXml, std::move(*body));
@@ -445,7 +442,7 @@ class PublicSite::Impl {
                                     site->policy());
     }
     PageInfo info = paginate(response.total, kSearchPageSize, page);
-    auto body = pages_.search(env(req, *site, member), q, response, info, filters);
+    auto body = pages_.search(env(*site, member), q, response, info, filters);
     if (!refusal.empty()) return send(req, restinio::status_bad_request(), kHtml, std::move(body));
     return html(req, std::move(body));
   }
