@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <memory>
 #include <optional>
 #include <string>
@@ -123,6 +124,25 @@ class Paragraphs {
   bool space_ = false;          // whitespace seen since then, not yet written
   bool segment_break_ = false;  // ... and it included a line break
 };
+
+// Removes the document type declaration at the start of `page` (after leading white space),
+// an internal subset in [ ] included: libxml2's HTML parser does not know the subset and would
+// keep its declarations as text of the body (]>, <!ENTITY …>).
+void drop_doctype(std::string& page) {
+  const std::size_t start = page.find_first_not_of(" \t\r\n");
+  if (start == std::string::npos || page.size() - start < 9) return;
+  std::string head = page.substr(start, 9);
+  for (char& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (head != "<!DOCTYPE") return;
+  const std::size_t close = page.find('>', start);
+  const std::size_t open_subset = page.find('[', start);
+  std::size_t end = close;
+  if (open_subset != std::string::npos && open_subset < close) {
+    const std::size_t subset_end = page.find("]>", open_subset);
+    end = subset_end == std::string::npos ? std::string::npos : subset_end + 1;
+  }
+  page.erase(start, end == std::string::npos ? std::string::npos : end + 1 - start);
+}
 
 bool is_one_of(std::string_view name, std::initializer_list<std::string_view> names) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -280,6 +300,7 @@ Parsed parse_html(std::string_view bytes, std::string_view file_name) {
     page = bytes;
   }
   drop_controls(page);
+  drop_doctype(page);
 
   static const bool initialized = (xmlInitParser(), true);
   (void)initialized;

@@ -78,6 +78,10 @@ UploadResult parse_upload(std::string_view file_name, std::string_view bytes,
     detail::LineReader reader(*source, kMaxDocumentBytes);
     detail::for_each_jsonl_record(
         reader, [&](std::size_t line, Parsed parsed) { accept(line, std::move(parsed), false); });
+    // An empty file, or one of blank lines, is refused in words rather than accepted silently.
+    if (result.documents.empty() && result.issues.empty()) {
+      reject(0, "文件中没有文档 / the file holds no document");
+    }
   } else {
     accept(0, parse_document_file(format, bytes, file_name), true);
   }

@@ -89,6 +89,23 @@ TEST(ParseHtml, ReadsAGovernmentPageWithoutItsChrome) {
   EXPECT_EQ(d.category, "");
 }
 
+// A document type declaration, an internal subset included, is not text of the page.
+TEST(ParseHtml, TheDoctypeAndItsInternalSubsetAreNotText) {
+  const std::string body =
+      "<html><head><title>关于加强工作的通知</title></head><body><p>第一段正文。</p></body></html>";
+  for (const std::string& doctype :
+       {std::string("<!DOCTYPE html>"),
+        std::string("  <!doctype HTML PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"x.dtd\">\n"),
+        std::string("<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" \"x.dtd\" [\n"
+                    "<!ENTITY foo \"bar\">\n<!ELEMENT x ANY>\n]>\n")}) {
+    auto d = parse_ok(doctype + body);
+    EXPECT_EQ(d.title, "关于加强工作的通知") << doctype;
+    EXPECT_EQ(d.content, "第一段正文。") << doctype;
+  }
+  // An unclosed subset swallows the rest: nothing readable is left, and the page is refused.
+  EXPECT_FALSE(parse_html("<!DOCTYPE html [ <!ENTITY a \"b\">" + body, "a.html").doc);
+}
+
 TEST(ParseHtml, TitleFromTitleElementIsNotRepeatedInTheText) {
   auto d = parse_ok(
       "<html><head><title> 年度 工作总结 </title></head><body><p>年度 工作总结</p>"

@@ -116,6 +116,21 @@ TEST(Upload, JsonLinesGiveADocumentPerRecordAndAnIssuePerBadLine) {
   for (const auto& issue : r.issues) EXPECT_EQ(issue.file, "batch.JSONL");
 }
 
+// A .jsonl file that holds no record says so instead of answering nothing.
+TEST(Upload, AJsonLinesFileWithoutRecordsIsAnIssue) {
+  for (const std::string& bytes : {std::string(), std::string("\n  \r\n\n")}) {
+    UploadResult r = parse_upload("empty.jsonl", bytes, {});
+    EXPECT_TRUE(r.documents.empty());
+    ASSERT_EQ(r.issues.size(), 1u) << bytes.size() << " bytes";
+    EXPECT_EQ(r.issues[0].line, 0u);
+    EXPECT_NE(r.issues[0].reason.find("文件中没有文档"), std::string::npos);
+  }
+  // A file whose records are all refused has their issues, not this one.
+  UploadResult bad = parse_upload("bad.jsonl", "{not json\n", {});
+  ASSERT_EQ(bad.issues.size(), 1u);
+  EXPECT_NE(bad.issues[0].reason.find("invalid JSON"), std::string::npos);
+}
+
 TEST(Upload, RefusesUnsupportedTypesAndOversizedFiles) {
   UploadResult r = parse_upload("公文.doc", "\xD0\xCF\x11\xE0", {});
   EXPECT_TRUE(r.documents.empty());
