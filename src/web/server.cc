@@ -34,9 +34,19 @@ namespace wenku::web {
 namespace {
 
 using RequestHandler = restinio::default_request_handler_t;
-using Traits =
-    restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, RequestHandler>;
+struct Traits
+    : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, RequestHandler> {
+  // Connections beyond kMaxConnectionsPerWorker wait in the listen backlog instead of each
+  // holding buffers in the process.
+  static constexpr bool use_connection_count_limiter = true;
+};
 using Server = restinio::http_server_t<Traits>;
+
+// Open connections one worker serves at once (the load test keeps 256 open).
+constexpr std::size_t kMaxConnectionsPerWorker = 1024;
+// Requests a client may send on one connection before the first is answered; they are
+// answered in order (RESTinio's default of 1 closed the connection after the first).
+constexpr std::size_t kMaxPipelinedRequests = 16;
 
 // One serving process's site: the state every group of routes shares (settings, accounts,
 // hot lists, templates, the layout) and the router over all of them.
@@ -153,6 +163,8 @@ void serve(Services services, const ServerOptions& options,
                   });
                   settings.incoming_http_msg_limits(
                       restinio::incoming_http_msg_limits_t{}.max_body_size(kMaxRequestBytes));
+                  settings.max_parallel_connections(kMaxConnectionsPerWorker);
+                  settings.max_pipelined_requests(kMaxPipelinedRequests);
                 }};
   restinio::on_pool_runner_t<Server> runner{std::max(1u, options.threads), server};
 

@@ -211,6 +211,23 @@ HttpResponse http_get(int port, const std::string& target) {
   return http_request(port, "GET", target);
 }
 
+std::string http_exchange(int port, const std::string& raw) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  std::string out;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      send(fd, raw.data(), raw.size(), 0) == static_cast<ssize_t>(raw.size())) {
+    std::array<char, 65536> buf;
+    ssize_t n;
+    while ((n = recv(fd, buf.data(), buf.size(), 0)) > 0) out.append(buf.data(), n);
+  }
+  close(fd);
+  return out;
+}
+
 HttpResponse http_request(int port, const std::string& method, const std::string& target) {
   HttpResponse response;
   int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -106,5 +106,8 @@ struct HttpResponse {
 HttpResponse http_get(int port, const std::string& target);
 // The same with another method and no body (HEAD: the response has no body).
 HttpResponse http_request(int port, const std::string& method, const std::string& target);
+// Sends `raw` (one or more whole requests) on one connection and returns all the bytes the
+// server sends back until it closes the connection; "" when it cannot connect.
+std::string http_exchange(int port, const std::string& raw);
 
 }  // namespace wenku::testing

@@ -116,6 +116,23 @@ class DemoSiteTest : public ::testing::Test {
 };
 Site* DemoSiteTest::site_ = nullptr;
 
+// Requests sent one after another on one connection, before any answer, are all answered, in
+// the order sent.
+TEST_F(DemoSiteTest, PipelinedRequestsAreAnsweredInOrder) {
+  std::string requests;
+  for (const char* target : {"/healthz", "/no-such-page", "/robots.txt", "/healthz"}) {
+    requests += std::string("GET ") + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  }
+  requests += "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  const std::string raw = testing::http_exchange(site_->port(), requests);
+  std::vector<int> statuses;
+  for (auto at = raw.find("HTTP/1.1 "); at != std::string::npos;
+       at = raw.find("HTTP/1.1 ", at + 1)) {
+    statuses.push_back(std::atoi(raw.c_str() + at + 9));
+  }
+  EXPECT_EQ(statuses, (std::vector<int>{200, 404, 200, 200, 200})) << raw.substr(0, 2000);
+}
+
 TEST_F(DemoSiteTest, HealthzAnswersOk) {
   auto r = get("/healthz");
   EXPECT_EQ(r.status, 200);
