@@ -451,13 +451,24 @@ TEST_F(IndexTest, WholeWordScoresFollowTheWritersChanges) {
   EXPECT_EQ(scores(reader->search(q)), scores(open_index()->search(q)));
 }
 
+// 相关度: score, then views, then newer; 最热: views, then score, then newer. The index reads
+// the views the store counted when it indexes a document.
 TEST_F(IndexTest, HotSortAndTiesGoToViews) {
   put({make_doc("quiet", "同样的标题", "同样的正文", "2024-01-01"),
-       make_doc("popular", "同样的标题", "同样的正文", "2020-01-01")});
+       make_doc("popular", "同样的标题", "同样的正文", "2020-01-01"),
+       make_doc("read", "同样的标题", "同样的正文", "2019-01-01"),
+       make_doc("older", "同样的标题", "同样的正文", "2010-01-01"),
+       make_doc("best", "同样同样的标题", "同样的正文同样同样", "2018-01-01")});
+  std::vector<store::ViewEvent> views;
+  for (int v = 0; v < 5; ++v) views.push_back({"popular", "2024-06-01", "p" + std::to_string(v)});
+  for (int v = 0; v < 2; ++v) views.push_back({"read", "2024-06-01", "r" + std::to_string(v)});
+  ASSERT_EQ(store_->add_views(views), 7);
   auto index = open_index();
   index->catch_up(*store_);
-  // Newer wins a tie without views.
-  EXPECT_THAT(search_ids(*index, "同样"), ElementsAre("quiet", "popular"));
+  EXPECT_THAT(search_ids(*index, "同样"), ElementsAre("best", "popular", "read", "quiet", "older"));
+  auto hot = query_for("同样");
+  hot.sort = SortOrder::kHot;
+  EXPECT_THAT(ids(index->search(hot)), ElementsAre("popular", "read", "best", "quiet", "older"));
 }
 
 TEST_F(IndexTest, TraditionalAndSimplifiedFindEachOther) {

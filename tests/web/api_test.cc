@@ -3,14 +3,20 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ctime>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <vector>
 
 #include "search/searcher.h"
+#include "store/store.h"
 #include "testing/test_support.h"
 #include "web/http/url.h"
+#include "web/site/hot.h"
 
 namespace wenku::web {
 namespace {
@@ -20,6 +26,10 @@ using nlohmann::json;
 // The sample texts of demo/ in the source tree.
 const std::filesystem::path kDemoDir =
     testing::test_data_dir().parent_path().parent_path() / "demo";
+
+// Demo texts given views by the suite: 3 today and 1 twenty days ago; 1 twenty days ago.
+constexpr const char* kHotToday = "demo-fangxun-bushu";
+constexpr const char* kHotThisMonth = "demo-yingshang-huanjing";
 
 class ApiTest : public ::testing::Test {
  protected:
@@ -44,6 +54,15 @@ class ApiTest : public ::testing::Test {
     for (int i = 0; i < 100 && !long_text_indexed(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
+    // Views of two demo texts, today and 20 days ago, written to the store the server reads
+    // (before any request asks for a hot list, which the server caches for a minute).
+    const std::time_t now = std::time(nullptr);
+    std::vector<store::ViewEvent> views;
+    for (int v = 0; v < 3; ++v)
+      views.push_back({kHotToday, local_day(now), "visitor" + std::to_string(v)});
+    views.push_back({kHotThisMonth, local_day(now, 20), "visitor-a"});
+    views.push_back({kHotToday, local_day(now, 20), "visitor-a"});
+    EXPECT_EQ(store::open_sqlite(dir_->path() / "data" / "wenku.sqlite")->add_views(views), 5);
   }
   static bool long_text_indexed() {
     auto r = testing::http_get(port_, "/api/v1/search?q=" + encode_query_value("机密词语"));
@@ -188,11 +207,21 @@ TEST_F(ApiTest, DocsAndRelatedShowOnlyTheGuestPreview) {
 }
 
 TEST_F(ApiTest, HotListsHaveTheDocumentedShape) {
-  for (std::string period : {"week", "month"}) {
+  // This week: the text viewed today, with its 3 views of the week and 4 in all; this month
+  // also the one viewed 20 days ago, after it.
+  const std::map<std::string, std::vector<std::tuple<std::string, int, int>>> expected = {
+      {"week", {{kHotToday, 4, 3}}}, {"month", {{kHotToday, 4, 4}, {kHotThisMonth, 1, 1}}}};
+  for (const auto& [period, docs] : expected) {
     auto r = get_json("/api/v1/hot?period=" + period + "&limit=5");
     EXPECT_EQ(r["period"], period);
     ASSERT_TRUE(r["docs"].is_array());
-    EXPECT_LE(r["docs"].size(), 5u);
+    ASSERT_EQ(r["docs"].size(), docs.size()) << r;
+    for (std::size_t i = 0; i < docs.size(); ++i) {
+      const auto& [id, views, period_views] = docs[i];
+      EXPECT_EQ(r["docs"][i]["id"], id) << r;
+      EXPECT_EQ(r["docs"][i]["views"], views) << r;
+      EXPECT_EQ(r["docs"][i]["period_views"], period_views) << r;
+    }
     for (const auto& d : r["docs"]) {
       for (auto key : {"id", "title", "date", "category", "views", "period_views"}) {
         EXPECT_TRUE(d.contains(key)) << key;

@@ -6,7 +6,6 @@
 #include <ctime>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -81,7 +80,8 @@ TEST(HotPeriods, ParseAndDays) {
 }
 
 TEST(TtlCacheTest, ComputesOnceWhileFreshAndAgainAfterwards) {
-  TtlCache<int> cache(std::chrono::milliseconds(200), 2);
+  std::chrono::steady_clock::time_point now{};
+  TtlCache<int> cache(std::chrono::milliseconds(200), 2, [&] { return now; });
   int calls = 0;
   auto compute = [&] { return ++calls; };
   EXPECT_EQ(*cache.get("a", compute), 1);
@@ -89,7 +89,9 @@ TEST(TtlCacheTest, ComputesOnceWhileFreshAndAgainAfterwards) {
   EXPECT_EQ(*cache.get("b", compute), 2);
   EXPECT_EQ(*cache.get("c", compute), 3) << "full: emptied, then c stored";
   EXPECT_EQ(*cache.get("a", compute), 4) << "a was dropped with the rest";
-  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  now += std::chrono::milliseconds(199);
+  EXPECT_EQ(*cache.get("a", compute), 4) << "still fresh";
+  now += std::chrono::milliseconds(1);
   EXPECT_EQ(*cache.get("a", compute), 5) << "expired";
   EXPECT_THROW(cache.get("x", []() -> int { throw std::runtime_error("no"); }), std::runtime_error);
   EXPECT_EQ(*cache.get("x", compute), 6) << "a failure is not cached";

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 
 namespace wenku::web {
 
@@ -16,16 +17,20 @@ namespace wenku::web {
 template <typename Value>
 class TtlCache {
  public:
-  // Values are fresh for `ttl`. When `max_entries` are held the cache is emptied before the
-  // next insertion: simpler than LRU bookkeeping, and every value is cheap to recompute.
-  TtlCache(std::chrono::steady_clock::duration ttl, std::size_t max_entries)
-      : ttl_(ttl), max_entries_(max_entries) {}
+  using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+  // Values are fresh for `ttl` by `clock` (tests pass their own). When `max_entries` are held
+  // the cache is emptied before the next insertion: simpler than LRU bookkeeping, and every
+  // value is cheap to recompute.
+  TtlCache(std::chrono::steady_clock::duration ttl, std::size_t max_entries,
+           Clock clock = std::chrono::steady_clock::now)
+      : ttl_(ttl), max_entries_(max_entries), clock_(std::move(clock)) {}
 
   // The value for `key` if it was computed less than `ttl` ago, else `compute()`, stored and
   // returned. `compute` runs without the lock, so two threads missing at once both compute
   // (the last one stored wins); an exception from it propagates and stores nothing.
   std::shared_ptr<const Value> get(const std::string& key, const std::function<Value()>& compute) {
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = clock_();
     {
       std::lock_guard lock(mutex_);
       auto it = entries_.find(key);
@@ -46,6 +51,7 @@ class TtlCache {
 
   const std::chrono::steady_clock::duration ttl_;
   const std::size_t max_entries_;
+  const Clock clock_;
   std::mutex mutex_;
   std::map<std::string, Entry> entries_;
 };
