@@ -294,7 +294,13 @@ class QueryReader {
   void add_term(std::string text, Field field, bool exclude, bool typed = false) {
     if (text.empty()) return;
     if (pending_or_ && !exclude) {
-      clauses_.back().any_of.push_back({std::move(text), field, typed});
+      // An alternative the clause already has adds no match, only work (的 OR 的 OR … read the
+      // postings of 的 once per repetition).
+      auto& any_of = clauses_.back().any_of;
+      const bool repeated = std::any_of(any_of.begin(), any_of.end(), [&](const QueryTerm& t) {
+        return t.text == text && t.field == field;
+      });
+      if (!repeated) any_of.push_back({std::move(text), field, typed});
       pending_or_ = false;
       return;
     }

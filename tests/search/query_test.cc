@@ -84,6 +84,16 @@ TEST(ParseQuery, OrJoinsNeighbours) {
   EXPECT_THAT(clauses("a or b"), ElementsAre("a", "or", "b"));
 }
 
+// A repeated alternative is kept once (it would only repeat the work); the same text in
+// another field is another alternative.
+TEST(ParseQuery, RepeatedOrAlternativesAreKeptOnce) {
+  EXPECT_THAT(clauses("的 OR 的 OR 的 OR 一 OR 的"), ElementsAre("的|一"));
+  EXPECT_THAT(clauses("的 OR \"的\" OR 标题:的"), ElementsAre("的|T:的"));
+  EXPECT_EQ(parse_query("的 OR 的 OR 的").clauses.at(0).any_of.size(), 1u);
+  EXPECT_EQ(parse_query("的 OR 标题:的").clauses.at(0).any_of.size(), 2u);
+  EXPECT_THAT(clauses("的 的"), ElementsAre("的", "的")) << "AND clauses are not alternatives";
+}
+
 TEST(ParseQuery, DanglingOrDegradesToAWord) {
   auto q = parse_query("OR 改革");
   EXPECT_THAT(clauses("OR 改革"), ElementsAre("OR", "改革"));

@@ -167,7 +167,9 @@ TEST_F(ApiTest, OversizedQueriesAreRefusedWithTheReason) {
   auto too_long = get_json("/api/v1/search?q=" + encode_query_value(longest + "府"), 400);
   EXPECT_NE(too_long["error"].get<std::string>().find("搜索词太长"), std::string::npos) << too_long;
   std::string many;
-  for (std::size_t i = 0; i <= search::kMaxQueryTerms; ++i) many += (i ? " OR 的" : "的");
+  for (std::size_t i = 0; i <= search::kMaxQueryTerms; ++i) {
+    many += (i ? " OR 的" : "的") + std::to_string(i);  // 17 different alternatives
+  }
   auto too_many = get_json("/api/v1/search?q=" + encode_query_value(many), 400);
   EXPECT_NE(too_many["error"].get<std::string>().find("搜索词太多"), std::string::npos) << too_many;
   EXPECT_TRUE(
