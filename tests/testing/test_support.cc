@@ -230,27 +230,10 @@ std::string http_exchange(int port, const std::string& raw) {
 
 HttpResponse http_request(int port, const std::string& method, const std::string& target) {
   HttpResponse response;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return response;
-  }
-  std::string request = method + " " + target +
-                        " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                        "User-Agent: wenku-test\r\nContent-Length: 0\r\n\r\n";
-  if (send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) {
-    close(fd);
-    return response;
-  }
-  std::string raw;
-  std::array<char, 65536> buf;
-  ssize_t n;
-  while ((n = recv(fd, buf.data(), buf.size(), 0)) > 0) raw.append(buf.data(), n);
-  close(fd);
+  const std::string raw =
+      http_exchange(port, method + " " + target +
+                              " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                              "User-Agent: wenku-test\r\nContent-Length: 0\r\n\r\n");
   auto header_end = raw.find("\r\n\r\n");
   if (header_end == std::string::npos || raw.compare(0, 9, "HTTP/1.1 ") != 0) return response;
   response.status = std::atoi(raw.c_str() + 9);
