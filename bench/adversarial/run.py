@@ -59,7 +59,7 @@ class Server:
         self.port = free_port()
         self.proc = subprocess.Popen(
             ["taskset", "-c", cpu, wenku, "serve", "--data", data, "--workers", "1", "--threads",
-             "1", "--listen", "127.0.0.1:%d" % self.port],
+             "1", "--listen", "127.0.0.1:%d" % self.port, "--rate-limits", "off"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -53,7 +53,8 @@ class Server:
         self.port = engines.free_port()
         self.proc = subprocess.Popen(engines.pinned([
             binary, "serve", "--data", data, "--listen", "127.0.0.1:%d" % self.port,
-            "--workers", "1", "--threads", "1"]), stdout=subprocess.DEVNULL,
+            "--workers", "1", "--threads", "1"] + engines.unlimited(binary)),
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         engines.wait_for_port(self.port, self.proc)
         self.conn = http.client.HTTPConnection("127.0.0.1", self.port)

@@ -107,7 +107,10 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
     return 0;
   }
   // Pre-forked workers (docs/architecture.md "Serving model"): this process stays the index
-  // writer; each worker reads the index and has its own store connection.
+  // writer; each worker reads the index and has its own store connection. The rate limits
+  // and metrics are mapped here, before the fork, so that every worker shares them.
+  web::SharedServerState shared;
+  options.shared = &shared;
   return run_workers(library, {workers,
                                [&](const std::function<void()>& worker_listening) {
                                  auto store = store::open_sqlite(sqlite_path(config));
@@ -464,6 +467,17 @@ int run_cli(int argc, char** argv) {
       ->envname("WENKU_ADMIN_TOKEN");
   serve->add_flag("--guest-full-text", guest_full_text,
                   "open every full text to guests (no login wall; admin settings can change it)");
+  std::string rate_limits = "on";
+  serve
+      ->add_option("--rate-limits", rate_limits,
+                   "per-client limits on searches, suggestions and document views (off: for "
+                   "benchmarks and tests only)")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
+  std::string access_log = "on";
+  serve->add_option("--access-log", access_log, "one line per request on standard error")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
 
   std::vector<fs::path> files;
   std::size_t batch_size = 500;
@@ -578,6 +592,8 @@ int run_cli(int argc, char** argv) {
   try {
     if (serve->parsed()) {
       server_options.site.guests_read_full_text = guest_full_text;
+      server_options.rate_limits = rate_limits == "on";
+      server_options.access_log = access_log == "on";
       return serve_command(config, server_options, demo, workers);
     }
     if (import->parsed()) return import_command(config, files, batch_size, raw);

@@ -35,7 +35,7 @@ using nlohmann::json;
 namespace {
 
 // Bump whenever the schema below changes: an index of another version is rebuilt.
-constexpr std::int64_t kSchemaVersion = 7;
+constexpr std::int64_t kSchemaVersion = 8;
 // Documents per store page and per Groonga load.
 constexpr std::size_t kPageSize = 500;
 // An empty index catching up with at least this many documents takes the bulk path.
@@ -82,6 +82,9 @@ constexpr std::string_view kDocsSchema[] = {
     "column_create Docs label COLUMN_SCALAR ShortText",
     "column_create Docs content COLUMN_SCALAR LongText",
     "column_create Docs outline COLUMN_SCALAR LongText",
+    // What a guest reads of the document (Index::guest_view_policy) and its outline as shown
+    // to a guest, as search keys: where a guest's phrases match (PhraseScope::kGuestView).
+    "column_create Docs guest_view COLUMN_SCALAR LongText",
     "column_create Docs words COLUMN_SCALAR LongText",
     "column_create Docs simhash COLUMN_SCALAR UInt64",
     // The date and change sequence number as one sort key (see recency()).
@@ -108,6 +111,9 @@ constexpr std::string_view kIndexSchema[] = {
     "TokenBigramSplitSymbolAlphaDigit",
     "column_create Terms docs_text COLUMN_INDEX|WITH_POSITION|WITH_SECTION Docs "
     "title,content,outline",
+    // Apart from docs_text, so that the searches of members and the scores of its sections
+    // stay as they were.
+    "column_create Terms docs_guest_view COLUMN_INDEX|WITH_POSITION Docs guest_view",
     // No normalizer: the words are normalize_key'd already, and so are the words looked up
     // (3.5 s instead of 4.6 s to build on the corpus).
     "table_create Words TABLE_PAT_KEY ShortText --default_tokenizer TokenDelimit",
@@ -137,6 +143,19 @@ std::string outline_headings(std::string_view analysis) {
     out += text;
   }
   return out;
+}
+
+// The guest view column of `d`: what a guest reads of it under Index::guest_view_policy,
+// then the outline headings a guest is shown, one per line, as a search key.
+std::string guest_view_key(const doc::Document& d) {
+  const auto seen = access::readable(d, access::Viewer{}, Index::guest_view_policy());
+  if (!seen) return "";
+  std::string view = seen->text();
+  for (const auto& item : seen->outline()) {
+    view += '\n';
+    view += item.text;
+  }
+  return text::normalize_key(view);
 }
 
 // The date and then the change sequence number of `d` as one number, newer larger: the date
@@ -518,11 +537,13 @@ void Index::Impl::put_record(groonga::Context& db, const doc::Document& d) const
   const std::string content = text::normalize_key(d.content);
   const std::string outline = text::normalize_key(outline_headings(d.analysis));
   const std::string words = words_of(title, content);
+  const std::string guest_view = guest_view_key(d);
   const groonga::Field fields[] = {
       {"title", short_text(title)},
       {"label", short_text(d.title)},
       {"content", content},
       {"outline", outline},
+      {"guest_view", guest_view},
       {"words", words},
       {"simhash", std::uint64_t{d.simhash}},
       {"recency", recency(d)},
@@ -625,7 +646,14 @@ std::int64_t Index::rebuild(store::Store& store) {
   return loaded;
 }
 
-std::int64_t Index::applied_seq() const { return impl_->applied_seq; }
+std::int64_t Index::applied_seq() const {
+  if (impl_->marker.may_write()) return impl_->applied_seq;
+  // A reader: what the writer has recorded in the live database by now.
+  impl_->follow_current();
+  std::shared_lock lock(impl_->storage_mutex);
+  auto lease = impl_->readers.acquire();
+  return recorded_applied_seq(*lease);
+}
 
 std::int64_t Index::size() const { return impl_->count(); }
 
@@ -648,9 +676,21 @@ bool Index::with_content_key(std::string_view id, std::int64_t seq,
 
 namespace {
 
-// The query-syntax form of one term: "key" for the match columns, or column:@"key".
-std::string term_query(const QueryTerm& term) {
-  std::string phrase = quote_query_phrase(text::normalize_key(term.text));
+// `quoted`, the query syntax of the exact phrase `key` (a search key), matched where `scope`
+// lets a phrase of its length match: the match columns, or the title (and the guest view).
+std::string in_scope(std::string quoted, std::string_view key, PhraseScope scope) {
+  if (scope == PhraseScope::kWholeText || text::count_code_points(key) <= kOpenPhraseChars) {
+    return quoted;
+  }
+  if (scope == PhraseScope::kTitle) return "title:@" + quoted;
+  return "(title:@" + quoted + " OR guest_view:@" + quoted + ")";
+}
+
+// The query-syntax form of one term: "key" for the match columns (in_scope), or
+// column:@"key".
+std::string term_query(const QueryTerm& term, PhraseScope scope) {
+  const std::string key = text::normalize_key(term.text);
+  std::string phrase = quote_query_phrase(key);
   switch (term.field) {
     case Field::kTitle:
       return "title:@" + phrase;
@@ -659,14 +699,14 @@ std::string term_query(const QueryTerm& term) {
     case Field::kAny:
       break;
   }
-  return phrase;
+  return in_scope(std::move(phrase), key, scope);
 }
 
-std::string clause_query(const QueryClause& clause) {
+std::string clause_query(const QueryClause& clause, PhraseScope scope) {
   std::string out;
   for (const auto& term : clause.any_of) {
     if (!out.empty()) out += " OR ";
-    out += term_query(term);
+    out += term_query(term, scope);
   }
   return clause.any_of.size() > 1 ? "(" + out + ")" : out;
 }
@@ -676,9 +716,9 @@ std::string clause_query(const QueryClause& clause) {
 using RunQuery = std::function<std::string(const TypedRun&)>;
 
 // The Groonga --query of `q`: positive clauses ANDed (ORed when `any_clause`), then the
-// exclusions; the clauses that are typed runs (runs[i] set) as `run_query` reads them. Empty
-// when the query has no positive clause.
-std::string groonga_query(const ParsedQuery& q, bool any_clause,
+// exclusions, their phrases matched in `scope`; the clauses that are typed runs (runs[i] set)
+// as `run_query` reads them. Empty when the query has no positive clause.
+std::string groonga_query(const ParsedQuery& q, PhraseScope scope, bool any_clause,
                           std::span<const std::optional<TypedRun>> runs = {},
                           const RunQuery& run_query = {}) {
   std::string positive;
@@ -686,12 +726,12 @@ std::string groonga_query(const ParsedQuery& q, bool any_clause,
     const auto& clause = q.clauses[i];
     if (clause.exclude) continue;
     if (!positive.empty()) positive += any_clause ? " OR " : " ";
-    positive += i < runs.size() && runs[i] ? run_query(*runs[i]) : clause_query(clause);
+    positive += i < runs.size() && runs[i] ? run_query(*runs[i]) : clause_query(clause, scope);
   }
   if (positive.empty()) return "";
   std::string out = "(" + positive + ")";
   for (const auto& clause : q.clauses) {
-    if (clause.exclude) out += " -" + clause_query(clause);
+    if (clause.exclude) out += " -" + clause_query(clause, scope);
   }
   return out;
 }
@@ -756,8 +796,11 @@ std::vector<std::string> scored_keys(const ParsedQuery& q) {
 // 学习贯彻); none when there are fewer than two such words. A boost searches the column's
 // whole index, and title, outline and content share one: the phrase in any of them adds
 // 2 × kPhraseBoost per occurrence (what `title @ p * 20 + content @ p * 20` always added),
-// in one search of the index instead of two.
-void add_phrase_boosts(const ParsedQuery& q, std::vector<groonga::ScoreBoost>& out) {
+// in one search of the index instead of two. Outside PhraseScope::kWholeText a phrase longer
+// than kOpenPhraseChars boosts by the guest view only (under kGuestView; a title boost would
+// search that shared index too).
+void add_phrase_boosts(const ParsedQuery& q, PhraseScope scope,
+                       std::vector<groonga::ScoreBoost>& out) {
   std::string joined;
   int words = 0;
   for (const auto& clause : q.clauses) {
@@ -769,7 +812,11 @@ void add_phrase_boosts(const ParsedQuery& q, std::vector<groonga::ScoreBoost>& o
   }
   if (words < 2) return;
   const std::string phrase(short_text(joined));
-  out.push_back({"content", phrase, 2 * kPhraseBoost});
+  if (scope == PhraseScope::kWholeText || text::count_code_points(phrase) <= kOpenPhraseChars) {
+    out.push_back({"content", phrase, 2 * kPhraseBoost});
+    return;
+  }
+  if (scope == PhraseScope::kGuestView) out.push_back({"guest_view", phrase, 2 * kPhraseBoost});
 }
 
 // What ranks a hit: its score and the document's popularity and recency.
@@ -976,11 +1023,13 @@ std::string word_query(const RunWord& word, bool expanded, std::string_view pref
 }
 
 // The alternatives of a run that every word reading accepts besides its words: the run as
-// typed and, when `expanded`, with its alias forms replaced.
-std::string phrase_alternatives(const TypedRun& run, bool expanded) {
-  std::string out = phrase_query(run.key, "");
+// typed and, when `expanded`, with its alias forms replaced, matched in `scope`.
+std::string phrase_alternatives(const TypedRun& run, bool expanded, PhraseScope scope) {
+  std::string out = in_scope(phrase_query(run.key, ""), run.key, scope);
   if (expanded) {
-    for (const auto& variant : run.phrase_variants) out += " OR " + phrase_query(variant, "");
+    for (const auto& variant : run.phrase_variants) {
+      out += " OR " + in_scope(phrase_query(variant, ""), variant, scope);
+    }
   }
   return out;
 }
@@ -1001,18 +1050,18 @@ std::string and_words(const TypedRun& run, bool expanded, std::string_view prefi
 
 // The words reading of `run` (the expanded one when `expanded`): its words ANDed, genre
 // words left to the title/category check (run_hits), or the run as a phrase.
-std::string words_query(const TypedRun& run, bool expanded) {
+std::string words_query(const TypedRun& run, bool expanded, PhraseScope scope) {
   const std::string all = and_words(run, expanded, "", false);
-  if (all.empty()) return phrase_alternatives(run, expanded);
-  return "((" + all + ") OR " + phrase_alternatives(run, expanded) + ")";
+  if (all.empty()) return phrase_alternatives(run, expanded, scope);
+  return "((" + all + ") OR " + phrase_alternatives(run, expanded, scope) + ")";
 }
 
 // The query of `run` that the relaxed reading starts from: any of its words (expanded, genre
 // words as text words) or the run as typed.
-std::string any_word_query(const TypedRun& run) {
+std::string any_word_query(const TypedRun& run, PhraseScope scope) {
   std::string out;
   for (const auto& word : run.words) out += word_query(word, true, "") + " OR ";
-  return "(" + out + phrase_alternatives(run, true) + ")";
+  return "(" + out + phrase_alternatives(run, true, scope) + ")";
 }
 
 // The number of words a relaxed answer must hold of `n`: most of them (more than half, but
@@ -1065,7 +1114,7 @@ class TypedSearch {
   }
 
   IndexResult run() {
-    auto phrase = select(groonga_query(q_.query, false));
+    auto phrase = select(groonga_query(q_.query, q_.phrases, false));
     // Runs of one word without aliases (共同富裕) read the same in every reading: one select,
     // ranked as any exact query.
     if (!has_variants_or_words_) return finish(Reading::kPhrase, std::move(phrase), {});
@@ -1086,13 +1135,16 @@ class TypedSearch {
         expanded_titles_set.within(phrase_set)) {
       return finish(Reading::kPhrase, std::move(phrase), std::move(words_titles));
     }
-    auto words = run_hits([](const TypedRun& run) { return words_query(run, false); }, true);
+    const PhraseScope scope = q_.phrases;
+    auto words =
+        run_hits([scope](const TypedRun& run) { return words_query(run, false, scope); }, true);
     if (!words.empty() && (!has_variants_ || expanded_titles_set.within(
                                                  RecordSet(with_titles(words, words_titles))))) {
       return finish(Reading::kWords, std::move(words), std::move(words_titles));
     }
     if (has_variants_) {
-      auto expanded = run_hits([](const TypedRun& run) { return words_query(run, true); }, true);
+      auto expanded =
+          run_hits([scope](const TypedRun& run) { return words_query(run, true, scope); }, true);
       if (!expanded.empty() || !expanded_titles.empty()) {
         return finish(Reading::kExpanded, std::move(expanded), std::move(expanded_titles));
       }
@@ -1118,7 +1170,7 @@ class TypedSearch {
   // The hits of the reading whose runs `run_query` writes; with `genre_filter`, genre words
   // must be in the title or category, unless the document holds the runs as typed.
   std::vector<groonga::ScoredRecord> run_hits(const RunQuery& run_query, bool genre_filter) {
-    auto hits = select(groonga_query(q_.query, false, runs_, run_query));
+    auto hits = select(groonga_query(q_.query, q_.phrases, false, runs_, run_query));
     if (genre_filter) {
       keep_if(hits, [&](grn_id record) {
         if (phrase_set_->contains(record)) return true;
@@ -1133,8 +1185,9 @@ class TypedSearch {
   // Documents whose titles hold every word of each run (of the expanded reading when
   // `expanded`), genre words also by category and year words also by year.
   std::vector<groonga::ScoredRecord> title_matches(bool expanded) {
-    auto hits = select(groonga_query(
-        q_.query, false, runs_, [&](const TypedRun& run) { return title_query(run, expanded); }));
+    auto hits = select(groonga_query(q_.query, q_.phrases, false, runs_, [&](const TypedRun& run) {
+      return title_query(run, expanded);
+    }));
     keep_if(hits, [&](grn_id record) {
       return std::ranges::all_of(lenient_, [&](const LenientWord& word) {
         if (word.titles.contains(record)) return true;
@@ -1153,7 +1206,10 @@ class TypedSearch {
       const auto i = static_cast<std::size_t>(&clause - q_.query.clauses.data());
       return clause.exclude || runs_[i].has_value();
     });
-    auto hits = select(groonga_query(q_.query, runs_only, runs_, any_word_query));
+    auto hits =
+        select(groonga_query(q_.query, q_.phrases, runs_only, runs_, [this](const TypedRun& run) {
+          return any_word_query(run, q_.phrases);
+        }));
     std::vector<RecordSet> holding;
     for (const auto& run : runs_) {
       if (!run) continue;
@@ -1359,7 +1415,7 @@ std::vector<std::optional<TypedRun>> Index::Impl::typed_runs(const ParsedQuery& 
 
 IndexResult Index::search(const IndexQuery& q) const {
   auto runs = impl_->typed_runs(q.query);
-  const auto query = groonga_query(q.query, q.any_clause && runs.empty());
+  const auto query = groonga_query(q.query, q.phrases, q.any_clause && runs.empty());
   const auto filter = groonga_filter(q.query);
   if (query.empty() && filter.empty()) return {};
   impl_->follow_current();
@@ -1368,13 +1424,14 @@ IndexResult Index::search(const IndexQuery& q) const {
   std::vector<groonga::ScoreBoost> boosts;
   std::vector<WordBoost> words;  // typed runs: TypedSearch weighs the words of its reading
   if (!query.empty()) {
-    add_phrase_boosts(q.query, boosts);
+    add_phrase_boosts(q.query, q.phrases, boosts);
     if (runs.empty()) words = word_boosts(scored_keys(q.query), *lease);
   }
   // Everything the result depends on besides the database.
   std::string key =
       fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", query, filter, static_cast<int>(q.sort),
                   q.offset, q.limit, q.facets, runs.empty() ? "exact" : "typed");
+  key += fmt::format("\x1f{}", static_cast<int>(q.phrases));
   for (const auto& boost : boosts) {
     key += fmt::format("\x1f{}\x1e{}\x1e{}", boost.column, boost.value, boost.factor);
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "access/visible.h"
 #include "doc/document.h"
 #include "search/reading.h"
 
@@ -90,6 +91,19 @@ enum class SortOrder {
   kHot,        // 最热: views, then score
 };
 
+// What the exact phrases of a query may match (IndexQuery::phrases).
+enum class PhraseScope {
+  kWholeText,  // title, outline and the whole text
+  // Only what a guest reads: the title and the guest view (Index::guest_view_policy): its
+  // preview, or the whole text of a 公开 document, and the outline a guest is shown.
+  kGuestView,
+  kTitle,  // only the title: a viewer reads less than the guest view the index holds
+};
+
+// Phrases of at most this many characters match whole texts in every PhraseScope: so short
+// a phrase says little of a text its viewer may not read (many of its words are as long).
+inline constexpr std::size_t kOpenPhraseChars = 4;
+
 struct IndexQuery {
   ParsedQuery query;
   std::size_t limit = 10;  // no hidden cap
@@ -100,6 +114,12 @@ struct IndexQuery {
   // The categories of 资料 (store::CategoryKind): under relevance, documents of any other
   // category (范文) are preferred (see Index::search). Empty: all are 范文, no preference.
   std::vector<std::string> reference_categories{};
+  // Where exact phrases of more than kOpenPhraseChars characters may match: quoted terms
+  // (excluded ones too), a typed run read as a phrase, and the phrase that boosts documents
+  // holding the query's words side by side. Words (typed runs read as words, field terms,
+  // short phrases) match whole texts. For a viewer who reads previews (a guest), so that
+  // search answers nothing about the text the viewer may not read.
+  PhraseScope phrases = PhraseScope::kWholeText;
 };
 
 struct IndexHit {
@@ -148,6 +168,13 @@ class Index {
   Index(const Index&) = delete;
   Index& operator=(const Index&) = delete;
 
+  // The policy under which the index holds each document's guest view (PhraseScope::
+  // kGuestView; access::readable of a guest): texts closed to guests, previews of
+  // access::Policy's default length. A guest under a policy of shorter previews must be
+  // searched with PhraseScope::kTitle, one under a policy that opens texts to guests with
+  // kWholeText.
+  static access::Policy guest_view_policy() { return {}; }
+
   // True when this process may change the index: the first process to open it (a server,
   // or a command run while no server is) maintains it; later ones only read it.
   bool writable() const;
@@ -162,7 +189,8 @@ class Index {
   // to it. On failure the live generation stays. Returns the number of documents indexed.
   std::int64_t rebuild(store::Store& store);
 
-  // The highest change sequence number reflected in the index.
+  // The highest change sequence number reflected in the index (in a reader: as the writer
+  // last recorded it).
   std::int64_t applied_seq() const;
 
   // Runs `q`. Relevance: title matches weigh most, then outline headings, whole-word

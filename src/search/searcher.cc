@@ -355,6 +355,14 @@ std::string query_refusal(std::string_view user_text) {
   return "";
 }
 
+PhraseScope phrase_scope(const access::Viewer& viewer, const access::Policy& policy) {
+  if (access::reads_full_text(doc::Visibility::kMembers, viewer, policy)) {
+    return PhraseScope::kWholeText;
+  }
+  return policy.preview_chars >= Index::guest_view_policy().preview_chars ? PhraseScope::kGuestView
+                                                                          : PhraseScope::kTitle;
+}
+
 SearchResponse run_search(const Index& index, store::Store& store, const SearchRequest& request,
                           const access::Viewer& viewer, const access::Policy& policy) {
   auto started = std::chrono::steady_clock::now();
@@ -366,6 +374,7 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
   IndexQuery query{parse_request(request), request.limit, request.offset,
                    request.sort,           false,         request.facets};
   query.reference_categories = store.reference_categories();
+  query.phrases = phrase_scope(viewer, policy);
   auto found = index.search(query);
   if (!found.read && found.total == 0 && positive_clauses(query.query) > 1) {
     query.any_clause = true;

@@ -72,15 +72,23 @@ inline constexpr std::size_t kMaxQueryTerms = 16;
 // phrases and OR alternatives of parse_query, exclusions included); "" when it may be.
 std::string query_refusal(std::string_view user_text);
 
-// Runs `request` for `viewer`. A query that query_refusal refuses finds nothing, and `notice`
-// says why. Typed runs (unquoted Chinese) are read as Index::search
-// says, and `interpretation` tells the reading used. A query without typed runs whose every
-// positive clause must match and none does is relaxed to match any of them (and `notice`
-// says so). When nothing is found, `did_you_mean` offers a whole query that finds documents:
-// for typed runs the title of the document whose title holds most of their words, else the
-// query with unknown words replaced by close indexed words.
-// Snippets come from access::readable(...)->text() only, so a guest never sees text beyond
-// the preview; when the match lies outside it the snippet is the start of the visible text.
+// Where the exact phrases of `viewer`'s searches may match under `policy` (IndexQuery::
+// phrases): whole texts for a viewer who reads 登录可读 texts (members; guests when the policy
+// opens texts to them), the title and the guest view for guests (only the title when the
+// policy's previews are shorter than those of Index::guest_view_policy). Search is then no
+// oracle for the text after a guest's preview (the 会员专享 texts a member reads the preview
+// of are not covered).
+PhraseScope phrase_scope(const access::Viewer& viewer, const access::Policy& policy);
+
+// Runs `request` for `viewer`, its phrases in phrase_scope(viewer, policy). A query that
+// query_refusal refuses finds nothing, and `notice` says why. Typed runs (unquoted Chinese) are
+// read as Index::search says, and `interpretation` tells the reading used. A query without typed
+// runs whose every positive clause must match and none does is relaxed to match any of them (and
+// `notice` says so). When nothing is found, `did_you_mean` offers a whole query that finds
+// documents: for typed runs the title of the document whose title holds most of their words, else
+// the query with unknown words replaced by close indexed words. Snippets come from
+// access::readable(...)->text() only, so a guest never sees text beyond the preview; when the match
+// lies outside it the snippet is the start of the visible text.
 SearchResponse run_search(const Index& index, store::Store& store, const SearchRequest& request,
                           const access::Viewer& viewer, const access::Policy& policy);
 

@@ -16,9 +16,12 @@
 #include <spdlog/spdlog.h>
 #include <restinio/all.hpp>
 
+#include "search/index.h"
 #include "web/admin/admin.h"
+#include "web/admin/admin_auth.h"
 #include "web/api/api.h"
 #include "web/http/errors.h"
+#include "web/http/gate.h"
 #include "web/http/http.h"
 #include "web/http/stop_once.h"
 #include "web/site/feedback.h"
@@ -62,7 +65,21 @@ class Site {
                     ? fmt::format("[{}]:{}", options.host, options.port)
                     : fmt::format("{}:{}", options.host, options.port)),
         hot_(services.store),
-        public_(services, settings_, accounts_, hot_, layout_) {
+        public_(services, settings_, accounts_, hot_, layout_),
+        own_shared_(options.shared != nullptr ? nullptr : std::make_unique<SharedServerState>()),
+        shared_(options.shared != nullptr ? *options.shared : *own_shared_),
+        gate_(std::make_shared<const Gate>(
+            shared_.limiter, shared_.metrics, GateOptions{options.rate_limits, options.access_log},
+            GateHooks{[this](const Request& r) {
+                        const auto member = member_of(r, accounts_);
+                        return member ? member->viewer.user_id : std::int64_t{0};
+                      },
+                      [this](const Request& r, const Failure& failure) {
+                        if (r->header().path().starts_with("/api/")) {
+                          return write_api_failure(r, failure);
+                        }
+                        return layout_.error(r, failure, member_of(r, accounts_));
+                      }})) {
     set_client_key_secret(client_key_secret(services.store));
   }
 
@@ -81,12 +98,15 @@ class Site {
 
   // Every route: the public pages, the API, the member pages, the admin and 联系客服.
   std::unique_ptr<Router> routes() const {
-    auto router = std::make_unique<Router>();
+    auto router = std::make_unique<Router>(gate_);
     public_.add_routes(*router);
     add_api_routes(*router, services_, settings_, hot_, accounts_);
     add_member_routes(*router, {services_.store, settings_, accounts_, layout_});
     add_admin_routes(*router, services_, options_, settings_, renderer_, accounts_);
     add_feedback_routes(*router, {services_.store, settings_, accounts_, layout_});
+    router->get_and_head("/metrics", [this, self = router.get()](const Request& r, Params) {
+      return metrics(r, *self);
+    });
     // A path some route has, asked with another method: 405 with the methods it accepts.
     router->non_matched_request_handler([this, self = router.get()](const Request& r) {
       Failure failure = failure_of_status(404);
@@ -100,6 +120,40 @@ class Site {
   }
 
  private:
+  // GET /metrics (see serve): the shared metrics, named by `router`'s routes, and the gauges
+  // of the library.
+  Status metrics(const Request& req, const Router& router) const {
+    if (!may_read_metrics(req)) return error(req, 403);
+    std::vector<std::string> names;
+    for (const auto& route : router.routes()) names.push_back(route.method + " " + route.path);
+    names.push_back("ANY (no route)");
+    const auto last_seq = services_.store.last_seq();
+    const Gauge gauges[] = {
+        {"wenku_documents", "Documents in the library (deleted ones left out).",
+         static_cast<double>(services_.store.count())},
+        {"wenku_index_lag", "Changes of the store the search index has not applied yet.",
+         static_cast<double>(std::max<std::int64_t>(0, last_seq - services_.index.applied_seq()))},
+    };
+    ResponseOptions options;
+    options.cache_control = "no-store";
+    return send(req, restinio::status_ok(), "text/plain; version=0.0.4; charset=utf-8",
+                shared_.metrics.render(names, gauges, monotonic_ms()), options);
+  }
+
+  // A scraper on this machine (a loopback peer, not forwarded by a proxy) or one that
+  // presents the admin token (Authorization: Bearer TOKEN).
+  bool may_read_metrics(const Request& req) const {
+    const auto peer = req->remote_endpoint().address();
+    if (peer.is_loopback() && !req->header().has_field("X-Forwarded-For") &&
+        !req->header().has_field("Forwarded")) {
+      return true;
+    }
+    const auto authorization = req->header().opt_value_of(restinio::http_field::authorization);
+    constexpr std::string_view kBearer = "Bearer ";
+    return !options_.admin_token.empty() && authorization && authorization->starts_with(kBearer) &&
+           AdminAuth(options_.admin_token).token_matches(authorization->substr(kBearer.size()));
+  }
+
   Status error(const Request& req, int code) const {
     return layout_.error(req, failure_of_status(code), member_of(req, accounts_));
   }
@@ -112,6 +166,9 @@ class Site {
   Layout layout_;
   mutable HotLists hot_;
   PublicSite public_;
+  std::unique_ptr<SharedServerState> own_shared_;  // when the options bring none
+  SharedServerState& shared_;
+  std::shared_ptr<const Gate> gate_;
 };
 
 }  // namespace

@@ -14,6 +14,8 @@
 #include "doc/templater.h"
 #include "store/store.h"
 #include "web/http/http.h"
+#include "web/http/metrics.h"
+#include "web/http/rate_limiter.h"
 #include "web/site/settings.h"
 
 namespace wenku::store {
@@ -47,6 +49,13 @@ class ListeningSocket {
   std::uint16_t port_ = 0;
 };
 
+// What the processes of one server share: the rate limits' buckets and the request metrics,
+// in shared memory. Make it before forking the workers, so that all of them see one.
+struct SharedServerState {
+  RateLimiter limiter;
+  Metrics metrics;
+};
+
 struct ServerOptions {
   // The address as links and messages show it; `listening_fd` listens on it.
   std::string host = "127.0.0.1";
@@ -59,7 +68,14 @@ struct ServerOptions {
   // Defaults of the site settings; settings saved by the admin (Store::settings) win.
   SiteSettings site;
   // Token that opens /admin before accounts exist (printed at start-up); "" : admin closed.
+  // Also opens /metrics to a scraper that is not on this machine (Authorization: Bearer).
   std::string admin_token;
+  // Per-client rate limits on search, suggestions and document views (Gate::rate_class).
+  // Off only for benchmarks and tests that send requests faster than any person.
+  bool rate_limits = true;
+  bool access_log = true;  // one line per request on standard error
+  // Shared with the other workers; nullptr: serve makes one of its own.
+  SharedServerState* shared = nullptr;
 };
 
 // What an admin upload or edit committed.
@@ -80,9 +96,12 @@ struct Services {
   std::function<IngestReport(std::vector<doc::Document>)> ingest;
 };
 
-// Serves every route of the site (route_table lists them) until SIGINT/SIGTERM. Accepts on
-// `options.listening_fd` and calls `on_listening` once it does. Throws std::invalid_argument when
-// that is -1.
+// Serves every route of the site (route_table lists them) until SIGINT/SIGTERM. Every route
+// goes through one Gate (web/http/gate.h): rate limits, metrics, access log. GET /metrics
+// answers the metrics in the Prometheus text format to a client on this machine (a loopback
+// address, not forwarded by a proxy) or one presenting the admin token as a bearer token. Accepts
+// on `options.listening_fd` and calls `on_listening` once it does. Throws std::invalid_argument
+// when that is -1.
 void serve(Services services, const ServerOptions& options,
            const std::function<void()>& on_listening = {});
 

@@ -66,6 +66,7 @@ start_server() {
   local earlier
   earlier=$(wc -l <"$tmp/server.log")
   "$wenku" serve --demo --admin-token "$token" --data "$tmp/data" --listen 127.0.0.1:0 \
+    --rate-limits off \
     >>"$tmp/server.log" 2>&1 &
   server_pid=$!
   port=""

@@ -284,6 +284,47 @@ TEST_F(IndexTest, OutlineSearchesSeeALawsChaptersButNotItsArticles) {
   EXPECT_THAT(search_ids(*index, "改善环境"), UnorderedElementsAre("law", "plan"));
 }
 
+// The oracle of issue 19: a guest's exact phrases must not tell what lies after the preview.
+TEST_F(IndexTest, AGuestsLongPhrasesMatchOnlyWhatAGuestReads) {
+  std::string opening;
+  while (text::count_code_points(opening) < 800) opening += "开头部分讲的是总体要求和主要任务。";
+  const std::string hidden = "\n后文写着独特的绝密安排部署。";
+  put({make_doc("gated", "甲文件", opening + hidden), make_doc("open", "乙文件", opening + hidden),
+       make_doc("other", "丙文件", "毫不相干的内容。"),
+       make_doc("gated2", "丁文件", opening + "\n另有特别的秘密事项。")});
+  ASSERT_TRUE(store_->set_visibility("open", doc::Visibility::kPublic));
+  auto index = open_index();
+  index->catch_up(*store_);
+  const auto scoped = [&](std::string_view text, PhraseScope scope) {
+    auto q = query_for(text);
+    q.phrases = scope;
+    return index->search(q);
+  };
+  // Beyond the preview: members find both, a guest only the text open to guests.
+  EXPECT_THAT(ids(scoped("\"独特的绝密安排\"", PhraseScope::kWholeText)),
+              UnorderedElementsAre("gated", "open"));
+  EXPECT_THAT(ids(scoped("\"独特的绝密安排\"", PhraseScope::kGuestView)), ElementsAre("open"));
+  EXPECT_THAT(ids(scoped("\"独特的绝密安排\"", PhraseScope::kTitle)), IsEmpty());
+  // Excluding such a phrase excludes nothing a guest could not see either.
+  EXPECT_THAT(ids(scoped("标题:甲文件 -\"独特的绝密安排\"", PhraseScope::kWholeText)), IsEmpty());
+  EXPECT_THAT(ids(scoped("标题:甲文件 -\"独特的绝密安排\"", PhraseScope::kGuestView)),
+              ElementsAre("gated"));
+  // Typed without quotes, a run is read as a phrase where a guest reads it, else as words,
+  // which search whole texts.
+  EXPECT_THAT(ids(scoped("独特的绝密安排", PhraseScope::kGuestView)), ElementsAre("open"));
+  const auto typed = scoped("特别的秘密事项", PhraseScope::kGuestView);
+  EXPECT_THAT(ids(typed), ElementsAre("gated2"));
+  EXPECT_EQ(typed.reading, Reading::kWords);
+  EXPECT_EQ(scoped("特别的秘密事项", PhraseScope::kWholeText).reading, Reading::kPhrase);
+  // Short phrases, phrases inside the preview and titles match as ever.
+  EXPECT_THAT(ids(scoped("\"绝密安排\"", PhraseScope::kGuestView)),
+              UnorderedElementsAre("gated", "open"));
+  EXPECT_THAT(ids(scoped("\"讲的是总体要求\"", PhraseScope::kGuestView)),
+              UnorderedElementsAre("gated", "open", "gated2"));
+  EXPECT_THAT(ids(scoped("\"讲的是总体要求\"", PhraseScope::kTitle)), IsEmpty());
+  EXPECT_THAT(ids(scoped("\"丙文件\"", PhraseScope::kTitle)), ElementsAre("other"));
+}
+
 TEST_F(IndexTest, OrExcludeFieldsAndFilters) {
   put({with_outline(make_doc("speech", "在全区经济工作会议上的讲话", "要坚持深化改革，扩大开放。",
                              "2021-03-01", "讲话稿"),

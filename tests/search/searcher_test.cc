@@ -135,6 +135,31 @@ TEST_F(RunSearchTest, FillsHitsFromTheStore) {
   EXPECT_EQ(open.snippet_html, "<mark>秘密词语</mark> &amp; 其他内容");
 }
 
+TEST_F(RunSearchTest, AGuestsLongPhrasesStayInsideWhatTheGuestMayRead) {
+  // The phrase lies after the guest's preview: members find it, a guest learns nothing.
+  EXPECT_EQ(search("\"只有会员才能看到\"", access::Role::kMember).total, 1);
+  EXPECT_EQ(search("\"只有会员才能看到\"", access::Role::kGuest).total, 0);
+  EXPECT_EQ(search("标题:会员文章 -\"只有会员才能看到\"", access::Role::kMember).total, 0);
+  EXPECT_EQ(search("标题:会员文章 -\"只有会员才能看到\"", access::Role::kGuest).total, 1);
+  // Words still search whole texts.
+  EXPECT_EQ(search("秘密词语", access::Role::kGuest).total, 2);
+}
+
+TEST(PhraseScope, FollowsWhatTheViewerReads) {
+  const access::Viewer guest{};
+  const access::Viewer member{access::Role::kMember, "someone", 1};
+  const access::Policy closed{};
+  EXPECT_EQ(phrase_scope(guest, closed), PhraseScope::kGuestView);
+  EXPECT_EQ(phrase_scope(guest, {.preview_chars = Index::guest_view_policy().preview_chars + 100}),
+            PhraseScope::kGuestView);
+  // Shorter previews than the index holds: the guest view would say too much.
+  EXPECT_EQ(phrase_scope(guest, {.preview_chars = Index::guest_view_policy().preview_chars - 1}),
+            PhraseScope::kTitle);
+  EXPECT_EQ(phrase_scope(guest, {.guests_read_full_text = true}), PhraseScope::kWholeText);
+  EXPECT_EQ(phrase_scope(member, closed), PhraseScope::kWholeText);
+  EXPECT_EQ(phrase_scope({access::Role::kAdmin, "boss", 2}, closed), PhraseScope::kWholeText);
+}
+
 TEST_F(RunSearchTest, HitsTheStoreNoLongerShowsAreSkippedAndScoresStayWithTheirDocuments) {
   store_->put(
       {make_doc("title-hit", "秘密词语汇编", "秘密词语，再说一次秘密词语。", "2023-01-01")});

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -120,7 +121,7 @@ RunResult run(const std::vector<std::string>& args) { return run_capturing(args,
 
 RunResult run_stdout(const std::vector<std::string>& args) { return run_capturing(args, false); }
 
-ChildProcess::ChildProcess(const std::vector<std::string>& args, int stdout_fd) {
+ChildProcess::ChildProcess(const std::vector<std::string>& args, int stdout_fd, int stderr_fd) {
   pid_ = fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -128,6 +129,10 @@ ChildProcess::ChildProcess(const std::vector<std::string>& args, int stdout_fd) 
     if (stdout_fd >= 0) {
       dup2(stdout_fd, 1);
       close(stdout_fd);
+    }
+    if (stderr_fd >= 0) {
+      dup2(stderr_fd, 2);
+      close(stderr_fd);
     }
     auto argv = to_argv(args);
     execv(argv[0], argv.data());
@@ -161,12 +166,23 @@ ChildProcess::~ChildProcess() {
   if (group_ > 0) kill(-group_, SIGKILL);
 }
 
-ServerProcess::ServerProcess(const std::vector<std::string>& args, double seconds) {
+ServerProcess::ServerProcess(const std::vector<std::string>& args, double seconds,
+                             const std::filesystem::path& stderr_file) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   auto argv = args;
   argv.insert(argv.end(), {"--listen", "127.0.0.1:0"});
-  process_ = std::make_unique<ChildProcess>(argv, fds[1]);
+  // Tests send requests faster than any person: rate limits only where a test asks for them.
+  if (std::ranges::find(args, "--rate-limits") == args.end()) {
+    argv.insert(argv.end(), {"--rate-limits", "off"});
+  }
+  int errors = -1;
+  if (!stderr_file.empty()) {
+    errors = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (errors < 0) throw std::runtime_error("cannot open " + stderr_file.string());
+  }
+  process_ = std::make_unique<ChildProcess>(argv, fds[1], errors);
+  if (errors >= 0) close(errors);
   close(fds[1]);
   output_ = fds[0];
   const std::regex serving(R"(serving .* at http://127\.0\.0\.1:([0-9]+)/)");

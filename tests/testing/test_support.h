@@ -61,8 +61,10 @@ RunResult run_stdout(const std::vector<std::string>& argv);
 // processes of a server that did not stop them), so no leftover keeps CTest's output open.
 class ChildProcess {
  public:
-  // `stdout_fd` >= 0: the child's standard output goes there (the caller keeps its copy).
-  explicit ChildProcess(const std::vector<std::string>& argv, int stdout_fd = -1);
+  // `stdout_fd` (`stderr_fd`) >= 0: the child's standard output (error) goes there (the
+  // caller keeps its copy).
+  explicit ChildProcess(const std::vector<std::string>& argv, int stdout_fd = -1,
+                        int stderr_fd = -1);
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
@@ -80,9 +82,12 @@ class ChildProcess {
 // line (printed once every worker accepts), and the server's standard output is echoed to
 // this process's. No other process can take that port meanwhile, as one from a free-port
 // probe could (then two servers would share it). Destruction stops it as ChildProcess does.
+// Rate limits are off (--rate-limits off) unless `args` set them. With `stderr_file`, the
+// server's standard error (its logs) is appended to that file.
 class ServerProcess {
  public:
-  explicit ServerProcess(const std::vector<std::string>& args, double seconds = 60);
+  explicit ServerProcess(const std::vector<std::string>& args, double seconds = 60,
+                         const std::filesystem::path& stderr_file = {});
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;

@@ -34,7 +34,7 @@ TEST(Errors, ARequestErrorKeepsItsStatusHeadingAndMessage) {
   EXPECT_EQ(refused.failure().heading, failure_of_status(429).heading);
   EXPECT_EQ(refused.failure().message, "登录失败次数过多，请 1 分钟后再试。");
   EXPECT_STREQ(refused.what(), "登录失败次数过多，请 1 分钟后再试。");
-  const RequestError own(Failure{403, "无法提交留言", "请在本站提交。", {}});
+  const RequestError own(Failure{403, "无法提交留言", "请在本站提交。", {}, {}});
   EXPECT_EQ(own.failure().heading, "无法提交留言");
 }
 

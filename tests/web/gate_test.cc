@@ -67,6 +67,7 @@ const std::map<std::string, std::vector<std::string>>& route_targets() {
       {"GET /robots.txt", {"/robots.txt"}},
       {"GET /favicon.ico", {"/favicon.ico"}},
       {"GET /healthz", {"/healthz"}},
+      {"GET /metrics", {"/metrics"}},
       {"GET /static/:file", {"/static/site.js"}},
       {"GET /api/v1/search",
        {"/api/v1/search?q=" + encode_query_value(kQuery),

@@ -29,8 +29,8 @@ constexpr std::size_t kMaxLimit = 100;
 constexpr std::size_t kMaxQueryBytes = 1000;
 constexpr std::size_t kSuggestLimit = 10;
 
-Status send_json(const Request& req, restinio::http_status_line_t status, const json& body) {
-  ResponseOptions options;
+Status send_json(const Request& req, restinio::http_status_line_t status, const json& body,
+                 ResponseOptions options = {}) {
   options.cache_control = "no-store";
   return send(req, std::move(status), kJson,
               body.dump(-1, ' ', false, json::error_handler_t::replace), options);
@@ -170,18 +170,19 @@ class Api {
   access::Accounts& accounts_;
 };
 
-// The API's Failure body: {"error": message} (docs/api.md).
-Status write_failure(const Request& req, const Failure& failure) {
-  return send_error(req, status_line(failure.status), failure.message);
-}
-
 }  // namespace
+
+Status write_api_failure(const Request& req, const Failure& failure) {
+  ResponseOptions options;
+  options.retry_after = failure.retry_after;
+  return send_json(req, status_line(failure.status), {{"error", failure.message}}, options);
+}
 
 void add_api_routes(Router& router, Services services, SettingsCache& settings, HotLists& hot,
                     access::Accounts& accounts) {
   auto api = std::make_shared<const Api>(services, settings, hot, accounts);
   const auto route = [&router](std::string_view path, Handler handler) {
-    router.get_and_head(path, guarded(std::move(handler), write_failure));
+    router.get_and_head(path, guarded(std::move(handler), write_api_failure));
   };
   route("/api/v1/search", [api](const Request& r, Params) { return api->search(r); });
   route("/api/v1/suggest", [api](const Request& r, Params) { return api->suggest(r); });

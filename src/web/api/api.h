@@ -9,6 +9,7 @@
 
 #include "access/accounts.h"
 #include "access/visible.h"
+#include "web/http/errors.h"
 #include "web/http/http.h"
 #include "web/server.h"
 #include "web/site/hot.h"
@@ -29,5 +30,9 @@ namespace wenku::web {
 // the router.
 void add_api_routes(Router& router, Services services, SettingsCache& settings, HotLists& hot,
                     access::Accounts& accounts);
+
+// How the API answers a Failure: {"error": message} with its status (and Retry-After when
+// `failure.retry_after` is set).
+Status write_api_failure(const Request& req, const Failure& failure);
 
 }  // namespace wenku::web

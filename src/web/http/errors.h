@@ -20,7 +20,8 @@ struct Failure {
   int status = 500;
   std::string heading;
   std::string message;
-  std::string allow;  // for 405: the methods the address accepts ("GET, HEAD"), sent as Allow
+  std::string allow;        // for 405: the methods the address accepts ("GET, HEAD"), sent as Allow
+  std::string retry_after;  // for 429 and 503: seconds to wait, sent as Retry-After
 };
 
 // The usual Failure of `status`: 400 请求无效, 403 禁止访问, 404 页面不存在, 405, 413, 415,

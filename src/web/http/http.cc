@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "text/utf8.h"
+#include "web/http/gate.h"
 
 namespace wenku::web {
 
@@ -110,9 +111,13 @@ bool request_accepts_gzip(const Request& req) {
 
 // `send` once the encoding is chosen: `vary` when another encoding could have been sent,
 // `gzipped` when `body` is compressed.
+// The status of the last response made on this thread (last_sent_status).
+thread_local int sent_status = 0;
+
 Status send_encoded(const Request& req, restinio::http_status_line_t status,
                     std::string_view content_type, restinio::writable_item_t body,
                     const ResponseOptions& extra, bool vary, bool gzipped) {
+  sent_status = status.status_code().raw_code();
   auto add_headers = [&](auto& response) {
     response.append_header(restinio::http_field::content_type, std::string(content_type))
         .append_header("X-Content-Type-Options", "nosniff")
@@ -156,6 +161,8 @@ Status send_encoded(const Request& req, restinio::http_status_line_t status,
 }
 
 }  // namespace
+
+int take_sent_status() { return std::exchange(sent_status, 0); }
 
 Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
             std::string body, const ResponseOptions& extra) {
@@ -353,21 +360,28 @@ std::optional<std::int64_t> parse_utc_timestamp(std::string_view value) {
   return utc_seconds(*year, *month, *day, *hour, *minute, *second);
 }
 
+Router::Router(std::shared_ptr<const Gate> gate) : gate_(std::move(gate)) {}
+
+Handler Router::gated(Handler handler) const {
+  if (!gate_) return handler;
+  return gate_->wrap(routes_.size() - 1, routes_.back(), std::move(handler));
+}
+
 void Router::get_and_head(std::string_view path, Handler handler) {
   routes_.push_back({"GET", std::string(path)});
   router_.add_handler(
       restinio::router::any_of_methods(restinio::http_method_get(), restinio::http_method_head()),
-      path, std::move(handler));
+      path, gated(std::move(handler)));
 }
 
 void Router::http_get(std::string_view path, Handler handler) {
   routes_.push_back({"GET only", std::string(path)});
-  router_.http_get(path, std::move(handler));
+  router_.http_get(path, gated(std::move(handler)));
 }
 
 void Router::http_post(std::string_view path, Handler handler) {
   routes_.push_back({"POST", std::string(path)});
-  router_.http_post(path, std::move(handler));
+  router_.http_post(path, gated(std::move(handler)));
 }
 
 namespace {
@@ -422,8 +436,10 @@ std::string Router::allowed_methods(std::string_view path) const {
 }
 
 void Router::non_matched_request_handler(std::function<Status(const Request&)> handler) {
+  Handler any = [handler = std::move(handler)](const Request& req, Params) { return handler(req); };
+  if (gate_) any = gate_->wrap(routes_.size(), {"ANY", "(no route)"}, std::move(any));
   router_.non_matched_request_handler(
-      [handler = std::move(handler)](Request req) { return handler(req); });
+      [any = std::move(any)](Request req) { return any(req, restinio::router::route_params_t{}); });
 }
 
 }  // namespace wenku::web

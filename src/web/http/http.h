@@ -23,6 +23,8 @@ using Status = restinio::request_handling_status_t;
 using Query = restinio::query_string_params_t;
 using Handler = std::function<Status(const Request&, Params)>;
 
+class Gate;
+
 // RESTinio's express router, keeping a record of every route added, so that the route table
 // can be listed (`wenku routes`) and the route-table tests can tell a route nobody checked.
 class Router {
@@ -31,6 +33,11 @@ class Router {
     std::string method;  // "GET" (GET and HEAD), "GET only" or "POST"
     std::string path;    // the express pattern, e.g. "/doc/:id"
   };
+
+  // A router whose every handler, the non-matched one included, goes through `gate`
+  // (Gate::wrap; route numbers in the order of routes(), the non-matched handler numbered
+  // after the last route added before it). Without a gate handlers run as given.
+  explicit Router(std::shared_ptr<const Gate> gate = nullptr);
 
   // GET and HEAD of `path` (send() leaves the body out for HEAD).
   void get_and_head(std::string_view path, Handler handler);
@@ -53,6 +60,10 @@ class Router {
   std::string allowed_methods(std::string_view path) const;
 
  private:
+  // `handler` of the route just added (the last of routes_), through the gate if any.
+  Handler gated(Handler handler) const;
+
+  std::shared_ptr<const Gate> gate_;
   restinio::router::express_router_t<> router_;
   std::vector<Route> routes_;
 };
@@ -79,6 +90,11 @@ struct ResponseOptions {
 // request, or a 304 status, gets the same headers, Content-Length included, but no body.
 Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
             std::string body, const ResponseOptions& extra = {});
+
+// The HTTP status of the last response `send` made on this thread since the previous call (0
+// when none): what the handler that just returned on this thread answered, for metrics and
+// the access log.
+int take_sent_status();
 
 // A compressible body kept in both forms (a cached page), so it is not compressed per request.
 struct CompressedBody {

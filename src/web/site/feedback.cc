@@ -148,7 +148,8 @@ class FeedbackPages {
   Status notice(const Request& req, restinio::http_status_line_t status, std::string heading,
                 std::string message) const {
     return ctx_.layout.error(
-        req, Failure{status.status_code().raw_code(), std::move(heading), std::move(message), {}},
+        req,
+        Failure{status.status_code().raw_code(), std::move(heading), std::move(message), {}, {}},
         std::nullopt);
   }
 

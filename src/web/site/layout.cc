@@ -74,6 +74,7 @@ Status Layout::error(const Request& req, const Failure& failure,
   ResponseOptions options;
   options.cache_control = "no-store";
   if (!failure.allow.empty()) options.headers.emplace_back("Allow", failure.allow);
+  options.retry_after = failure.retry_after;
   return send(req, status_line(failure.status), kHtml,
               error_page(renderer_, env(*site, member), failure), options);
 }
