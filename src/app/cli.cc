@@ -14,6 +14,7 @@
 #include <regex>
 #include <string>
 
+#include "app/backup.h"
 #include "app/enricher.h"
 #include "app/ingest.h"
 #include "app/library.h"
@@ -183,8 +184,16 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
     auto found = near_duplicates.check(docs);
     similar.insert(similar.end(), found.begin(), found.end());
   };
-  options.progress = [&bar](std::uint64_t done, std::uint64_t total, std::uint64_t docs) {
+  // Without a terminal to draw the bar on, each committed batch is acknowledged on standard
+  // error: the documents counted there are durable (Store::put commits them) when it appears.
+  std::uint64_t acknowledged = 0;
+  options.progress = [&bar, &acknowledged](std::uint64_t done, std::uint64_t total,
+                                           std::uint64_t docs) {
     bar.update(done, total, docs);
+    if (!bar.enabled() && docs != acknowledged) {
+      acknowledged = docs;
+      fmt::print(stderr, "committed {} documents\n", docs);
+    }
   };
   auto stats = io::import_files(library.store(), files, options);
   bar.finish();
@@ -428,6 +437,23 @@ int export_command(const LibraryConfig& config, const ExportRequest& request) {
   return 0;
 }
 
+int backup_command(const LibraryConfig& config, const fs::path& out) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto report = backup_library(config, out);
+  fmt::print("backed up {} documents from {} to {} ({:.1f} MiB) in {:.1f} s\n", report.documents,
+             sqlite_path(config).string(), out.string(),
+             static_cast<double>(report.bytes) / (1024.0 * 1024.0),
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return 0;
+}
+
+int restore_command(const LibraryConfig& config, const fs::path& in) {
+  const auto report = restore_library(config, in);
+  fmt::print("restored {} documents from {} into {} (index built in {:.1f} s)\n", report.documents,
+             in.string(), config.data_dir.string(), report.index_seconds);
+  return 0;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -522,6 +548,20 @@ int run_cli(int argc, char** argv) {
   auto* reindex = app.add_subcommand("reindex", "rebuild the search index from the store");
   add_library_options(*reindex, config);
 
+  fs::path backup_file;
+  auto* backup = app.add_subcommand(
+      "backup",
+      "write the library's database (documents, settings, accounts, site files) to "
+      "one new file, also while the server runs");
+  add_library_options(*backup, config);
+  backup->add_option("out", backup_file, "backup file to create (never overwritten)")->required();
+  auto* restore = app.add_subcommand(
+      "restore", "restore a backup into an empty or absent data directory and rebuild the index");
+  add_library_options(*restore, config);
+  restore->add_option("in", backup_file, "backup file made by wenku backup")
+      ->required()
+      ->check(CLI::ExistingFile);
+
   auto* keywords = app.add_subcommand(
       "keywords", "recount the library's word frequencies and recompute every document's keywords");
   add_library_options(*keywords, config);
@@ -607,6 +647,8 @@ int run_cli(int argc, char** argv) {
     }
     if (related->parsed()) return related_command(config, related_id, limit, json);
     if (reindex->parsed()) return reindex_command(config);
+    if (backup->parsed()) return backup_command(config, backup_file);
+    if (restore->parsed()) return restore_command(config, backup_file);
     if (keywords->parsed()) {
       Library library(config);
       refresh_keywords_timed(library);

@@ -3,7 +3,8 @@
 
 namespace wenku::app {
 
-// Parses `argv` and runs the chosen command (serve, import, search, reindex, segment).
+// Parses `argv` and runs the chosen command (README.md lists them: serve, import, search,
+// related, reindex, backup, restore, keywords, analyze, export, user, routes, segment).
 // Returns the process exit code: 0 on success, 1 on a failure the command reported on
 // stderr, 2 on a usage error.
 int run_cli(int argc, char** argv);

@@ -1,0 +1,193 @@
+#include "app/backup.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <stdio.h>  // renameat2
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include "store/sqlite_backup.h"
+
+namespace wenku::app {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path parent_of(const fs::path& path) {
+  return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
+// A name beside `target` for the file that becomes it, unique to this process.
+fs::path temporary_beside(const fs::path& target, std::string_view what) {
+  return parent_of(target) / fmt::format(".{}.{}-{}", target.filename().string(), what, getpid());
+}
+
+// Flushes the file or directory `path` to disk.
+void sync_path(const fs::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0));
+  if (fd < 0 || ::fsync(fd) != 0) {
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    throw BackupError(fmt::format("cannot sync {}: {}", path.string(), std::strerror(error)));
+  }
+  ::close(fd);
+}
+
+// Renames `from` to `to` unless `to` exists, atomically: a file another process puts at `to`
+// meanwhile is never replaced.
+void rename_no_replace(const fs::path& from, const fs::path& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return;
+  int error = errno;
+  if (error == EINVAL || error == ENOSYS) {
+    // A file system without RENAME_NOREPLACE: a hard link refuses an existing name too.
+    if (::link(from.c_str(), to.c_str()) == 0) {
+      ::unlink(from.c_str());
+      return;
+    }
+    error = errno;
+  }
+  if (error == EEXIST) {
+    throw BackupError(fmt::format("{} appeared meanwhile; it was left as it is", to.string()));
+  }
+  throw BackupError(
+      fmt::format("cannot rename {} to {}: {}", from.string(), to.string(), std::strerror(error)));
+}
+
+// Removes `path` on destruction unless kept.
+class RemoveUnlessKept {
+ public:
+  explicit RemoveUnlessKept(fs::path path) : path_(std::move(path)) {}
+  ~RemoveUnlessKept() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    fs::remove(path_, ec);
+  }
+  RemoveUnlessKept(const RemoveUnlessKept&) = delete;
+  RemoveUnlessKept& operator=(const RemoveUnlessKept&) = delete;
+  void keep() { path_.clear(); }
+
+ private:
+  fs::path path_;
+};
+
+// Throws BackupError when something is at `database` or one of its companion files.
+void refuse_existing_database(const fs::path& database) {
+  std::error_code ec;
+  // The companions SQLite keeps beside a database mean one is there as well.
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    const fs::path path = database.string() + suffix;
+    if (fs::exists(fs::symlink_status(path, ec))) {
+      throw BackupError(
+          fmt::format("{} exists: wenku restore never replaces a database; restore into a new data "
+                      "directory, or move the old one away first",
+                      path.string()));
+    }
+  }
+}
+
+// Throws BackupError unless `dir` is absent or an empty directory.
+void refuse_non_empty(const fs::path& dir) {
+  std::error_code ec;
+  const auto status = fs::symlink_status(dir, ec);
+  if (!fs::exists(status)) return;
+  if (!fs::is_directory(status)) {
+    throw BackupError(fmt::format("{} is not a directory", dir.string()));
+  }
+  if (!fs::is_empty(dir, ec) || ec) {
+    throw BackupError(fmt::format(
+        "{} is not empty: wenku restore only restores into an empty or absent data directory, "
+        "so that it never mixes with or replaces a library; restore into a new directory, or "
+        "move its contents away first",
+        dir.string()));
+  }
+}
+
+}  // namespace
+
+BackupReport backup_library(const LibraryConfig& config, const fs::path& out) {
+  const fs::path database = sqlite_path(config);
+  std::error_code ec;
+  if (fs::exists(fs::symlink_status(out, ec))) {
+    throw BackupError(fmt::format(
+        "{} exists: wenku backup never overwrites a file; remove it or choose another name",
+        out.string()));
+  }
+  if (!fs::is_regular_file(database, ec)) {
+    throw BackupError(fmt::format("no database at {}: nothing to back up", database.string()));
+  }
+  const fs::path temporary = temporary_beside(out, "partial");
+  RemoveUnlessKept remove(temporary);
+  BackupReport report;
+  try {
+    store::backup_sqlite(database, temporary);
+    report.documents = store::check_sqlite_file(temporary).documents;
+  } catch (const store::StoreError& e) {
+    throw BackupError(fmt::format("backup of {} failed: {}", database.string(), e.what()));
+  }
+  sync_path(temporary, /*directory=*/false);
+  rename_no_replace(temporary, out);
+  remove.keep();
+  sync_path(parent_of(out), /*directory=*/true);
+  report.bytes = fs::file_size(out);
+  return report;
+}
+
+RestoreReport restore_library(const LibraryConfig& config, const fs::path& in) {
+  const fs::path database = sqlite_path(config);
+  refuse_non_empty(config.data_dir);
+  refuse_existing_database(database);
+  try {
+    store::check_sqlite_file(in);
+  } catch (const store::StoreError& e) {
+    throw BackupError(
+        fmt::format("{} is not a Wenku backup to restore: {}", in.string(), e.what()));
+  }
+
+  std::error_code ec;
+  const bool data_dir_existed = fs::exists(config.data_dir, ec);
+  fs::create_directories(config.data_dir);
+  fs::create_directories(parent_of(database));
+  const fs::path temporary = temporary_beside(database, "restoring");
+  try {
+    RemoveUnlessKept remove(temporary);
+    try {
+      store::backup_sqlite(in, temporary);
+      store::check_sqlite_file(temporary);
+    } catch (const store::StoreError& e) {
+      throw BackupError(fmt::format("restore of {} failed: {}", in.string(), e.what()));
+    }
+    sync_path(temporary, /*directory=*/false);
+    rename_no_replace(temporary, database);
+    remove.keep();
+    sync_path(parent_of(database), /*directory=*/true);
+  } catch (...) {
+    if (!data_dir_existed) fs::remove(config.data_dir, ec);  // only when still empty
+    throw;
+  }
+
+  // The index is derived: opening the library finds none and builds it from the store.
+  const auto start = std::chrono::steady_clock::now();
+  RestoreReport report;
+  try {
+    Library library(config);
+    report.documents = library.store().count();
+  } catch (const std::exception& e) {
+    throw BackupError(fmt::format(
+        "the database was restored to {}, but opening the library failed: {}; once that is "
+        "mended, `wenku reindex` builds the index",
+        database.string(), e.what()));
+  }
+  report.index_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace wenku::app
