@@ -64,6 +64,7 @@ void parse_listen(const std::string& listen, web::ServerOptions& options) {
 
 int serve_command(const LibraryConfig& config, web::ServerOptions options, bool demo,
                   unsigned workers) {
+  web::hold_stop_signals();  // a SIGTERM while the library opens stops the server once it listens
   Library library(config);
   if (!library.index().writable()) {
     throw std::runtime_error("another wenku process is using the index in " +

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <exception>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "web/api/api.h"
 #include "web/http/errors.h"
 #include "web/http/gate.h"
+#include "web/http/guarded_socket.h"
 #include "web/http/http.h"
 #include "web/http/stop_once.h"
 #include "web/site/feedback.h"
@@ -37,8 +39,10 @@ namespace wenku::web {
 namespace {
 
 using RequestHandler = restinio::default_request_handler_t;
-struct Traits
-    : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, RequestHandler> {
+// Connections read through GuardedSocket: heads and bodies are bounded before RESTinio buffers
+// them (web/http/request_guard.h).
+struct Traits : restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t,
+                                   RequestHandler, restinio::default_strand_t, GuardedSocket> {
   // Connections beyond kMaxConnectionsPerWorker wait in the listen backlog instead of each
   // holding buffers in the process.
   static constexpr bool use_connection_count_limiter = true;
@@ -50,6 +54,10 @@ constexpr std::size_t kMaxConnectionsPerWorker = 1024;
 // Requests a client may send on one connection before the first is answered; they are
 // answered in order (RESTinio's default of 1 closed the connection after the first).
 constexpr std::size_t kMaxPipelinedRequests = 16;
+// The longest a whole request may take to arrive, body included (an upload of kMaxUploadBytes
+// needs about 0.6 MB/s), and the longest a kept-alive connection waits for the next one. The
+// head alone must arrive within kHeadSeconds of its first byte (GuardedSocket).
+constexpr std::chrono::seconds kRequestSeconds{120};
 
 // One serving process's site: the state every group of routes shares (settings, accounts,
 // hot lists, templates, the layout) and the router over all of them.
@@ -173,6 +181,25 @@ class Site {
 
 }  // namespace
 
+namespace {
+
+sigset_t stop_signal_set() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+}  // namespace
+
+void hold_stop_signals() {
+  sigset_t stop_signals = stop_signal_set();
+  if (pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr) != 0) {
+    throw std::runtime_error("cannot block SIGINT and SIGTERM");
+  }
+}
+
 ListeningSocket::ListeningSocket(const std::string& host, std::uint16_t port) {
   namespace ip = restinio::asio_ns::ip;
   const auto fail = [&](const std::string& reason) {
@@ -219,7 +246,8 @@ void serve(Services services, const ServerOptions& options,
                     acceptor.assign(protocol, own);
                   });
                   settings.incoming_http_msg_limits(
-                      restinio::incoming_http_msg_limits_t{}.max_body_size(kMaxRequestBytes));
+                      restinio::incoming_http_msg_limits_t{}.max_body_size(kMaxUploadBytes));
+                  settings.read_next_http_message_timelimit(kRequestSeconds);
                   settings.max_parallel_connections(kMaxConnectionsPerWorker);
                   settings.max_pipelined_requests(kMaxPipelinedRequests);
                 }};
@@ -232,6 +260,10 @@ void serve(Services services, const ServerOptions& options,
     spdlog::info("signal {}: shutting down", signal);
     stop.request();
   });
+  // Handled from here on: one held since hold_stop_signals is delivered now, and the server
+  // stops as soon as it listens (StopOnce).
+  sigset_t stop_signals = stop_signal_set();
+  pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
 
   std::exception_ptr open_error;
   std::exception_ptr listening_error;

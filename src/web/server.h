@@ -96,7 +96,14 @@ struct Services {
   std::function<IngestReport(std::vector<doc::Document>)> ingest;
 };
 
-// Serves every route of the site (route_table lists them) until SIGINT/SIGTERM. Every route
+// Blocks SIGINT and SIGTERM in the calling thread and in the threads and processes it starts
+// afterwards, so that one arriving before `serve` handles them (while the library opens, the
+// index catches up, workers start) waits instead of killing the process, and then stops the
+// server gracefully as soon as it listens. Call it first thing in a process that will serve.
+void hold_stop_signals();
+
+// Serves every route of the site (route_table lists them) until SIGINT/SIGTERM (unblocking
+// them in the calling thread once it handles them: see hold_stop_signals). Every route
 // goes through one Gate (web/http/gate.h): rate limits, metrics, access log. GET /metrics
 // answers the metrics in the Prometheus text format to a client on this machine (a loopback
 // address, not forwarded by a proxy) or one presenting the admin token as a bearer token. Accepts

@@ -15,6 +15,7 @@
 #include "access/accounts.h"
 #include "store/store.h"
 #include "testing/test_support.h"
+#include "web/http/guarded_socket.h"
 #include "web/http/rate_limiter.h"
 #include "web/http/url.h"
 #include "web/http_client.h"
@@ -203,6 +204,48 @@ TEST_F(LimitsTest, AccessLogLinesNameTheRequestButNoSecret) {
   EXPECT_THAT(log, Not(HasSubstr(kToken)));
   EXPECT_THAT(log, Not(HasSubstr(session)));
   EXPECT_THAT(log, Not(HasSubstr("secret=")));
+}
+
+TEST_F(LimitsTest, ABodyTooLargeForItsRouteIsRefusedBeforeItIsSent) {
+  // Only the head is sent: the answer comes without the server waiting for the body.
+  const std::string form = testing::http_exchange(
+      port(), "POST /feedback HTTP/1.1\r\nHost: x\r\nContent-Length: 50000000\r\n\r\n");
+  EXPECT_TRUE(form.starts_with("HTTP/1.1 413 ")) << form.substr(0, 200);
+  EXPECT_THAT(form, HasSubstr("提交的内容超过了允许的大小"));
+  const std::string get =
+      testing::http_exchange(port(), "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n");
+  EXPECT_TRUE(get.starts_with("HTTP/1.1 413 ")) << get.substr(0, 200);
+  // The same head to the upload is read on (and refused by the admin for want of a login).
+  auto upload = testing_http::fetch(
+      port(), http::verb::post, "/admin/upload",
+      {{http::field::content_type, "multipart/form-data; boundary=b"}}, std::string(100'000, 'x'));
+  EXPECT_NE(upload.status, 413);
+}
+
+TEST_F(LimitsTest, OversizedHeadsAndTargetsGetTheirOwnAnswers) {
+  const std::string cookie(40'000, 'c');
+  const std::string big =
+      testing::http_exchange(port(), "GET / HTTP/1.1\r\nHost: x\r\nCookie: " + cookie + "\r\n\r\n");
+  EXPECT_TRUE(big.starts_with("HTTP/1.1 431 ")) << big.substr(0, 200);
+  const std::string target = testing::http_exchange(
+      port(), "GET /search?q=" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(target.starts_with("HTTP/1.1 414 ")) << target.substr(0, 200);
+  // Pipelined after an answered request, the oversized one only ends the connection.
+  const std::string pipelined = testing::http_exchange(
+      port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nCookie: " +
+                  cookie + "\r\n\r\n");
+  EXPECT_TRUE(pipelined.starts_with("HTTP/1.1 200 ")) << pipelined.substr(0, 200);
+  EXPECT_EQ(pipelined.find("HTTP/1.1 431"), std::string::npos);
+}
+
+TEST_F(LimitsTest, AHeadSentTooSlowlyLosesItsConnection) {
+  const auto start = std::chrono::steady_clock::now();
+  // Half a head, then nothing: the exchange ends when the server closes the connection.
+  const std::string answer = testing::http_exchange(port(), "GET / HTTP/1.1\r\nHost: x\r\n");
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(answer, "");
+  EXPECT_GE(waited, kHeadSeconds - std::chrono::seconds(1));
+  EXPECT_LT(waited, kHeadSeconds + std::chrono::seconds(10));
 }
 
 }  // namespace

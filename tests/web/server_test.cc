@@ -2,10 +2,13 @@
 #include <utility>  // before Boost.Asio: Boost 1.74 needs it under C++20
 
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <regex>
 #include <string>
@@ -415,6 +418,58 @@ TEST(HostileSiteTest, GuestPreviewEndsWithLoginWallAndStopsOnSigterm) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_FALSE(site.process().running()) << "still running 10 s after SIGTERM";
+}
+
+// True when process `pid` holds SIGTERM blocked (its main thread's SigBlk in /proc).
+bool holds_sigterm(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("SigBlk:")) {
+      return (std::stoull(line.substr(7), nullptr, 16) >> (SIGTERM - 1)) & 1;
+    }
+  }
+  return false;
+}
+
+// A SIGTERM that arrives while the server is still starting (opening the library, before it
+// listens) stops it gracefully, as one and two worker processes alike: exit status 0, not
+// killed by the signal.
+TEST(HostileSiteTest, ASigtermBeforeListeningStopsTheServerGracefully) {
+  testing::TempDir dir;
+  for (const char* workers : {"1", "2"}) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      const std::string binary = testing::wenku_binary().string();
+      const std::string data = (dir.path() / "data").string();
+      execl(binary.c_str(), binary.c_str(), "serve", "--data", data.c_str(), "--listen",
+            "127.0.0.1:0", "--workers", workers, static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    // Killed and reaped should an assertion below end the test first.
+    struct Reaper {
+      pid_t pid;
+      ~Reaper() {
+        if (pid > 0 && waitpid(pid, nullptr, WNOHANG) == 0) {
+          kill(pid, SIGKILL);
+          waitpid(pid, nullptr, 0);
+        }
+      }
+    } reaper{pid};
+    // Wait for the event (the signal held), then signal at once: the dictionary alone takes
+    // longer to load than this.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!holds_sigterm(pid) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_TRUE(holds_sigterm(pid)) << "wenku serve never held SIGTERM";
+    ASSERT_EQ(kill(pid, SIGTERM), 0);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    reaper.pid = 0;
+    EXPECT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 0) << workers << " workers";
+  }
 }
 
 // Guests behind the login wall: the outline is free, the template and tasks only of the preview.

@@ -14,14 +14,15 @@
 
 #include "access/accounts.h"
 #include "web/http/http.h"
+#include "web/http/request_guard.h"
 #include "web/server.h"
 #include "web/site/render.h"
 #include "web/site/settings.h"
 
 namespace wenku::web {
 
-// Largest request body the server accepts (an upload of several files).
-inline constexpr std::size_t kMaxRequestBytes = 64 * 1024 * 1024;
+// Largest upload the admin accepts (several files in one request; web::body_limit).
+inline constexpr std::size_t kMaxRequestBytes = kMaxUploadBytes;
 
 // Largest 微信订阅号 image accepted.
 inline constexpr std::size_t kMaxSiteImageBytes = 1024 * 1024;
