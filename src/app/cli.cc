@@ -71,11 +71,9 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
                              config.data_dir.string() + "; stop it before serving");
   }
   if (demo && library.store().count() == 0) {
-    auto samples = io::demo_documents();
-    library.enricher().enrich_all(samples);
-    auto written = library.store().put(samples);
+    const auto written = Ingest(library.store(), library.enricher()).add(io::demo_documents());
     library.index().catch_up(library.store());
-    fmt::print("loaded {} sample documents (--demo)\n", written.size());
+    fmt::print("loaded {} sample documents (--demo)\n", written.inserted + written.updated);
   }
   const bool token_generated = options.admin_token.empty();
   if (token_generated) {
@@ -84,11 +82,13 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
     throw std::runtime_error(
         fmt::format("the admin token must have at least {} characters", web::kMinAdminTokenChars));
   }
-  // What one serving process works with: its store connection and index.
+  // What one serving process works with: its store connection and index. An upload goes
+  // through the import's pipeline; its keywords are refreshed, when the library's size has
+  // changed enough, by this process's IndexFollower, not in the request.
   auto services_of = [&library](store::Store& store, search::Index& index) {
     return web::Services{store, index, library.enricher().places(),
                          [&library, &store](std::vector<doc::Document> docs) {
-                           return ingest(store, library.enricher(), std::move(docs));
+                           return Ingest(store, library.enricher()).add(std::move(docs));
                          }};
   };
   // Bound before any worker is forked; they all accept on it (web::ListeningSocket).
@@ -124,10 +124,9 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
                                listening});
 }
 
-// Links the near-duplicate pairs an import found as 相似文档 and lists the first few.
-void link_near_duplicates(store::Store& store, const std::vector<store::SimilarPair>& pairs) {
+// Lists the first few near-duplicate pairs an import found and linked as 相似文档.
+void print_near_duplicates(const std::vector<store::SimilarPair>& pairs) {
   if (pairs.empty()) return;
-  store.link_similar(pairs);
   constexpr std::size_t kMaxShown = 20;
   fmt::print("{} near-duplicate pairs (相似文档, SimHash distance <= {}) linked:\n", pairs.size(),
              text::kNearDuplicateDistance);
@@ -137,12 +136,9 @@ void link_near_duplicates(store::Store& store, const std::vector<store::SimilarP
   if (pairs.size() > kMaxShown) fmt::print("  … and {} more\n", pairs.size() - kMaxShown);
 }
 
-// Recounts the library's word frequencies (unless `tally` holds them) and rewrites every
-// document's keywords.
-void refresh_keywords_timed(Library& library, std::optional<ImportTally> tally = std::nullopt) {
-  const auto start = std::chrono::steady_clock::now();
-  const auto n = refresh_keywords(library.store(), library.enricher(), std::move(tally));
-  fmt::print("keywords computed with word frequencies over {} documents in {:.1f} s\n", n,
+// Reports a keyword refresh of `documents` documents that began at `start`.
+void print_keywords_refreshed(std::int64_t documents, std::chrono::steady_clock::time_point start) {
+  fmt::print("keywords computed with word frequencies over {} documents in {:.1f} s\n", documents,
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
@@ -173,17 +169,13 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   io::ImportOptions options;
   options.batch_size = batch_size;
   options.clean = !raw;
-  NearDuplicateFinder near_duplicates(library.store());
-  std::vector<store::SimilarPair> similar;
   // Into a library that never held a document, the import's own word counts are the
   // library's: keywords are computed once, after the import, from the tally.
-  ImportTally tally;
-  const bool first_import = library.store().last_seq() == 0;
-  if (first_import) library.enricher().tally_into(&tally);
-  options.derive = [&](std::vector<doc::Document>& docs) {
-    library.enricher().enrich_all(docs);
-    auto found = near_duplicates.check(docs);
-    similar.insert(similar.end(), found.begin(), found.end());
+  Ingest ingest(library.store(), library.enricher(), /*tally_first_import=*/true);
+  options.commit = [&ingest](std::vector<doc::Document> docs) {
+    const auto written = ingest.add(std::move(docs));
+    return io::Committed{static_cast<std::uint64_t>(written.inserted),
+                         static_cast<std::uint64_t>(written.updated)};
   };
   // Without a terminal to draw the bar on, each committed batch is acknowledged on standard
   // error: the documents counted there are durable (Store::put commits them) when it appears.
@@ -226,18 +218,9 @@ int import_command(const LibraryConfig& config, const std::vector<fs::path>& fil
   } else {
     fmt::print("; the running server indexes them\n");
   }
-  library.enricher().tally_into(nullptr);
-  link_near_duplicates(library.store(), similar);
-  if (first_import) {
-    // The tally covers the library unless a record failed after it was tallied or an id
-    // came twice: then the refresh counts for itself.
-    const auto live = library.store().count();
-    const bool complete = tally.frequencies.documents == live &&
-                          static_cast<std::int64_t>(tally.candidates.size()) == live;
-    refresh_keywords_timed(library, complete ? std::make_optional(std::move(tally)) : std::nullopt);
-  } else if (keywords_stale(library.store(), library.enricher())) {
-    refresh_keywords_timed(library);
-  }
+  print_near_duplicates(ingest.near_duplicates());
+  const auto refresh_start = std::chrono::steady_clock::now();
+  if (const auto counted = ingest.finish()) print_keywords_refreshed(*counted, refresh_start);
   return committed == 0 && !stats.issues.empty() ? 1 : 0;
 }
 
@@ -652,7 +635,8 @@ int run_cli(int argc, char** argv) {
     if (restore->parsed()) return restore_command(config, backup_file);
     if (keywords->parsed()) {
       Library library(config);
-      refresh_keywords_timed(library);
+      const auto start = std::chrono::steady_clock::now();
+      print_keywords_refreshed(refresh_keywords(library.store(), library.enricher()), start);
       return 0;
     }
     if (user->parsed()) {

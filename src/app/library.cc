@@ -18,8 +18,7 @@ Library::Library(const LibraryConfig& config) {
   store_ = store::open_sqlite(sqlite_path(config));
   const auto dict_dir = text::find_dict_dir(config.dict_dir);
   segmenter_ = std::make_unique<text::Segmenter>(dict_dir);
-  enricher_ = std::make_unique<Enricher>(dict_dir, *segmenter_,
-                                         [this] { return load_frequencies(*store_); });
+  enricher_ = std::make_unique<Enricher>(dict_dir, *segmenter_);
   aliases_ = std::make_unique<search::Aliases>(search::Aliases::load(dict_dir));
   index_ = std::make_unique<search::Index>(config.data_dir / "index", *segmenter_, *aliases_);
   if (index_->writable()) index_->catch_up(*store_);

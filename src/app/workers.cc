@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "app/ingest.h"
+
 namespace wenku::app {
 
 IndexFollower::IndexFollower(Library& library) : thread_([this, &library] { loop(library); }) {}
@@ -40,15 +42,26 @@ std::unique_lock<std::mutex> IndexFollower::pause() { return std::unique_lock(mu
 
 void IndexFollower::loop(Library& library) {
   std::unique_lock lock(mutex_);
+  bool first_round = true;
   while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
     try {
-      if (library.store().last_seq() > library.index().applied_seq()) {
-        library.index().catch_up(library.store());
-      }
+      const bool changed = library.store().last_seq() > library.index().applied_seq();
+      if (changed) library.index().catch_up(library.store());
+      if (changed || first_round) refresh_keywords_when_stale(library);
+      first_round = false;
     } catch (const std::exception& e) {
       fmt::print(stderr, "index follower: {}\n", e.what());
     }
   }
+}
+
+void IndexFollower::refresh_keywords_when_stale(Library& library) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto counted = refresh_stale_keywords(library.store(), library.enricher());
+  if (!counted) return;
+  fmt::print(stderr, "keywords refreshed with word frequencies over {} documents in {:.1f} s\n",
+             *counted,
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 
 unsigned available_cpus() {

@@ -14,7 +14,10 @@ namespace wenku::app {
 
 // Keeps the index following the store's change sequence while the server runs, so that
 // documents written by another process (`wenku import`, a worker's upload) become
-// searchable within about a second. Runs one thread; `library` must be the index writer.
+// searchable within about a second; after indexing new documents (and once at its start) it
+// refreshes the library's keywords when keywords_stale says they need it (every process's
+// uploads then load the new word frequencies: Enricher::reload_frequencies). Runs one
+// thread; `library` must be the index writer.
 class IndexFollower {
  public:
   explicit IndexFollower(Library& library);
@@ -30,6 +33,7 @@ class IndexFollower {
 
  private:
   void loop(Library& library);
+  void refresh_keywords_when_stale(Library& library);
 
   std::mutex mutex_;  // held by the thread while it works
   std::condition_variable wake_;

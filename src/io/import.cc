@@ -37,7 +37,7 @@ class BatchWriter {
   BatchWriter(store::Store& store, const ImportOptions& options, ImportStats& stats)
       : store_(store),
         batch_size_(std::max<std::size_t>(options.batch_size, 1)),
-        derive_(options.derive),
+        commit_(options.commit),
         stats_(stats) {}
 
   // Adds `d`, committing the batch when it is full.
@@ -54,9 +54,14 @@ class BatchWriter {
   // Commits the pending documents (if any) in one store transaction.
   void flush() {
     if (pending_.empty()) return;
-    if (derive_) derive_(pending_);
-    for (const auto& result : store_.put(pending_)) {
-      ++(result.inserted ? stats_.inserted : stats_.updated);
+    if (commit_) {
+      const Committed committed = commit_(std::move(pending_));
+      stats_.inserted += committed.inserted;
+      stats_.updated += committed.updated;
+    } else {
+      for (const auto& result : store_.put(pending_)) {
+        ++(result.inserted ? stats_.inserted : stats_.updated);
+      }
     }
     pending_.clear();
     slot_of_id_.clear();
@@ -65,7 +70,7 @@ class BatchWriter {
  private:
   store::Store& store_;
   std::size_t batch_size_;
-  const std::function<void(std::vector<doc::Document>&)>& derive_;
+  const std::function<Committed(std::vector<doc::Document>)>& commit_;
   ImportStats& stats_;
   std::vector<doc::Document> pending_;
   std::unordered_map<std::string, std::size_t> slot_of_id_;

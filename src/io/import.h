@@ -68,12 +68,18 @@ struct ImportStats {
   std::vector<FileReport> files;  // one per input file, in the order given
 };
 
+// What committing one batch wrote.
+struct Committed {
+  std::uint64_t inserted = 0;  // new documents
+  std::uint64_t updated = 0;   // existing ids replaced
+};
+
 struct ImportOptions {
   std::size_t batch_size = 500;  // documents per store transaction
   ProgressFn progress;           // may be empty
-  // Called with each batch of valid documents before it is committed, to fill the fields
-  // derived from the text (keywords, SimHash, analysis); may be empty.
-  std::function<void(std::vector<doc::Document>&)> derive;
+  // Commits one batch of valid documents (each id once) in one transaction, deriving what
+  // they need first (app::Ingest::add); empty: the store's put, as they are.
+  std::function<Committed(std::vector<doc::Document>)> commit;
   // Cleans every valid document up (io::clean_up) as it is read; false imports the texts as
   // given (`wenku import --raw`), so that importing a file again restores either shape.
   bool clean = true;

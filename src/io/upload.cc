@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "base/string_map.h"
 #include "io/cleanup.h"
 #include "io/docx.h"
 #include "io/html.h"
@@ -57,13 +58,19 @@ UploadResult parse_upload(std::string_view file_name, std::string_view bytes,
   auto reject = [&](std::size_t line, std::string reason) {
     result.issues.push_back(ImportIssue{std::string(file_name), line, std::move(reason)});
   };
+  StringMap<std::size_t> slot_of_id;  // where each id's document is in result.documents
   auto accept = [&](std::size_t line, Parsed parsed, bool whole_file) {
     if (!parsed.doc) return reject(line, std::move(parsed.error));
     doc::Document& d = *parsed.doc;
     if (d.category.empty()) d.category = options.category;
     if (!options.source.empty() && (whole_file || d.source.empty())) d.source = options.source;
     if (options.clean) result.cleanup.add(clean_up(d));
-    result.documents.push_back(std::move(d));
+    const auto [slot, fresh] = slot_of_id.try_emplace(d.id, result.documents.size());
+    if (fresh) {
+      result.documents.push_back(std::move(d));
+    } else {
+      result.documents[slot->second] = std::move(d);
+    }
   };
 
   const FileFormat format = format_of_file(file_name);

@@ -48,7 +48,7 @@ struct UploadOptions {
 };
 
 struct UploadResult {
-  std::vector<doc::Document> documents;  // valid documents, in file order
+  std::vector<doc::Document> documents;  // valid documents, in file order, each id once
   std::vector<ImportIssue> issues;       // why the file, or which of its records, was refused
   CleanupTally cleanup;                  // what clean_up changed in the documents
 };
@@ -56,10 +56,11 @@ struct UploadResult {
 // Reads the uploaded file `file_name` with contents `bytes` by its format: a one-document
 // format gives one document or one issue (line 0); JSON Lines gives a document per valid
 // record and an issue per rejected one (its 1-based line; blank lines are skipped), just
-// as import_files does, and cleans each document up unless `options.clean` is false. A
-// file larger than max_file_bytes, or of an unsupported type, is one issue and no
-// document. Every issue names `file_name`. Nothing is stored: the caller commits the
-// documents (duplicate ids included, last one winning, as in import_files).
+// as import_files does, and cleans each document up unless `options.clean` is false; an id
+// given by several records keeps the last one, at the place of the first (as import_files
+// does within a batch). A file larger than max_file_bytes, or of an unsupported type, is one
+// issue and no document. Every issue names `file_name`. Nothing is stored: the caller
+// commits the documents (app::Ingest).
 UploadResult parse_upload(std::string_view file_name, std::string_view bytes,
                           const UploadOptions& options = {});
 

@@ -80,6 +80,17 @@ struct ParsedQuery {
 // exclusions read as plain words.
 ParsedQuery parse_query(std::string_view user_text);
 
+// The most one search may ask. A query's cost grows with its size (an exact phrase of
+// 15,000 characters took seconds, 142 OR'ed terms as long), so larger ones are refused before
+// any work.
+inline constexpr std::size_t kMaxQueryChars = 200;
+inline constexpr std::size_t kMaxQueryTerms = 16;
+
+// Why the query `user_text` is not searched, as a sentence for the user: not valid UTF-8,
+// longer than kMaxQueryChars characters, or of more than kMaxQueryTerms terms (the words,
+// phrases and OR alternatives of parse_query, exclusions included); "" when it may be.
+std::string query_refusal(std::string_view user_text);
+
 // The query that filters to any of `categories` (分类:A 分类:"B C"): parse_query reads it back
 // as exactly those categories and no words. A name the syntax cannot carry unchanged (empty,
 // holding a quote, or spaces that a phrase collapses) is left out. "" when none is left.

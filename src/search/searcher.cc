@@ -341,20 +341,6 @@ std::string did_you_mean_typed(const Index& index, const ParsedQuery& parsed) {
 
 }  // namespace
 
-std::string query_refusal(std::string_view user_text) {
-  if (!text::is_valid_utf8(user_text)) return "搜索词不是有效的 UTF-8 文本，请重新输入。";
-  // Counting stops past the limit: a huge query is not walked to its end.
-  if (text::count_code_points(user_text.substr(0, 4 * (kMaxQueryChars + 1))) > kMaxQueryChars) {
-    return "搜索词太长：最多 " + std::to_string(kMaxQueryChars) + " 个字，请缩短后再搜。";
-  }
-  std::size_t terms = 0;
-  for (const auto& clause : parse_query(user_text).clauses) terms += clause.any_of.size();
-  if (terms > kMaxQueryTerms) {
-    return "搜索词太多：最多 " + std::to_string(kMaxQueryTerms) + " 个词，请减少后再搜。";
-  }
-  return "";
-}
-
 PhraseScope phrase_scope(const access::Viewer& viewer, const access::Policy& policy) {
   if (access::reads_full_text(doc::Visibility::kMembers, viewer, policy)) {
     return PhraseScope::kWholeText;

@@ -61,17 +61,6 @@ struct SearchResponse {
   std::string did_you_mean;  // a query that finds documents, offered when nothing was found
 };
 
-// The most one search may ask. A query's cost grows with its size (an exact phrase of
-// 15,000 characters took seconds, 142 OR'ed terms as long), so larger ones are refused before
-// any work.
-inline constexpr std::size_t kMaxQueryChars = 200;
-inline constexpr std::size_t kMaxQueryTerms = 16;
-
-// Why the query `user_text` is not searched, as a sentence for the user: not valid UTF-8,
-// longer than kMaxQueryChars characters, or of more than kMaxQueryTerms terms (the words,
-// phrases and OR alternatives of parse_query, exclusions included); "" when it may be.
-std::string query_refusal(std::string_view user_text);
-
 // Where the exact phrases of `viewer`'s searches may match under `policy` (IndexQuery::
 // phrases): whole texts for a viewer who reads 登录可读 texts (members; guests when the policy
 // opens texts to them), the title and the guest view for guests (only the title when the

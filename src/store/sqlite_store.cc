@@ -133,11 +133,14 @@ constexpr std::string_view kSimilar =
 // One statement, so the count and the rows come from one snapshot: the row with word ''
 // (never a stored word) carries the number of documents.
 constexpr std::string_view kWordFrequencies =
-    "SELECT '', documents FROM word_df_documents UNION ALL SELECT word, df FROM word_df";
+    "SELECT '', documents, version FROM word_df_documents"
+    " UNION ALL SELECT word, df, 0 FROM word_df";
+constexpr std::string_view kWordFrequencyStamp =
+    "SELECT version, documents FROM word_df_documents WHERE id = 1";
 constexpr std::string_view kClearWordCounts = "DELETE FROM word_df";
 constexpr std::string_view kInsertWordCount = "INSERT INTO word_df (word, df) VALUES (?1, ?2)";
 constexpr std::string_view kSetWordDocuments =
-    "UPDATE word_df_documents SET documents = ?1 WHERE id = 1";
+    "UPDATE word_df_documents SET documents = ?1, version = version + 1 WHERE id = 1";
 constexpr std::string_view kSetKeywords = "UPDATE doc_keywords SET keywords = ?2 WHERE id = ?1";
 
 // Views and hot lists (004_site.sql). An event counts when it adds its view_seen row, which
@@ -721,10 +724,19 @@ class SqliteStore final : public Store {
       auto word = q.text(0);
       if (word.empty()) {
         out.documents = q.integer(1);
+        out.version = q.integer(2);
       } else {
         out.counts.emplace_back(std::move(word), q.integer(1));
       }
     }
+    return out;
+  }
+
+  WordFrequencyStamp word_frequencies_stamp() override {
+    auto conn = readers_.borrow();
+    auto q = conn->statement(kWordFrequencyStamp).use();
+    WordFrequencyStamp out;
+    if (q.step()) out = {q.integer(0), q.integer(1)};
     return out;
   }
 

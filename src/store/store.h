@@ -64,6 +64,13 @@ struct SimilarDoc {
 struct WordFrequencies {
   std::int64_t documents = 0;                                // documents counted
   std::vector<std::pair<std::string, std::int64_t>> counts;  // word key, documents with it
+  std::int64_t version = 0;  // WordFrequencyStamp::version of these (ignored when stored)
+};
+
+// Which word document frequencies are stored, without reading them.
+struct WordFrequencyStamp {
+  std::int64_t version = 0;    // raised by every replace_word_frequencies; 0: never stored
+  std::int64_t documents = 0;  // documents they count
 };
 
 enum class SortOrder { kNewest, kMostViewed };
@@ -261,7 +268,12 @@ class Store {
   // replace_word_frequencies).
   virtual WordFrequencies word_frequencies() = 0;
 
-  // Replaces all stored word document frequencies in one transaction.
+  // The version and number of documents word_frequencies() would return, from one row:
+  // cheap enough to ask before every batch of keywords.
+  virtual WordFrequencyStamp word_frequencies_stamp() = 0;
+
+  // Replaces all stored word document frequencies in one transaction and raises their
+  // version (`frequencies.version` is not read).
   virtual void replace_word_frequencies(const WordFrequencies& frequencies) = 0;
 
   // Sets the keywords of existing documents (id, keywords best first) in one transaction,

@@ -95,7 +95,7 @@ TEST_F(RefreshKeywordsTest, RecountsLiveDocumentsAndRewritesEveryKeywordList) {
     const auto stored = store->get(docs_[i].id);
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->keywords,
-              enricher.keywords().top(enricher.words(docs_[i].content), enricher.frequencies(),
+              enricher.keywords().top(enricher.words(docs_[i].content), *enricher.frequencies(),
                                       kKeywordsPerDocument));
   }
 }
@@ -163,26 +163,26 @@ TEST(KeywordsStaleTest, UntilCountedAnyDocumentMakesThemStaleThenAFifthMore) {
   testing::TempDir dir;
   auto store = store::open_sqlite(dir.path() / "s.sqlite");
   Enricher enricher(testing::dict_dir(), segmenter());
-  EXPECT_FALSE(keywords_stale(*store, enricher));  // empty, nothing counted
+  EXPECT_FALSE(keywords_stale(*store));  // empty, nothing counted
   doc::Document d;
   d.id = "a";
   d.title = "标题";
   d.content = "推动高质量发展";
   store->put({d});
-  EXPECT_TRUE(keywords_stale(*store, enricher));  // e.g. a first import cut short
+  EXPECT_TRUE(keywords_stale(*store));  // e.g. a first import cut short
   refresh_keywords(*store, enricher);
-  EXPECT_FALSE(keywords_stale(*store, enricher));
+  EXPECT_FALSE(keywords_stale(*store));
   std::vector<doc::Document> more;
   for (int i = 0; i < 200; ++i) {
     d.id = "m" + std::to_string(i);
     more.push_back(d);
   }
   store->put(more);
-  EXPECT_TRUE(keywords_stale(*store, enricher));  // 201 documents, 1 counted
+  EXPECT_TRUE(keywords_stale(*store));  // 201 documents, 1 counted
   refresh_keywords(*store, enricher);
-  EXPECT_FALSE(keywords_stale(*store, enricher));
+  EXPECT_FALSE(keywords_stale(*store));
   store->put({more.front()});  // an update: still 201
-  EXPECT_FALSE(keywords_stale(*store, enricher));
+  EXPECT_FALSE(keywords_stale(*store));
 }
 
 }  // namespace

@@ -12,13 +12,12 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <random>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "app/admin_client.h"
 #include "app/crash_support.h"
 #include "app/synthetic_docs.h"
 #include "store/raw_db.h"
@@ -31,69 +30,14 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kToken = "crash-test-admin-token-0123";
-constexpr const char* kBoundary = "----wenku-crash-test-boundary";
-
-struct Answer {
-  int status = 0;
-  std::string headers;
-  std::string body;
-};
-
-// One request on a connection of its own; status 0 when no whole answer came.
-Answer send_request(int port, const std::string& head, const std::string& body = "") {
-  const std::string raw = testing::http_exchange(
-      port, head + "Host: 127.0.0.1\r\nConnection: close\r\nContent-Length: " +
-                std::to_string(body.size()) + "\r\n\r\n" + body);
-  Answer answer;
-  const auto end = raw.find("\r\n\r\n");
-  if (end == std::string::npos || !raw.starts_with("HTTP/1.1 ")) return answer;
-  answer.headers = raw.substr(0, end);
-  answer.body = raw.substr(end + 4);
-  answer.status = std::atoi(raw.c_str() + 9);
-  return answer;
-}
-
-// An admin session on the server at `port`: its cookie and form token.
-struct AdminSession {
-  std::string cookie;
-  std::string csrf;
-};
-
-AdminSession log_in(int port) {
-  const std::string form = std::string("token=") + kToken;
-  const auto login = send_request(port,
-                                  "POST /admin/login HTTP/1.1\r\n"
-                                  "Content-Type: application/x-www-form-urlencoded\r\n",
-                                  form);
-  std::smatch m;
-  AdminSession session;
-  static const std::regex cookie(R"((?:^|\r\n)set-cookie: *([^;\r\n]+))", std::regex::icase);
-  if (!std::regex_search(login.headers, m, cookie)) return session;
-  session.cookie = m[1];
-  const auto page = send_request(port, "GET /admin HTTP/1.1\r\nCookie: " + session.cookie + "\r\n");
-  static const std::regex csrf(R"re(name="csrf" value="([0-9a-f]+)")re");
-  if (std::regex_search(page.body, m, csrf)) session.csrf = m[1];
-  return session;
-}
 
 // Uploads one .txt file; true when the answer says its document was stored.
-bool upload(int port, const AdminSession& session, const std::string& file_name,
+bool upload(int port, const testing::AdminSession& session, const std::string& file_name,
             const std::string& text) {
-  const std::string boundary = kBoundary;
-  const std::string body =
-      "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + session.csrf +
-      "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" +
-      file_name + "\"\r\nContent-Type: text/plain\r\n\r\n" + text + "\r\n--" + boundary + "--\r\n";
-  const auto answer = send_request(port,
-                                   "POST /admin/upload HTTP/1.1\r\nCookie: " + session.cookie +
-                                       "\r\nAccept: application/json\r\n"
-                                       "Content-Type: multipart/form-data; boundary=" +
-                                       boundary + "\r\n",
-                                   body);
-  if (answer.status != 200) return false;
-  const auto json = nlohmann::json::parse(answer.body, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object() || !json.contains("files") || json["files"].size() != 1) return false;
-  const auto& file = json["files"][0];
+  const auto files =
+      testing::upload_reports(testing::upload_files(port, session, {{file_name, text}}));
+  if (!files.is_array() || files.size() != 1) return false;
+  const auto& file = files[0];
   return file.value("inserted", 0) == 1 && file["errors"].empty();
 }
 
@@ -169,7 +113,7 @@ TEST(ServeCrashTest, KilledDuringConcurrentUploadsKeepsEveryAnsweredUpload) {
     testing::ServerProcess server(serve);
     ASSERT_NE(server.port(), 0) << "wenku serve did not start";
     expect_kept(data, answered);
-    const AdminSession session = log_in(server.port());
+    const testing::AdminSession session = testing::log_in(server.port(), kToken);
     ASSERT_FALSE(session.cookie.empty());
     ASSERT_EQ(session.csrf.size(), 64u);
 

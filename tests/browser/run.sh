@@ -39,7 +39,8 @@ stop_server() {
   fi
   server_pid=""
 }
-trap 'stop_server; rm -rf "$tmp"' EXIT
+limited_pid=""
+trap 'stop_server; [ -z "$limited_pid" ] || kill -TERM "$limited_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 server_log() {
   echo "---- wenku serve log (last 40 lines) ----"
@@ -108,8 +109,27 @@ stop_server
 start_server
 echo "wenku serving at http://127.0.0.1:$port/ (data $tmp/data)"
 
+# A second server on a library of its own with the rate limits on (the default), for the 429
+# page: the first runs with them off, as the steps ask faster than a person would.
+: >"$tmp/limited.log"
+"$wenku" serve --demo --data "$tmp/limited" --listen 127.0.0.1:0 --admin-token "$token" \
+  >>"$tmp/limited.log" 2>&1 &
+limited_pid=$!
+limited_port=""
+for _ in $(seq 300); do
+  limited_port=$(sed -n 's|.*serving .* at http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/limited.log")
+  [ -n "$limited_port" ] && break
+  sleep 0.1
+done
+if [ -z "$limited_port" ]; then
+  echo "FAIL browser: the second server (rate limits on) did not start"
+  tail -20 "$tmp/limited.log"
+  exit 1
+fi
+
 status=0
 WENKU_URL="http://127.0.0.1:$port" WENKU_ADMIN_TOKEN="$token" WENKU_GATED_ID=browser-gated-speech \
+  WENKU_LIMITED_URL="http://127.0.0.1:$limited_port" \
   WENKU_MESSY_ID=browser-messy-speech \
   WENKU_ARTIFACTS="$artifacts" WENKU_CHROMIUM="$chromium" \
   node "$here/site.test.mjs" || status=1

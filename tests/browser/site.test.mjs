@@ -6,6 +6,7 @@
 //   WENKU_GATED_ID     id of a long document imported from fixtures/gated-speech.jsonl
 //   WENKU_MESSY_ID     id of the flattened speech imported from fixtures/messy-speech.jsonl
 //   WENKU_ARTIFACTS    directory for the screenshots
+//   WENKU_LIMITED_URL  base URL of a second server (--demo) with the rate limits on
 //   WENKU_CHROMIUM     the Chromium executable (default /usr/bin/chromium)
 // Every check is a hard assertion: a missing element fails its step. Steps run in order and
 // each prints PASS or FAIL; the last line is "browser: N passed, N failed" and the exit code
@@ -20,6 +21,7 @@ const adminToken = requiredEnv('WENKU_ADMIN_TOKEN');
 const gatedId = requiredEnv('WENKU_GATED_ID');
 const messyId = requiredEnv('WENKU_MESSY_ID');
 const artifacts = requiredEnv('WENKU_ARTIFACTS');
+const limitedBase = requiredEnv('WENKU_LIMITED_URL');
 const executablePath = process.env.WENKU_CHROMIUM || '/usr/bin/chromium';
 
 const kGateText = '想阅读完全部图文内容，您需要先登录！';
@@ -129,14 +131,22 @@ function watchPage(page) {
 // Opens `pathUrl` at 375 px and 1280 px, saves full-page screenshots as NAME-WIDTH.png in the
 // artifacts directory and asserts that nothing sticks out to the right. Pages are seen by a
 // guest, or with `as` (a browser context) by whoever that context is logged in as: its cookies
-// go with every screenshot's own context.
-async function screenshotsOf(pathUrl, name, { as = null } = {}) {
+// go with every screenshot's own context. With `origin` the page comes from another server;
+// with `status` other than 200 the page is asked again (up to 100 times) until it answers that
+// status (a rate limit reached), and `check(page, response)` runs before the screenshot.
+async function screenshotsOf(pathUrl, name, { as = null, origin = base, status = 200, check = null } = {}) {
   fs.mkdirSync(artifacts, { recursive: true });
   const storageState = as ? await as.storageState() : undefined;
   for (const width of [375, 1280]) {
     const context = await newContext({ viewport: { width, height: 800 }, deviceScaleFactor: 1, storageState });
     const shot = await context.newPage();
-    await open(shot, pathUrl);
+    let response = null;
+    for (let i = 0; i < 100 && (!response || response.status() !== status); ++i) {
+      response = await shot.goto(origin + pathUrl, { waitUntil: 'load' });
+      if (status === 200) break;
+    }
+    assert.equal(response && response.status(), status, `GET ${pathUrl}: status`);
+    if (check) await check(shot, response);
     // How far the page sticks out to the right, and the elements that do.
     const [overflow, wide] = await shot.evaluate(() => [
       document.documentElement.scrollWidth - window.innerWidth,
@@ -683,6 +693,17 @@ await step('phone: registering from the 收藏 hint puts both documents in 我�
 });
 
 await guestPhone.close();
+
+await step('a visitor over the search limit reads 请求过于频繁 with Retry-After; screenshots', async () => {
+  await screenshotsOf(`/search?q=${encodeURIComponent('讲话')}`, 'rate-limited', {
+    origin: limitedBase,
+    status: 429,
+    check: async (shot, response) => {
+      assert.ok(Number(response.headers()['retry-after']) >= 1, 'Retry-After');
+      await expectText(shot, 'main', '请求过于频繁');
+    },
+  });
+});
 
 await step('no JavaScript errors or CSP violations on any page', async () => {
   assert.deepEqual(problems, []);

@@ -74,6 +74,9 @@ class RecordingStore final : public store::Store {
     return inner_.similar(id);
   }
   store::WordFrequencies word_frequencies() override { return inner_.word_frequencies(); }
+  store::WordFrequencyStamp word_frequencies_stamp() override {
+    return inner_.word_frequencies_stamp();
+  }
   void replace_word_frequencies(const store::WordFrequencies& frequencies) override {
     inner_.replace_word_frequencies(frequencies);
   }

@@ -77,6 +77,25 @@ TEST_F(SimilarStoreTest, WordFrequenciesAreReplacedAsAWhole) {
   EXPECT_EQ(stored.counts, expected);
 }
 
+// The stamp tells processes holding a copy of the frequencies that they were replaced.
+TEST_F(SimilarStoreTest, EveryReplacementOfTheWordFrequenciesRaisesTheirVersion) {
+  EXPECT_EQ(store_->word_frequencies_stamp().version, 0);
+  EXPECT_EQ(store_->word_frequencies_stamp().documents, 0);
+  store_->replace_word_frequencies({120, {{"发展", 100}}});
+  const auto first = store_->word_frequencies_stamp();
+  EXPECT_EQ(first.documents, 120);
+  EXPECT_GT(first.version, 0);
+  EXPECT_EQ(store_->word_frequencies().version, first.version);
+  // The same counts again are still a new version; other writes leave it alone.
+  store_->replace_word_frequencies({120, {{"发展", 100}}});
+  const auto second = store_->word_frequencies_stamp();
+  EXPECT_GT(second.version, first.version);
+  store_->put({doc_with("a", 1)});
+  store_->set_keywords({{"a", {"发展"}}});
+  EXPECT_EQ(store_->word_frequencies_stamp().version, second.version);
+  EXPECT_EQ(store_->word_frequencies().version, second.version);
+}
+
 TEST_F(SimilarStoreTest, SetKeywordsUpdatesTheKeywordsAloneAndNotTheSequence) {
   store_->put({doc_with("a", 1)});
   const auto seq = store_->last_seq();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "http_client.h"
+#include "web/http/forms.h"
 #include "web/http/http.h"
 #include "web/site/qr.h"
 #include "web/site/settings.h"

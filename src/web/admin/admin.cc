@@ -12,8 +12,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
-#include <restinio/helpers/http_field_parsers/content-disposition.hpp>
-#include <restinio/helpers/multipart_body.hpp>
 
 #include "store/store.h"
 #include "text/utf8.h"
@@ -33,68 +31,6 @@ constexpr std::string_view kCookie = "wenku_admin";
 constexpr int kChartDays = 30;
 
 std::int64_t now_seconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
-bool starts_with_caseless(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() &&
-         restinio::impl::is_equal_caseless(s.substr(0, prefix.size()), prefix);
-}
-
-// The file name without a directory part (old browsers send a whole Windows path).
-std::string base_name(std::string_view name) {
-  const auto slash = name.find_last_of("/\\");
-  return std::string(slash == std::string_view::npos ? name : name.substr(slash + 1));
-}
-
-struct PartDisposition {
-  std::string name;
-  std::optional<std::string> filename;  // set for file parts
-};
-
-// The Content-Disposition of a multipart/form-data part, or nullopt when it lacks one.
-std::optional<PartDisposition> disposition_of(const restinio::multipart_body::parsed_part_t& part) {
-  namespace hfp = restinio::http_field_parsers;
-  const auto field = part.fields.opt_value_of(restinio::http_field::content_disposition);
-  if (!field) return std::nullopt;
-  const auto parsed = hfp::content_disposition_value_t::try_parse(*field);
-  if (!parsed || !restinio::impl::is_equal_caseless(parsed->value, "form-data")) {
-    return std::nullopt;
-  }
-  const auto name = hfp::find_first(parsed->parameters, "name");
-  if (!name) return std::nullopt;
-  PartDisposition disposition{std::string(*name), std::nullopt};
-  // RFC 7578 4.2: file names come in `filename` (filename* is not to be used).
-  if (const auto filename = hfp::find_first(parsed->parameters, "filename")) {
-    disposition.filename = std::string(*filename);
-  }
-  return disposition;
-}
-
-std::optional<Form> read_multipart(const Request& req) {
-  namespace mb = restinio::multipart_body;
-  Form form;
-  bool bad = false;
-  const auto result = mb::enumerate_parts(
-      *req,
-      [&](mb::parsed_part_t part) {
-        auto disposition = disposition_of(part);
-        if (!disposition || !text::is_valid_utf8(disposition->name) ||
-            !text::is_valid_utf8(disposition->filename ? *disposition->filename : part.body)) {
-          bad = true;
-          return mb::handling_result_t::terminate_enumeration;
-        }
-        if (!disposition->filename) {
-          form.fields.emplace_back(std::move(disposition->name), std::string(part.body));
-        } else if (!disposition->filename->empty() || !part.body.empty()) {
-          // (A file input left empty still sends a part with an empty name and body.)
-          form.files.push_back(
-              {std::move(disposition->name), base_name(*disposition->filename), part.body});
-        }
-        return mb::handling_result_t::continue_enumeration;
-      },
-      "multipart", "form-data");
-  if (!result || bad) return std::nullopt;
-  return form;
-}
 
 // The navigation of the admin pages, `section` marked current.
 mstch::array navigation(std::string_view section) {
@@ -143,36 +79,6 @@ ResponseOptions no_store() {
 bool wants_json(const Request& req) {
   const auto accept = req->header().opt_value_of(restinio::http_field::accept);
   return accept && accept->find("application/json") != std::string_view::npos;
-}
-
-std::string Form::value(std::string_view name) const {
-  for (const auto& [key, v] : fields) {
-    if (key == name) return std::string(text::trim(v));
-  }
-  return {};
-}
-
-std::vector<std::string> Form::values(std::string_view name) const {
-  std::vector<std::string> out;
-  for (const auto& [key, v] : fields) {
-    if (key == name) out.push_back(v);
-  }
-  return out;
-}
-
-std::optional<Form> read_form(const Request& req) {
-  const auto type = req->header().opt_value_of(restinio::http_field::content_type);
-  const std::string_view content_type = type ? std::string_view(*type) : std::string_view();
-  if (starts_with_caseless(content_type, "multipart/form-data")) return read_multipart(req);
-  if (!content_type.empty() &&
-      !starts_with_caseless(content_type, "application/x-www-form-urlencoded")) {
-    return std::nullopt;
-  }
-  const auto query = form_of(req->body());
-  if (!query) return std::nullopt;
-  Form form;
-  for (const auto& [name, value] : *query) form.fields.emplace_back(name, value);
-  return form;
 }
 
 std::string flash_message(std::string_view code, std::string_view count) {

@@ -18,6 +18,7 @@
 
 #include "access/accounts.h"
 #include "web/admin/admin_auth.h"
+#include "web/http/forms.h"
 #include "web/http/http.h"
 #include "web/server.h"
 #include "web/site/render.h"
@@ -25,27 +26,10 @@
 
 namespace wenku::web::admin {
 
-// A file of a multipart/form-data body.
-struct UploadedFile {
-  std::string field;       // the form field's name
-  std::string name;        // the client's file name without any directory part
-  std::string_view bytes;  // a view into the request body
-};
-
-// A POST body: its fields in order (a name may repeat) and, for multipart bodies, its files.
-struct Form {
-  std::vector<std::pair<std::string, std::string>> fields;
-  std::vector<UploadedFile> files;
-
-  // The first value of `name`, trimmed of ASCII whitespace; "" when absent.
-  std::string value(std::string_view name) const;
-  // Every value of `name`, in order, untrimmed.
-  std::vector<std::string> values(std::string_view name) const;
-};
-
-// Reads an application/x-www-form-urlencoded or multipart/form-data body. nullopt when the
-// body is malformed, of another type, or a field (not a file) is not valid UTF-8.
-std::optional<Form> read_form(const Request& req);
+// The form body types and reader (web/http/forms.h), as the admin's handlers name them.
+using web::Form;
+using web::read_form;
+using web::UploadedFile;
 
 // Response options of every admin answer: `Cache-Control: no-store`.
 ResponseOptions no_store();

@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "text/utf8.h"
 #include "web/http/errors.h"
+#include "web/http/forms.h"
 #include "web/http/http.h"
 #include "web/site/hot.h"
 #include "web/site/members.h"

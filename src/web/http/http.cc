@@ -29,31 +29,6 @@ bool compressible(std::string_view content_type) {
          content_type.starts_with("application/javascript");
 }
 
-// application/x-www-form-urlencoded encodes spaces as '+', which RESTinio's parser keeps
-// literally; a literal '+' arrives as %2B, so turning every '+' into %20 is exact.
-std::string plus_as_space(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (c == '+') {
-      out += "%20";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::optional<Query> parse_query_text(std::string_view raw) {
-  const std::string text = plus_as_space(raw);
-  auto parsed = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(text);
-  if (!parsed) return std::nullopt;
-  for (const auto& [name, value] : *parsed) {
-    if (!text::is_valid_utf8(name) || !text::is_valid_utf8(value)) return std::nullopt;
-  }
-  return std::move(*parsed);
-}
-
 // Seconds since the epoch of a UTC calendar time; nullopt when a field is out of range.
 std::optional<std::int64_t> utc_seconds(int year, int month, int day, int hour, int minute,
                                         int second) {
@@ -186,16 +161,6 @@ Status redirect(const Request& req, std::string location, const ResponseOptions&
   auto options = extra;
   options.location = std::move(location);
   return send(req, restinio::status_see_other(), "text/plain; charset=utf-8", "", options);
-}
-
-std::optional<Query> query_of(const Request& req) {
-  return parse_query_text(req->header().query());
-}
-
-std::optional<Query> form_of(std::string_view body) { return parse_query_text(body); }
-
-std::string param(const Query& query, std::string_view name) {
-  return std::string(text::trim(restinio::value_or(query, name, restinio::string_view_t{})));
 }
 
 std::size_t page_param(const Query& query) {

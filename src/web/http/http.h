@@ -110,16 +110,6 @@ Status send(const Request& req, restinio::http_status_line_t status, std::string
 // A 303 See Other to `location` (after a form POST).
 Status redirect(const Request& req, std::string location, const ResponseOptions& extra = {});
 
-// Parses the query string, or nullopt when it is malformed (bad escapes, invalid UTF-8).
-std::optional<Query> query_of(const Request& req);
-
-// Parses an application/x-www-form-urlencoded body, or nullopt when malformed or invalid
-// UTF-8.
-std::optional<Query> form_of(std::string_view body);
-
-// The value of `name` in `query`, trimmed of ASCII whitespace; "" when absent.
-std::string param(const Query& query, std::string_view name);
-
 // The value of `page` in `query`: 1 when absent or not a positive number; 0 (meaning
 // "refuse") when beyond kMaxPage.
 std::size_t page_param(const Query& query);

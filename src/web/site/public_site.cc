@@ -20,6 +20,7 @@
 #include "search/searcher.h"
 #include "store/store.h"
 #include "web/http/errors.h"
+#include "web/http/forms.h"
 #include "web/http/http.h"
 #include "web/http/ttl_cache.h"
 #include "web/http/url.h"
@@ -34,8 +35,6 @@ namespace wenku::web {
 namespace {
 
 constexpr std::size_t kHomePageSize = 20;
-// How long the home page's lists may lag an admin's change of categories or 专题.
-constexpr std::chrono::seconds kHomeSeconds{10};
 constexpr std::size_t kListPageSize = 20;  // category pages
 constexpr std::size_t kSearchPageSize = 10;
 constexpr std::size_t kHotTabSize = 10;  // 热门推荐 beside pages; /hot shows HotLists::kMaxLimit
@@ -199,34 +198,33 @@ class PublicSite::Impl {
     auto query = query_of(req);
     std::size_t page = query ? page_param(*query) : 0;
     if (page == 0) return error(req, 400);
-    // What the page shows is the same for every visitor and changes only with the store (or
-    // the admin's categories and 专题, seen within kHomeSeconds): counting the categories and
-    // listing 范文 by date cost ~14 ms, a third of the serving time of a visitor mix.
     auto& store = services_.store;
-    const auto data = home_cache_.get(fmt::format("{}:{}", page, store.last_seq()), [&] {
-      HomeData fresh;
-      fresh.categories = store.category_list();
-      // 最新范文: the documents of 范文 categories only (资料 are a click away, GenreNav).
-      std::int64_t models = 0;
-      for (const auto& c : fresh.categories) {
-        if (c.kind == store::CategoryKind::kModel) models += c.count;
-      }
-      fresh.page = paginate(models, kHomePageSize, page);
-      if (page <= fresh.page.pages) {
-        store::ListQuery list;
-        list.kind = store::CategoryKind::kModel;
-        list.limit = kHomePageSize;
-        list.offset = (page - 1) * kHomePageSize;
-        fresh.latest = store.list(list);
-      }
-      fresh.topics = store.collections();
-      return fresh;
-    });
-    if (page > data->page.pages) return error(req, 404);
-    HomeData shown = *data;
-    shown.hot = hot_tabs();
+    HomeData data;
+    data.categories = store.category_list();
+    // 最新范文: the documents of 范文 categories only (资料 are a click away, GenreNav).
+    std::int64_t models = 0;
+    std::string model_names;
+    for (const auto& c : data.categories) {
+      if (c.kind != store::CategoryKind::kModel) continue;
+      models += c.count;
+      model_names += c.name + '\x1f';
+    }
+    data.page = paginate(models, kHomePageSize, page);
+    if (page > data.page.pages) return error(req, 404);
+    // Listing 范文 by date costs ~10 ms on the corpus; the list is the same for every visitor
+    // until the store changes or the admin changes which categories are 范文.
+    data.latest =
+        *latest_cache_.get(fmt::format("{}:{}:{}", page, store.last_seq(), model_names), [&] {
+          store::ListQuery list;
+          list.kind = store::CategoryKind::kModel;
+          list.limit = kHomePageSize;
+          list.offset = (page - 1) * kHomePageSize;
+          return store.list(list);
+        });
+    data.hot = hot_tabs();
+    data.topics = store.collections();
     const auto site = settings_.get();
-    return html(req, pages_.home(env(req, *site), shown));
+    return html(req, pages_.home(env(req, *site), data));
   }
 
   Status document(const Request& req, std::string_view id) const {
@@ -477,8 +475,8 @@ class PublicSite::Impl {
   Sitemap sitemap_;
   mutable ViewCounter views_;
   mutable TtlCache<std::vector<search::RelatedDoc>> related_cache_{std::chrono::minutes(5), 2000};
-  // The home page's lists by page and store sequence number (see home).
-  mutable TtlCache<HomeData> home_cache_{kHomeSeconds, 256};
+  // The home page's 最新范文 by page, store sequence number and 范文 categories (see home).
+  mutable TtlCache<std::vector<doc::Summary>> latest_cache_{std::chrono::minutes(5), 256};
   // Guest document pages: a 10 s time to live bounds how stale hot lists and 相关内容 look.
   mutable PageCache page_cache_{std::chrono::seconds(10), 64 << 20};
   const std::int64_t static_time_;  // Last-Modified of the static files
