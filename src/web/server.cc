@@ -260,9 +260,18 @@ void serve(Services services, const ServerOptions& options,
     spdlog::info("signal {}: shutting down", signal);
     stop.request();
   });
-  // Handled from here on: one held since hold_stop_signals is delivered now, and the server
-  // stops as soon as it listens (StopOnce).
+  // A stop asked while the process was opening (held since hold_stop_signals): nothing is in
+  // flight yet, so nothing is served. (Stopping a server from within its start had a rare hang.)
   sigset_t stop_signals = stop_signal_set();
+  if (sigset_t pending; sigpending(&pending) == 0 && (sigismember(&pending, SIGTERM) == 1 ||
+                                                      sigismember(&pending, SIGINT) == 1)) {
+    const timespec now{};
+    const int signal = sigtimedwait(&stop_signals, nullptr, &now);
+    spdlog::info("signal {} before listening: not serving", signal);
+    return;
+  }
+  // Handled from here on: one arriving before the server listens stops it once it does
+  // (StopOnce).
   pthread_sigmask(SIG_UNBLOCK, &stop_signals, nullptr);
 
   std::exception_ptr open_error;

@@ -98,8 +98,8 @@ struct Services {
 
 // Blocks SIGINT and SIGTERM in the calling thread and in the threads and processes it starts
 // afterwards, so that one arriving before `serve` handles them (while the library opens, the
-// index catches up, workers start) waits instead of killing the process, and then stops the
-// server gracefully as soon as it listens. Call it first thing in a process that will serve.
+// index catches up, workers start) waits instead of killing the process: `serve` then returns
+// at once without serving. Call it first thing in a process that will serve.
 void hold_stop_signals();
 
 // Serves every route of the site (route_table lists them) until SIGINT/SIGTERM (unblocking

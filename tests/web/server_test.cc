@@ -464,8 +464,16 @@ TEST(HostileSiteTest, ASigtermBeforeListeningStopsTheServerGracefully) {
     }
     ASSERT_TRUE(holds_sigterm(pid)) << "wenku serve never held SIGTERM";
     ASSERT_EQ(kill(pid, SIGTERM), 0);
+    // Waits for the exit with a deadline: a server that never stops fails (and is killed by
+    // the reaper) rather than holding the suite.
     int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    const auto stop_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    pid_t reaped = 0;
+    while ((reaped = waitpid(pid, &status, WNOHANG)) == 0 &&
+           std::chrono::steady_clock::now() < stop_deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ(reaped, pid) << "still running 60 s after SIGTERM";
     reaper.pid = 0;
     EXPECT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
     EXPECT_EQ(WEXITSTATUS(status), 0) << workers << " workers";
