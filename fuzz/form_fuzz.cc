@@ -22,19 +22,11 @@
 #include <string>
 #include <string_view>
 
+#include "require.h"
 #include "text/utf8.h"
 #include "web/http/forms.h"
 #include "web/http/http.h"
 #include "web/http/url.h"
-
-// Aborts, naming the promise broken, when `condition` is false.
-#define REQUIRE(condition)                                                         \
-  do {                                                                             \
-    if (!(condition)) {                                                            \
-      std::fprintf(stderr, "broken promise, line %d: %s\n", __LINE__, #condition); \
-      std::abort();                                                                \
-    }                                                                              \
-  } while (false)
 
 namespace {
 

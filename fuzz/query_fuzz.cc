@@ -13,18 +13,9 @@
 #include <string_view>
 #include <vector>
 
+#include "require.h"
 #include "search/index.h"
-#include "search/searcher.h"
 #include "text/utf8.h"
-
-// Aborts, naming the promise broken, when `condition` is false.
-#define REQUIRE(condition)                                                         \
-  do {                                                                             \
-    if (!(condition)) {                                                            \
-      std::fprintf(stderr, "broken promise, line %d: %s\n", __LINE__, #condition); \
-      std::abort();                                                                \
-    }                                                                              \
-  } while (false)
 
 namespace {
 

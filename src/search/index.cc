@@ -676,12 +676,15 @@ bool Index::with_content_key(std::string_view id, std::int64_t seq,
 
 namespace {
 
+// True when the exact phrase `key` (a search key) may match whole texts in `scope`.
+bool matches_whole_texts(std::string_view key, PhraseScope scope) {
+  return scope == PhraseScope::kWholeText || text::count_code_points(key) <= kOpenPhraseChars;
+}
+
 // `quoted`, the query syntax of the exact phrase `key` (a search key), matched where `scope`
 // lets a phrase of its length match: the match columns, or the title (and the guest view).
 std::string in_scope(std::string quoted, std::string_view key, PhraseScope scope) {
-  if (scope == PhraseScope::kWholeText || text::count_code_points(key) <= kOpenPhraseChars) {
-    return quoted;
-  }
+  if (matches_whole_texts(key, scope)) return quoted;
   if (scope == PhraseScope::kTitle) return "title:@" + quoted;
   return "(title:@" + quoted + " OR guest_view:@" + quoted + ")";
 }
@@ -812,7 +815,7 @@ void add_phrase_boosts(const ParsedQuery& q, PhraseScope scope,
   }
   if (words < 2) return;
   const std::string phrase(short_text(joined));
-  if (scope == PhraseScope::kWholeText || text::count_code_points(phrase) <= kOpenPhraseChars) {
+  if (matches_whole_texts(phrase, scope)) {
     out.push_back({"content", phrase, 2 * kPhraseBoost});
     return;
   }

@@ -64,11 +64,12 @@ Handler Gate::wrap(std::size_t index, const Router::Route& route, Handler handle
     const auto started = std::chrono::steady_clock::now();
     take_sent_status();
     const std::int64_t now_ms = hooks_.now_ms();
+    const std::string client = client_key(req);
     Status answered;
     if (limit) {
       const std::int64_t member = hooks_.member_id(req);
-      const std::string client = member != 0 ? "m" + std::to_string(member) : client_key(req);
-      if (const int wait = limiter_.take(client, *limit, member != 0, now_ms); wait > 0) {
+      const std::string bucket = member != 0 ? "m" + std::to_string(member) : client;
+      if (const int wait = limiter_.take(bucket, *limit, member != 0, now_ms); wait > 0) {
         metrics_.record_refusal(*limit, member != 0);
         Failure failure = failure_of_status(429);
         failure.retry_after = std::to_string(wait);
@@ -87,7 +88,7 @@ Handler Gate::wrap(std::size_t index, const Router::Route& route, Handler handle
     if (options_.access_log) {
       spdlog::info("access method={} path={} route={} status={} ms={:.2f} client={}",
                    req->header().method().c_str(), req->header().path().substr(0, kMaxLoggedPath),
-                   pattern, status, seconds * 1000, client_key(req));
+                   pattern, status, seconds * 1000, client);
     }
     return answered;
   };
