@@ -110,6 +110,27 @@ void refuse_non_empty(const fs::path& dir) {
   }
 }
 
+// Copies the database `from` to `to` (which must not exist) through a temporary file beside
+// it named with `tag`, checked before it is renamed into place, and synced; returns the live
+// documents it holds. On failure no file is left and BackupError says "`what` failed: …".
+std::int64_t copy_into_place(const fs::path& from, const fs::path& to, std::string_view tag,
+                             const std::string& what) {
+  const fs::path temporary = temporary_beside(to, tag);
+  RemoveUnlessKept remove(temporary);
+  std::int64_t documents = 0;
+  try {
+    store::backup_sqlite(from, temporary);
+    documents = store::check_sqlite_file(temporary).documents;
+  } catch (const store::StoreError& e) {
+    throw BackupError(fmt::format("{} failed: {}", what, e.what()));
+  }
+  sync_path(temporary, /*directory=*/false);
+  rename_no_replace(temporary, to);
+  remove.keep();
+  sync_path(parent_of(to), /*directory=*/true);
+  return documents;
+}
+
 }  // namespace
 
 BackupReport backup_library(const LibraryConfig& config, const fs::path& out) {
@@ -123,19 +144,9 @@ BackupReport backup_library(const LibraryConfig& config, const fs::path& out) {
   if (!fs::is_regular_file(database, ec)) {
     throw BackupError(fmt::format("no database at {}: nothing to back up", database.string()));
   }
-  const fs::path temporary = temporary_beside(out, "partial");
-  RemoveUnlessKept remove(temporary);
   BackupReport report;
-  try {
-    store::backup_sqlite(database, temporary);
-    report.documents = store::check_sqlite_file(temporary).documents;
-  } catch (const store::StoreError& e) {
-    throw BackupError(fmt::format("backup of {} failed: {}", database.string(), e.what()));
-  }
-  sync_path(temporary, /*directory=*/false);
-  rename_no_replace(temporary, out);
-  remove.keep();
-  sync_path(parent_of(out), /*directory=*/true);
+  report.documents =
+      copy_into_place(database, out, "partial", fmt::format("backup of {}", database.string()));
   report.bytes = fs::file_size(out);
   return report;
 }
@@ -155,19 +166,8 @@ RestoreReport restore_library(const LibraryConfig& config, const fs::path& in) {
   const bool data_dir_existed = fs::exists(config.data_dir, ec);
   fs::create_directories(config.data_dir);
   fs::create_directories(parent_of(database));
-  const fs::path temporary = temporary_beside(database, "restoring");
   try {
-    RemoveUnlessKept remove(temporary);
-    try {
-      store::backup_sqlite(in, temporary);
-      store::check_sqlite_file(temporary);
-    } catch (const store::StoreError& e) {
-      throw BackupError(fmt::format("restore of {} failed: {}", in.string(), e.what()));
-    }
-    sync_path(temporary, /*directory=*/false);
-    rename_no_replace(temporary, database);
-    remove.keep();
-    sync_path(parent_of(database), /*directory=*/true);
+    copy_into_place(in, database, "restoring", fmt::format("restore of {}", in.string()));
   } catch (...) {
     if (!data_dir_existed) fs::remove(config.data_dir, ec);  // only when still empty
     throw;
