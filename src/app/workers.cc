@@ -223,7 +223,17 @@ class Supervisor {
       auto slot = std::ranges::find(slots_, pid, &Slot::pid);
       if (slot == slots_.end()) continue;
       slot->pid = 0;
-      if (stopping) continue;
+      if (stopping) {
+        // A worker that did not end cleanly when told to stop (crashed while closing, or
+        // killed after the grace period) makes the stop unclean.
+        if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+          fmt::print(stderr, "worker {} {} {} while stopping\n", pid,
+                     WIFSIGNALED(wstatus) ? "killed by signal" : "exited with status",
+                     WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : WEXITSTATUS(wstatus));
+          status_ = 1;
+        }
+        continue;
+      }
       if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == kCannotStart) {
         fmt::print(stderr, "worker {} could not start; stopping\n", pid);
         status_ = 1;

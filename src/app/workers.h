@@ -63,8 +63,9 @@ struct WorkerOptions {
 // up to 10 s while it keeps dying within seconds of its start); the signal is forwarded as
 // SIGTERM to every worker, and the call returns once all have exited (SIGKILL after 10 s).
 // Workers get SIGTERM when the parent dies. Must be called while this process runs no other
-// thread (throws std::logic_error otherwise). Returns 0 after a requested stop, 1 when a
-// worker could not start (its error is on stderr).
+// thread (throws std::logic_error otherwise). Returns 0 after a requested stop that every
+// worker ended cleanly (exit status 0), 1 when a worker could not start or did not end
+// cleanly when stopped (said on stderr).
 int run_workers(Library& library, const WorkerOptions& options);
 
 }  // namespace wenku::app

@@ -179,9 +179,14 @@ class Site {
   std::shared_ptr<const Gate> gate_;
 };
 
-}  // namespace
-
-namespace {
+// Ends the connections a stopped server still has open before the server, and with it the
+// acceptor that counts them, is destroyed (see OpenSockets): closes their sockets and runs the
+// io_context until RESTinio has handled every aborted operation, or for at most a few seconds.
+void end_open_connections(restinio::asio_ns::io_context& io) {
+  io.restart();
+  OpenSockets::of(io).close_all();
+  io.run_for(std::chrono::seconds(5));
+}
 
 sigset_t stop_signal_set() {
   sigset_t set;
@@ -290,6 +295,8 @@ void serve(Services services, const ServerOptions& options,
       },
       [&](std::exception_ptr e) noexcept { open_error = std::move(e); });
   runner.wait();
+  signals.cancel();
+  end_open_connections(server.io_context());
 
   if (open_error) {
     try {

@@ -152,6 +152,20 @@ bool ChildProcess::running() {
   return true;
 }
 
+std::optional<int> ChildProcess::wait(double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (pid_ > 0) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return std::nullopt;
+}
+
 ChildProcess::~ChildProcess() {
   if (running()) {
     kill(pid_, SIGTERM);

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -71,6 +72,9 @@ class ChildProcess {
   int pid() const { return pid_; }
   // True while the process has not exited.
   bool running();
+  // Waits up to `seconds` for the process to exit and returns its wait status (as waitpid
+  // gives it), or nullopt when it still runs then or was reaped before.
+  std::optional<int> wait(double seconds);
 
  private:
   int pid_ = -1;

@@ -12,7 +12,9 @@
 #include <sys/socket.h>
 
 #include <chrono>
+#include <list>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include <restinio/asio_include.hpp>
@@ -23,6 +25,52 @@
 namespace wenku::web {
 
 inline constexpr std::chrono::seconds kHeadSeconds{15};
+
+// The TCP sockets of every GuardedSocket of one io_context (an asio service, so one per
+// io_context). A server that has stopped closes them all and runs the io_context until RESTinio
+// has ended every connection, before it destroys its acceptor: a connection still waiting for
+// a read when the io_context is destroyed would tell the acceptor's connection count about its
+// end after the acceptor is gone.
+class OpenSockets : public restinio::asio_ns::execution_context::service {
+ public:
+  using socket_t = restinio::asio_ns::ip::tcp::socket;
+  using Entry = std::list<socket_t*>::iterator;
+
+  inline static restinio::asio_ns::execution_context::id id;
+
+  explicit OpenSockets(restinio::asio_ns::io_context& io)
+      : restinio::asio_ns::execution_context::service(io) {}
+
+  static OpenSockets& of(restinio::asio_ns::io_context& io) {
+    return restinio::asio_ns::use_service<OpenSockets>(io);
+  }
+
+  // Registers a socket until remove(entry). Thread-safe.
+  Entry add(socket_t* socket) {
+    const std::lock_guard lock(mutex_);
+    return sockets_.insert(sockets_.end(), socket);
+  }
+  void remove(Entry entry) {
+    const std::lock_guard lock(mutex_);
+    sockets_.erase(entry);
+  }
+
+  // Closes every registered socket: their pending operations complete with operation_aborted
+  // the next time the io_context runs. Only while no thread runs the io_context.
+  void close_all() {
+    const std::lock_guard lock(mutex_);
+    for (socket_t* socket : sockets_) {
+      restinio::asio_ns::error_code ignored;
+      socket->close(ignored);
+    }
+  }
+
+ private:
+  void shutdown() override {}
+
+  std::mutex mutex_;
+  std::list<socket_t*> sockets_;
+};
 
 class GuardedSocket {
  public:
@@ -102,7 +150,14 @@ class GuardedSocket {
 
  private:
   struct State {
-    explicit State(restinio::asio_ns::io_context& io) : socket(io), timer(io) {}
+    explicit State(restinio::asio_ns::io_context& io)
+        : socket(io),
+          timer(io),
+          open_sockets(OpenSockets::of(io)),
+          entry(open_sockets.add(&socket)) {}
+    ~State() { open_sockets.remove(entry); }
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
 
     // Answers the first request of a connection with the refusal, then ends the connection.
     void refuse(Refusal refusal) {
@@ -119,6 +174,8 @@ class GuardedSocket {
     restinio::asio_ns::steady_timer timer;
     RequestGuard guard;
     bool deadline_armed = false;
+    OpenSockets& open_sockets;
+    const OpenSockets::Entry entry;
   };
 
   // Shuts the connection unless the head that has begun ends within kHeadSeconds.
