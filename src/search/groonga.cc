@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <set>
+#include <utility>
 
 #include "search/index.h"
 
@@ -229,6 +231,59 @@ std::int64_t Context::documents_with_key(std::string_view lexicon, std::string_v
   if (term == GRN_ID_NIL) return 0;
   auto* ii = reinterpret_cast<grn_ii*>(column(lexicon, index_column));
   return static_cast<std::int64_t>(grn_ii_estimate_size(ctx_, ii, term));
+}
+
+std::vector<Context::KeyCount> Context::keys_with_prefix(std::string_view lexicon,
+                                                         std::string_view index_column,
+                                                         std::string_view prefix,
+                                                         std::size_t limit) {
+  std::vector<KeyCount> out;
+  auto* ii = reinterpret_cast<grn_ii*>(column(lexicon, index_column));
+  grn_table_cursor* keys = grn_table_cursor_open(ctx_, object(lexicon), prefix.data(),
+                                                 static_cast<unsigned>(prefix.size()), nullptr, 0,
+                                                 0, -1, GRN_CURSOR_PREFIX);
+  if (keys == nullptr) return out;
+  for (grn_id id; out.size() < limit && (id = grn_table_cursor_next(ctx_, keys)) != GRN_ID_NIL;) {
+    void* key = nullptr;
+    const int length = grn_table_cursor_get_key(ctx_, keys, &key);
+    out.push_back({std::string(static_cast<const char*>(key), static_cast<std::size_t>(length)),
+                   static_cast<std::int64_t>(grn_ii_estimate_size(ctx_, ii, id))});
+  }
+  grn_table_cursor_close(ctx_, keys);
+  return out;
+}
+
+Context::SearchCost Context::search_cost(std::string_view lexicon, std::string_view index_column,
+                                         std::string_view key) {
+  grn_obj* table = object(lexicon);
+  auto* ii = reinterpret_cast<grn_ii*>(column(lexicon, index_column));
+  grn_token_cursor* tokens =
+      grn_token_cursor_open(ctx_, table, key.data(), key.size(), GRN_TOKENIZE_GET, 0);
+  if (tokens == nullptr) return {};
+  SearchCost cost;
+  std::set<std::pair<std::string, bool>> seen;  // (token, searched by prefix)
+  while (grn_token_cursor_get_status(ctx_, tokens) == GRN_TOKEN_CURSOR_DOING) {
+    const grn_id id = grn_token_cursor_next(ctx_, tokens);
+    grn_token* token = grn_token_cursor_get_token(ctx_, tokens);
+    std::size_t length = 0;
+    const char* data = grn_token_get_data_raw(ctx_, token, &length);
+    const bool prefix = grn_token_get_force_prefix_search(ctx_, token);
+    if (!seen.emplace(std::string(data, length), prefix).second) continue;
+    if (!prefix) {
+      if (id != GRN_ID_NIL) cost.total += kPostingListCost + grn_ii_estimate_size(ctx_, ii, id);
+      continue;
+    }
+    grn_table_cursor* keys = grn_table_cursor_open(ctx_, table, data, static_cast<unsigned>(length),
+                                                   nullptr, 0, 0, -1, GRN_CURSOR_PREFIX);
+    if (keys == nullptr) continue;
+    for (grn_id k; (k = grn_table_cursor_next(ctx_, keys)) != GRN_ID_NIL;) {
+      cost.by_prefix += kPostingListCost + grn_ii_estimate_size(ctx_, ii, k);
+    }
+    grn_table_cursor_close(ctx_, keys);
+  }
+  grn_token_cursor_close(ctx_, tokens);
+  cost.total += cost.by_prefix;
+  return cost;
 }
 
 grn_column_cache* Context::open_column_cache(std::string_view table, std::string_view name) {

@@ -112,6 +112,33 @@ class Context {
   // no such key.
   std::int64_t documents_with_key(std::string_view lexicon, std::string_view index_column,
                                   std::string_view key);
+  // The keys of `lexicon` that begin with `prefix`, in key order, at most `limit`, each with
+  // documents_with_key's estimate for the index column `lexicon`.`index_column` (a prefix
+  // cursor over the lexicon's trie: no record of the indexed table is read).
+  struct KeyCount {
+    std::string key;
+    std::int64_t documents = 0;
+  };
+  std::vector<KeyCount> keys_with_prefix(std::string_view lexicon, std::string_view index_column,
+                                         std::string_view prefix, std::size_t limit);
+  // An estimate of the work a search of the text `key` in the index column
+  // `lexicon`.`index_column` does, before doing it: over the distinct tokens `lexicon`'s
+  // tokenizer makes of `key` for a search, the postings Groonga estimates each token's list
+  // to hold plus kPostingListCost per list. A token searched by prefix (a lone character at
+  // the end of a text, as a bigram lexicon searches one) opens the list of every key it
+  // begins; `by_prefix` is the part of the work spent on those. Reads only the lexicon and
+  // the lists' sizes: well under a millisecond.
+  struct SearchCost {
+    std::int64_t total = 0;
+    std::int64_t by_prefix = 0;
+  };
+  SearchCost search_cost(std::string_view lexicon, std::string_view index_column,
+                         std::string_view key);
+  // What opening one posting list costs in search_cost's unit (postings): on the corpus a
+  // character searched by prefix took about as long per list opened as 250 postings of a
+  // word's list (国: 1,449 lists and 140,000 postings, 3 times as long as 16 common words'
+  // 16 lists and 190,000 postings).
+  static constexpr std::int64_t kPostingListCost = 250;
 
   // The posting list of the key `key` of `lexicon` in its index column `index_column`: every
   // record whose indexed value holds the key, with the key's number of occurrences there

@@ -68,6 +68,18 @@ constexpr std::size_t kCachedPostings = 2'000'000;
 // Typed runs read per query (search/reading.h); later ones are exact phrases. Each costs a few
 // Groonga selects of its words, so this bounds the work of a long query.
 constexpr std::size_t kMaxTypedRuns = 4;
+// close_words: the longest prefix it tries, and the most words of one prefix it weighs.
+constexpr std::size_t kLongestCloseWord = 16;
+constexpr std::size_t kCloseWordCandidates = 2000;
+// The work bound of one search (bound_work), in groonga::Context::search_cost's unit: the
+// estimated work its terms may cost together (a character found in three texts out of four,
+// 发: 280,000, about 13 ms on one core), and the least a term (or OR clause) must spend on
+// characters searched by prefix to be left out for it. Such a character opens the list of
+// every key it begins (的: 2,640 lists, 984,000; 国: 502,000; 税: 101,000); exact words and
+// phrases open one list per token (发展, in half the texts: 13,250), which the query limits
+// bound (16 common words OR'ed: 194,000, 14 ms).
+constexpr std::int64_t kMaxSearchCost = 600'000;
+constexpr std::int64_t kCommonTermCost = 30'000;
 
 constexpr std::string_view kMetaSchema[] = {
     "table_create Meta TABLE_HASH_KEY ShortText",
@@ -1402,6 +1414,114 @@ class TypedSearch {
 
 }  // namespace
 
+namespace {
+
+// A query as the work bound leaves it (bound_work).
+struct BoundedQuery {
+  ParsedQuery query;
+  std::vector<std::optional<TypedRun>> runs;  // as Index::Impl::typed_runs, by clause
+  std::vector<std::string> ignored;           // IndexResult::ignored
+};
+
+// Leaves out of `q` (with `runs`, its typed runs) the terms so common that searching them costs
+// more than one search may (kMaxSearchCost), the costliest first: a clause (all of its OR
+// alternatives: one that matches nearly every text makes the clause match nearly every text;
+// a typed run's clause, by the cost of its phrase) or a word of a typed run, each of at least
+// kCommonTermCost: a character that begins many keys,
+// most often one found in most texts, or an OR of many terms. Leaving one out widens the answer,
+// and IndexResult::ignored says so.
+BoundedQuery bound_work(ParsedQuery q, std::vector<std::optional<TypedRun>> runs,
+                        groonga::Context& db) {
+  using Cost = groonga::Context::SearchCost;
+  const auto add = [&db](Cost& cost, std::string_view key) {
+    const Cost more = db.search_cost("Terms", "docs_text", key);
+    cost.total += more.total;
+    cost.by_prefix += more.by_prefix;
+  };
+  // What may be left out: a whole clause (a typed run's clause by its phrase readings), or a
+  // word of a typed run.
+  struct Part {
+    Cost cost;
+    std::size_t clause = 0;
+    std::optional<std::size_t> word;
+  };
+  std::vector<Part> parts;
+  std::vector<std::int64_t> clause_cost(q.clauses.size(), 0);  // words of its run included
+  for (std::size_t i = 0; i < q.clauses.size(); ++i) {
+    Part whole{{}, i, std::nullopt};
+    if (i < runs.size() && runs[i]) {
+      const TypedRun& run = *runs[i];
+      add(whole.cost, run.key);
+      for (const auto& variant : run.phrase_variants) add(whole.cost, variant);
+      for (std::size_t w = 0; w < run.words.size(); ++w) {
+        // A run of one word is left out whole or not at all.
+        Part word{{}, i, run.words[w].key == run.key ? std::nullopt : std::optional(w)};
+        add(word.cost, run.words[w].key);
+        for (const auto& variant : run.words[w].variants) add(word.cost, variant);
+        if (!word.word) {
+          whole.cost.total += word.cost.total;
+          whole.cost.by_prefix += word.cost.by_prefix;
+          continue;
+        }
+        parts.push_back(word);
+        clause_cost[i] += word.cost.total;
+      }
+    } else {
+      for (const auto& term : q.clauses[i].any_of) add(whole.cost, text::normalize_key(term.text));
+    }
+    parts.push_back(whole);
+    clause_cost[i] += whole.cost.total;
+  }
+  std::int64_t total = 0;
+  for (const auto cost : clause_cost) total += cost;
+  std::ranges::sort(parts, std::greater<>(), [](const Part& p) { return p.cost.total; });
+  std::vector<bool> clause_dropped(q.clauses.size(), false);
+  std::vector<std::vector<bool>> word_dropped(runs.size());
+  BoundedQuery out;
+  for (const auto& part : parts) {
+    if (total <= kMaxSearchCost) break;
+    if (part.cost.by_prefix < kCommonTermCost || clause_dropped[part.clause]) continue;
+    if (part.word) {
+      auto& dropped = word_dropped[part.clause];
+      dropped.resize(runs[part.clause]->words.size(), false);
+      dropped[*part.word] = true;
+      clause_cost[part.clause] -= part.cost.total;
+      total -= part.cost.total;
+      out.ignored.push_back(runs[part.clause]->words[*part.word].key);
+    } else {
+      clause_dropped[part.clause] = true;
+      total -= clause_cost[part.clause];
+      for (const auto& term : q.clauses[part.clause].any_of) out.ignored.push_back(term.text);
+    }
+  }
+  if (out.ignored.empty()) return {std::move(q), std::move(runs), {}};
+  std::vector<std::string> named;  // each once, in the order left out
+  for (auto& term : out.ignored) {
+    if (std::ranges::find(named, term) == named.end()) named.push_back(std::move(term));
+  }
+  out.ignored = std::move(named);
+  for (std::size_t i = 0; i < q.clauses.size(); ++i) {
+    if (clause_dropped[i]) continue;
+    if (i < runs.size() && runs[i] && !word_dropped[i].empty()) {
+      std::vector<RunWord> kept;
+      for (std::size_t w = 0; w < runs[i]->words.size(); ++w) {
+        if (!word_dropped[i][w]) kept.push_back(std::move(runs[i]->words[w]));
+      }
+      runs[i]->words = std::move(kept);
+    }
+    out.query.clauses.push_back(std::move(q.clauses[i]));
+    if (!runs.empty()) out.runs.push_back(std::move(runs[i]));
+  }
+  q.clauses = std::move(out.query.clauses);
+  std::erase_if(q.terms, [&](const std::string& term) {
+    return std::ranges::find(out.ignored, term) != out.ignored.end();
+  });
+  out.query = std::move(q);
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::optional<TypedRun>> Index::Impl::typed_runs(const ParsedQuery& q) const {
   std::vector<std::optional<TypedRun>> runs(q.clauses.size());
   bool any = false;
@@ -1416,14 +1536,23 @@ std::vector<std::optional<TypedRun>> Index::Impl::typed_runs(const ParsedQuery& 
   return runs;
 }
 
-IndexResult Index::search(const IndexQuery& q) const {
-  auto runs = impl_->typed_runs(q.query);
-  const auto query = groonga_query(q.query, q.phrases, q.any_clause && runs.empty());
-  const auto filter = groonga_filter(q.query);
-  if (query.empty() && filter.empty()) return {};
+IndexResult Index::search(const IndexQuery& asked) const {
+  if (asked.query.clauses.empty() && groonga_filter(asked.query).empty()) return {};
   impl_->follow_current();
   std::shared_lock lock(impl_->storage_mutex);
   auto lease = impl_->readers.acquire();
+  auto bounded = bound_work(asked.query, impl_->typed_runs(asked.query), *lease);
+  IndexQuery q = asked;
+  q.query = std::move(bounded.query);
+  auto& runs = bounded.runs;
+  if (std::ranges::none_of(runs, [](const auto& run) { return run.has_value(); })) runs.clear();
+  const auto query = groonga_query(q.query, q.phrases, q.any_clause && runs.empty());
+  const auto filter = groonga_filter(q.query);
+  if (query.empty() && filter.empty()) {
+    IndexResult nothing;
+    nothing.ignored = std::move(bounded.ignored);
+    return nothing;
+  }
   std::vector<groonga::ScoreBoost> boosts;
   std::vector<WordBoost> words;  // typed runs: TypedSearch weighs the words of its reading
   if (!query.empty()) {
@@ -1440,6 +1569,7 @@ IndexResult Index::search(const IndexQuery& q) const {
   }
   for (const auto& word : words) key += fmt::format("\x1f{}\x1e{}", word.word, word.factor);
   for (const auto& name : q.reference_categories) key += fmt::format("\x1f\x1d{}", name);
+  for (const auto& term : bounded.ignored) key += fmt::format("\x1f\x1c{}", term);
   const auto applied_seq = recorded_applied_seq(*lease);
   if (auto cached = impl_->search_cache.find(key, applied_seq)) return std::move(*cached);
   auto postings_of = [&](const std::string& word) {
@@ -1455,6 +1585,7 @@ IndexResult Index::search(const IndexQuery& q) const {
   } else {
     result = TypedSearch(*lease, q, std::move(runs), filter, std::move(boosts), postings_of).run();
   }
+  result.ignored = std::move(bounded.ignored);
   impl_->search_cache.add(key, applied_seq, result);
   return result;
 }
@@ -1611,23 +1742,15 @@ std::vector<std::string> Index::close_words(std::string_view word, std::size_t l
   impl_->follow_current();
   std::shared_lock lock(impl_->storage_mutex);
   auto lease = impl_->readers.acquire();
-  // Shorten the word one code point at a time until some indexed word starts with it.
-  for (auto length = text::count_code_points(key); length >= 1; --length) {
-    auto prefix = text::prefix_code_points(key, length);
-    auto rows = groonga::parse_select(
-                    lease->query("select Words --filter " +
-                                 quote_command_argument("_key @^ " + quote_query_phrase(prefix)) +
-                                 " --output_columns _key --limit 20"))
-                    .rows;
+  // Shorten the word one code point at a time until some indexed word starts with it (from at
+  // most kLongestCloseWord code points: a longer prefix is no word's).
+  for (auto length = std::min(text::count_code_points(key), kLongestCloseWord); length >= 1;
+       --length) {
+    const auto prefix = text::prefix_code_points(key, length);
     std::vector<std::pair<std::int64_t, std::string>> counted;
-    for (const auto& row : rows) {
-      auto candidate = row.at(0).get<std::string>();
-      if (candidate == key || text::count_code_points(candidate) < 2) continue;
-      auto count =
-          groonga::parse_select(lease->query("select Docs --match_columns words --query " +
-                                             quote_command_argument(quote_query_phrase(candidate)) +
-                                             " --query_flags NONE --limit 0"))
-              .total;
+    for (auto& [candidate, count] :
+         lease->keys_with_prefix("Words", "docs_words", prefix, kCloseWordCandidates)) {
+      if (candidate == key || count == 0 || text::count_code_points(candidate) < 2) continue;
       counted.emplace_back(count, std::move(candidate));
     }
     if (counted.empty()) continue;

@@ -154,6 +154,10 @@ struct IndexResult {
   bool read = false;
   Reading reading = Reading::kPhrase;
   std::vector<std::string> terms;
+  // The terms (words, phrases, the alternatives of an OR clause, words of typed runs) left out
+  // of the search because they occur in so much of the library that searching them would cost
+  // more than one search may (see Index::search); empty when nothing was left out.
+  std::vector<std::string> ignored;
 };
 
 // Thread model: one Index per process; `search` may be called from many threads at once
@@ -221,6 +225,10 @@ class Index {
   // come before other 资料 (not in the relaxed reading). `q.any_clause` does not apply to them.
   // In every relevance ranking the score of a 范文 counts several times (a preference, not a
   // wall: a 资料 matching much better still comes first).
+  // The work of one search is bounded before any: when its terms together would read more
+  // postings than one search may (about 40 ms of work on one core), the costliest clauses and
+  // typed-run words that each cost as much as a character found in most texts (的, 国) are left
+  // out, costliest first (IndexResult::ignored); a query with nothing left finds nothing.
   IndexResult search(const IndexQuery& q) const;
 
   // Documents similar to `d` (Groonga similar search over the words column, seeded with

@@ -6,6 +6,7 @@
 #include <functional>
 #include <limits>
 #include <set>
+#include <span>
 
 #include "search/text_scan.h"
 #include "store/store.h"
@@ -23,6 +24,8 @@ constexpr std::size_t kContextBeforeDivisor = 3;
 constexpr std::size_t kMaxOccurrencesPerTerm = 2048;
 // Characters of visible text shown as a related document's excerpt.
 constexpr std::size_t kExcerptChars = 80;
+// The most positive terms a query may have for did_you_mean to be offered.
+constexpr std::size_t kMaxSuggestedTerms = 4;
 // Visible texts up to this many bytes (a guest preview of 600 characters) are normalised for
 // their snippet; longer ones use the index's normalised copy: normalising runs at about
 // 400 MB/s, fetching the copy costs a hash lookup and a memcpy (bench/snippet_bench.cc).
@@ -292,9 +295,19 @@ std::size_t positive_clauses(const ParsedQuery& q) {
       std::ranges::count_if(q.clauses, [](const auto& c) { return !c.exclude; }));
 }
 
+// The number of positive terms of `q` (OR alternatives each).
+std::size_t positive_terms(const ParsedQuery& q) {
+  std::size_t n = 0;
+  for (const auto& clause : q.clauses) n += clause.exclude ? 0 : clause.any_of.size();
+  return n;
+}
+
 // The query typed, with each positive word that finds nothing on its own replaced by the
 // closest indexed word; "" when no word was replaced or the new query finds nothing either.
+// Not offered for more than kMaxSuggestedTerms terms: each is searched alone, and a typo is
+// seldom what keeps a long query from matching.
 std::string did_you_mean(const Index& index, const ParsedQuery& parsed) {
+  if (positive_terms(parsed) > kMaxSuggestedTerms) return "";
   std::string suggestion;
   bool replaced = false;
   for (const auto& clause : parsed.clauses) {
@@ -337,6 +350,20 @@ std::string did_you_mean_typed(const Index& index, const ParsedQuery& parsed) {
   }
   if (auto suggestion = did_you_mean(index, cut); !suggestion.empty()) return suggestion;
   return index.closest_title(words);
+}
+
+}  // namespace
+
+namespace {
+
+// What the notice says of the terms a search left out (IndexResult::ignored).
+// `found_any`: whether the rest of the query found documents.
+std::string ignored_notice(std::span<const std::string> ignored, bool found_any) {
+  std::string quoted;
+  for (const auto& term : ignored) {
+    if (quoted.find("「" + term + "」") == std::string::npos) quoted += "「" + term + "」";
+  }
+  return quoted + "在大多数文档中都出现，检索时已略去" + (found_any ? "" : "，请换用更具体的词语");
 }
 
 }  // namespace
@@ -393,7 +420,13 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
   } else if (found.read && found.total > 0 && response.notice.empty()) {
     response.notice = reading_notice(found.reading);
   }
-  if (found.total == 0) {
+  if (!found.ignored.empty()) {
+    if (!response.notice.empty()) response.notice += "；";
+    response.notice += ignored_notice(found.ignored, found.total > 0);
+  }
+  response.ignored = std::move(found.ignored);
+  // A query whose terms were too common for a search has no cheaper neighbour to offer.
+  if (found.total == 0 && response.ignored.empty()) {
     response.did_you_mean =
         found.read ? did_you_mean_typed(index, query.query) : did_you_mean(index, query.query);
   }
@@ -460,6 +493,7 @@ nlohmann::json search_response_json(std::string_view query, std::size_t page,
   if (response.interpretation) out["interpretation"] = reading_name(*response.interpretation);
   if (!response.notice.empty()) out["notice"] = response.notice;
   if (response.relaxed) out["relaxed"] = true;
+  if (!response.ignored.empty()) out["ignored"] = response.ignored;
   if (!response.did_you_mean.empty()) out["did_you_mean"] = response.did_you_mean;
   return out;
 }

@@ -52,9 +52,11 @@ struct SearchResponse {
   std::vector<FacetCount> categories;  // hit counts by category, largest first
   std::vector<FacetCount> years;       // hit counts by year, newest first
   // Set when the query was read differently from how it was typed: syntax taken as plain
-  // words (ParsedQuery::notice), a typed run read as words (reading_notice), or AND relaxed
-  // to OR because no document held every word.
+  // words (ParsedQuery::notice), a typed run read as words (reading_notice), AND relaxed
+  // to OR because no document held every word, or terms too common to search left out.
   std::string notice;
+  // The terms too common to search that the search left out (IndexResult::ignored).
+  std::vector<std::string> ignored;
   bool relaxed = false;  // the hits match some of the words, not all of them
   // How the typed runs of the query were read (search/reading.h); set only when it had any.
   std::optional<Reading> interpretation;
@@ -75,7 +77,8 @@ PhraseScope phrase_scope(const access::Viewer& viewer, const access::Policy& pol
 // runs whose every positive clause must match and none does is relaxed to match any of them (and
 // `notice` says so). When nothing is found, `did_you_mean` offers a whole query that finds
 // documents: for typed runs the title of the document whose title holds most of their words, else
-// the query with unknown words replaced by close indexed words. Snippets come from
+// the query with unknown words replaced by close indexed words; not when terms too common to
+// search were left out (`ignored`, and `notice` says so). Snippets come from
 // access::readable(...)->text() only, so a guest never sees text beyond the preview; when the match
 // lies outside it the snippet is the start of the visible text.
 SearchResponse run_search(const Index& index, store::Store& store, const SearchRequest& request,
@@ -101,8 +104,8 @@ std::optional<std::vector<RelatedDoc>> find_related(const Index& index, store::S
 // The JSON of a search response, as /api/v1/search and `wenku search --json` print it (see
 // docs/api.md): {"query","total","took_ms","page","hits":[{"id","title","date","category",
 // "score","snippet"}],"facets":{"category":[{"value","count"}],"year":[…]}} plus
-// "interpretation" ("phrase", "words", "expanded", "relaxed"), "notice", "relaxed": true and
-// "did_you_mean" when set.
+// "interpretation" ("phrase", "words", "expanded", "relaxed"), "notice", "relaxed": true,
+// "ignored" (the terms left out, SearchResponse::ignored) and "did_you_mean" when set.
 nlohmann::json search_response_json(std::string_view query, std::size_t page,
                                     const SearchResponse& response);
 

@@ -273,6 +273,43 @@ TEST_F(GroongaSelectTest, PostingsCountOccurrencesAsTheAdjusterDoes) {
   EXPECT_THROW(db_.postings("Words", "no_such_index", "发展"), IndexError);
 }
 
+// search_cost counts the lists a search of the text opens, each with the postings it holds:
+// one per distinct token, every key a lone character begins, none for text no key holds.
+TEST_F(GroongaSelectTest, SearchCostCountsTheListsASearchOpens) {
+  const auto list = [&](const std::string& key) {
+    const auto held = db_.documents_with_key("Terms", "docs_text", key);
+    return held == 0 ? 0 : Context::kPostingListCost + held;
+  };
+  const auto cost = [&](std::string_view text) {
+    return db_.search_cost("Terms", "docs_text", text).total;
+  };
+  const auto by_prefix = [&](std::string_view text) {
+    return db_.search_cost("Terms", "docs_text", text).by_prefix;
+  };
+  EXPECT_GT(list("发展"), Context::kPostingListCost);
+  EXPECT_EQ(cost("发展"), list("发展"));
+  EXPECT_EQ(cost("发展发展发展发展"), cost("发展发展"));  // the same tokens, counted once
+  EXPECT_GT(cost("发展发展"), cost("发展"));              // 展发 too
+  // 展 is searched by prefix: the keys 展 begins (展 before the first character of each word
+  // of the vocabulary, and before the full stop).
+  std::int64_t expected = 0;
+  int keys = 0;
+  for (const std::string next :
+       {"乡", "改", "开", "发", "人", "生", "环", "保", "高", "工", "。", ""}) {
+    if (const auto c = list("展" + next); c > 0) {
+      expected += c;
+      ++keys;
+    }
+  }
+  EXPECT_GT(keys, 5);
+  EXPECT_EQ(cost("展"), expected);
+  EXPECT_EQ(by_prefix("展"), expected);
+  EXPECT_EQ(by_prefix("发展"), 0);
+  EXPECT_EQ(cost("没有这些字"), 0);
+  EXPECT_EQ(cost(""), 0);
+  EXPECT_THROW(db_.search_cost("Terms", "no_such_index", "发展"), IndexError);
+}
+
 TEST_F(GroongaSelectTest, BadExpressionsThrowAndLeaveTheContextUsable) {
   EXPECT_THROW(db_.select("Docs", {kMatchColumns, "", "year >>> (", {}}), IndexError);
   EXPECT_THROW(db_.select("Docs", {"no_such_column * 3", "\"改革\"", "", {}}), IndexError);

@@ -103,6 +103,46 @@ TEST_F(IndexTest, SingleCharactersLatinAndDigitsMatchAsSubstrings) {
   EXPECT_THAT(search_ids(*index, "y"), ElementsAre("b"));
 }
 
+// A search whose terms would open more posting lists than one search may leaves out the
+// costliest of them (a character before 3,000 different ones is searched by prefix over 3,000
+// keys) and says so: the rest of the query is searched as usual, a query with nothing left
+// finds nothing, and a character that begins few keys is searched.
+TEST_F(IndexTest, TermsTooCommonToSearchAreLeftOutAndNamed) {
+  const std::string common = test::before_many_characters("的", 3000);
+  put({make_doc("a", "甲", common + "改革开放"), make_doc("b", "乙", common + "科技创新"),
+       make_doc("c", "丙", "税收征管")});
+  auto index = open_index();
+  index->catch_up(*store_);
+
+  auto alone = index->search(query_for("的"));  // a typed run of one character
+  EXPECT_EQ(alone.total, 0);
+  EXPECT_THAT(alone.ignored, ElementsAre("的"));
+  auto quoted = index->search(query_for("\"的\""));
+  EXPECT_EQ(quoted.total, 0);
+  EXPECT_THAT(quoted.ignored, ElementsAre("的"));
+
+  auto with_word = index->search(query_for("的 改革开放"));
+  EXPECT_THAT(ids(with_word), ElementsAre("a"));
+  EXPECT_THAT(with_word.ignored, ElementsAre("的"));
+  // An OR clause goes whole: without its common alternative it would match less, not more.
+  auto any_of = index->search(query_for("税收 OR 的 改革开放"));
+  EXPECT_THAT(ids(any_of), ElementsAre("a"));
+  EXPECT_THAT(any_of.ignored, ElementsAre("税收", "的"));
+  auto excluded = index->search(query_for("改革开放 -\"的\""));
+  EXPECT_THAT(ids(excluded), ElementsAre("a"));
+  EXPECT_THAT(excluded.ignored, ElementsAre("的"));
+  auto field = index->search(query_for("提纲:的 OR 标题:的 科技创新"));
+  EXPECT_THAT(ids(field), ElementsAre("b"));
+  EXPECT_THAT(field.ignored, ElementsAre("的"));  // each once
+
+  auto rare = index->search(query_for("税"));
+  EXPECT_THAT(ids(rare), ElementsAre("c"));
+  EXPECT_THAT(rare.ignored, IsEmpty());
+  auto plain = index->search(query_for("改革开放 OR 科技创新"));
+  EXPECT_THAT(ids(plain), UnorderedElementsAre("a", "b"));
+  EXPECT_THAT(plain.ignored, IsEmpty());
+}
+
 TEST_F(IndexTest, TermsAreAnded) {
   put({make_doc("both", "甲", "改革开放 与 科技创新"), make_doc("one", "乙", "改革开放 而已"),
        make_doc("none", "丙", "毫不相干")});

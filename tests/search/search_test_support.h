@@ -34,4 +34,16 @@ inline doc::Document make_doc(std::string id, std::string title, std::string con
   return d;
 }
 
+// `n` different Han characters, each after `lead`: `n` keys of the bigram lexicon begin with it.
+inline std::string before_many_characters(std::string_view lead, int n) {
+  std::string out;
+  for (char32_t c = 0x4E00 + 300; c < 0x4E00 + 300 + static_cast<char32_t>(n); ++c) {
+    out += lead;
+    out += static_cast<char>(0xE0 | (c >> 12));  // three UTF-8 bytes: every CJK character here
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+  return out;
+}
+
 }  // namespace wenku::search::test

@@ -331,6 +331,26 @@ TEST_F(RunSearchTest, JsonHasTheDocumentedShape) {
   EXPECT_EQ(j["facets"]["category"][0]["count"], 2);
 }
 
+// Terms too common to search are left out (Index::search), and the response says which: in
+// the notice, in "ignored", and with no did-you-mean for a query with nothing left.
+TEST_F(RunSearchTest, TermsTooCommonToSearchAreNamedInTheNoticeAndTheJson) {
+  store_->put({make_doc("common", "常见", test::before_many_characters("的", 3000) + "秘密词语")});
+  index_->catch_up(*store_);
+  auto alone = search("的", access::Role::kMember);
+  EXPECT_EQ(alone.total, 0);
+  EXPECT_THAT(alone.ignored, ::testing::ElementsAre("的"));
+  EXPECT_EQ(alone.notice, "「的」在大多数文档中都出现，检索时已略去，请换用更具体的词语");
+  EXPECT_TRUE(alone.did_you_mean.empty());
+  auto j = search_response_json("的", 1, alone);
+  EXPECT_EQ(j["ignored"], nlohmann::json::array({"的"}));
+
+  auto rest = search("的 秘密词语", access::Role::kMember);
+  EXPECT_EQ(rest.total, 3);
+  EXPECT_EQ(rest.notice, "「的」在大多数文档中都出现，检索时已略去");
+  EXPECT_FALSE(search_response_json("秘密词语", 1, search("秘密词语", access::Role::kMember))
+                   .contains("ignored"));
+}
+
 TEST_F(RunSearchTest, RelatedExcerptsComeFromTheVisibleText) {
   access::Policy policy{.guests_read_full_text = false, .preview_chars = 100};
   auto related = find_related(*index_, *store_, "open", 5, access::Viewer{}, policy);
