@@ -88,11 +88,20 @@ start_server() {
 }
 
 start_server
+# A text where 的 comes before 3,000 different characters, so that a search of 的 costs more than
+# one search may and is left out (search/index.h: Index::search).
+python3 - "$tmp/common.jsonl" <<'PY'
+import json, sys
+text = "".join("的" + chr(0x4E00 + 300 + k) for k in range(3000))
+doc = {"id": "common-characters", "title": "常用字测试", "date": "2024", "category": "工作总结",
+       "source": "browser test", "content": "乡村振兴工作要点。\n" + text}
+open(sys.argv[1], "w", encoding="utf-8").write(json.dumps(doc, ensure_ascii=False) + "\n")
+PY
 # A long document, and a speech flattened as when copied from a web page (cleaned on import),
 # imported by another process while the server runs (as an operator would).
 if ! "$wenku" import --data "$tmp/data" "$here/fixtures/gated-speech.jsonl" \
-  "$here/fixtures/messy-speech.jsonl" >"$tmp/import.log" 2>&1; then
-  echo "FAIL browser: importing fixtures/gated-speech.jsonl and fixtures/messy-speech.jsonl"
+  "$here/fixtures/messy-speech.jsonl" "$tmp/common.jsonl" >"$tmp/import.log" 2>&1; then
+  echo "FAIL browser: importing fixtures/gated-speech.jsonl, fixtures/messy-speech.jsonl and common.jsonl"
   cat "$tmp/import.log"
   exit 1
 fi

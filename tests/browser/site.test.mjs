@@ -421,6 +421,13 @@ await step('a query typed without spaces is read as words, with a notice; screen
   await expectText(page, 'p.search-notice', '分词');
   await screenshotsOf(`/search?q=${encodeURIComponent('2024年乡村振兴总结')}`, 'search-typed');
 });
+await step('a character too common to search is left out and named in the notice; screenshots', async () => {
+  const target = `/search?q=${encodeURIComponent('的 乡村振兴')}`;
+  await open(page, target);
+  await expectText(page, 'p.search-notice', '「的」在大多数文档中都出现，检索时已略去');
+  assert.ok(await page.locator('ol.hits li.hit').count() > 0, 'no hits for 乡村振兴');
+  await screenshotsOf(target, 'search-ignored');
+});
 await step('admin: log in with the token, upload a .md file, find it by search', async () => {
   const admin = await newContext();
   const adminPage = await admin.newPage();
