@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <stdio.h>  // renameat2
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -93,7 +95,29 @@ void refuse_existing_database(const fs::path& database) {
   }
 }
 
-// Throws BackupError unless `dir` is absent or an empty directory.
+// The tag of a restore's temporary database (copy_into_place).
+constexpr std::string_view kRestoringTag = "restoring";
+
+// Removes from the directory `dir` what a killed restore left there: its temporary database
+// (".NAME.restoring-PID", as temporary_beside names it, and SQLite's journal beside it) when
+// process PID no longer runs.
+void remove_abandoned_restores(const fs::path& dir) {
+  static const std::regex temporary(R"(\..+\.)" + std::string(kRestoringTag) +
+                                    R"(-([0-9]{1,9})(-journal|-wal|-shm)?)");
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    std::smatch match;
+    if (!std::regex_match(name, match, temporary)) continue;
+    const auto pid = static_cast<pid_t>(std::stol(match[1].str()));
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // running, or not ours to judge
+    std::error_code ignored;
+    fs::remove(entry.path(), ignored);
+  }
+}
+
+// Throws BackupError unless `dir` is absent or an empty directory (once what a killed restore
+// left in it is gone).
 void refuse_non_empty(const fs::path& dir) {
   std::error_code ec;
   const auto status = fs::symlink_status(dir, ec);
@@ -101,6 +125,7 @@ void refuse_non_empty(const fs::path& dir) {
   if (!fs::is_directory(status)) {
     throw BackupError(fmt::format("{} is not a directory", dir.string()));
   }
+  remove_abandoned_restores(dir);
   if (!fs::is_empty(dir, ec) || ec) {
     throw BackupError(fmt::format(
         "{} is not empty: wenku restore only restores into an empty or absent data directory, "
@@ -167,7 +192,7 @@ RestoreReport restore_library(const LibraryConfig& config, const fs::path& in) {
   fs::create_directories(config.data_dir);
   fs::create_directories(parent_of(database));
   try {
-    copy_into_place(in, database, "restoring", fmt::format("restore of {}", in.string()));
+    copy_into_place(in, database, kRestoringTag, fmt::format("restore of {}", in.string()));
   } catch (...) {
     if (!data_dir_existed) fs::remove(config.data_dir, ec);  // only when still empty
     throw;

@@ -38,7 +38,8 @@ struct RestoreReport {
 };
 
 // Makes the backup `in` the database of `config` and rebuilds the index from it. Refuses,
-// changing nothing, unless the data directory is absent or empty and the database file (which
+// changing nothing, unless the data directory is absent or empty (what a killed restore left
+// there, its temporary database, is removed first) and the database file (which
 // `--db sqlite:PATH` may place elsewhere) absent, and when `in` is not a sound Wenku database
 // (store::check_sqlite_file). The database is copied to a temporary file beside its place,
 // checked, synced and renamed into place; then the library is opened (Library), which builds

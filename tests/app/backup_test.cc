@@ -2,6 +2,8 @@
 // one backed up, restore refuses what it must not touch or cannot trust and then changes
 // nothing, and a backup taken while a server runs and an import writes is consistent.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -220,6 +222,37 @@ TEST_F(BackupTest, RestoreRefusesADataDirectoryThatIsNotEmptyAndChangesNothing) 
   EXPECT_NE(onto_library.out.find("is not empty"), std::string::npos) << onto_library.out;
   EXPECT_EQ(names_in(data()), names);
   EXPECT_TRUE(testing::read_file(data() / "wenku.sqlite") == database);
+}
+
+// A restore killed while copying leaves its temporary database in the data directory; the next
+// restore removes it, when its process is gone, instead of refusing a directory that is not
+// empty. A temporary of a process still running is not touched.
+TEST_F(BackupTest, RestoreAfterAKilledRestoreRemovesWhatItLeft) {
+  make_library();
+  const fs::path file = dir_.path() / "wenku.bak";
+  ASSERT_EQ(wenku({"backup", "--data", data(), file}).exit_code, 0);
+  const pid_t gone = fork();
+  ASSERT_GE(gone, 0);
+  if (gone == 0) _exit(0);
+  ASSERT_EQ(waitpid(gone, nullptr, 0), gone);
+
+  const fs::path target = dir_.path() / "restored";
+  const std::string left = ".wenku.sqlite.restoring-" + std::to_string(gone);
+  testing::write_file(target / left, "half a database");
+  testing::write_file(target / (left + "-journal"), "its journal");
+  const auto restored = wenku({"restore", "--data", target, file});
+  EXPECT_EQ(restored.exit_code, 0) << restored.out;
+  EXPECT_FALSE(fs::exists(target / left));
+  EXPECT_FALSE(fs::exists(target / (left + "-journal")));
+  EXPECT_TRUE(fs::exists(target / "wenku.sqlite"));
+
+  const fs::path busy = dir_.path() / "busy";
+  const std::string running = ".wenku.sqlite.restoring-" + std::to_string(getpid());
+  testing::write_file(busy / running, "another restore's copy");
+  const auto refused = wenku({"restore", "--data", busy, file});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("is not empty"), std::string::npos) << refused.out;
+  EXPECT_EQ(names_in(busy), std::set<std::string>{running});
 }
 
 TEST_F(BackupTest, RestoreRefusesAFileThatIsNotASoundWenkuDatabase) {
