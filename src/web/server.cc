@@ -51,6 +51,11 @@ using Server = restinio::http_server_t<Traits>;
 
 // Open connections one worker serves at once (the load test keeps 256 open).
 constexpr std::size_t kMaxConnectionsPerWorker = 1024;
+// Accepts a worker keeps waiting at once. With one, each new connection was accepted only after
+// every request queued before the accept's turn (a full round of the open connections under
+// load): 256 connections opened at once waited up to seconds to be accepted, and wrk timed
+// out on some (bench/load).
+constexpr std::uint16_t kConcurrentAccepts = 64;
 // Requests a client may send on one connection before the first is answered; they are
 // answered in order (RESTinio's default of 1 closed the connection after the first).
 constexpr std::size_t kMaxPipelinedRequests = 16;
@@ -254,6 +259,7 @@ void serve(Services services, const ServerOptions& options,
                       restinio::incoming_http_msg_limits_t{}.max_body_size(kMaxUploadBytes));
                   settings.read_next_http_message_timelimit(kRequestSeconds);
                   settings.max_parallel_connections(kMaxConnectionsPerWorker);
+                  settings.concurrent_accepts_count(kConcurrentAccepts);
                   settings.max_pipelined_requests(kMaxPipelinedRequests);
                 }};
   restinio::on_pool_runner_t<Server> runner{std::max(1u, options.threads), server};
