@@ -233,23 +233,39 @@ std::int64_t Context::documents_with_key(std::string_view lexicon, std::string_v
   return static_cast<std::int64_t>(grn_ii_estimate_size(ctx_, ii, term));
 }
 
+namespace {
+
+// Calls `visit(cursor, id)` for the keys of `table` that begin with `prefix`, in key order,
+// until it returns false.
+template <typename Visit>
+void for_each_key_with_prefix(grn_ctx* ctx, grn_obj* table, std::string_view prefix,
+                              Visit&& visit) {
+  grn_table_cursor* keys =
+      grn_table_cursor_open(ctx, table, prefix.data(), static_cast<unsigned>(prefix.size()),
+                            nullptr, 0, 0, -1, GRN_CURSOR_PREFIX);
+  if (keys == nullptr) return;
+  for (grn_id id; (id = grn_table_cursor_next(ctx, keys)) != GRN_ID_NIL;) {
+    if (!visit(keys, id)) break;
+  }
+  grn_table_cursor_close(ctx, keys);
+}
+
+}  // namespace
+
 std::vector<Context::KeyCount> Context::keys_with_prefix(std::string_view lexicon,
                                                          std::string_view index_column,
                                                          std::string_view prefix,
                                                          std::size_t limit) {
   std::vector<KeyCount> out;
+  if (limit == 0) return out;
   auto* ii = reinterpret_cast<grn_ii*>(column(lexicon, index_column));
-  grn_table_cursor* keys = grn_table_cursor_open(ctx_, object(lexicon), prefix.data(),
-                                                 static_cast<unsigned>(prefix.size()), nullptr, 0,
-                                                 0, -1, GRN_CURSOR_PREFIX);
-  if (keys == nullptr) return out;
-  for (grn_id id; out.size() < limit && (id = grn_table_cursor_next(ctx_, keys)) != GRN_ID_NIL;) {
+  for_each_key_with_prefix(ctx_, object(lexicon), prefix, [&](grn_table_cursor* keys, grn_id id) {
     void* key = nullptr;
     const int length = grn_table_cursor_get_key(ctx_, keys, &key);
     out.push_back({std::string(static_cast<const char*>(key), static_cast<std::size_t>(length)),
                    static_cast<std::int64_t>(grn_ii_estimate_size(ctx_, ii, id))});
-  }
-  grn_table_cursor_close(ctx_, keys);
+    return out.size() < limit;
+  });
   return out;
 }
 
@@ -273,13 +289,10 @@ Context::SearchCost Context::search_cost(std::string_view lexicon, std::string_v
       if (id != GRN_ID_NIL) cost.total += kPostingListCost + grn_ii_estimate_size(ctx_, ii, id);
       continue;
     }
-    grn_table_cursor* keys = grn_table_cursor_open(ctx_, table, data, static_cast<unsigned>(length),
-                                                   nullptr, 0, 0, -1, GRN_CURSOR_PREFIX);
-    if (keys == nullptr) continue;
-    for (grn_id k; (k = grn_table_cursor_next(ctx_, keys)) != GRN_ID_NIL;) {
+    for_each_key_with_prefix(ctx_, table, {data, length}, [&](grn_table_cursor*, grn_id k) {
       cost.by_prefix += kPostingListCost + grn_ii_estimate_size(ctx_, ii, k);
-    }
-    grn_table_cursor_close(ctx_, keys);
+      return true;
+    });
   }
   grn_token_cursor_close(ctx_, tokens);
   cost.total += cost.by_prefix;

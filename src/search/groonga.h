@@ -131,6 +131,11 @@ class Context {
   struct SearchCost {
     std::int64_t total = 0;
     std::int64_t by_prefix = 0;
+    SearchCost& operator+=(const SearchCost& more) {
+      total += more.total;
+      by_prefix += more.by_prefix;
+      return *this;
+    }
   };
   SearchCost search_cost(std::string_view lexicon, std::string_view index_column,
                          std::string_view key);

@@ -1423,20 +1423,18 @@ struct BoundedQuery {
   std::vector<std::string> ignored;           // IndexResult::ignored
 };
 
-// Leaves out of `q` (with `runs`, its typed runs) the terms so common that searching them costs
-// more than one search may (kMaxSearchCost), the costliest first: a clause (all of its OR
-// alternatives: one that matches nearly every text makes the clause match nearly every text;
-// a typed run's clause, by the cost of its phrase) or a word of a typed run, each of at least
-// kCommonTermCost: a character that begins many keys,
-// most often one found in most texts, or an OR of many terms. Leaving one out widens the answer,
-// and IndexResult::ignored says so.
+// Leaves out of `q` (with `runs`, its typed runs), while its terms together cost more than one
+// search may (kMaxSearchCost), the costliest of the parts that spend at least kCommonTermCost
+// on characters searched by prefix (characters that begin many keys, most often ones found in
+// most texts): a whole clause (all of its OR alternatives: one that matches nearly every text
+// makes the clause match nearly every text; a typed run's clause by its phrase) or a word of a
+// typed run. Exact words and phrases stay. Leaving a term out widens the answer, and
+// IndexResult::ignored says so, each term once.
 BoundedQuery bound_work(ParsedQuery q, std::vector<std::optional<TypedRun>> runs,
                         groonga::Context& db) {
   using Cost = groonga::Context::SearchCost;
   const auto add = [&db](Cost& cost, std::string_view key) {
-    const Cost more = db.search_cost("Terms", "docs_text", key);
-    cost.total += more.total;
-    cost.by_prefix += more.by_prefix;
+    cost += db.search_cost("Terms", "docs_text", key);
   };
   // What may be left out: a whole clause (a typed run's clause by its phrase readings), or a
   // word of a typed run.
@@ -1459,8 +1457,7 @@ BoundedQuery bound_work(ParsedQuery q, std::vector<std::optional<TypedRun>> runs
         add(word.cost, run.words[w].key);
         for (const auto& variant : run.words[w].variants) add(word.cost, variant);
         if (!word.word) {
-          whole.cost.total += word.cost.total;
-          whole.cost.by_prefix += word.cost.by_prefix;
+          whole.cost += word.cost;
           continue;
         }
         parts.push_back(word);
@@ -1500,6 +1497,7 @@ BoundedQuery bound_work(ParsedQuery q, std::vector<std::optional<TypedRun>> runs
     if (std::ranges::find(named, term) == named.end()) named.push_back(std::move(term));
   }
   out.ignored = std::move(named);
+  std::vector<QueryClause> kept_clauses;
   for (std::size_t i = 0; i < q.clauses.size(); ++i) {
     if (clause_dropped[i]) continue;
     if (i < runs.size() && runs[i] && !word_dropped[i].empty()) {
@@ -1509,10 +1507,10 @@ BoundedQuery bound_work(ParsedQuery q, std::vector<std::optional<TypedRun>> runs
       }
       runs[i]->words = std::move(kept);
     }
-    out.query.clauses.push_back(std::move(q.clauses[i]));
+    kept_clauses.push_back(std::move(q.clauses[i]));
     if (!runs.empty()) out.runs.push_back(std::move(runs[i]));
   }
-  q.clauses = std::move(out.query.clauses);
+  q.clauses = std::move(kept_clauses);
   std::erase_if(q.terms, [&](const std::string& term) {
     return std::ranges::find(out.ignored, term) != out.ignored.end();
   });
@@ -1537,7 +1535,8 @@ std::vector<std::optional<TypedRun>> Index::Impl::typed_runs(const ParsedQuery& 
 }
 
 IndexResult Index::search(const IndexQuery& asked) const {
-  if (asked.query.clauses.empty() && groonga_filter(asked.query).empty()) return {};
+  const auto filter = groonga_filter(asked.query);  // the work bound leaves filters as they are
+  if (asked.query.clauses.empty() && filter.empty()) return {};
   impl_->follow_current();
   std::shared_lock lock(impl_->storage_mutex);
   auto lease = impl_->readers.acquire();
@@ -1547,7 +1546,6 @@ IndexResult Index::search(const IndexQuery& asked) const {
   auto& runs = bounded.runs;
   if (std::ranges::none_of(runs, [](const auto& run) { return run.has_value(); })) runs.clear();
   const auto query = groonga_query(q.query, q.phrases, q.any_clause && runs.empty());
-  const auto filter = groonga_filter(q.query);
   if (query.empty() && filter.empty()) {
     IndexResult nothing;
     nothing.ignored = std::move(bounded.ignored);

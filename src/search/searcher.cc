@@ -352,17 +352,11 @@ std::string did_you_mean_typed(const Index& index, const ParsedQuery& parsed) {
   return index.closest_title(words);
 }
 
-}  // namespace
-
-namespace {
-
-// What the notice says of the terms a search left out (IndexResult::ignored).
+// What the notice says of the terms a search left out (IndexResult::ignored, each once).
 // `found_any`: whether the rest of the query found documents.
 std::string ignored_notice(std::span<const std::string> ignored, bool found_any) {
   std::string quoted;
-  for (const auto& term : ignored) {
-    if (quoted.find("「" + term + "」") == std::string::npos) quoted += "「" + term + "」";
-  }
+  for (const auto& term : ignored) quoted += "「" + term + "」";
   return quoted + "在大多数文档中都出现，检索时已略去" + (found_any ? "" : "，请换用更具体的词语");
 }
 
