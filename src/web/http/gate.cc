@@ -62,29 +62,41 @@ Handler Gate::wrap(std::size_t index, const Router::Route& route, Handler handle
   return [this, index, limit, pattern = route.path, handler = std::move(handler)](
              const Request& req, Params params) {
     const auto started = std::chrono::steady_clock::now();
-    take_sent_status();
     const std::int64_t now_ms = hooks_.now_ms();
     const std::string client = client_key(req);
+    const auto seconds_since_start = [started] {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    };
+    // Counted before the answer is handed over: a client that has read it finds it counted.
+    bool counted = false;
+    const auto count = [&](int status) {
+      if (counted) return;
+      counted = true;
+      metrics_.record_request(index, status, seconds_since_start());
+      sample_memory(now_ms);
+    };
     Status answered;
-    if (limit) {
-      const std::int64_t member = hooks_.member_id(req);
-      const std::string bucket = member != 0 ? "m" + std::to_string(member) : client;
-      if (const int wait = limiter_.take(bucket, *limit, member != 0, now_ms); wait > 0) {
-        metrics_.record_refusal(*limit, member != 0);
-        Failure failure = failure_of_status(429);
-        failure.retry_after = std::to_string(wait);
-        answered = hooks_.refuse(req, failure);
+    int status = 0;
+    {
+      SendWatch watch(count);
+      if (limit) {
+        const std::int64_t member = hooks_.member_id(req);
+        const std::string bucket = member != 0 ? "m" + std::to_string(member) : client;
+        if (const int wait = limiter_.take(bucket, *limit, member != 0, now_ms); wait > 0) {
+          metrics_.record_refusal(*limit, member != 0);
+          Failure failure = failure_of_status(429);
+          failure.retry_after = std::to_string(wait);
+          answered = hooks_.refuse(req, failure);
+        } else {
+          answered = handler(req, std::move(params));
+        }
       } else {
         answered = handler(req, std::move(params));
       }
-    } else {
-      answered = handler(req, std::move(params));
+      status = watch.status();
     }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const int status = take_sent_status();
-    metrics_.record_request(index, status, seconds);
-    sample_memory(now_ms);
+    count(status);  // a handler that answered without `send`
+    const double seconds = seconds_since_start();
     if (options_.access_log) {
       spdlog::info("access method={} path={} route={} status={} ms={:.2f} client={}",
                    req->header().method().c_str(), req->header().path().substr(0, kMaxLoggedPath),

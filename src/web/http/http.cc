@@ -84,15 +84,16 @@ bool request_accepts_gzip(const Request& req) {
   return accept && accepts_gzip(*accept);
 }
 
+// The watch of the request this thread is handling, if any (SendWatch).
+thread_local SendWatch* current_watch = nullptr;
+
 // `send` once the encoding is chosen: `vary` when another encoding could have been sent,
 // `gzipped` when `body` is compressed.
-// The status of the last response made on this thread (last_sent_status).
-thread_local int sent_status = 0;
 
 Status send_encoded(const Request& req, restinio::http_status_line_t status,
                     std::string_view content_type, restinio::writable_item_t body,
                     const ResponseOptions& extra, bool vary, bool gzipped) {
-  sent_status = status.status_code().raw_code();
+  if (current_watch != nullptr) current_watch->sending(status.status_code().raw_code());
   auto add_headers = [&](auto& response) {
     response.append_header(restinio::http_field::content_type, std::string(content_type))
         .append_header("X-Content-Type-Options", "nosniff")
@@ -137,7 +138,17 @@ Status send_encoded(const Request& req, restinio::http_status_line_t status,
 
 }  // namespace
 
-int take_sent_status() { return std::exchange(sent_status, 0); }
+SendWatch::SendWatch(std::function<void(int status)> before_send)
+    : before_send_(std::move(before_send)) {
+  current_watch = this;
+}
+
+SendWatch::~SendWatch() { current_watch = nullptr; }
+
+void SendWatch::sending(int status) {
+  status_ = status;
+  before_send_(status);
+}
 
 Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
             std::string body, const ResponseOptions& extra) {

@@ -91,10 +91,26 @@ struct ResponseOptions {
 Status send(const Request& req, restinio::http_status_line_t status, std::string_view content_type,
             std::string body, const ResponseOptions& extra = {});
 
-// The HTTP status of the last response `send` made on this thread since the previous call (0
-// when none): what the handler that just returned on this thread answered, for metrics and
-// the access log.
-int take_sent_status();
+// Watches the responses `send` makes on this thread while it lives (the gate makes one around
+// each handler; watches do not nest): `before_send(status)` runs just before a response is
+// handed to the connection, so what it records is there before the client can read the answer.
+class SendWatch {
+ public:
+  explicit SendWatch(std::function<void(int status)> before_send);
+  ~SendWatch();
+  SendWatch(const SendWatch&) = delete;
+  SendWatch& operator=(const SendWatch&) = delete;
+
+  // The status of the last response sent while watching; 0 when none was.
+  int status() const { return status_; }
+
+  // Called by `send` with the status of the response it is about to hand over.
+  void sending(int status);
+
+ private:
+  std::function<void(int)> before_send_;
+  int status_ = 0;
+};
 
 // A compressible body kept in both forms (a cached page), so it is not compressed per request.
 struct CompressedBody {
