@@ -26,6 +26,7 @@
 #include "io/cleanup.h"
 #include "io/export.h"
 #include "io/import.h"
+#include "io/word.h"
 #include "search/searcher.h"
 #include "text/segmenter.h"
 #include "text/utf8.h"
@@ -383,8 +384,9 @@ int analyze_command(const fs::path& file, const fs::path& dict_dir, bool json, b
 
 // What `wenku export` writes.
 struct ExportRequest {
-  std::string format = "csv";  // csv, xlsx or txt
-  bool template_text = false;  // txt only: the 模板版 instead of the text
+  std::string format = "csv";  // csv, xlsx, txt or docx
+  bool template_text = false;  // txt and docx: the 模板版 instead of the text
+  bool tasks = false;          // docx: the 任务分解表 instead of the text
   fs::path out;
   std::string id;
 };
@@ -396,12 +398,16 @@ std::string export_bytes(const Library& library, const doc::Document& d,
   // one included, so `readable` always answers).
   const auto r =
       *access::readable(d, access::Viewer{access::Role::kAdmin, "cli"}, access::Policy{});
+  const auto& places = library.enricher().places();
   if (request.format == "txt") {
-    return io::plain_text(r.title(), request.template_text
-                                         ? io::visible_template(r, library.enricher().places()).text
-                                         : r.text());
+    return io::plain_text(r.title(),
+                          request.template_text ? io::visible_template(r, places).text : r.text());
+  }
+  if (request.format == "docx" && !request.tasks) {
+    return io::text_docx(r, request.template_text, places);
   }
   const auto rows = io::visible_tasks(r, doc::extract_tasks(d));
+  if (request.format == "docx") return io::word_tasks(r.title(), rows);
   return request.format == "xlsx" ? io::tasks_xlsx(rows, r.title()) : io::tasks_csv(rows);
 }
 
@@ -563,13 +569,17 @@ int run_cli(int argc, char** argv) {
 
   ExportRequest export_request;
   auto* export_cmd = app.add_subcommand(
-      "export", "write a stored document's task table (csv, xlsx) or text / 模板版 (txt)");
+      "export",
+      "write a stored document's task table (csv, xlsx, docx) or text / 模板版 (txt, docx: "
+      "GB/T 9704 Word)");
   add_library_options(*export_cmd, config);
-  export_cmd->add_option("--format", export_request.format, "csv, xlsx or txt")
-      ->check(CLI::IsMember({"csv", "xlsx", "txt"}))
+  export_cmd->add_option("--format", export_request.format, "csv, xlsx, txt or docx")
+      ->check(CLI::IsMember({"csv", "xlsx", "txt", "docx"}))
       ->capture_default_str();
   export_cmd->add_flag("--template", export_request.template_text,
-                       "with --format txt: the templated version (模板版)");
+                       "with --format txt or docx: the templated version (模板版)");
+  export_cmd->add_flag("--tasks", export_request.tasks,
+                       "with --format docx: the task table (任务分解表) as a Word table");
   export_cmd->add_option("--out", export_request.out, "output file")->required();
   export_cmd->add_option("id", export_request.id, "document id")->required();
 
@@ -666,8 +676,17 @@ int run_cli(int argc, char** argv) {
       return analyze_command(analyze_file, config.dict_dir, json, analyze_raw);
     }
     if (export_cmd->parsed()) {
-      if (export_request.template_text && export_request.format != "txt") {
-        fmt::print(stderr, "error: --template needs --format txt\n");
+      if (export_request.template_text && export_request.format != "txt" &&
+          export_request.format != "docx") {
+        fmt::print(stderr, "error: --template needs --format txt or docx\n");
+        return 2;
+      }
+      if (export_request.tasks && export_request.format != "docx") {
+        fmt::print(stderr, "error: --tasks needs --format docx (csv and xlsx are task tables)\n");
+        return 2;
+      }
+      if (export_request.tasks && export_request.template_text) {
+        fmt::print(stderr, "error: --tasks and --template cannot be used together\n");
         return 2;
       }
       return export_command(config, export_request);

@@ -314,7 +314,9 @@ doc::Document read_docx(std::string_view bytes, std::string_view file_name) {
   doc::Document d;
   d.title = std::move(core.title);
   d.date = std::move(core.date);
-  if (d.title.empty()) {
+  // The title is the first paragraph when the properties have none, and when they repeat it
+  // (Word files keep both; ours do): never twice.
+  if (d.title.empty() || d.title == paragraphs.front()) {
     d.title = std::move(paragraphs.front());
     paragraphs.erase(paragraphs.begin());
   }

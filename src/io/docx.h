@@ -26,10 +26,10 @@ inline constexpr std::size_t kMaxDocxTotalBytes = 8 * kMaxDocxBytes;
 // control characters become spaces, and empty paragraphs are dropped. Headers, footers,
 // footnotes and comments (separate parts) are not read.
 //
-// Title: the dc:title of docProps/core.xml when non-empty, else the first paragraph, which
-// is then not repeated in the content. Date: the YYYY-MM-DD part of dcterms:created when
-// present and valid, else "". A missing or broken core.xml is ignored. The id derives from
-// `file_name`'s stem as for parse_plain_text; source = `file_name`.
+// Title: the dc:title of docProps/core.xml when non-empty, else the first paragraph; the first
+// paragraph is not repeated in the content when it is the title. Date: the YYYY-MM-DD part of
+// dcterms:created when present and valid, else "". A missing or broken core.xml is ignored. The id
+// derives from `file_name`'s stem as for parse_plain_text; source = `file_name`.
 //
 // Errors (nothing is returned but the reason): input over kMaxDocxBytes; not a ZIP archive
 // or a truncated or damaged one; an entry whose uncompressed size exceeds

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "io/word.h"
 #include "text/utf8.h"
 
 namespace wenku::io {
@@ -144,7 +145,8 @@ std::vector<std::string> task_cells(const doc::TaskRow& row, std::size_t index) 
           std::to_string(row.para + 1)};
 }
 
-std::string tasks_file_name(std::string_view title, std::string_view extension) {
+std::string export_file_name(std::string_view title, std::string_view label,
+                             std::string_view extension) {
   static constexpr std::size_t kMaxTitleChars = 60;
   std::string name;
   for (char c : text::prefix_code_points(text::trim(title), kMaxTitleChars)) {
@@ -155,7 +157,11 @@ std::string tasks_file_name(std::string_view title, std::string_view extension) 
     }
   }
   name = std::string(text::trim(name));
-  return fmt::format("{}{}任务分解表.{}", name, name.empty() ? "" : "-", extension);
+  if (name.empty())
+    name = label.empty() ? "文档" : std::string(label);
+  else if (!label.empty())
+    name = fmt::format("{}-{}", name, label);
+  return fmt::format("{}.{}", name, extension);
 }
 
 std::string tasks_csv(const std::vector<doc::TaskRow>& rows) {
@@ -185,6 +191,16 @@ std::string tasks_xlsx(const std::vector<doc::TaskRow>& rows, std::string_view t
   bytes << in.rdbuf();
   if (!in) throw std::runtime_error("xlsx: cannot read back " + file.path().string());
   return bytes.str();
+}
+
+std::string text_docx(const access::Readable& r, bool template_version,
+                      const doc::PlaceNames& places) {
+  if (!r.complete()) throw std::logic_error("a Word export needs the whole text");
+  const std::string text = template_version ? visible_template(r, places).text : std::string();
+  return word_document({.title = r.title(),
+                        .date = r.date(),
+                        .text = template_version ? std::string_view(text) : r.text(),
+                        .outline = r.outline()});
 }
 
 }  // namespace wenku::io

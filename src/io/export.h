@@ -1,6 +1,7 @@
-// Exports of one stored document: its 任务分解表 (task breakdown) as CSV or .xlsx, its text
-// and its 模板版 as plain text. Every export starts from what access::readable allowed the
-// viewer; the functions here only narrow it further, never widen it.
+// Exports of one stored document: its 任务分解表 (task breakdown) as CSV, .xlsx or a Word
+// table, its text and its 模板版 as plain text or as a GB/T 9704 Word file (io/word.h). Every
+// export starts from what access::readable allowed the viewer; the functions here only narrow it
+// further, never widen it.
 #pragma once
 
 #include <string>
@@ -41,11 +42,13 @@ const std::vector<std::string>& task_columns();
 // with 、 and the 1-based paragraph.
 std::vector<std::string> task_cells(const doc::TaskRow& row, std::size_t index);
 
-// The file name of the 任务分解表 of a document titled `title`, as `extension` ("xlsx"):
-// "<title>-任务分解表.<extension>", the title trimmed, without the characters file systems
-// refuse (/ \ : * ? " < > | and control characters) and cut to its first 60 characters;
-// "任务分解表.<extension>" when nothing of the title is left.
-std::string tasks_file_name(std::string_view title, std::string_view extension);
+// The file name of an export of a document titled `title`: "<title>-<label>.<extension>"
+// ("<title>.<extension>" when `label` is empty; labels such as 任务分解表, 模板版), the title
+// trimmed, without the characters file systems refuse (/ \ : * ? " < > | and control
+// characters) and cut to its first 60 characters; "<label>.<extension>" (文档 when there is
+// no label either) when nothing of the title is left.
+std::string export_file_name(std::string_view title, std::string_view label,
+                             std::string_view extension);
 
 // `rows` as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted,
 // quotes doubled) with a UTF-8 byte order mark so that Excel reads the Chinese text; a cell
@@ -58,5 +61,12 @@ std::string tasks_csv(const std::vector<doc::TaskRow>& rows);
 // header and cells as tasks_csv, `title` in the workbook's properties. Written with
 // libxlsxwriter through a temporary file. Throws std::runtime_error when that fails.
 std::string tasks_xlsx(const std::vector<doc::TaskRow>& rows, std::string_view title);
+
+// The GB/T 9704 .docx (io::word_document) of the text `r` holds with its outline, or of its
+// 模板版 (visible_template, with `places`) when `template_version`: titled as `r`, dated with
+// r.date(). Only for a viewer who reads the whole text (r.complete()): throws
+// std::logic_error otherwise, as nobody may take home what they may not read.
+std::string text_docx(const access::Readable& r, bool template_version,
+                      const doc::PlaceNames& places);
 
 }  // namespace wenku::io

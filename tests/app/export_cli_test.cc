@@ -5,6 +5,7 @@
 #include <string>
 
 #include "testing/test_support.h"
+#include "testing/unzipped.h"
 
 namespace wenku::app {
 namespace {
@@ -121,6 +122,43 @@ TEST_F(ExportCliTest, UnknownDocumentAndBadOptionsFail) {
   EXPECT_NE(last_.exit_code, 0);
   export_doc({"--format", "csv", "--template"});
   EXPECT_EQ(last_.exit_code, 2);
+  export_doc({"--format", "xlsx", "--tasks"});
+  EXPECT_EQ(last_.exit_code, 2);
+  export_doc({"--format", "docx", "--tasks", "--template"});
+  EXPECT_EQ(last_.exit_code, 2);
+}
+
+// --format docx: the text, the 模板版 (--template) and the 任务分解表 (--tasks) as Word files;
+// `wenku import` of the text's file gives back its title, date and paragraphs.
+TEST_F(ExportCliTest, WordFilesOfTheTextTemplateAndTasksImportBack) {
+  const std::string text = export_doc({"--format", "docx"});
+  ASSERT_EQ(last_.exit_code, 0) << last_.out;
+  const std::string all_text = testing::unzipped(text);
+  EXPECT_NE(all_text.find("在全区营商环境大会上的讲话"), std::string::npos);
+  EXPECT_NE(all_text.find("2024年杭州市新增企业300家"), std::string::npos);
+
+  const std::string templated = testing::unzipped(export_doc({"--format", "docx", "--template"}));
+  ASSERT_EQ(last_.exit_code, 0) << last_.out;
+  EXPECT_NE(templated.find("X年X市新增企业X家"), std::string::npos);
+  EXPECT_EQ(templated.find("杭州市新增企业300家"), std::string::npos);
+
+  const std::string tasks = testing::unzipped(export_doc({"--format", "docx", "--tasks"}));
+  ASSERT_EQ(last_.exit_code, 0) << last_.out;
+  EXPECT_NE(tasks.find("<w:tbl>"), std::string::npos);
+  EXPECT_NE(tasks.find("区政务服务中心"), std::string::npos);
+
+  // Back into a library of its own, through the importer of uploads and `wenku import`.
+  const auto file = dir_.path() / "speech-1.docx";
+  testing::write_file(file, text);
+  const auto back_data = (dir_.path() / "back").string();
+  const auto imported =
+      testing::run({testing::wenku_binary(), "import", "--data", back_data, file.string()});
+  ASSERT_EQ(imported.exit_code, 0) << imported.out;
+  const auto out = dir_.path() / "back.txt";
+  const auto exported = testing::run({testing::wenku_binary(), "export", "--data", back_data,
+                                      "--format", "txt", "--out", out.string(), "speech-1"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.out;
+  EXPECT_EQ(testing::read_file(out), export_doc({"--format", "txt"}));
 }
 
 }  // namespace

@@ -50,12 +50,17 @@ TEST(ExportCsv, CellsThatWouldBeFormulasStayText) {
 }
 
 TEST(ExportTasks, FileNamesAreTheTitleWithoutWhatFileSystemsRefuse) {
-  EXPECT_EQ(tasks_file_name("2021年政府工作报告", "xlsx"), "2021年政府工作报告-任务分解表.xlsx");
-  EXPECT_EQ(tasks_file_name(" 关于“A/B”的通知: 草案? ", "csv"),
+  EXPECT_EQ(export_file_name("2021年政府工作报告", "任务分解表", "xlsx"),
+            "2021年政府工作报告-任务分解表.xlsx");
+  EXPECT_EQ(export_file_name(" 关于“A/B”的通知: 草案? ", "任务分解表", "csv"),
             "关于“AB”的通知 草案-任务分解表.csv");
-  EXPECT_EQ(tasks_file_name("\t/\\:*?\"<>|", "csv"), "任务分解表.csv");
-  const std::string name = tasks_file_name(std::string(30, 'a') + std::string(40, 'b'), "xlsx");
+  EXPECT_EQ(export_file_name("\t/\\:*?\"<>|", "任务分解表", "csv"), "任务分解表.csv");
+  const std::string name =
+      export_file_name(std::string(30, 'a') + std::string(40, 'b'), "任务分解表", "xlsx");
   EXPECT_EQ(name, std::string(30, 'a') + std::string(30, 'b') + "-任务分解表.xlsx");
+  // A text is named after its title alone.
+  EXPECT_EQ(export_file_name("在全市会议上的讲话", "", "docx"), "在全市会议上的讲话.docx");
+  EXPECT_EQ(export_file_name("/", "", "docx"), "文档.docx");
 }
 
 TEST(ExportCsv, EmptyTableIsTheHeaderOnly) {

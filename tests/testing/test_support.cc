@@ -59,6 +59,12 @@ fs::path dict_dir() { return WENKU_BUILD_DICT_DIR; }
 fs::path wenku_binary() { return WENKU_BINARY; }
 fs::path test_data_dir() { return WENKU_TEST_DATA_DIR; }
 
+fs::path artifacts_dir() {
+  const fs::path dir = WENKU_ARTIFACTS_DIR;
+  fs::create_directories(dir);
+  return dir;
+}
+
 void write_file(const fs::path& path, const std::string& contents) {
   if (path.has_parent_path()) fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);

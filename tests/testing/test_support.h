@@ -39,6 +39,10 @@ std::filesystem::path wenku_binary();
 // tests/data in the source tree.
 std::filesystem::path test_data_dir();
 
+// test-artifacts/ of the build tree, where tests leave what a person looks at (screenshots,
+// rendered pages), created when absent.
+std::filesystem::path artifacts_dir();
+
 // Writes `contents` to `path`, creating parent directories.
 void write_file(const std::filesystem::path& path, const std::string& contents);
 

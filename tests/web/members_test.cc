@@ -15,6 +15,7 @@
 #include "access/accounts.h"
 #include "store/store.h"
 #include "testing/test_support.h"
+#include "testing/unzipped.h"
 #include "web/http/url.h"
 #include "web/http_client.h"
 #include "web/site/members.h"
@@ -200,6 +201,47 @@ TEST_F(MembersTest, VisibilityDecidesWhoReadsTheWholeText) {
 
   auto vip = member("vip读者");
   EXPECT_TRUE(contains(vip.get("/doc/vip-only").body, kSecret));
+}
+
+// 下载Word: for whoever reads the whole text; a guest of a gated text is told to log in, a
+// member of a 会员专享 text to become a VIP, and neither gets the file.
+TEST_F(MembersTest, WordDownloadsAreForReadersOfTheWholeText) {
+  Visitor guest(port_);
+  const auto gated_page = guest.get("/doc/gated");
+  EXPECT_TRUE(contains(gated_page.body, R"(href="/login?next=/doc/gated">登录后下载Word</a>)"));
+  EXPECT_FALSE(contains(gated_page.body, "/doc/gated/word.docx"));
+  EXPECT_TRUE(contains(guest.get("/doc/gated/template").body,
+                       R"(href="/login?next=/doc/gated/template">登录后下载Word</a>)"));
+  for (const char* target : {"/doc/gated/word.docx", "/doc/gated/template.docx"}) {
+    const auto refused = guest.get(target);
+    EXPECT_EQ(refused.status, 403) << target;
+    EXPECT_TRUE(contains(refused.body, "登录后才能下载这篇文档的 Word 文件")) << target;
+    EXPECT_FALSE(contains(refused.body, kSecret)) << target;
+  }
+  // 公开: a guest downloads it.
+  const auto open = guest.get("/doc/open/word.docx");
+  EXPECT_EQ(open.status, 200);
+  EXPECT_TRUE(contains(testing::unzipped(open.body), kSecret));
+
+  Visitor v(port_);
+  ASSERT_EQ(
+      v.submit("/register", "/register", {{"username", "赵六"}, {"password", kPassword}}).status,
+      303);
+  EXPECT_TRUE(
+      contains(v.get("/doc/gated").body, R"(href="/doc/gated/word.docx" download>下载Word)"));
+  const auto text = v.get("/doc/gated/word.docx");
+  ASSERT_EQ(text.status, 200);
+  EXPECT_EQ(text.header(http::field::content_type),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  EXPECT_TRUE(contains(testing::unzipped(text.body), kSecret));
+  EXPECT_EQ(v.get("/doc/gated/template.docx").status, 200);
+  const auto vip_only = v.get("/doc/vip-only/word.docx");
+  EXPECT_EQ(vip_only.status, 403);
+  EXPECT_TRUE(contains(vip_only.body, "开通 VIP 会员后才能下载"));
+  EXPECT_FALSE(contains(v.get("/doc/vip-only").body, "下载Word"));
+
+  auto vip = member("vip读者");
+  EXPECT_TRUE(contains(testing::unzipped(vip.get("/doc/vip-only/word.docx").body), kSecret));
 }
 
 TEST_F(MembersTest, FavoritesAndHistoryFollowTheMember) {

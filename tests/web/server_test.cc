@@ -20,6 +20,7 @@
 
 #include "http_client.h"
 #include "testing/test_support.h"
+#include "testing/unzipped.h"
 #include "text/utf8.h"
 #include "web/http/url.h"
 
@@ -156,6 +157,8 @@ TEST_F(DemoSiteTest, EveryResponseCarriesTheSecurityHeaders) {
                                             "/static/style.css",
                                             "/doc/demo-fangxun-bushu/tasks.csv",
                                             "/doc/demo-fangxun-bushu/tasks.xlsx",
+                                            "/doc/demo-fangxun-bushu/tasks.docx",
+                                            "/doc/demo-fangxun-bushu/word.docx",
                                             "/favicon.ico",
                                             "/robots.txt"};
   ASSERT_FALSE(targets.empty());
@@ -178,6 +181,8 @@ TEST_F(DemoSiteTest, WrongMethodsAre405WithAllow) {
       {"TRACE", "/doc/demo-fangxun-bushu", "GET, HEAD"},
       {"POST", "/doc/demo-fangxun-bushu/tasks.csv", "GET"},
       {"HEAD", "/doc/demo-fangxun-bushu/tasks.xlsx", "GET"},
+      {"HEAD", "/doc/demo-fangxun-bushu/word.docx", "GET"},
+      {"POST", "/doc/demo-fangxun-bushu/template.docx", "GET"},
       {"POST", "/qr/doc/demo-fangxun-bushu.svg", "GET, HEAD"},
       {"PATCH", "/api/v1/search", "GET, HEAD"}};
   ASSERT_FALSE(cases.empty());
@@ -352,6 +357,40 @@ TEST_F(DemoSiteTest, TasksPageAndDownloads) {
   EXPECT_EQ(header(xlsx.headers, "Content-Disposition"),
             R"(attachment; filename="tasks.xlsx"; filename*=UTF-8'')" +
                 encode_query_value("在全区防汛工作部署会上的讲话-任务分解表.xlsx"));
+}
+
+// 下载Word on the text and the 模板版, Word (.docx) beside Excel on the 任务分解表: GB/T 9704
+// files named after the title.
+TEST_F(DemoSiteTest, WordDownloadsOfTheTextTheTemplateAndTheTasks) {
+  const std::string id = "demo-fangxun-bushu";
+  const std::string title = "在全区防汛工作部署会上的讲话";
+  EXPECT_TRUE(
+      contains(get("/doc/" + id).body, "href=\"/doc/" + id + "/word.docx\" download>下载Word"));
+  EXPECT_TRUE(contains(get("/doc/" + id + "/template").body,
+                       "href=\"/doc/" + id + "/template.docx\" download>下载Word"));
+  EXPECT_TRUE(contains(get("/doc/" + id + "/tasks").body, "href=\"/doc/" + id + "/tasks.docx\""));
+  const std::vector<std::tuple<std::string, std::string, std::string>> downloads = {
+      {"word.docx", "document.docx", title + ".docx"},
+      {"template.docx", "template.docx", title + "-模板版.docx"},
+      {"tasks.docx", "tasks.docx", title + "-任务分解表.docx"}};
+  for (const auto& [file, ascii_name, name] : downloads) {
+    auto r = get("/doc/" + id + "/" + file);
+    ASSERT_EQ(r.status, 200) << file;
+    EXPECT_EQ(header(r.headers, "Content-Type"),
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    EXPECT_EQ(header(r.headers, "Content-Disposition"), "attachment; filename=\"" + ascii_name +
+                                                            "\"; filename*=UTF-8''" +
+                                                            encode_query_value(name));
+    const std::string xml = testing::unzipped(r.body);
+    EXPECT_TRUE(contains(xml, "<w:pgSz w:w=\"")) << file;
+    if (file == "template.docx") {
+      EXPECT_FALSE(contains(xml, "6月10日")) << "the 模板版 has its X's";
+    } else {
+      EXPECT_TRUE(contains(xml, "6月10日")) << file;
+    }
+  }
+  EXPECT_EQ(get("/doc/no-such-document/word.docx").status, 404);
+  EXPECT_EQ(get("/doc/demo-dangji-xuexi/tasks.docx").status, 404);
 }
 
 TEST_F(DemoSiteTest, DocumentWithoutTasksHasNoTaskTable) {

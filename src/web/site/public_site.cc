@@ -17,6 +17,7 @@
 
 #include "doc/tasks.h"
 #include "io/export.h"
+#include "io/word.h"
 #include "search/searcher.h"
 #include "store/store.h"
 #include "web/http/errors.h"
@@ -111,6 +112,15 @@ class PublicSite::Impl {
                     }));
     router.http_get("/doc/:id/tasks.xlsx", guard([this](const Request& r, Params p) {
                       return tasks_download(r, p["id"], TaskFormat::kXlsx);
+                    }));
+    router.http_get("/doc/:id/tasks.docx", guard([this](const Request& r, Params p) {
+                      return tasks_download(r, p["id"], TaskFormat::kDocx);
+                    }));
+    router.http_get("/doc/:id/word.docx", guard([this](const Request& r, Params p) {
+                      return word_download(r, p["id"], false);
+                    }));
+    router.http_get("/doc/:id/template.docx", guard([this](const Request& r, Params p) {
+                      return word_download(r, p["id"], true);
                     }));
     router.get_and_head("/doc/:id/tasks", guard([this](const Request& r, Params p) {
                           return tasks_download(r, p["id"], TaskFormat::kPage);
@@ -393,7 +403,38 @@ class PublicSite::Impl {
                                           doc::has_tasks(found->stored)));
   }
 
-  enum class TaskFormat { kPage, kCsv, kXlsx };
+  // The GB/T 9704 Word file of document `id`'s text, or of its 模板版 when
+  // `template_version`: only for a viewer who reads the whole text (403 with what to do
+  // otherwise: log in, or become a VIP member).
+  Status word_download(const Request& req, std::string_view id, bool template_version) const {
+    const auto found = gated_document(req, id);
+    if (!found) return error(req, 404);
+    const auto& r = found->readable;
+    if (!r.complete()) {
+      throw RequestError(403, member_of(req, accounts_)
+                                  ? "开通 VIP 会员后才能下载这篇文档的 Word 文件。"
+                                  : "登录后才能下载这篇文档的 Word 文件。");
+    }
+    return download(req, io::text_docx(r, template_version, services_.places), kDocxType,
+                    io::export_file_name(r.title(), template_version ? "模板版" : "", "docx"),
+                    template_version ? "template.docx" : "document.docx");
+  }
+
+  static constexpr std::string_view kDocxType =
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+  // Answers `bytes` as a file to save, named `file_name` (RFC 6266 with RFC 5987's UTF-8
+  // form) and `ascii_name` for clients that read only the ASCII name.
+  static Status download(const Request& req, std::string bytes, std::string_view content_type,
+                         const std::string& file_name, std::string_view ascii_name) {
+    ResponseOptions options;
+    options.headers = {
+        {"Content-Disposition", fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
+                                            ascii_name, encode_query_value(file_name))}};
+    return send(req, restinio::status_ok(), content_type, std::move(bytes), options);
+  }
+
+  enum class TaskFormat { kPage, kCsv, kXlsx, kDocx };
 
   // The 任务分解表 of document `id` as a page or a download; 404 when it has no tasks.
   Status tasks_download(const Request& req, std::string_view id, TaskFormat format) const {
@@ -407,19 +448,18 @@ class PublicSite::Impl {
       const auto site = settings_.get();
       return html(req, pages_.tasks_page(env(req, *site), r, rows, tasks.size()));
     }
-    const bool csv = format == TaskFormat::kCsv;
-    const std::string_view extension = csv ? "csv" : "xlsx";
-    // Named after the document (RFC 6266 with RFC 5987's UTF-8 form), "tasks.xlsx" for
-    // clients that read only the ASCII name.
-    const std::string disposition =
-        fmt::format("attachment; filename=\"tasks.{}\"; filename*=UTF-8''{}", extension,
-                    encode_query_value(io::tasks_file_name(r.title(), extension)));
-    ResponseOptions options;
-    options.headers = {{"Content-Disposition", disposition}};
-    return send(req, restinio::status_ok(),
-                csv ? "text/csv; charset=utf-8"
-                    : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                csv ? io::tasks_csv(rows) : io::tasks_xlsx(rows, r.title()), options);
+    switch (format) {
+      case TaskFormat::kCsv:
+        return download(req, io::tasks_csv(rows), "text/csv; charset=utf-8",
+                        io::export_file_name(r.title(), "任务分解表", "csv"), "tasks.csv");
+      case TaskFormat::kXlsx:
+        return download(req, io::tasks_xlsx(rows, r.title()),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        io::export_file_name(r.title(), "任务分解表", "xlsx"), "tasks.xlsx");
+      default:
+        return download(req, io::word_tasks(r.title(), rows), kDocxType,
+                        io::export_file_name(r.title(), "任务分解表", "docx"), "tasks.docx");
+    }
   }
 
   Status search(const Request& req) const {

@@ -1,5 +1,6 @@
 // The public pages' routes: / (latest, categories, hot lists, 专题), /doc/{id} with its 模板版
-// (/template), 任务分解表 (/tasks, /tasks.csv, /tasks.xlsx) and QR code (/qr/doc/{id}.svg),
+// (/template), 任务分解表 (/tasks, /tasks.csv, /tasks.xlsx, /tasks.docx), GB/T 9704 Word files of
+// the text and the 模板版 (/word.docx, /template.docx) and QR code (/qr/doc/{id}.svg),
 // /category/{name}, /hot, /topic/{slug}, /search, /sitemap.xml and /sitemap-N.xml,
 // /robots.txt, /favicon.ico, /healthz, /static/{file} and /site/wechat-qr. Every text they show is
 // an access::Readable made for the request's viewer (member_of: the session cookie's member, else a
