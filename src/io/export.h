@@ -13,6 +13,7 @@
 #include "doc/document.h"
 #include "doc/tasks.h"
 #include "doc/templater.h"
+#include "io/task_table.h"
 
 namespace wenku::io {
 
@@ -32,15 +33,6 @@ doc::MarkedTemplate visible_template(const access::Readable& r, const doc::Place
 // A plain text file of `title` and `body` (paragraphs joined by '\n'): the title, then the
 // body, each ended by '\n' — the shape `wenku import` reads back (first line = title).
 std::string plain_text(std::string_view title, std::string_view body);
-
-// The column headings of the task table, in order: 序号 类别 工作任务 责任领导 牵头单位
-// 配合单位 具体落实 完成时限 段落.
-const std::vector<std::string>& task_columns();
-
-// The cells of task `row` number `index` (0-based) of a table, in the order of
-// task_columns(): the 1-based number, the section (类别), the fields, the partners joined
-// with 、 and the 1-based paragraph.
-std::vector<std::string> task_cells(const doc::TaskRow& row, std::size_t index);
 
 // The file name of an export of a document titled `title`: "<title>-<label>.<extension>"
 // ("<title>.<extension>" when `label` is empty; labels such as 任务分解表, 模板版), the title

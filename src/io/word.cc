@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "doc/document.h"
-#include "io/export.h"
+#include "io/task_table.h"
 #include "text/utf8.h"
 
 namespace wenku::io {

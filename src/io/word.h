@@ -67,8 +67,9 @@ struct WordText {
 // - fonts declared with the alternates and PANOSE classes by which Word and LibreOffice find
 //   a stand-in on machines without the GB fonts (仿宋, FangSong, STFangsong …).
 // The page is the one described by the kWord constants above. The paragraphs of the file are
-// the title then the paragraphs of `text`, each as given, so that importing the file gives
-// back the same title and paragraphs.
+// the title then the paragraphs of `text`, each as given (less the control characters XML
+// cannot hold; a tab is Word's tab), so that importing the file gives back the same title and
+// paragraphs (parse_docx reads a tab as a space).
 std::string word_document(const WordText& t);
 
 // The bytes of a .docx file of the 任务分解表 `rows` of the document titled `title`: a title

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -10,10 +11,16 @@
 #include <set>
 #include <sstream>
 
+#include "access/visible.h"
 #include "doc/corpus_reader.h"
 #include "doc/outline.h"
 #include "doc/preview.h"
+#include "doc/tasks.h"
+#include "doc/templater.h"
 #include "integration/reveal.h"
+#include "io/docx.h"
+#include "io/export.h"
+#include "io/word.h"
 #include "store/store.h"
 #include "testing/test_support.h"
 #include "text/utf8.h"
@@ -140,6 +147,60 @@ TEST_F(CorpusTest, LawPhraseFindsThatLaw) {
     if (hit["title"].get<std::string>().find("宪法") != std::string::npos) constitution = true;
   }
   EXPECT_TRUE(constitution) << response.dump().substr(0, 1000);
+}
+
+// Every document of the corpus as a GB/T 9704 Word file (its text, and its 任务分解表 when it
+// has one), and the text's file imported back: the same title and paragraphs (tabs as spaces,
+// as the importer reads Word's tabs). Reports the
+// time per document.
+TEST_F(CorpusTest, EveryDocumentExportsToWordAndImportsBack) {
+  auto store = store::open_sqlite(std::filesystem::path(data_dir()) / "wenku.sqlite");
+  const access::Viewer admin{access::Role::kAdmin, "test"};
+  std::vector<double> milliseconds;  // export of the text, per document
+  std::size_t task_tables = 0, differ = 0;
+  std::size_t largest = 0;
+  for (std::int64_t seq = 0;;) {
+    auto batch = store->changes_since(seq, 1000);
+    if (batch.empty()) break;
+    for (auto& d : batch) {
+      seq = std::max(seq, d.seq);
+      const auto r = access::readable(d, admin, access::Policy{});
+      ASSERT_TRUE(r) << d.id;
+      const auto start = std::chrono::steady_clock::now();
+      const std::string bytes = io::text_docx(*r, false, doc::PlaceNames{});
+      milliseconds.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count());
+      largest = std::max(largest, bytes.size());
+      const io::Parsed back = io::parse_docx(bytes, d.id + ".docx");
+      ASSERT_TRUE(back.doc) << d.id << ": " << back.error;
+      std::string content = d.content;  // a tab (w:tab) is read back as a space
+      std::ranges::replace(content, '\t', ' ');
+      if (back.doc->title != d.title || back.doc->content != content) {
+        if (++differ <= 5) {
+          ADD_FAILURE() << d.id << " comes back changed: title " << back.doc->title << ", "
+                        << back.doc->content.size() << " of " << d.content.size() << " bytes";
+        }
+      }
+      const auto tasks = doc::extract_tasks(d);
+      if (!tasks.empty()) {
+        EXPECT_EQ(io::word_tasks(d.title, io::visible_tasks(*r, tasks)).substr(0, 2), "PK");
+        ++task_tables;
+      }
+    }
+  }
+  EXPECT_EQ(differ, 0u);
+  ASSERT_FALSE(milliseconds.empty());
+  EXPECT_EQ(milliseconds.size(), static_cast<std::size_t>(store->count()));
+  std::sort(milliseconds.begin(), milliseconds.end());
+  const auto at = [&](double q) {
+    return milliseconds[static_cast<std::size_t>(q * static_cast<double>(milliseconds.size() - 1))];
+  };
+  std::printf(
+      "Word export of %zu documents (%zu task tables too): median %.2f ms, p99 %.2f ms, max %.1f "
+      "ms per text; largest file %.1f KiB\n",
+      milliseconds.size(), task_tables, at(0.5), at(0.99), milliseconds.back(),
+      static_cast<double>(largest) / 1024.0);
 }
 
 TEST_F(CorpusTest, ReindexRebuildsTheSameResults) {

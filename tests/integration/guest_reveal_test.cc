@@ -184,7 +184,8 @@ void append_json(const nlohmann::json& j, std::u32string& out) {
   }
 }
 
-enum class Body { kMarkup, kJson, kCsv, kXlsx };
+// kZipped: an Office Open XML file (.xlsx, .docx), read as the markup of all its parts.
+enum class Body { kMarkup, kJson, kCsv, kZipped };
 
 // What a guest reads of an answer of kind `body`.
 std::u32string readable(Body body, const std::string& bytes) {
@@ -208,7 +209,7 @@ std::u32string readable(Body body, const std::string& bytes) {
       append_plain(unquoted, out);
       break;
     }
-    case Body::kXlsx:
+    case Body::kZipped:
       append_markup(testing::unzipped(bytes), out);
       break;
   }
@@ -262,7 +263,14 @@ const std::vector<DocRoute>& doc_routes() {
       {"GET /doc/:id/template", "/doc/", "/template", Body::kMarkup, DocRoute::kShown},
       {"GET /doc/:id/tasks", "/doc/", "/tasks", Body::kMarkup, DocRoute::kShownIfAny},
       {"GET only /doc/:id/tasks.csv", "/doc/", "/tasks.csv", Body::kCsv, DocRoute::kShownIfAny},
-      {"GET only /doc/:id/tasks.xlsx", "/doc/", "/tasks.xlsx", Body::kXlsx, DocRoute::kShownIfAny},
+      {"GET only /doc/:id/tasks.xlsx", "/doc/", "/tasks.xlsx", Body::kZipped,
+       DocRoute::kShownIfAny},
+      {"GET only /doc/:id/tasks.docx", "/doc/", "/tasks.docx", Body::kZipped,
+       DocRoute::kShownIfAny},
+      // The Word files of the text are for readers of all of it: a guest is refused.
+      {"GET only /doc/:id/word.docx", "/doc/", "/word.docx", Body::kMarkup, DocRoute::kRefused},
+      {"GET only /doc/:id/template.docx", "/doc/", "/template.docx", Body::kMarkup,
+       DocRoute::kRefused},
       {"GET /qr/doc/:id.svg", "/qr/doc/", ".svg", Body::kMarkup, DocRoute::kShown},
       {"GET /api/v1/docs/:id", "/api/v1/docs/", "", Body::kJson, DocRoute::kShown},
       {"GET /api/v1/related/:id", "/api/v1/related/", "", Body::kJson, DocRoute::kShown},
