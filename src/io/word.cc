@@ -37,6 +37,8 @@ constexpr const char* kSongFont = "宋体";
 // (page numbers): twips, and Word's hundredths of a character.
 constexpr int kTextChar = 320;
 constexpr int kPageNumberChar = 280;
+// 小四 (12 pt) in the 任务分解表: nine columns across a landscape page.
+constexpr int kTableTextSize = 24;
 // The page number line's top 7 mm below the block: the footer's bottom edge then lies at the
 // bottom margin less 7 mm (397 twips) less its 4号 line (280 twips).
 constexpr int kFooterDistance = kWordMarginBottom - 397 - kPageNumberChar;
@@ -419,25 +421,30 @@ std::string tasks_part(std::string_view title, const std::vector<doc::TaskRow>& 
   add_value(properties, "w:tblStyle", "TableGrid");
   add_attributes(properties, "w:tblW", {{"w:w", "5000"}, {"w:type", "pct"}});
   add_attributes(properties, "w:tblLayout", {{"w:type", "fixed"}});
-  // Column widths in twips across the landscape block (13,270 twips): numbers narrow, the
-  // task wide.
-  static constexpr int kWidths[] = {700, 1500, 4070, 1200, 1400, 1500, 1300, 1100, 500};
+  // The landscape block's width shared out among the columns: the numbers wide enough for
+  // two characters (序号, 段落) and the cell margins, the task widest.
+  static constexpr int kShares[] = {55, 115, 240, 90, 100, 100, 90, 90, 55};
+  static constexpr int kBlockWidth = kWordPageHeight - kWordMarginTop - kWordMarginBottom;
+  int widths[std::size(kShares)];
+  int total_shares = 0;
+  for (int share : kShares) total_shares += share;
   auto grid = table.append_child("w:tblGrid");
-  for (int width : kWidths) {
-    add_attributes(grid, "w:gridCol", {{"w:w", std::to_string(width)}});
+  for (std::size_t c = 0; c < std::size(kShares); ++c) {
+    widths[c] = kBlockWidth * kShares[c] / total_shares;
+    add_attributes(grid, "w:gridCol", {{"w:w", std::to_string(widths[c])}});
   }
   const auto& columns = task_columns();
   auto header = table.append_child("w:tr");
   add_value(header.append_child("w:trPr"), "w:tblHeader", "1");
   for (std::size_t c = 0; c < columns.size(); ++c) {
-    add_table_cell(header, columns[c], kWidths[c], true);
+    add_table_cell(header, columns[c], widths[c], true);
   }
   for (std::size_t r = 0; r < rows.size(); ++r) {
     auto row = table.append_child("w:tr");
     add_value(row.append_child("w:trPr"), "w:cantSplit", "1");
     const auto cells = task_cells(rows[r], r);
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      add_table_cell(row, cells[c], kWidths[c], false);
+      add_table_cell(row, cells[c], widths[c], false);
     }
   }
   body.append_child("w:p");  // Word needs a paragraph after a table
@@ -578,7 +585,7 @@ std::string styles_part() {
     auto rpr = cell.append_child("w:rPr");
     add_fonts(rpr, header ? kHeiFont : kTextFont);
     add_value(rpr, "w:spacing", "0");
-    add_size(rpr, kWordPageNumberSize);
+    add_size(rpr, kTableTextSize);
   }
   {
     auto table_normal = add_style(styles, "table", "TableNormal", "Normal Table", "");

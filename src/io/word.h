@@ -74,7 +74,7 @@ std::string word_document(const WordText& t);
 
 // The bytes of a .docx file of the 任务分解表 `rows` of the document titled `title`: a title
 // "<title>任务分解表" as word_document sets titles, then a table of task_columns() (its
-// header row repeated on every page, 黑体) and task_cells() in 仿宋_GB2312 4号, on A4
+// header row repeated on every page, 黑体) and task_cells() in 仿宋_GB2312 小四, on A4
 // landscape with the same fonts and page numbers.
 std::string word_tasks(std::string_view title, const std::vector<doc::TaskRow>& rows);
 

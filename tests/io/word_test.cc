@@ -302,6 +302,12 @@ TEST(WordTasks, IsALandscapeTableWithARepeatedHeaderRow) {
   EXPECT_EQ(p.value(kDocument, "//w:sectPr/w:pgSz", "w:w"), "16838");
   EXPECT_EQ(style_of_paragraph(p, "在全市乡村振兴工作会议上的讲话任务分解表"), "Title");
   EXPECT_EQ(p.nodes(kDocument, "//w:tbl/w:tblGrid/w:gridCol").size(), 9u);
+  int width = 0;  // the columns fill the landscape block
+  for (const auto& column : p.nodes(kDocument, "//w:tbl/w:tblGrid/w:gridCol")) {
+    width += column.node().attribute("w:w").as_int();
+  }
+  EXPECT_LE(width, kWordPageHeight - kWordMarginTop - kWordMarginBottom);
+  EXPECT_GE(width, kWordPageHeight - kWordMarginTop - kWordMarginBottom - 9);
   EXPECT_EQ(p.nodes(kDocument, "//w:tbl/w:tr").size(), 2u);
   EXPECT_FALSE(p.node(kDocument, "//w:tbl/w:tr[1]/w:trPr/w:tblHeader").empty());
   std::vector<std::string> cells;
