@@ -567,6 +567,29 @@ await step('screenshots: register form, the document as a member, /me', async ()
   await screenshotsOf('/me', 'me', { as: phone });
 });
 
+await step('下载Word: a guest of the gated text is asked to log in; a member downloads the Word file named after the title', async () => {
+  const guestPage = await guest.newPage();
+  await open(guestPage, `/doc/${gatedId}`);
+  const login = guestPage.locator('a.btn-word-login');
+  assert.equal((await login.innerText()).trim(), '登录后下载Word');
+  assert.equal(await login.getAttribute('href'), `/login?next=/doc/${gatedId}`);
+  assert.equal(await guestPage.locator('a.btn-word').count(), 0, 'a guest has the download link');
+  await guestPage.close();
+  const memberPage = await phone.newPage();
+  await open(memberPage, `/doc/${gatedId}/template`);
+  const [download] = await Promise.all([
+    memberPage.waitForEvent('download'),
+    memberPage.locator('a.btn-word').tap(),
+  ]);
+  const title = (await memberPage.locator('h1.doc-title').innerText()).replace(/（模板版）$/, '').trim();
+  // Named after the title, less the characters file systems refuse.
+  assert.equal(download.suggestedFilename(), `${title.replace(/[\/\\:*?"<>|]/g, '')}-模板版.docx`);
+  const saved = path.join(artifacts, 'download-template.docx');
+  await download.saveAs(saved);
+  assert.equal(fs.readFileSync(saved).subarray(0, 2).toString(), 'PK', 'the download is a zip archive');
+  await memberPage.close();
+});
+
 await step('phone: the account page shows the member; 退出登录 brings the 阅读全文 wall back', async () => {
   await open(mobile, '/me');
   await expectText(mobile, 'dl.account-facts dd.me-name', member.name);
