@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <zip.h>
 
-#include <memory>
 #include <optional>
 #include <pugixml.hpp>
 #include <regex>
@@ -33,8 +32,9 @@ constexpr const char* kHeiFont = "黑体";
 constexpr const char* kKaiFont = "楷体_GB2312";
 constexpr const char* kSongFont = "宋体";
 
-// Two characters of 3号 text (first-line indents), four (the date's right indent), one of 4号
-// (page numbers): twips, and Word's hundredths of a character.
+// The width of a 3号 character (indents are counted in them: two for a first line, four for
+// the date) and of a 4号 one (the page numbers' indent), in twips. Word also takes indents in
+// hundredths of a character (w:firstLineChars …), which it prefers to twips.
 constexpr int kTextChar = 320;
 constexpr int kPageNumberChar = 280;
 // 小四 (12 pt) in the 任务分解表: nine columns across a landscape page.
