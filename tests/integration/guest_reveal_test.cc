@@ -184,7 +184,8 @@ void append_json(const nlohmann::json& j, std::u32string& out) {
   }
 }
 
-// kZipped: an Office Open XML file (.xlsx, .docx), read as the markup of all its parts.
+// kZipped: an Office Open XML file (.xlsx, .docx), read as the markup of all its parts (an
+// answer that is not one, a refusal, as markup).
 enum class Body { kMarkup, kJson, kCsv, kZipped };
 
 // What a guest reads of an answer of kind `body`.
@@ -209,8 +210,8 @@ std::u32string readable(Body body, const std::string& bytes) {
       append_plain(unquoted, out);
       break;
     }
-    case Body::kZipped:
-      append_markup(testing::unzipped(bytes), out);
+    case Body::kZipped:  // or the page that refused it
+      append_markup(bytes.starts_with("PK") ? testing::unzipped(bytes) : bytes, out);
       break;
   }
   return out;
@@ -253,8 +254,9 @@ struct DocRoute {
   std::string before_id, after_id;  // the target is before_id + id + after_id
   Body body;
   // What a guest gets: kShown 200; kShownIfAny 200, or 404 for a text without tasks; kRefused
-  // 3xx or 4xx (a route not for guests).
-  enum Answer { kShown, kShownIfAny, kRefused } answer;
+  // 3xx or 4xx (a route not for guests); kShownIfWhole 200 for a text the guest reads whole
+  // (nothing lies beyond its preview), else 403.
+  enum Answer { kShown, kShownIfAny, kRefused, kShownIfWhole } answer;
 };
 
 const std::vector<DocRoute>& doc_routes() {
@@ -267,10 +269,11 @@ const std::vector<DocRoute>& doc_routes() {
        DocRoute::kShownIfAny},
       {"GET only /doc/:id/tasks.docx", "/doc/", "/tasks.docx", Body::kZipped,
        DocRoute::kShownIfAny},
-      // The Word files of the text are for readers of all of it: a guest is refused.
-      {"GET only /doc/:id/word.docx", "/doc/", "/word.docx", Body::kMarkup, DocRoute::kRefused},
-      {"GET only /doc/:id/template.docx", "/doc/", "/template.docx", Body::kMarkup,
-       DocRoute::kRefused},
+      // The Word files of the text are for readers of all of it.
+      {"GET only /doc/:id/word.docx", "/doc/", "/word.docx", Body::kZipped,
+       DocRoute::kShownIfWhole},
+      {"GET only /doc/:id/template.docx", "/doc/", "/template.docx", Body::kZipped,
+       DocRoute::kShownIfWhole},
       {"GET /qr/doc/:id.svg", "/qr/doc/", ".svg", Body::kMarkup, DocRoute::kShown},
       {"GET /api/v1/docs/:id", "/api/v1/docs/", "", Body::kJson, DocRoute::kShown},
       {"GET /api/v1/related/:id", "/api/v1/related/", "", Body::kJson, DocRoute::kShown},
@@ -578,10 +581,20 @@ TEST_F(GuestRevealTest, GuestRoutesRevealUnderOnePercentOfTheGatedText) {
           fail(target + ": " + e.what());
           continue;
         }
-        const bool ok = route.answer == DocRoute::kRefused
-                            ? answer.status >= 300 && answer.status < 500
-                            : answer.status == 200 ||
-                                  (route.answer == DocRoute::kShownIfAny && answer.status == 404);
+        bool ok = answer.status == 200;
+        switch (route.answer) {
+          case DocRoute::kShown:
+            break;
+          case DocRoute::kShownIfAny:
+            ok = ok || answer.status == 404;
+            break;
+          case DocRoute::kRefused:
+            ok = answer.status >= 300 && answer.status < 500;
+            break;
+          case DocRoute::kShownIfWhole:
+            ok = answer.status == (d.beyond().empty() ? 200 : 403);
+            break;
+        }
         if (!ok) fail(target + " answered " + std::to_string(answer.status));
         if (route.route == "GET /api/v1/docs/:id") {
           const auto j = nlohmann::json::parse(answer.body, nullptr, false);
