@@ -144,7 +144,7 @@ Role effective_role(const store::User& user, std::string_view today) {
   return role;
 }
 
-Accounts::Accounts(store::Store& store, std::string_view secret, SessionCacheLimits cache)
+Accounts::Accounts(store::AccountStore& store, std::string_view secret, SessionCacheLimits cache)
     : store_(store),
       csrf_key_("wenku-csrf-key!!", secret),
       cache_seconds_(std::max<std::int64_t>(cache.seconds, 0)),

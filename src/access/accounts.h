@@ -15,7 +15,7 @@
 #include "access/lru_map.h"
 #include "access/tokens.h"
 #include "access/visible.h"
-#include "store/store.h"
+#include "store/account_store.h"
 
 namespace wenku::access {
 
@@ -112,7 +112,7 @@ class Accounts {
  public:
   // `secret` keys the CSRF tokens: every server process of a site must pass the same one.
   // `cache` bounds the session cache (member()).
-  Accounts(store::Store& store, std::string_view secret, SessionCacheLimits cache = {});
+  Accounts(store::AccountStore& store, std::string_view secret, SessionCacheLimits cache = {});
   Accounts(const Accounts&) = delete;
   Accounts& operator=(const Accounts&) = delete;
 
@@ -205,7 +205,7 @@ class Accounts {
   void forget_session(std::string_view token_hash);
   void forget_account(std::int64_t user_id);
 
-  store::Store& store_;
+  store::AccountStore& store_;
   MacKey csrf_key_;
   const std::int64_t cache_seconds_;
   mutable std::mutex cache_mutex_;

@@ -21,7 +21,7 @@
 #include "search/groonga.h"
 #include "search/open_marker.h"
 #include "search/pinyin.h"
-#include "store/store.h"
+#include "store/document_store.h"
 #include "text/normalize.h"
 #include "text/segmenter.h"
 #include "text/simhash.h"
@@ -339,7 +339,7 @@ struct Index::Impl {
   // Adds or replaces the record of the live document `d` in `db`.
   void put_record(groonga::Context& db, const doc::Document& d) const;
   void apply_page(const std::vector<doc::Document>& page);
-  std::int64_t bulk_load(groonga::Context& db, store::Store& store, std::int64_t& last_seq);
+  std::int64_t bulk_load(groonga::Context& db, store::DocumentStore& store, std::int64_t& last_seq);
   std::int64_t count();
   // Throws IndexError unless this process may change the index.
   void require_writer() const;
@@ -580,7 +580,7 @@ void Index::Impl::apply_page(const std::vector<doc::Document>& page) {
 
 // Loads every live document of `store` into `db` page by page; returns how many, and the
 // last change sequence number seen in `last_seq`.
-std::int64_t Index::Impl::bulk_load(groonga::Context& db, store::Store& store,
+std::int64_t Index::Impl::bulk_load(groonga::Context& db, store::DocumentStore& store,
                                     std::int64_t& last_seq) {
   std::int64_t loaded = 0;
   last_seq = 0;
@@ -621,7 +621,7 @@ void Index::Impl::require_writer() const {
 
 bool Index::writable() const { return impl_->marker.may_write(); }
 
-std::int64_t Index::catch_up(store::Store& store) {
+std::int64_t Index::catch_up(store::DocumentStore& store) {
   impl_->require_writer();
   if (impl_->applied_seq < store.last_seq() && impl_->count() == 0 &&
       store.count() >= kBulkThreshold) {
@@ -637,7 +637,7 @@ std::int64_t Index::catch_up(store::Store& store) {
   }
 }
 
-std::int64_t Index::rebuild(store::Store& store) {
+std::int64_t Index::rebuild(store::DocumentStore& store) {
   impl_->require_writer();
   // Searches go on in the live generation while the next one is filled.
   auto next = impl_->create_generation(false);

@@ -16,7 +16,7 @@
 #include "search/reading.h"
 
 namespace wenku::store {
-class Store;
+class DocumentStore;
 }
 namespace wenku::text {
 class Segmenter;
@@ -196,13 +196,13 @@ class Index {
 
   // Brings the index up to the store's last change sequence number: upserts changed
   // documents and removes soft-deleted ones. Returns the number of changes applied.
-  std::int64_t catch_up(store::Store& store);
+  std::int64_t catch_up(store::DocumentStore& store);
 
   // Both throw IndexError when !writable().
   // Indexes every document of the store again into a new database generation (bulk load,
   // then the index columns are built) while searches go on in the live one, then switches
   // to it. On failure the live generation stays. Returns the number of documents indexed.
-  std::int64_t rebuild(store::Store& store);
+  std::int64_t rebuild(store::DocumentStore& store);
 
   // The highest change sequence number reflected in the index (in a reader: as the writer
   // last recorded it).

@@ -72,7 +72,7 @@ bool is_bot(std::string_view user_agent) {
   });
 }
 
-ViewCounter::ViewCounter(store::Store& store, std::chrono::milliseconds flush_interval)
+ViewCounter::ViewCounter(store::CounterStore& store, std::chrono::milliseconds flush_interval)
     : store_(store), interval_(flush_interval), thread_([this] { run(); }) {}
 
 ViewCounter::~ViewCounter() {

@@ -15,7 +15,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "store/store.h"
+#include "store/counter_store.h"
 #include "web/http/http.h"
 
 namespace wenku::web {
@@ -51,7 +51,7 @@ class ViewCounter {
   static constexpr std::size_t kMaxRemembered = 200000;
 
   // `store` must outlive the counter.
-  explicit ViewCounter(store::Store& store,
+  explicit ViewCounter(store::CounterStore& store,
                        std::chrono::milliseconds flush_interval = std::chrono::seconds(2));
   // Stops the background thread and flushes what is left (failures are logged).
   ~ViewCounter();
@@ -71,7 +71,7 @@ class ViewCounter {
  private:
   void run();
 
-  store::Store& store_;
+  store::CounterStore& store_;
   const std::chrono::milliseconds interval_;
   std::mutex flush_mutex_;  // one flush at a time, so retried events keep their order
   std::mutex mutex_;        // guards everything below
