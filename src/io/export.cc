@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "io/task_table.h"
 #include "io/word.h"
 #include "text/utf8.h"
 

@@ -13,7 +13,6 @@
 #include "doc/document.h"
 #include "doc/tasks.h"
 #include "doc/templater.h"
-#include "io/task_table.h"
 
 namespace wenku::io {
 

@@ -13,7 +13,7 @@
 #include "doc/document.h"
 #include "doc/outline.h"
 #include "io/docx.h"
-#include "io/export.h"
+#include "io/task_table.h"
 #include "testing/unzipped.h"
 
 namespace wenku::io {

@@ -75,10 +75,8 @@ Handler Gate::wrap(std::size_t index, const Router::Route& route, Handler handle
       metrics_.record_request(index, status, seconds_since_start());
       sample_memory(now_ms);
     };
-    Status answered;
-    int status = 0;
-    {
-      SendWatch watch(count);
+    // The handler's answer, or a 429 for a client over the rate limit of the route's class.
+    const auto answer = [&]() -> Status {
       if (limit) {
         const std::int64_t member = hooks_.member_id(req);
         const std::string bucket = member != 0 ? "m" + std::to_string(member) : client;
@@ -86,13 +84,16 @@ Handler Gate::wrap(std::size_t index, const Router::Route& route, Handler handle
           metrics_.record_refusal(*limit, member != 0);
           Failure failure = failure_of_status(429);
           failure.retry_after = std::to_string(wait);
-          answered = hooks_.refuse(req, failure);
-        } else {
-          answered = handler(req, std::move(params));
+          return hooks_.refuse(req, failure);
         }
-      } else {
-        answered = handler(req, std::move(params));
       }
+      return handler(req, std::move(params));
+    };
+    Status answered;
+    int status = 0;
+    {
+      SendWatch watch(count);
+      answered = answer();
       status = watch.status();
     }
     count(status);  // a handler that answered without `send`

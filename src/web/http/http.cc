@@ -89,7 +89,6 @@ thread_local SendWatch* current_watch = nullptr;
 
 // `send` once the encoding is chosen: `vary` when another encoding could have been sent,
 // `gzipped` when `body` is compressed.
-
 Status send_encoded(const Request& req, restinio::http_status_line_t status,
                     std::string_view content_type, restinio::writable_item_t body,
                     const ResponseOptions& extra, bool vary, bool gzipped) {

@@ -10,6 +10,7 @@
 
 #include "doc/tasks.h"
 #include "io/export.h"
+#include "io/task_table.h"
 #include "text/utf8.h"
 #include "web/http/http.h"
 #include "web/http/url.h"

@@ -426,7 +426,7 @@ class PublicSite::Impl {
   // Answers `bytes` as a file to save, named `file_name` (RFC 6266 with RFC 5987's UTF-8
   // form) and `ascii_name` for clients that read only the ASCII name.
   static Status download(const Request& req, std::string bytes, std::string_view content_type,
-                         const std::string& file_name, std::string_view ascii_name) {
+                         const std::string& file_name, const std::string& ascii_name) {
     ResponseOptions options;
     options.headers = {
         {"Content-Disposition", fmt::format("attachment; filename=\"{}\"; filename*=UTF-8''{}",
@@ -448,18 +448,26 @@ class PublicSite::Impl {
       const auto site = settings_.get();
       return html(req, pages_.tasks_page(env(req, *site), r, rows, tasks.size()));
     }
+    std::string bytes;
+    std::string_view type = kDocxType;
+    std::string_view extension = "docx";
     switch (format) {
       case TaskFormat::kCsv:
-        return download(req, io::tasks_csv(rows), "text/csv; charset=utf-8",
-                        io::export_file_name(r.title(), "任务分解表", "csv"), "tasks.csv");
+        bytes = io::tasks_csv(rows);
+        type = "text/csv; charset=utf-8";
+        extension = "csv";
+        break;
       case TaskFormat::kXlsx:
-        return download(req, io::tasks_xlsx(rows, r.title()),
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        io::export_file_name(r.title(), "任务分解表", "xlsx"), "tasks.xlsx");
-      default:
-        return download(req, io::word_tasks(r.title(), rows), kDocxType,
-                        io::export_file_name(r.title(), "任务分解表", "docx"), "tasks.docx");
+        bytes = io::tasks_xlsx(rows, r.title());
+        type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        extension = "xlsx";
+        break;
+      default:  // kDocx (the page was answered above)
+        bytes = io::word_tasks(r.title(), rows);
     }
+    return download(req, std::move(bytes), type,
+                    io::export_file_name(r.title(), "任务分解表", extension),
+                    fmt::format("tasks.{}", extension));
   }
 
   Status search(const Request& req) const {
