@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "access/passwords.h"
 #include "text/normalize.h"
@@ -225,6 +226,14 @@ LoginOutcome Accounts::login(std::string_view raw_name, std::string_view passwor
   return {LoginResult::kOk, start_session(*user, now, user_agent), "", 0};
 }
 
+void Accounts::touch_session(const std::string& token_hash, std::int64_t now) {
+  try {
+    store_.touch_session(token_hash, now);
+  } catch (const store::StoreUnavailable& e) {
+    spdlog::debug("session not touched: {}", e.what());
+  }
+}
+
 NewSession Accounts::start_session(const store::User& user, std::int64_t now,
                                    std::string_view user_agent) {
   store::Session session;
@@ -263,7 +272,7 @@ std::optional<Member> Accounts::member(std::string_view token, std::int64_t now)
         }
         Member member = cached->member;
         lock.unlock();
-        if (touch) store_.touch_session(hash, now);
+        if (touch) touch_session(hash, now);
         return member;
       }
     }
@@ -277,7 +286,7 @@ std::optional<Member> Accounts::member(std::string_view token, std::int64_t now)
     return std::nullopt;
   }
   if (now - session.last_seen_at >= kTouchEverySeconds) {
-    store_.touch_session(hash, now);
+    touch_session(hash, now);
     session.last_seen_at = now;
   }
   const Viewer viewer{effective_role(user, utc_day(now)), user.name, user.id};

@@ -199,6 +199,9 @@ class Accounts {
   };
 
   NewSession start_session(const store::User& user, std::int64_t now, std::string_view user_agent);
+  // Moves the session's last_seen_at forward; a database that takes no writes now (primary
+  // down, reads from a standby) leaves it as it is: the member still reads.
+  void touch_session(const std::string& token_hash, std::int64_t now);
   // Drop the cached session `token_hash` / every cached session of account `user_id`
   // after the store changed them, and keep member() calls whose store read began before
   // from caching what they read. Called after the store write.

@@ -43,7 +43,12 @@ namespace fs = std::filesystem;
 void add_library_options(CLI::App& cmd, LibraryConfig& config) {
   cmd.add_option("--data", config.data_dir, "data directory (SQLite file + index)")
       ->capture_default_str();
-  cmd.add_option("--db", config.db_url, "database URL: sqlite:PATH");
+  cmd.add_option("--db", config.db_url,
+                 "database URL: sqlite:PATH or postgresql://USER@HOST[:PORT]/DB (default: the "
+                 "SQLite file in --data)");
+  cmd.add_option("--db-read", config.db_read_url,
+                 "a hot standby of the PostgreSQL --db, read while the primary is down "
+                 "(postgresql://…)");
   cmd.add_option("--dict", config.dict_dir, "segmentation dictionary directory");
 }
 
@@ -116,7 +121,7 @@ int serve_command(const LibraryConfig& config, web::ServerOptions options, bool 
   options.shared = &shared;
   return run_workers(library, {workers,
                                [&](const std::function<void()>& worker_listening) {
-                                 auto store = store::open_sqlite(sqlite_path(config));
+                                 auto store = open_database(config);
                                  search::Index index(config.data_dir / "index", library.segmenter(),
                                                      library.aliases());
                                  web::serve(services_of(*store, index), options, worker_listening);
@@ -657,9 +662,7 @@ int run_cli(int argc, char** argv) {
                             : user_disable->parsed() ? Action::kDisable
                             : user_enable->parsed()  ? Action::kEnable
                                                      : Action::kList;
-      const auto path = sqlite_path(config);
-      if (path.has_parent_path()) fs::create_directories(path.parent_path());
-      auto store = store::open_sqlite(path);
+      auto store = open_database(config);
       return run_user_command(*store, user_command, std::cin, std::cout, std::cerr);
     }
     if (routes->parsed()) {

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "app/enricher.h"
 #include "search/aliases.h"
@@ -14,12 +15,22 @@ namespace wenku::app {
 
 struct LibraryConfig {
   std::filesystem::path data_dir = "wenku-data";  // holds wenku.sqlite and index/
-  std::string db_url;              // "" or "sqlite:PATH"; default data_dir/wenku.sqlite
+  // "" (data_dir/wenku.sqlite), "sqlite:PATH" or "postgresql://USER@HOST[:PORT]/DB…"
+  std::string db_url;
+  std::string db_read_url;         // "" or a hot standby of a PostgreSQL db_url (store::open_store)
   std::filesystem::path dict_dir;  // empty: text::find_dict_dir() decides
 };
 
-// Returns the SQLite file `config` names. Throws std::invalid_argument for a URL of an
-// unsupported scheme (postgresql:// arrives with the multi-node issue).
+// The database URL `config` names: db_url, or sqlite:DATA/wenku.sqlite when it is empty.
+std::string database_url(const LibraryConfig& config);
+
+// Opens the database `config` names (store::open_store), creating the directory of an SQLite
+// file when absent. Throws std::invalid_argument for an unsupported URL, StoreError when the
+// database cannot be opened.
+std::unique_ptr<store::Store> open_database(const LibraryConfig& config);
+
+// Returns the SQLite file `config` names. Throws std::invalid_argument when it names a
+// PostgreSQL database (for commands that work on the SQLite file itself: backup, restore).
 std::filesystem::path sqlite_path(const LibraryConfig& config);
 
 // A library: the store (source of truth), the segmenter and the derived index, opened

@@ -27,9 +27,12 @@
 
 namespace wenku::app {
 
-IndexFollower::IndexFollower(Library& library) : thread_([this, &library] { loop(library); }) {}
+IndexFollower::IndexFollower(Library& library) : thread_([this, &library] { loop(library); }) {
+  watch_ = library.store().watch_changes([this] { poke(); });
+}
 
 IndexFollower::~IndexFollower() {
+  watch_.reset();  // no poke after this
   {
     std::lock_guard lock(mutex_);
     stop_ = true;
@@ -40,10 +43,22 @@ IndexFollower::~IndexFollower() {
 
 std::unique_lock<std::mutex> IndexFollower::pause() { return std::unique_lock(mutex_); }
 
+void IndexFollower::poke() {
+  {
+    std::lock_guard lock(mutex_);
+    poked_ = true;
+  }
+  wake_.notify_all();
+}
+
 void IndexFollower::loop(Library& library) {
+  constexpr auto kPollEvery = std::chrono::seconds(1);
   std::unique_lock lock(mutex_);
   bool first_round = true;
-  while (!wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_; })) {
+  for (;;) {
+    wake_.wait_for(lock, kPollEvery, [this] { return stop_ || poked_; });
+    if (stop_) return;
+    poked_ = false;
     try {
       const bool changed = library.store().last_seq() > library.index().applied_seq();
       if (changed) library.index().catch_up(library.store());

@@ -13,11 +13,12 @@
 namespace wenku::app {
 
 // Keeps the index following the store's change sequence while the server runs, so that
-// documents written by another process (`wenku import`, a worker's upload) become
-// searchable within about a second; after indexing new documents (and once at its start) it
-// refreshes the library's keywords when keywords_stale says they need it (every process's
-// uploads then load the new word frequencies: Enricher::reload_frequencies). Runs one
-// thread; `library` must be the index writer.
+// documents written by another process (`wenku import`, a worker's upload, another node on
+// the same PostgreSQL database) become searchable within milliseconds where the store tells of
+// changes (DocumentStore::watch_changes) and within about a second where it does not; after
+// indexing new documents (and once at its start) it refreshes the library's keywords when
+// keywords_stale says they need it (every process's uploads then load the new word frequencies:
+// Enricher::reload_frequencies). Runs one thread; `library` must be the index writer.
 class IndexFollower {
  public:
   explicit IndexFollower(Library& library);
@@ -34,11 +35,15 @@ class IndexFollower {
  private:
   void loop(Library& library);
   void refresh_keywords_when_stale(Library& library);
+  // Called by the store's change watch: starts a round now.
+  void poke();
 
   std::mutex mutex_;  // held by the thread while it works
   std::condition_variable wake_;
   bool stop_ = false;
+  bool poked_ = false;  // a change was announced since the last round began
   std::thread thread_;
+  std::unique_ptr<store::ChangeWatch> watch_;  // nullptr when the store cannot tell
 };
 
 // The number of CPUs this process may run on (its affinity mask, so `taskset -c 1` gives 1).

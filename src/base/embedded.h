@@ -14,6 +14,8 @@ struct File {
 
 // SQL migrations from src/store/sql/, sorted by path (so by version number).
 const std::vector<File>& migrations();
+// PostgreSQL migrations from src/store/sql/pg/, sorted by path.
+const std::vector<File>& pg_migrations();
 // Mustache templates from templates/, sorted by path.
 const std::vector<File>& templates();
 // Static assets from static/, sorted by path.

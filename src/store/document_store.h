@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,6 +102,13 @@ struct SimilarPairSummary {
   int distance = 0;
 };
 
+// A registration made by DocumentStore::watch_changes; destroying it ends the calls (the
+// destructor waits for a call in progress).
+class ChangeWatch {
+ public:
+  virtual ~ChangeWatch() = default;
+};
+
 // Every method is safe to call from several threads at once.
 class DocumentStore {
  public:
@@ -139,6 +148,15 @@ class DocumentStore {
 
   // The highest change sequence number handed out so far (0 for an empty store).
   virtual std::int64_t last_seq() = 0;
+
+  // Calls `changed` from a thread of the store's soon after any process commits a change that
+  // takes a sequence number, and once whenever it may have missed some (when it starts
+  // watching, after a lost connection), until the returned watch is destroyed. nullptr when the
+  // backend cannot tell (SQLite, whose readers poll last_seq()): the caller polls instead.
+  virtual std::unique_ptr<ChangeWatch> watch_changes(std::function<void()> changed) {
+    (void)changed;
+    return nullptr;
+  }
 
   // Number of documents that are not soft-deleted.
   virtual std::int64_t count() = 0;

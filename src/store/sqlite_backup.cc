@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/embedded.h"
+#include "store/migration.h"
 #include "store/sqlite_db.h"
 
 namespace wenku::store {
@@ -175,7 +176,7 @@ SqliteFileInfo check_sqlite_file(const fs::path& path) {
   }
   int latest = 0;
   for (const auto& file : embedded::migrations()) {
-    latest = std::max(latest, sqlite::migration_version(file.path));
+    latest = std::max(latest, migration_version(file.path));
   }
   if (info.schema_version > latest) {
     throw StoreError(fmt::format("{} has schema version {}, newer than this program's {}",

@@ -4,7 +4,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <charconv>
+
+#include "store/migration.h"
 
 namespace wenku::store::sqlite {
 
@@ -182,17 +183,6 @@ void Transaction::commit() {
 }
 
 // ---- Migrations ---------------------------------------------------------------------------
-
-int migration_version(std::string_view file_name) {
-  int version = 0;
-  auto [end, ec] = std::from_chars(file_name.data(), file_name.data() + file_name.size(), version);
-  if (ec != std::errc() || version <= 0 || end == file_name.data() + file_name.size() ||
-      *end != '_') {
-    throw StoreError(fmt::format(
-        "sqlite: migration file name \"{}\" does not start with a version like 001_", file_name));
-  }
-  return version;
-}
 
 namespace {
 

@@ -117,10 +117,6 @@ class Transaction {
   bool open_ = true;
 };
 
-// The schema version a migration file name declares: "001_init.sql" -> 1. Throws
-// StoreError when the name does not start with a positive number followed by '_'.
-int migration_version(std::string_view file_name);
-
 // Applies every migration whose version exceeds PRAGMA user_version, in order, each in
 // its own transaction that also records the new user_version. Foreign keys are off while
 // migrations run (a migration may rebuild a table others refer to) and checked with

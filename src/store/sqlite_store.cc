@@ -6,14 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
-#include <charconv>
-#include <chrono>
-#include <limits>
 #include <map>
 #include <mutex>
 #include <utility>
 
 #include "base/embedded.h"
+#include "store/checks.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
 #include "text/utf8.h"
@@ -86,19 +84,6 @@ constexpr std::string_view kCount = "SELECT COUNT(*) FROM documents WHERE delete
 constexpr std::string_view kCategories =
     "SELECT category, COUNT(*) AS n FROM documents WHERE deleted = 0"
     " GROUP BY category ORDER BY n DESC, category";
-
-// The stored form of a category kind (008_category_kind.sql).
-std::string_view kind_code(CategoryKind kind) {
-  return kind == CategoryKind::kReference ? "reference" : "model";
-}
-
-// The condition on `column` (a category name) that keeps categories of `kind`: 资料 are the
-// names set so, 范文 every other name; "" without a kind.
-std::string kind_condition(std::string_view column, std::optional<CategoryKind> kind) {
-  if (!kind) return "";
-  return fmt::format(" AND {} {}IN (SELECT name FROM category_kinds WHERE kind = 'reference')",
-                     column, *kind == CategoryKind::kReference ? "" : "NOT ");
-}
 
 // list(): live or soft-deleted documents, all or of one category (?3), of any kind or one,
 // newest or most viewed first. Each ORDER BY matches a partial index (001_init.sql; the
@@ -388,45 +373,6 @@ constexpr std::string_view kClearHistory = "DELETE FROM history WHERE user_id = 
 
 // ---- helpers ------------------------------------------------------------------------------
 
-// A LIMIT or OFFSET value; SQLite takes signed 64-bit integers.
-std::int64_t sql_count(std::size_t n) {
-  constexpr auto kMax = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-  return static_cast<std::int64_t>(std::min(n, kMax));
-}
-
-// Throws StoreError unless `d` may be stored: non-empty id and title, every text field
-// valid UTF-8 without NUL bytes. `index` is the document's position in its batch.
-void validate(const doc::Document& d, std::size_t index) {
-  static constexpr std::array<std::pair<const char*, std::string doc::Document::*>, 9> kFields = {{
-      {"id", &doc::Document::id},
-      {"title", &doc::Document::title},
-      {"date", &doc::Document::date},
-      {"category", &doc::Document::category},
-      {"subcategory", &doc::Document::subcategory},
-      {"source", &doc::Document::source},
-      {"url", &doc::Document::url},
-      {"content", &doc::Document::content},
-      {"source_note", &doc::Document::source_note},
-  }};
-  auto reject = [index](const std::string& why) {
-    throw StoreError(fmt::format("store put: document #{} of the batch: {}", index, why));
-  };
-  for (const auto& [name, member] : kFields) {
-    if (auto bad = text::find_invalid_utf8(d.*member)) {
-      reject(fmt::format("{} is not valid UTF-8 (byte {})", name, *bad));
-    }
-  }
-  if (d.id.empty()) reject("id is empty");
-  if (d.title.empty()) reject(fmt::format("title of \"{}\" is empty", d.id));
-}
-
-// doc::Visibility as stored in documents.visibility (006_accounts.sql): doc::visibility_name.
-doc::Visibility visibility_from_word(std::string_view word) {
-  if (auto v = doc::parse_visibility(word)) return *v;
-  throw StoreError(fmt::format("store: stored visibility \"{}\" is unknown",
-                               text::is_valid_utf8(word) ? word : "?"));
-}
-
 void bind_fields(Statement::Use& q, const doc::Document& d, std::int64_t seq) {
   q.bind(1, d.id).bind(2, d.title).bind(3, d.date).bind(4, d.category).bind(5, d.subcategory);
   q.bind(6, d.source).bind(7, d.url).bind(8, d.content).bind(9, seq);
@@ -479,15 +425,6 @@ doc::Summary read_summary(const Statement::Use& row, int first = 0) {
   return s;
 }
 
-// Throws StoreError naming `operation` and `field` unless `value` is valid UTF-8 without
-// NUL bytes (like every text the store keeps).
-void require_text(std::string_view operation, std::string_view field, std::string_view value) {
-  if (auto bad = text::find_invalid_utf8(value)) {
-    throw StoreError(
-        fmt::format("store {}: {} is not valid UTF-8 (byte {})", operation, field, *bad));
-  }
-}
-
 // Reads the eight columns of an account starting at column `first` (WENKU_USER_COLUMNS).
 User read_user(const Statement::Use& row, int first = 0) {
   User u;
@@ -506,37 +443,6 @@ User read_user(const Statement::Use& row, int first = 0) {
 Session read_session(const Statement::Use& row) {
   return Session{row.text(0),    row.integer(1), row.integer(2),
                  row.integer(3), row.integer(4), row.text(5)};
-}
-
-// True when `day` is a calendar day written "YYYY-MM-DD".
-bool is_day(std::string_view day) {
-  if (day.size() != 10 || day[4] != '-' || day[7] != '-') return false;
-  static constexpr std::array<std::pair<std::size_t, std::size_t>, 3> kFields = {
-      {{0, 4}, {5, 2}, {8, 2}}};  // year, month, day: offset and length
-  std::array<unsigned, 3> values{};
-  for (std::size_t i = 0; i < kFields.size(); ++i) {
-    const char* first = day.data() + kFields[i].first;
-    const char* last = first + kFields[i].second;
-    auto [end, ec] = std::from_chars(first, last, values[i]);  // digits only, no sign
-    if (ec != std::errc() || end != last) return false;
-  }
-  using namespace std::chrono;
-  return year_month_day(year(static_cast<int>(values[0])), month(values[1]),
-                        std::chrono::day(values[2]))
-      .ok();
-}
-
-// Throws StoreError naming `operation` unless `role` is one of the roles an account may have
-// and `vip_until` is "" or a calendar day "YYYY-MM-DD".
-void require_role(std::string_view operation, std::string_view role, std::string_view vip_until) {
-  if (role != "member" && role != "vip" && role != "admin") {
-    throw StoreError(fmt::format("store {}: role \"{}\" is not member, vip or admin", operation,
-                                 text::is_valid_utf8(role) ? role : "?"));
-  }
-  if (!vip_until.empty() && !is_day(vip_until)) {
-    throw StoreError(fmt::format("store {}: vip_until \"{}\" is not YYYY-MM-DD", operation,
-                                 text::is_valid_utf8(vip_until) ? vip_until : "?"));
-  }
 }
 
 // Collections from rows of kCollections / kCollectionBySlug (consecutive rows per slug).
@@ -605,7 +511,7 @@ class SqliteStore final : public Store {
   }
 
   std::vector<PutResult> put(const std::vector<doc::Document>& docs) override {
-    for (std::size_t i = 0; i < docs.size(); ++i) validate(docs[i], i);
+    for (std::size_t i = 0; i < docs.size(); ++i) require_storable(docs[i], i);
     std::vector<PutResult> results;
     results.reserve(docs.size());
     std::lock_guard lock(write_mutex_);
@@ -774,12 +680,7 @@ class SqliteStore final : public Store {
   }
 
   std::int64_t add_views(const std::vector<ViewEvent>& events) override {
-    for (std::size_t i = 0; i < events.size(); ++i) {
-      if (!is_day(events[i].day)) {
-        throw StoreError(fmt::format("store add_views: event #{}: day \"{}\" is not YYYY-MM-DD", i,
-                                     text::is_valid_utf8(events[i].day) ? events[i].day : "?"));
-      }
-    }
+    require_days(events);
     if (events.empty()) return 0;
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
@@ -847,8 +748,7 @@ class SqliteStore final : public Store {
   }
 
   void create_category(std::string_view name) override {
-    if (name.empty()) throw StoreError("store create_category: the name is empty");
-    require_text("create_category", "the name", name);
+    require_name("create_category", "the name", name);
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
     writer_.statement(kCreateCategory).use().bind(1, name).step();
@@ -856,9 +756,8 @@ class SqliteStore final : public Store {
   }
 
   std::int64_t rename_category(std::string_view from, std::string_view to) override {
-    if (to.empty()) throw StoreError("store rename_category: the new name is empty");
+    require_name("rename_category", "the new name", to);
     require_text("rename_category", "the old name", from);
-    require_text("rename_category", "the new name", to);
     if (from == to) return 0;
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
@@ -902,14 +801,8 @@ class SqliteStore final : public Store {
   }
 
   void put_collection(const Collection& collection) override {
+    require_collection(collection);
     const auto& slug = collection.slug;
-    if (slug.empty() ||
-        slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
-      throw StoreError(fmt::format("store put_collection: slug \"{}\" is not [a-z0-9-]+",
-                                   text::is_valid_utf8(slug) ? slug : "?"));
-    }
-    require_text("put_collection", "the title", collection.title);
-    require_text("put_collection", "the description", collection.description);
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
     {
@@ -947,9 +840,9 @@ class SqliteStore final : public Store {
   }
 
   std::int64_t add_feedback(const Feedback& feedback) override {
-    require_text("add_feedback", "the contact", feedback.contact);
-    require_text("add_feedback", "the message", feedback.message);
-    require_text("add_feedback", "the client key", feedback.client);
+    require_texts("add_feedback", {{"the contact", feedback.contact},
+                                   {"the message", feedback.message},
+                                   {"the client key", feedback.client}});
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
     std::int64_t id = 0;
@@ -1037,8 +930,7 @@ class SqliteStore final : public Store {
   std::int64_t settings_version() override { return single_integer(kSettingsVersion); }
 
   std::string ensure_setting(std::string_view key, std::string_view initial) override {
-    require_text("ensure_setting", "a key", key);
-    require_text("ensure_setting", "the initial value", initial);
+    require_texts("ensure_setting", {{"a key", key}, {"the initial value", initial}});
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
     writer_.statement(kInitSetting).use().bind(1, key).bind(2, initial).step();
@@ -1051,8 +943,7 @@ class SqliteStore final : public Store {
   }
 
   void put_site_file(const SiteFile& file) override {
-    if (file.name.empty()) throw StoreError("store put_site_file: the name is empty");
-    require_text("put_site_file", "the name", file.name);
+    require_name("put_site_file", "the name", file.name);
     require_text("put_site_file", "the content type", file.content_type);
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
@@ -1078,9 +969,9 @@ class SqliteStore final : public Store {
   }
 
   std::optional<std::int64_t> add_user(const User& user) override {
-    require_text("add_user", "the name", user.name);
-    require_text("add_user", "the password hash", user.password_hash);
-    require_text("add_user", "last_login_at", user.last_login_at);
+    require_texts("add_user", {{"the name", user.name},
+                               {"the password hash", user.password_hash},
+                               {"last_login_at", user.last_login_at}});
     require_role("add_user", user.role, user.vip_until);
     std::lock_guard lock(write_mutex_);
     Transaction tx(writer_);
@@ -1153,8 +1044,8 @@ class SqliteStore final : public Store {
   }
 
   void add_session(const Session& session) override {
-    require_text("add_session", "the token hash", session.token_hash);
-    require_text("add_session", "the user agent", session.user_agent);
+    require_texts("add_session",
+                  {{"the token hash", session.token_hash}, {"the user agent", session.user_agent}});
     const bool added = write_one_row(kAddSession, [&](Statement::Use& q) {
       q.bind(1, session.token_hash).bind(2, session.user_id).bind(3, session.created_at);
       q.bind(4, session.last_seen_at).bind(5, session.expires_at).bind(6, session.user_agent);

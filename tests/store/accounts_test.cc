@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "base/embedded.h"
+#include "store/backends.h"
+#include "store/migration.h"
 #include "store/raw_db.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
@@ -61,24 +63,28 @@ bool is_timestamp(const std::string& s) {
          s[16] == ':';
 }
 
-class AccountsStoreTest : public ::testing::Test {
+class AccountsStoreTest : public BackendTest {
  protected:
-  fs::path db_path() const { return dir_.path() / "wenku.sqlite"; }
-
   // A new account named `name`; fails the test when it cannot be added.
   std::int64_t add_member(const std::string& name, const std::string& role = "member") {
     auto id = store_->add_user(make_user(name, role));
     EXPECT_TRUE(id) << name;
     return id.value_or(0);
   }
+};
+WENKU_ON_EVERY_BACKEND(AccountsStoreTest);
 
+// The migrations of an older SQLite database (migrations of PostgreSQL databases start at the
+// current schema).
+class AccountsMigrationTest : public ::testing::Test {
+ protected:
   testing::TempDir dir_;
-  std::unique_ptr<Store> store_ = open_sqlite(db_path());
+  std::unique_ptr<Store> store_;
 };
 
 // ---- accounts -----------------------------------------------------------------------------
 
-TEST_F(AccountsStoreTest, AUserRoundTripsAndNamesAreUniqueByteForByte) {
+TEST_P(AccountsStoreTest, AUserRoundTripsAndNamesAreUniqueByteForByte) {
   User in = make_user("张三", "vip", "2025-01-31");
   in.id = 999;                            // set by add_user
   in.created_at = "2000-01-01 00:00:00";  // set by add_user
@@ -115,7 +121,7 @@ TEST_F(AccountsStoreTest, AUserRoundTripsAndNamesAreUniqueByteForByte) {
   EXPECT_EQ(store_->user_by_name("ZHANG"), std::nullopt);
 }
 
-TEST_F(AccountsStoreTest, AddUserKeepsTheDisabledFlagAsGiven) {
+TEST_P(AccountsStoreTest, AddUserKeepsTheDisabledFlagAsGiven) {
   User u = make_user("停用者");
   u.disabled = true;
   const auto id = store_->add_user(u);
@@ -123,7 +129,7 @@ TEST_F(AccountsStoreTest, AddUserKeepsTheDisabledFlagAsGiven) {
   EXPECT_TRUE(store_->user(*id)->disabled);
 }
 
-TEST_F(AccountsStoreTest, BadAccountsThrowInsteadOfLookingTaken) {
+TEST_P(AccountsStoreTest, BadAccountsThrowInsteadOfLookingTaken) {
   EXPECT_THROW(store_->add_user(make_user("a", "")), StoreError);
   EXPECT_THROW(store_->add_user(make_user("a", "root")), StoreError);
   EXPECT_THROW(store_->add_user(make_user("a", "vip", "2025-02-30")), StoreError);
@@ -134,7 +140,7 @@ TEST_F(AccountsStoreTest, BadAccountsThrowInsteadOfLookingTaken) {
   EXPECT_EQ(store_->user_count(), 0);
 }
 
-TEST_F(AccountsStoreTest, UsersPageByIdAndAdminsCountEnabledAdminsOnly) {
+TEST_P(AccountsStoreTest, UsersPageByIdAndAdminsCountEnabledAdminsOnly) {
   std::vector<std::int64_t> created;
   for (const char* name : {"a", "b", "c", "d", "e"}) created.push_back(add_member(name));
   auto page = store_->users(2, 1);
@@ -158,7 +164,7 @@ TEST_F(AccountsStoreTest, UsersPageByIdAndAdminsCountEnabledAdminsOnly) {
   EXPECT_EQ(store_->admin_count(), 1);
 }
 
-TEST_F(AccountsStoreTest, RolePasswordAndLoginTimeAreSet) {
+TEST_P(AccountsStoreTest, RolePasswordAndLoginTimeAreSet) {
   const auto id = add_member("王五");
   EXPECT_TRUE(store_->set_role(id, "vip", "2026-12-31"));
   EXPECT_EQ(store_->user(id)->role, "vip");
@@ -182,7 +188,7 @@ TEST_F(AccountsStoreTest, RolePasswordAndLoginTimeAreSet) {
 
 // ---- sessions -----------------------------------------------------------------------------
 
-TEST_F(AccountsStoreTest, ASessionIsFoundWithItsAccount) {
+TEST_P(AccountsStoreTest, ASessionIsFoundWithItsAccount) {
   const auto id = add_member("赵六", "vip");
   store_->add_session(make_session("aa11", id, 120, 9000));
   const auto found = store_->session("aa11");
@@ -205,7 +211,7 @@ TEST_F(AccountsStoreTest, ASessionIsFoundWithItsAccount) {
   EXPECT_EQ(store_->session("cc33"), std::nullopt);
 }
 
-TEST_F(AccountsStoreTest, TouchMovesLastSeenForwardOnly) {
+TEST_P(AccountsStoreTest, TouchMovesLastSeenForwardOnly) {
   const auto id = add_member("a");
   store_->add_session(make_session("t", id, 100));
   store_->touch_session("t", 250);
@@ -216,7 +222,7 @@ TEST_F(AccountsStoreTest, TouchMovesLastSeenForwardOnly) {
   EXPECT_EQ(store_->session("gone"), std::nullopt);
 }
 
-TEST_F(AccountsStoreTest, SessionsAreListedMostRecentlySeenFirstAndDeleted) {
+TEST_P(AccountsStoreTest, SessionsAreListedMostRecentlySeenFirstAndDeleted) {
   const auto a = add_member("a");
   const auto b = add_member("b");
   store_->add_session(make_session("a1", a, 100));
@@ -234,7 +240,7 @@ TEST_F(AccountsStoreTest, SessionsAreListedMostRecentlySeenFirstAndDeleted) {
   EXPECT_EQ(tokens(store_->sessions_of(b)), std::vector<std::string>{"b1"});
 }
 
-TEST_F(AccountsStoreTest, DeleteSessionsOfKeepsTheGivenOneAndOtherAccounts) {
+TEST_P(AccountsStoreTest, DeleteSessionsOfKeepsTheGivenOneAndOtherAccounts) {
   const auto a = add_member("a");
   const auto b = add_member("b");
   for (const char* t : {"a1", "a2", "a3"}) store_->add_session(make_session(t, a));
@@ -251,7 +257,7 @@ TEST_F(AccountsStoreTest, DeleteSessionsOfKeepsTheGivenOneAndOtherAccounts) {
   EXPECT_EQ(store_->delete_sessions_of(b, ""), 0);
 }
 
-TEST_F(AccountsStoreTest, DeleteExpiredSessionsDeletesThoseEndedBeforeNow) {
+TEST_P(AccountsStoreTest, DeleteExpiredSessionsDeletesThoseEndedBeforeNow) {
   const auto a = add_member("a");
   store_->add_session(make_session("e100", a, 10, 100));
   store_->add_session(make_session("e200", a, 10, 200));
@@ -263,7 +269,7 @@ TEST_F(AccountsStoreTest, DeleteExpiredSessionsDeletesThoseEndedBeforeNow) {
   EXPECT_TRUE(store_->sessions_of(a).empty());
 }
 
-TEST_F(AccountsStoreTest, DisablingDeletesTheAccountsSessionsAndBarsNewOnes) {
+TEST_P(AccountsStoreTest, DisablingDeletesTheAccountsSessionsAndBarsNewOnes) {
   const auto a = add_member("a");
   const auto b = add_member("b");
   store_->add_session(make_session("a1", a));
@@ -288,7 +294,7 @@ TEST_F(AccountsStoreTest, DisablingDeletesTheAccountsSessionsAndBarsNewOnes) {
 
 // ---- login throttling ---------------------------------------------------------------------
 
-TEST_F(AccountsStoreTest, LoginFailuresCountPerKeySinceATimeUntilCleared) {
+TEST_P(AccountsStoreTest, LoginFailuresCountPerKeySinceATimeUntilCleared) {
   EXPECT_EQ(store_->login_failures("user:a", 0).count, 0);
   EXPECT_EQ(store_->login_failures("user:a", 0).last_at, 0);
   store_->add_login_failure("user:a", 1000);
@@ -314,7 +320,7 @@ TEST_F(AccountsStoreTest, LoginFailuresCountPerKeySinceATimeUntilCleared) {
   EXPECT_EQ(store_->login_failures("client:x", 0).count, 1);
 }
 
-TEST_F(AccountsStoreTest, LoginFailuresOlderThanADayArePruned) {
+TEST_P(AccountsStoreTest, LoginFailuresOlderThanADayArePruned) {
   constexpr std::int64_t kDay = 86400;
   store_->add_login_failure("user:a", 1000);
   store_->add_login_failure("client:x", 1000);
@@ -328,7 +334,7 @@ TEST_F(AccountsStoreTest, LoginFailuresOlderThanADayArePruned) {
 
 // ---- 我的收藏 -------------------------------------------------------------------------------
 
-TEST_F(AccountsStoreTest, FavoritesAreAddedReDatedAndRemoved) {
+TEST_P(AccountsStoreTest, FavoritesAreAddedReDatedAndRemoved) {
   store_->put({make_doc("a"), make_doc("b")});
   const auto u = add_member("u");
   EXPECT_FALSE(store_->is_favorite(u, "a"));
@@ -358,7 +364,7 @@ TEST_F(AccountsStoreTest, FavoritesAreAddedReDatedAndRemoved) {
   EXPECT_EQ(store_->favorite_count(u), 1);
 }
 
-TEST_F(AccountsStoreTest, FavoritesPageNewestFirstWithSummariesAndWithoutDeletedDocuments) {
+TEST_P(AccountsStoreTest, FavoritesPageNewestFirstWithSummariesAndWithoutDeletedDocuments) {
   store_->put({make_doc("a"), make_doc("b", "通知"), make_doc("c"), make_doc("d"), make_doc("e")});
   store_->add_views({{"b", "2024-05-01", "v1"}, {"b", "2024-05-01", "v2"}});
   const auto u = add_member("u");
@@ -397,7 +403,7 @@ TEST_F(AccountsStoreTest, FavoritesPageNewestFirstWithSummariesAndWithoutDeleted
 
 // ---- 阅读历史 -------------------------------------------------------------------------------
 
-TEST_F(AccountsStoreTest, HistoryMovesARereadToTheTop) {
+TEST_P(AccountsStoreTest, HistoryMovesARereadToTheTop) {
   store_->put({make_doc("a"), make_doc("b"), make_doc("c")});
   const auto u = add_member("u");
   EXPECT_TRUE(store_->add_history(u, "a", 100));
@@ -423,7 +429,7 @@ TEST_F(AccountsStoreTest, HistoryMovesARereadToTheTop) {
   EXPECT_EQ(store_->history_count(u), 2);
 }
 
-TEST_F(AccountsStoreTest, HistoryKeepsTheNewestRowsUpToTheCap) {
+TEST_P(AccountsStoreTest, HistoryKeepsTheNewestRowsUpToTheCap) {
   constexpr int kExtra = 5;
   std::vector<doc::Document> docs;
   for (int i = 0; i < kMaxHistory + kExtra; ++i) docs.push_back(make_doc("d" + std::to_string(i)));
@@ -453,7 +459,7 @@ TEST_F(AccountsStoreTest, HistoryKeepsTheNewestRowsUpToTheCap) {
   EXPECT_EQ(store_->history(u, 1, 0).front().doc.id, "d" + std::to_string(kExtra));
 }
 
-TEST_F(AccountsStoreTest, ClearHistoryDeletesOnlyThatAccountsRows) {
+TEST_P(AccountsStoreTest, ClearHistoryDeletesOnlyThatAccountsRows) {
   store_->put({make_doc("a"), make_doc("b")});
   const auto u = add_member("u");
   const auto other = add_member("other");
@@ -469,7 +475,7 @@ TEST_F(AccountsStoreTest, ClearHistoryDeletesOnlyThatAccountsRows) {
 
 // ---- per-document visibility --------------------------------------------------------------
 
-TEST_F(AccountsStoreTest, VisibilityDefaultsToMembersAndIsReadEverywhere) {
+TEST_P(AccountsStoreTest, VisibilityDefaultsToMembersAndIsReadEverywhere) {
   auto in = make_doc("a");
   in.visibility = doc::Visibility::kPublic;  // ignored on write
   store_->put({in});
@@ -486,7 +492,7 @@ TEST_F(AccountsStoreTest, VisibilityDefaultsToMembersAndIsReadEverywhere) {
   }
 }
 
-TEST_F(AccountsStoreTest, SetVisibilityBumpsTheSequenceAndPutKeepsIt) {
+TEST_P(AccountsStoreTest, SetVisibilityBumpsTheSequenceAndPutKeepsIt) {
   store_->put({make_doc("a"), make_doc("b")});
   const auto before = store_->last_seq();
   ASSERT_TRUE(store_->set_visibility("a", doc::Visibility::kVip));
@@ -515,7 +521,7 @@ TEST_F(AccountsStoreTest, SetVisibilityBumpsTheSequenceAndPutKeepsIt) {
 
 // A database of schema version 5 (before accounts) keeps its documents and everything that
 // refers to them; the documents get the default visibility, stored before the text.
-TEST_F(AccountsStoreTest, AnOlderDatabaseKeepsItsDocumentsWithTheDefaultVisibility) {
+TEST_F(AccountsMigrationTest, AnOlderDatabaseKeepsItsDocumentsWithTheDefaultVisibility) {
   const auto path = dir_.path() / "old.sqlite";
   const std::string long_text(100'000, 'x');
   {
@@ -570,7 +576,7 @@ TEST_F(AccountsStoreTest, AnOlderDatabaseKeepsItsDocumentsWithTheDefaultVisibili
 
   RawDb raw(path);
   EXPECT_EQ(raw.scalar("PRAGMA user_version"),
-            std::to_string(sqlite::migration_version(embedded::migrations().back().path)));
+            std::to_string(migration_version(embedded::migrations().back().path)));
   // Stored before the text, so reading it never walks a long text's overflow pages.
   EXPECT_LT(std::stoi(raw.scalar(
                 "SELECT cid FROM pragma_table_info('documents') WHERE name = 'visibility'")),
@@ -594,7 +600,7 @@ TEST_F(AccountsStoreTest, AnOlderDatabaseKeepsItsDocumentsWithTheDefaultVisibili
 }
 
 // A migration that would leave a row referring to a missing one is not committed.
-TEST_F(AccountsStoreTest, AMigrationLeavingADanglingReferenceFailsAndChangesNothing) {
+TEST_F(AccountsMigrationTest, AMigrationLeavingADanglingReferenceFailsAndChangesNothing) {
   const auto path = dir_.path() / "old.sqlite";
   {
     RawDb raw(path);  // foreign keys off, as SQLite opens by default

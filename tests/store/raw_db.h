@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/embedded.h"
+#include "store/migration.h"
 #include "store/sqlite_db.h"
 
 namespace wenku::store {
@@ -51,7 +52,7 @@ class RawDb {
   // Applies the embedded migrations up to `version` and records it, as an older program did.
   void create_schema(int version) {
     for (const auto& file : embedded::migrations()) {
-      if (sqlite::migration_version(file.path) > version) break;
+      if (migration_version(file.path) > version) break;
       exec(std::string(file.data));
     }
     exec("PRAGMA user_version = " + std::to_string(version));

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "doc/analysis.h"
+#include "store/backends.h"
 #include "store/store.h"
 #include "testing/test_support.h"
 #include "text/utf8.h"
@@ -24,13 +25,10 @@ doc::Document doc_with(std::string id, std::uint64_t simhash) {
   return d;
 }
 
-class SimilarStoreTest : public ::testing::Test {
- protected:
-  testing::TempDir dir_;
-  std::unique_ptr<Store> store_ = open_sqlite(dir_.path() / "wenku.sqlite");
-};
+class SimilarStoreTest : public BackendTest {};
+WENKU_ON_EVERY_BACKEND(SimilarStoreTest);
 
-TEST_F(SimilarStoreTest, SimHashesListLiveDocumentsThatHaveOne) {
+TEST_P(SimilarStoreTest, SimHashesListLiveDocumentsThatHaveOne) {
   store_->put({doc_with("a", 7), doc_with("b", 0), doc_with("c", ~0ull)});
   store_->set_deleted("c", true);
   const auto entries = store_->simhashes();
@@ -45,7 +43,7 @@ TEST_F(SimilarStoreTest, SimHashesListLiveDocumentsThatHaveOne) {
   EXPECT_EQ(c->simhash, ~0ull);  // all 64 bits survive the signed column
 }
 
-TEST_F(SimilarStoreTest, LinksAreUndirectedAndSkipUnknownOrSelfPairs) {
+TEST_P(SimilarStoreTest, LinksAreUndirectedAndSkipUnknownOrSelfPairs) {
   store_->put({doc_with("a", 1), doc_with("b", 1), doc_with("c", 1)});
   store_->link_similar({{"b", "a", 2}, {"a", "c", 1}, {"a", "a", 0}, {"a", "missing", 0}});
   store_->link_similar({{"a", "b", 3}});  // same pair: distance updated
@@ -65,7 +63,7 @@ TEST_F(SimilarStoreTest, LinksAreUndirectedAndSkipUnknownOrSelfPairs) {
   EXPECT_EQ(store_->similar("a").size(), 1u);
 }
 
-TEST_F(SimilarStoreTest, WordFrequenciesAreReplacedAsAWhole) {
+TEST_P(SimilarStoreTest, WordFrequenciesAreReplacedAsAWhole) {
   EXPECT_EQ(store_->word_frequencies().documents, 0);
   EXPECT_TRUE(store_->word_frequencies().counts.empty());
   store_->replace_word_frequencies({120, {{"发展", 100}, {"乡村", 3}}});
@@ -78,7 +76,7 @@ TEST_F(SimilarStoreTest, WordFrequenciesAreReplacedAsAWhole) {
 }
 
 // The stamp tells processes holding a copy of the frequencies that they were replaced.
-TEST_F(SimilarStoreTest, EveryReplacementOfTheWordFrequenciesRaisesTheirVersion) {
+TEST_P(SimilarStoreTest, EveryReplacementOfTheWordFrequenciesRaisesTheirVersion) {
   EXPECT_EQ(store_->word_frequencies_stamp().version, 0);
   EXPECT_EQ(store_->word_frequencies_stamp().documents, 0);
   store_->replace_word_frequencies({120, {{"发展", 100}}});
@@ -96,7 +94,7 @@ TEST_F(SimilarStoreTest, EveryReplacementOfTheWordFrequenciesRaisesTheirVersion)
   EXPECT_EQ(store_->word_frequencies().version, second.version);
 }
 
-TEST_F(SimilarStoreTest, SetKeywordsUpdatesTheKeywordsAloneAndNotTheSequence) {
+TEST_P(SimilarStoreTest, SetKeywordsUpdatesTheKeywordsAloneAndNotTheSequence) {
   store_->put({doc_with("a", 1)});
   const auto seq = store_->last_seq();
   const auto analysis = store_->get("a")->analysis;
@@ -110,7 +108,7 @@ TEST_F(SimilarStoreTest, SetKeywordsUpdatesTheKeywordsAloneAndNotTheSequence) {
   EXPECT_EQ(d->seq, seq);
 }
 
-TEST_F(SimilarStoreTest, GetTextIsGetWithoutTheDerivedFeaturesAndCutsTheText) {
+TEST_P(SimilarStoreTest, GetTextIsGetWithoutTheDerivedFeaturesAndCutsTheText) {
   auto original = doc_with("a", 5);
   original.date = "2021-03-04";
   original.category = "讲话稿";
@@ -150,7 +148,7 @@ TEST_F(SimilarStoreTest, GetTextIsGetWithoutTheDerivedFeaturesAndCutsTheText) {
 }
 
 // Openings of texts spanning many overflow pages are read from the right row and version.
-TEST_F(SimilarStoreTest, GetTextCutsLongTextsOfEveryVersion) {
+TEST_P(SimilarStoreTest, GetTextCutsLongTextsOfEveryVersion) {
   auto long_text = [](std::string_view unit, std::size_t bytes) {
     std::string out;
     for (int n = 0; out.size() < bytes; ++n) out += fmt::format("{}{}\n", unit, n);

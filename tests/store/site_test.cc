@@ -12,6 +12,7 @@
 #include <tuple>
 #include <vector>
 
+#include "store/backends.h"
 #include "store/store.h"
 #include "testing/test_support.h"
 
@@ -54,17 +55,12 @@ std::vector<std::pair<std::string, std::int64_t>> pairs(const std::vector<DayCou
   return out;
 }
 
-class SiteStoreTest : public ::testing::Test {
- protected:
-  std::filesystem::path db_path() const { return dir_.path() / "wenku.sqlite"; }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Store> store_ = open_sqlite(db_path());
-};
+class SiteStoreTest : public BackendTest {};
+WENKU_ON_EVERY_BACKEND(SiteStoreTest);
 
 // ---- views --------------------------------------------------------------------------------
 
-TEST_F(SiteStoreTest, AVisitorCountsOncePerDocumentAndDayAcrossStores) {
+TEST_P(SiteStoreTest, AVisitorCountsOncePerDocumentAndDayAcrossStores) {
   store_->put({make_doc("a"), make_doc("b")});
   const auto seq = store_->last_seq();
   EXPECT_EQ(store_->add_views({{"a", "2024-05-01", "v1"},
@@ -75,7 +71,7 @@ TEST_F(SiteStoreTest, AVisitorCountsOncePerDocumentAndDayAcrossStores) {
             3);
 
   // A second process (another Store on the same file) shares the dedupe records.
-  auto other = open_sqlite(db_path());
+  auto other = db_->open();
   EXPECT_EQ(other->add_views({{"a", "2024-05-01", "v1"}, {"b", "2024-05-01", "v2"}}), 1);
   EXPECT_EQ(other->add_views({{"a", "2024-05-02", "v1"}}), 1);  // a new day counts again
   EXPECT_EQ(store_->add_views({}), 0);
@@ -95,7 +91,7 @@ TEST_F(SiteStoreTest, AVisitorCountsOncePerDocumentAndDayAcrossStores) {
   EXPECT_TRUE(store_->views_per_day("2024-05-03").empty());
 }
 
-TEST_F(SiteStoreTest, ABadDayFailsTheBatchAndCountsNothing) {
+TEST_P(SiteStoreTest, ABadDayFailsTheBatchAndCountsNothing) {
   store_->put({make_doc("a")});
   for (const char* day : {"2024-5-01", "2024-02-30", "20240501xx", "", "+024-05-01"}) {
     EXPECT_THROW(store_->add_views({{"a", "2024-05-01", "v1"}, {"a", day, "v2"}}), StoreError)
@@ -105,7 +101,7 @@ TEST_F(SiteStoreTest, ABadDayFailsTheBatchAndCountsNothing) {
   EXPECT_EQ(store_->add_views({{"a", "2024-05-01", "v1"}}), 1);  // not counted before
 }
 
-TEST_F(SiteStoreTest, DedupeHoldsForTwoDaysBeforeOldRecordsArePruned) {
+TEST_P(SiteStoreTest, DedupeHoldsForTwoDaysBeforeOldRecordsArePruned) {
   store_->put({make_doc("a")});
   EXPECT_EQ(store_->add_views({{"a", "2024-05-01", "v1"}}), 1);
   EXPECT_EQ(store_->add_views({{"a", "2024-05-03", "v1"}}), 1);
@@ -117,7 +113,7 @@ TEST_F(SiteStoreTest, DedupeHoldsForTwoDaysBeforeOldRecordsArePruned) {
   EXPECT_EQ(store_->add_views({{"a", "2024-05-01", "v1"}}), 1);
 }
 
-TEST_F(SiteStoreTest, HotRanksLiveDocumentsByViewsInTheWindow) {
+TEST_P(SiteStoreTest, HotRanksLiveDocumentsByViewsInTheWindow) {
   store_->put({make_doc("a"), make_doc("b"), make_doc("c", "讲话稿", "2020-01-01"),
                make_doc("f", "讲话稿", "2023-01-01"), make_doc("gone"), make_doc("quiet")});
   store_->add_views(visits("a", "2024-05-10", 3));
@@ -148,7 +144,7 @@ TEST_F(SiteStoreTest, HotRanksLiveDocumentsByViewsInTheWindow) {
 }
 
 // A quick look at hot() over many view rows (not a timed test: the times are printed).
-TEST_F(SiteStoreTest, HotOverManyViewRows) {
+TEST_P(SiteStoreTest, HotOverManyViewRows) {
   constexpr int kDocuments = 5000;
   constexpr int kDays = 40;  // 2024-01-01 .. 2024-02-09
   constexpr int kWindow = 30;
@@ -189,7 +185,7 @@ TEST_F(SiteStoreTest, HotOverManyViewRows) {
   EXPECT_EQ(hot[9].doc.id, "d4991");
 }
 
-TEST_F(SiteStoreTest, DocumentsPerDayCountsCreationsDeletedIncluded) {
+TEST_P(SiteStoreTest, DocumentsPerDayCountsCreationsDeletedIncluded) {
   store_->put({make_doc("a"), make_doc("b"), make_doc("c")});
   store_->set_deleted("b", true);
   store_->put({make_doc("a")});  // a replacement is no new document
@@ -208,7 +204,7 @@ std::vector<std::tuple<std::string, int, std::int64_t>> rows(const std::vector<C
   return out;
 }
 
-TEST_F(SiteStoreTest, CategoriesAreCreatedOrderedRenamedAndMerged) {
+TEST_P(SiteStoreTest, CategoriesAreCreatedOrderedRenamedAndMerged) {
   using Rows = std::vector<std::tuple<std::string, int, std::int64_t>>;
   store_->put({make_doc("s1"), make_doc("s2"), make_doc("s3"), make_doc("r1", "工作总结"),
                make_doc("n1", "")});
@@ -269,7 +265,7 @@ std::map<std::string, CategoryKind> kinds(const std::vector<Category>& list) {
 constexpr auto kModel = CategoryKind::kModel;
 constexpr auto kReference = CategoryKind::kReference;
 
-TEST_F(SiteStoreTest, NewsCasesAndLawsStartAsReferenceEverythingElseAsModel) {
+TEST_P(SiteStoreTest, NewsCasesAndLawsStartAsReferenceEverythingElseAsModel) {
   store_->put({make_doc("n", "新闻联播"), make_doc("c", "典型案例"), make_doc("l1", "法律"),
                make_doc("l2", "行政法规"), make_doc("l3", "地方性法规"), make_doc("l4", "司法解释"),
                make_doc("l5", "部门规章"), make_doc("s", "领导人讲话"), make_doc("u", ""),
@@ -294,7 +290,7 @@ TEST_F(SiteStoreTest, NewsCasesAndLawsStartAsReferenceEverythingElseAsModel) {
                                       "行政法规", "部门规章"}));
 }
 
-TEST_F(SiteStoreTest, AKindSetBeforeAnyDocumentAppliesWhenTheyComeAndMakesNoCategory) {
+TEST_P(SiteStoreTest, AKindSetBeforeAnyDocumentAppliesWhenTheyComeAndMakesNoCategory) {
   store_->set_category_kind("简报", kReference);
   store_->set_category_kind("新闻联播", kModel);
   EXPECT_TRUE(store_->category_list().empty()) << "a kind alone defines no category";
@@ -306,7 +302,7 @@ TEST_F(SiteStoreTest, AKindSetBeforeAnyDocumentAppliesWhenTheyComeAndMakesNoCate
   EXPECT_THROW(store_->set_category_kind("\xFF", kModel), StoreError);
 }
 
-TEST_F(SiteStoreTest, ListAndHotFilterByKind) {
+TEST_P(SiteStoreTest, ListAndHotFilterByKind) {
   store_->put({make_doc("n1", "新闻联播", "2024-05-03"), make_doc("s1", "讲话稿", "2024-05-02"),
                make_doc("n2", "新闻联播", "2024-05-01"), make_doc("u1", "", "2024-04-30"),
                make_doc("l1", "法律", "2024-04-29")});
@@ -339,7 +335,7 @@ TEST_F(SiteStoreTest, ListAndHotFilterByKind) {
   EXPECT_EQ(ids(store_->list(models)), (std::vector<std::string>{"n1", "s1", "n2", "u1"}));
 }
 
-TEST_F(SiteStoreTest, ARenamedCategoryKeepsItsKindUnlessTheNewNameHasOne) {
+TEST_P(SiteStoreTest, ARenamedCategoryKeepsItsKindUnlessTheNewNameHasOne) {
   store_->put({make_doc("n", "新闻联播"), make_doc("c", "典型案例"), make_doc("s", "讲话稿"),
                make_doc("t", "通知")});
   // To a new name: the kind moves with the documents.
@@ -364,7 +360,7 @@ TEST_F(SiteStoreTest, ARenamedCategoryKeepsItsKindUnlessTheNewNameHasOne) {
 
 // ---- collections --------------------------------------------------------------------------
 
-TEST_F(SiteStoreTest, CollectionsRoundTripInOrderWithoutUnknownDocuments) {
+TEST_P(SiteStoreTest, CollectionsRoundTripInOrderWithoutUnknownDocuments) {
   store_->put({make_doc("a"), make_doc("b"), make_doc("c")});
   store_->put_collection({"policy-2024", "政策解读", "说明", 2, {"b", "missing", "a", "b"}});
   store_->put_collection({"empty", "空专题", "", 1, {}});
@@ -404,7 +400,7 @@ TEST_F(SiteStoreTest, CollectionsRoundTripInOrderWithoutUnknownDocuments) {
 
 // ---- feedback -----------------------------------------------------------------------------
 
-TEST_F(SiteStoreTest, FeedbackPagesNewestFirstAndTracksHandling) {
+TEST_P(SiteStoreTest, FeedbackPagesNewestFirstAndTracksHandling) {
   const auto first = store_->add_feedback({0, "微信 abc", "第一条", "", "c1", true});
   const auto second = store_->add_feedback({0, "", "第二条", "", "c1", false});
   const auto third = store_->add_feedback({0, "13800000000", "第三条", "", "c2", false});
@@ -441,7 +437,7 @@ TEST_F(SiteStoreTest, FeedbackPagesNewestFirstAndTracksHandling) {
 
 // ---- near-duplicate review ----------------------------------------------------------------
 
-TEST_F(SiteStoreTest, SimilarPairsListLiveLinksClosestFirstAndUnlink) {
+TEST_P(SiteStoreTest, SimilarPairsListLiveLinksClosestFirstAndUnlink) {
   store_->put({make_doc("a"), make_doc("b"), make_doc("c"), make_doc("d")});
   store_->link_similar({{"a", "b", 3}, {"c", "a", 1}, {"b", "c", 3}, {"c", "d", 2}});
   EXPECT_EQ(store_->similar_pair_count(), 4);
@@ -468,7 +464,7 @@ TEST_F(SiteStoreTest, SimilarPairsListLiveLinksClosestFirstAndUnlink) {
 
 // ---- settings and site files --------------------------------------------------------------
 
-TEST_F(SiteStoreTest, SettingsMergeAndBumpTheVersion) {
+TEST_P(SiteStoreTest, SettingsMergeAndBumpTheVersion) {
   EXPECT_TRUE(store_->settings().empty());
   const auto start = store_->settings_version();
   store_->set_settings({{"site_name", "公文范文库"}, {"icp", "京ICP备00000000号"}});
@@ -479,12 +475,12 @@ TEST_F(SiteStoreTest, SettingsMergeAndBumpTheVersion) {
 
   EXPECT_THROW(store_->set_settings({{"a", "ok"}, {"b", std::string("x\0y", 3)}}), StoreError);
   EXPECT_EQ(store_->settings(), expected);  // nothing stored
-  auto other = open_sqlite(db_path());
+  auto other = db_->open();
   EXPECT_EQ(other->settings_version(), start + 2);
   EXPECT_EQ(other->settings(), expected);
 }
 
-TEST_F(SiteStoreTest, SiteFilesKeepEveryByte) {
+TEST_P(SiteStoreTest, SiteFilesKeepEveryByte) {
   std::string bytes;
   for (int round = 0; round < 3; ++round) {
     for (int b = 0; b < 256; ++b) bytes.push_back(static_cast<char>(b));
@@ -513,7 +509,7 @@ TEST_F(SiteStoreTest, SiteFilesKeepEveryByte) {
 
 // ---- the 回收站 ----------------------------------------------------------------------------
 
-TEST_F(SiteStoreTest, ListsDeletedDocumentsOnRequest) {
+TEST_P(SiteStoreTest, ListsDeletedDocumentsOnRequest) {
   store_->put({make_doc("old", "讲话稿", "2019-01-01"), make_doc("new", "讲话稿", "2024-01-01"),
                make_doc("other", "工作总结", "2023-01-01"),
                make_doc("live", "讲话稿", "2025-01-01")});
@@ -539,7 +535,7 @@ TEST_F(SiteStoreTest, ListsDeletedDocumentsOnRequest) {
 namespace wenku::store {
 namespace {
 
-TEST_F(SiteStoreTest, ListSelectsUncategorizedWithAnEmptyCategoryAndEverythingWithNone) {
+TEST_P(SiteStoreTest, ListSelectsUncategorizedWithAnEmptyCategoryAndEverythingWithNone) {
   store_->put({make_doc("a", ""), make_doc("b", "讲话稿"), make_doc("c", "", "2022-01-01")});
   ListQuery all;
   EXPECT_EQ(ids(store_->list(all)), (std::vector<std::string>{"c", "b", "a"}));
@@ -556,7 +552,7 @@ TEST_F(SiteStoreTest, ListSelectsUncategorizedWithAnEmptyCategoryAndEverythingWi
 namespace wenku::store {
 namespace {
 
-TEST_F(SiteStoreTest, StampFollowsWritesViewsAndDeletion) {
+TEST_P(SiteStoreTest, StampFollowsWritesViewsAndDeletion) {
   EXPECT_FALSE(store_->stamp("missing"));
   const auto put = store_->put({make_doc("s")});
   auto stamp = store_->stamp("s");

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/embedded.h"
+#include "store/backends.h"
 #include "store/raw_db.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
@@ -27,15 +28,19 @@ doc::Document noted(std::string id, std::string note, bool derived) {
   return d;
 }
 
-class SourceNoteStoreTest : public ::testing::Test {
+class SourceNoteStoreTest : public BackendTest {};
+WENKU_ON_EVERY_BACKEND(SourceNoteStoreTest);
+
+// Migrations of an older SQLite database.
+class SourceNoteMigrationTest : public ::testing::Test {
  protected:
   std::filesystem::path db_path() const { return dir_.path() / "wenku.sqlite"; }
 
   wenku::testing::TempDir dir_;
 };
 
-TEST_F(SourceNoteStoreTest, TheNoteAndTheDerivedMarkComeBackFromEveryRead) {
-  auto store = open_sqlite(db_path());
+TEST_P(SourceNoteStoreTest, TheNoteAndTheDerivedMarkComeBackFromEveryRead) {
+  auto& store = store_;
   const std::string note = "（新华社北京9月11日电）\n《 人民日报 》（ 2020年09月12日 02 版）";
   store->put({noted("a", note, true), noted("b", "", false)});
 
@@ -68,15 +73,15 @@ TEST_F(SourceNoteStoreTest, TheNoteAndTheDerivedMarkComeBackFromEveryRead) {
   EXPECT_FALSE(store->get("a")->title_derived);
 }
 
-TEST_F(SourceNoteStoreTest, ANoteThatIsNotUtf8IsRefused) {
-  auto store = open_sqlite(db_path());
+TEST_P(SourceNoteStoreTest, ANoteThatIsNotUtf8IsRefused) {
+  auto& store = store_;
   EXPECT_THROW(store->put({noted("a", std::string("\xff\xfe"), false)}), StoreError);
   EXPECT_FALSE(store->get("a"));
 }
 
 // A database of schema version 6 keeps its documents, which get an empty note and a title of
 // their own; the new columns come before the text.
-TEST_F(SourceNoteStoreTest, AnOlderDatabaseGetsTheColumnsBeforeTheText) {
+TEST_F(SourceNoteMigrationTest, AnOlderDatabaseGetsTheColumnsBeforeTheText) {
   const std::string long_text(100'000, 'x');
   {
     RawDb raw(db_path());

@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "store/store_error.h"
+
 namespace wenku::web {
 
 Failure failure_of_status(int status) {
@@ -42,9 +44,24 @@ RequestError::RequestError(int status, std::string message)
 
 Failure failure_of(const Request& req, const std::exception& e) {
   if (const auto* refused = dynamic_cast<const RequestError*>(&e)) return refused->failure();
+  if (dynamic_cast<const store::StoreUnavailable*>(&e) != nullptr) {
+    spdlog::warn("{} {}: {}", req->header().method().c_str(), req->header().request_target(),
+                 e.what());
+    return read_only_failure();
+  }
   spdlog::error("{} {}: {}", req->header().method().c_str(), req->header().request_target(),
                 e.what());
   return failure_of_status(500);
+}
+
+Failure read_only_failure() {
+  return {
+      503,
+      "暂时只读",
+      "网站的数据库正在维护，现在可以照常浏览、搜索和阅读文档；登录、上传、收藏等操作暂时无法完成，"
+      "请稍后再试。",
+      {},
+      "30"};
 }
 
 restinio::http_status_line_t status_line(int status) {

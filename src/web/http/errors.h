@@ -41,8 +41,14 @@ class RequestError : public std::runtime_error {
   Failure failure_;
 };
 
-// What `e`, thrown while answering `req`, answers: a RequestError's own Failure; for any other
-// exception failure_of_status(500), after logging `e` with the request's method and target.
+// The Failure of a request the database cannot serve now (store::StoreUnavailable: the primary
+// is down and reads come from a standby, or it cannot be reached at all): 503 暂时只读, retry
+// after 30 s.
+Failure read_only_failure();
+
+// What `e`, thrown while answering `req`, answers: a RequestError's own Failure;
+// read_only_failure() for a store::StoreUnavailable; for any other exception
+// failure_of_status(500), after logging `e` with the request's method and target.
 Failure failure_of(const Request& req, const std::exception& e);
 
 // The status line of HTTP status `status`: 200, 400, 403, 404, 405, 413, 415, 429 and 503 as

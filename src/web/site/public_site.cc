@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <xxhash.h>
 #include <restinio/all.hpp>
 
@@ -170,6 +171,16 @@ class PublicSite::Impl {
 
   std::string base_url(const SiteSettings& site) const { return layout_.base_url(site); }
 
+  // Adds document `id` to the 阅读历史 of account `user_id`; a database that takes no writes
+  // now (primary down, reads from a standby) skips it: the member still reads the page.
+  void record_reading(std::int64_t user_id, std::string_view id) const {
+    try {
+      services_.store.add_history(user_id, id, std::time(nullptr));
+    } catch (const store::StoreUnavailable& e) {
+      spdlog::debug("reading history not recorded: {}", e.what());
+    }
+  }
+
   // What every page needs; `member` is the request's (member_of).
   PageEnv env(const SiteSettings& site, const std::optional<access::Member>& member) const {
     return layout_.env(site, member);
@@ -280,7 +291,7 @@ class PublicSite::Impl {
       auto visitor = visitor_of(req);
       views_.record(id, visitor.key, user_agent(req));
       if (!visitor.set_cookie.empty()) options.set_cookies.push_back(std::move(visitor.set_cookie));
-      if (member) services_.store.add_history(member->user.id, id, std::time(nullptr));
+      if (member) record_reading(member->user.id, id);
     }
     if (member) options.cache_control = "private, no-store";
     return send(req, restinio::status_ok(), kHtml, page, options);
