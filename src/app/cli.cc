@@ -18,6 +18,7 @@
 #include "app/enricher.h"
 #include "app/ingest.h"
 #include "app/library.h"
+#include "app/migrate.h"
 #include "app/progress.h"
 #include "app/users.h"
 #include "app/workers.h"
@@ -556,6 +557,15 @@ int run_cli(int argc, char** argv) {
   restore->add_option("in", backup_file, "backup file made by wenku backup")
       ->required()
       ->check(CLI::ExistingFile);
+  std::string migrate_from;
+  std::string migrate_to;
+  auto* migrate = app.add_subcommand(
+      "migrate",
+      "copy a whole library into an empty database (sqlite:PATH or postgresql://…), verified "
+      "by row counts and checksums; the search index is rebuilt by each node");
+  migrate->add_option("--from", migrate_from, "database to copy (never changed)")->required();
+  migrate->add_option("--to", migrate_to, "empty database to copy into (no documents, no accounts)")
+      ->required();
 
   auto* keywords = app.add_subcommand(
       "keywords", "recount the library's word frequencies and recompute every document's keywords");
@@ -648,6 +658,7 @@ int run_cli(int argc, char** argv) {
     if (reindex->parsed()) return reindex_command(config);
     if (backup->parsed()) return backup_command(config, backup_file);
     if (restore->parsed()) return restore_command(config, backup_file);
+    if (migrate->parsed()) return migrate_command(migrate_from, migrate_to);
     if (keywords->parsed()) {
       Library library(config);
       const auto start = std::chrono::steady_clock::now();

@@ -17,8 +17,9 @@ std::string format_duration(double seconds) {
 
 }  // namespace
 
-ProgressBar::ProgressBar(std::FILE* out)
+ProgressBar::ProgressBar(std::FILE* out, const char* unit)
     : out_(out),
+      unit_(unit),
       enabled_(isatty(fileno(out)) != 0),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
@@ -38,8 +39,8 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total, std::uint64_t 
   bar.append(static_cast<std::size_t>(kWidth - filled), '.');
   double rate = elapsed > 0 ? static_cast<double>(items) / elapsed : 0;
   std::string eta = fraction > 0.001 ? format_duration(elapsed / fraction - elapsed) : "--:--";
-  fmt::print(out_, "\r[{}] {:3.0f}%  {} docs  {:.0f} docs/s  ETA {}\x1b[K", bar, fraction * 100,
-             items, rate, eta);
+  fmt::print(out_, "\r[{}] {:3.0f}%  {} {}  {:.0f} {}/s  ETA {}\x1b[K", bar, fraction * 100, items,
+             unit_, rate, unit_, eta);
   std::fflush(out_);
 }
 

@@ -11,7 +11,8 @@ namespace wenku::app {
 // redrawn at most ten times a second. Draws nothing when `out` is not a terminal.
 class ProgressBar {
  public:
-  explicit ProgressBar(std::FILE* out);
+  // `unit`: what the items are, e.g. "docs" or "rows" (a string literal: it is kept).
+  explicit ProgressBar(std::FILE* out, const char* unit = "docs");
   // Reports progress: `done` of `total` units of work (bytes), `items` finished so far.
   void update(std::uint64_t done, std::uint64_t total, std::uint64_t items);
   // Clears the line (when one was drawn).
@@ -20,6 +21,7 @@ class ProgressBar {
 
  private:
   std::FILE* out_;
+  const char* unit_;
   bool enabled_;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
