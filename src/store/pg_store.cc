@@ -283,6 +283,7 @@ constexpr std::string_view kEnsureSetting =
     "WITH ins AS (INSERT INTO settings (key, value) VALUES ($1, $2)"
     " ON CONFLICT (key) DO NOTHING RETURNING value)"
     " SELECT value FROM ins UNION ALL SELECT value FROM settings WHERE key = $1";
+constexpr std::string_view kSetting = "SELECT value FROM settings WHERE key = $1";
 constexpr std::string_view kSettingsVersion = "SELECT value FROM settings_version WHERE id = 1";
 constexpr std::string_view kBumpSettingsVersion =
     "UPDATE settings_version SET value = value + 1 WHERE id = 1";
@@ -953,7 +954,11 @@ class PgStore final : public Store {
   std::string ensure_setting(std::string_view key, std::string_view initial) override {
     require_texts("ensure_setting", {{"a key", key}, {"the initial value", initial}});
     return write("ensure_setting", [&](pqxx::work& tx, Connection& conn) {
-      return text_of(pg::run(tx, conn, kEnsureSetting, str(key), str(initial))[0][0]);
+      auto rows = pg::run(tx, conn, kEnsureSetting, str(key), str(initial));
+      // Empty when another node stored the key after this statement's snapshot was taken: a
+      // new statement sees its value.
+      if (rows.empty()) rows = pg::run(tx, conn, kSetting, str(key));
+      return text_of(rows.at(0)[0]);
     });
   }
 

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <map>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -478,6 +479,28 @@ TEST_P(SiteStoreTest, SettingsMergeAndBumpTheVersion) {
   auto other = db_->open();
   EXPECT_EQ(other->settings_version(), start + 2);
   EXPECT_EQ(other->settings(), expected);
+}
+
+// Several server processes or nodes starting at once on a new database each offer a fresh
+// secret: every one of them gets the same stored value.
+TEST_P(SiteStoreTest, EnsureSettingGivesConcurrentCallersOnSeveralStoresOneValue) {
+  constexpr int kRounds = 20;
+  constexpr int kCallers = 4;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kCallers; ++i) stores.push_back(db_->open());
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string key = fmt::format("secret-{}", round);
+    std::vector<std::string> got(kCallers);
+    std::vector<std::thread> callers;
+    for (int i = 0; i < kCallers; ++i) {
+      callers.emplace_back(
+          [&, i] { got[i] = stores[i]->ensure_setting(key, fmt::format("offer-{}", i)); });
+    }
+    for (auto& t : callers) t.join();
+    ASSERT_EQ(got.size(), static_cast<std::size_t>(kCallers));
+    for (const auto& value : got) EXPECT_EQ(value, got[0]) << key;
+    EXPECT_EQ(store_->settings().at(key), got[0]);
+  }
 }
 
 TEST_P(SiteStoreTest, SiteFilesKeepEveryByte) {
