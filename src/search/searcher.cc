@@ -269,17 +269,23 @@ std::string snippet_for_hit(const Index& index, const access::Readable& hit,
 
 namespace {
 
-// Document `id` with its text cut to `text_bytes` (access::text_bytes_needed), or read whole
-// when the viewer may read this one in full (a 公开 text for a guest); nullopt when gone.
-std::optional<doc::Document> read_visible_text(store::Store& store, const std::string& id,
-                                               std::size_t text_bytes, const access::Viewer& viewer,
-                                               const access::Policy& policy) {
-  auto d = store.get_text(id, text_bytes);
-  if (d && text_bytes != std::numeric_limits<std::size_t>::max() &&
-      access::reads_full_text(d->visibility, viewer, policy)) {
-    d = store.get_text(id, std::numeric_limits<std::size_t>::max());
+// The documents of `ids` (nullopt where gone) with their texts cut to `text_bytes`
+// (access::text_bytes_needed), read in one go; a text the viewer may read in full (a 公开 text
+// for a guest) is read again whole.
+std::vector<std::optional<doc::Document>> read_visible_texts(store::Store& store,
+                                                             const std::vector<std::string>& ids,
+                                                             std::size_t text_bytes,
+                                                             const access::Viewer& viewer,
+                                                             const access::Policy& policy) {
+  constexpr auto kWhole = std::numeric_limits<std::size_t>::max();
+  auto docs = store.get_texts(ids, text_bytes);
+  if (text_bytes == kWhole) return docs;
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    if (docs[i] && access::reads_full_text(docs[i]->visibility, viewer, policy)) {
+      docs[i] = store.get_text(ids[i], kWhole);
+    }
   }
-  return d;
+  return docs;
 }
 
 // The parsed query of `request`, with its category and year parameters added as filters.
@@ -399,13 +405,15 @@ SearchResponse run_search(const Index& index, store::Store& store, const SearchR
   // Only what the viewer may see of each text is read (a guest's preview of a long law, not
   // the law); snippets are made from the visible text.
   const auto text_bytes = access::text_bytes_needed(viewer, policy);
-  for (const auto& hit : found.hits) {
+  std::vector<std::string> ids;
+  for (const auto& hit : found.hits) ids.push_back(hit.id);
+  auto docs = read_visible_texts(store, ids, text_bytes, viewer, policy);
+  for (std::size_t i = 0; i < found.hits.size(); ++i) {
     // The index may lag behind the store by a moment: skip what is gone or hidden.
-    auto d = read_visible_text(store, hit.id, text_bytes, viewer, policy);
-    if (!d) continue;
-    auto r = access::readable(std::move(*d), viewer, policy);
+    if (!docs[i]) continue;
+    auto r = access::readable(std::move(*docs[i]), viewer, policy);
     if (!r) continue;
-    response.hits.push_back({r->id(), r->title(), r->date(), r->category(), hit.score,
+    response.hits.push_back({r->id(), r->title(), r->date(), r->category(), found.hits[i].score,
                              snippet_for_hit(index, *r, terms)});
   }
   response.notice = query.query.notice;
@@ -441,12 +449,19 @@ std::optional<std::vector<RelatedDoc>> find_related(const Index& index, store::S
   for (const auto& similar : store.similar(id)) duplicates.insert(similar.doc.id);
   const auto text_bytes = access::text_bytes_needed(viewer, policy);
   std::vector<RelatedDoc> related;
-  for (const auto& hit : index.related(*d, limit + duplicates.size())) {
-    if (related.size() == limit) break;
+  std::vector<IndexHit> hits;
+  std::vector<std::string> ids;
+  for (auto& hit : index.related(*d, limit + duplicates.size())) {
     if (duplicates.contains(hit.id)) continue;
-    auto other = read_visible_text(store, hit.id, text_bytes, viewer, policy);
+    ids.push_back(hit.id);
+    hits.push_back(std::move(hit));
+  }
+  auto others = read_visible_texts(store, ids, text_bytes, viewer, policy);
+  for (std::size_t i = 0; i < hits.size() && related.size() < limit; ++i) {
+    const auto& hit = hits[i];
+    auto& other = others[i];
     if (!other) continue;
-    auto r = access::readable(*other, viewer, policy);
+    auto r = access::readable(std::move(*other), viewer, policy);
     if (!r) continue;
     std::string excerpt(text::prefix_code_points(r->text(), kExcerptChars));
     std::replace(excerpt.begin(), excerpt.end(), '\n', ' ');

@@ -138,6 +138,10 @@ class DocumentStore {
   // read (a 300 KB law costs what a short text costs).
   virtual std::optional<doc::Document> get_text(std::string_view id,
                                                 std::size_t max_content_bytes) = 0;
+  // get_text of each of `ids`, in one read where the backend can (a page of hits costs one
+  // round trip to a database server, not one per hit): element i is get_text(ids[i], …).
+  virtual std::vector<std::optional<doc::Document>> get_texts(const std::vector<std::string>& ids,
+                                                              std::size_t max_content_bytes) = 0;
 
   // The stamp of document `id` (soft-deleted ones included) without reading its text; cheap.
   virtual std::optional<DocStamp> stamp(std::string_view id) = 0;

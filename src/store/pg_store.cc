@@ -65,6 +65,16 @@ constexpr std::string_view kSelectDocumentTextById =
 // the text that holds them is read.
 constexpr std::string_view kSelectDocumentOpeningById = "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS(
     "left(d.content, $2)") " FROM documents d WHERE d.id = $1";
+// get_texts: the documents of the ids in $1, in the order of $1 (absent ones missing); the
+// text whole, or its opening of at most $2 characters.
+#define WENKU_SELECT_TEXTS(content) \
+  "SELECT " WENKU_DOCUMENT_TEXT_COLUMNS(content) ", i.n"                       \
+  " FROM unnest($1::text[]) WITH ORDINALITY AS i(id, n)"                      \
+  " JOIN documents d ON d.id = i.id ORDER BY i.n"
+constexpr std::string_view kSelectTexts = WENKU_SELECT_TEXTS("d.content");
+constexpr std::string_view kSelectOpenings = WENKU_SELECT_TEXTS("left(d.content, $2)");
+constexpr int kOrdinalColumnOfTexts = 16;
+#undef WENKU_SELECT_TEXTS
 #undef WENKU_SELECT_DOCUMENT
 #undef WENKU_DOCUMENT_TEXT_COLUMNS
 
@@ -459,6 +469,13 @@ std::vector<Collection> read_collections(const pqxx::result& rows) {
 
 std::string str(std::string_view s) { return std::string(s); }
 
+// Cuts `text` to at most `max_bytes` bytes, back to a code point boundary.
+void cut_to_bytes(std::string& text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return;
+  text.resize(max_bytes);
+  text.resize(text::whole_code_points(text).size());
+}
+
 // ---- change notifications -----------------------------------------------------------------
 
 // LISTENs on its own connection in a thread of its own and calls `changed` for each
@@ -577,12 +594,28 @@ class PgStore final : public Store {
                                   static_cast<int>(max_content_bytes));
       if (rows.empty()) return std::optional<doc::Document>();
       auto d = read_document_text(rows[0]);
-      if (!whole && d.content.size() > max_content_bytes) {
-        d.content.resize(max_content_bytes);
-        d.content.resize(text::whole_code_points(d.content).size());
-      }
+      if (!whole) cut_to_bytes(d.content, max_content_bytes);
       return std::optional(std::move(d));
     });
+  }
+
+  std::vector<std::optional<doc::Document>> get_texts(const std::vector<std::string>& ids,
+                                                      std::size_t max_content_bytes) override {
+    std::vector<std::optional<doc::Document>> out(ids.size());
+    if (ids.empty()) return out;
+    const bool whole = max_content_bytes >= static_cast<std::size_t>(INT_MAX);
+    const auto id_array = pg::text_array({ids.begin(), ids.end()});
+    auto rows = read("get_texts", [&](pqxx::nontransaction& tx, Connection& conn) {
+      return whole ? pg::run(tx, conn, kSelectTexts, id_array)
+                   : pg::run(tx, conn, kSelectOpenings, id_array,
+                             static_cast<int>(max_content_bytes));
+    });
+    for (const auto& row : rows) {
+      auto d = read_document_text(row);
+      if (!whole) cut_to_bytes(d.content, max_content_bytes);
+      out.at(static_cast<std::size_t>(integer_of(row[kOrdinalColumnOfTexts]) - 1)) = std::move(d);
+    }
+    return out;
   }
 
   std::optional<DocStamp> stamp(std::string_view id) override {

@@ -56,6 +56,10 @@ class RecordingStore final : public store::Store {
   std::optional<doc::Document> get_text(std::string_view id, std::size_t max_bytes) override {
     return inner_.get_text(id, max_bytes);
   }
+  std::vector<std::optional<doc::Document>> get_texts(const std::vector<std::string>& ids,
+                                                      std::size_t max_bytes) override {
+    return inner_.get_texts(ids, max_bytes);
+  }
   std::optional<store::DocStamp> stamp(std::string_view id) override { return inner_.stamp(id); }
   std::vector<doc::Document> changes_since(std::int64_t after, std::size_t limit) override {
     return inner_.changes_since(after, limit);

@@ -147,6 +147,29 @@ TEST_P(SimilarStoreTest, GetTextIsGetWithoutTheDerivedFeaturesAndCutsTheText) {
   EXPECT_EQ(store_->get_text("a", 22)->content, "第一段：中国𠀀");
 }
 
+// get_texts answers for every id given, in order, what get_text answers for it.
+TEST_P(SimilarStoreTest, GetTextsIsGetTextOfEachIdInOrder) {
+  auto a = doc_with("a", 5);
+  a.content = "第一段：中国𠀀。\n第二段";
+  auto b = doc_with("b", 6);
+  b.content = std::string(5000, 'x');
+  store_->put({a, b});
+  store_->set_deleted("b", true);
+  const std::vector<std::string> ids = {"b", "missing", "a", "a", "b"};
+  for (std::size_t max : {std::size_t{0}, std::size_t{5}, std::size_t{22}, std::size_t{4999},
+                          std::size_t{1} << 40, SIZE_MAX}) {
+    const auto got = store_->get_texts(ids, max);
+    ASSERT_EQ(got.size(), ids.size()) << max;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      EXPECT_EQ(got[i], store_->get_text(ids[i], max)) << ids[i] << " " << max;
+    }
+    EXPECT_FALSE(got[1]);
+    ASSERT_TRUE(got[0] && got[2]);
+    EXPECT_TRUE(got[0]->deleted);
+  }
+  EXPECT_TRUE(store_->get_texts({}, SIZE_MAX).empty());
+}
+
 // Openings of texts spanning many overflow pages are read from the right row and version.
 TEST_P(SimilarStoreTest, GetTextCutsLongTextsOfEveryVersion) {
   auto long_text = [](std::string_view unit, std::size_t bytes) {
